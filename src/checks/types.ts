@@ -1,0 +1,80 @@
+/**
+ * What a check kind is: a params schema (TypeBox, so the profile schema is
+ * composed from the kinds), a `remote` flag (can it run off-site?), the
+ * direction of each metric for warn/fail thresholds, and `run`, which returns
+ * data. A kind module imports nothing heavy at its top level: profile
+ * validation loads every kind, so heavy libraries are imported inside `run`.
+ */
+import type { Static, TObject } from '@sinclair/typebox';
+import type { Clock } from '../cli/context.js';
+import type { Locale, Translator } from '../i18n/index.js';
+import type { ResolvedProfile } from '../profile/types.js';
+
+export const STATUSES = ['pass', 'warn', 'fail', 'skip', 'error'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface CheckError {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+/** One check's result: the JSON shape of DESIGN.md section 4 (plus `hint`). */
+export interface CheckResult {
+  id: string;
+  kind: string;
+  status: Status;
+  required: boolean;
+  summary: string;
+  metrics: Record<string, number>;
+  details?: unknown;
+  error?: CheckError;
+  /** What to try next, for warn and fail results, in the run's locale. */
+  hint?: string;
+  startedAt: string;
+  durationMs: number;
+  attempts: number;
+}
+
+/** What a kind's run() returns; the engine adds id, timing and attempts. */
+export interface CheckOutcome {
+  status: Exclude<Status, 'skip'> | 'skip';
+  summary: string;
+  metrics?: Record<string, number>;
+  details?: unknown;
+  error?: CheckError;
+  hint?: string;
+}
+
+export interface CheckContext {
+  t: Translator;
+  locale: Locale;
+  /** Aborted on timeout, deadline or Ctrl-C. */
+  signal: AbortSignal;
+  clock: Clock;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** The whole resolved profile (site, codec, bridges, registry...). */
+  profile: ResolvedProfile;
+  /** This attempt's time budget in ms (the check's timeout). */
+  timeoutMs: number;
+}
+
+export type Direction = 'max' | 'min';
+
+export interface CheckKind<S extends TObject = TObject> {
+  kind: string;
+  /** Can it run from another machine (a sweep from the IT centre)? */
+  remote: boolean;
+  /** Kind-specific fields (the common ones, id/kind/required/..., are added by the profile schema). */
+  params: S;
+  /** Default per-attempt timeout when the profile gives none (ms). */
+  defaultTimeoutMs: number;
+  /** For warn/fail: 'max' means the metric must stay at or below the limit; 'min' at or above. */
+  thresholds?: Record<string, Direction>;
+  run(params: Static<S>, ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+export function defineKind<S extends TObject>(kind: CheckKind<S>): CheckKind<S> {
+  return kind;
+}

@@ -1,0 +1,71 @@
+/**
+ * Shared flags, defined once: commander options, help text and environment
+ * fallbacks come from this table (STYLE.md 8).
+ */
+import { Option } from 'commander';
+import { UsageError } from '../errors.js';
+import type { MessageKey, Translator } from '../i18n/index.js';
+import { parseDuration } from '../profile/duration.js';
+
+interface SharedFlag {
+  flags: string;
+  desc: MessageKey;
+  env?: string;
+}
+
+export const sharedFlags = {
+  profile: { flags: '-p, --profile <file>', desc: 'cli.flag.profile', env: 'DIEMCAU_PROFILE' },
+  format: { flags: '-f, --format <format>', desc: 'cli.flag.format', env: 'DIEMCAU_FORMAT' },
+  output: { flags: '-o, --output <file>', desc: 'cli.flag.output' },
+} as const satisfies Record<string, SharedFlag>;
+
+export function sharedOption(name: keyof typeof sharedFlags, t: Translator, choices?: readonly string[]): Option {
+  const def: SharedFlag = sharedFlags[name];
+  const opt = new Option(def.flags, t(def.desc));
+  if (def.env) opt.env(def.env);
+  if (choices) opt.choices(choices);
+  return opt;
+}
+
+/** Global flags are read before commander runs (the help text needs the language). */
+export interface GlobalFlags {
+  lang?: string;
+  color: boolean;
+  debug: boolean;
+}
+
+export function preparseGlobals(argv: readonly string[], env: Record<string, string | undefined>): GlobalFlags {
+  let lang: string | undefined;
+  let color = !env.NO_COLOR;
+  let debug = env.DIEMCAU_DEBUG === '1';
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (a === '--') break;
+    if (a === '--lang') lang = argv[i + 1];
+    else if (a.startsWith('--lang=')) lang = a.slice(7);
+    else if (a === '--no-color') color = false;
+    else if (a === '--debug') debug = true;
+  }
+  return { lang, color, debug };
+}
+
+export function intFlag(t: Translator, flag: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min) throw new UsageError(t('cli.err.not_a_number', { flag, min, got: value }));
+    return n;
+  };
+}
+
+export function durationFlag(t: Translator, flag: string) {
+  return (value: string): number => {
+    const ms = parseDuration(value);
+    if (ms === undefined) throw new UsageError(t('cli.err.duration', { flag, got: value }));
+    return ms;
+  };
+}
+
+/** Repeatable flag: collects values into a list (also splits on commas). */
+export function listFlag(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+}

@@ -1,0 +1,103 @@
+/**
+ * Program wiring: global flags, localized help, commander errors turned into
+ * UsageError (exit 3). Each command group registers its flags from a light
+ * file in src/cli/wiring/ and lazy-imports its work, so `diemcau --help`
+ * loads commander and nothing else.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { UsageError } from '../errors.js';
+import type { Translator } from '../i18n/index.js';
+import type { Context } from './context.js';
+import { register as checkCommands } from './wiring/check.js';
+import { register as profileCommands } from './wiring/profile.js';
+
+export type Body<A extends unknown[]> = (ctx: Context, ...args: A) => Promise<number>;
+
+export interface Wiring {
+  t: Translator;
+  /** Turn a command body into a commander action; its return value is the exit code. */
+  act<A extends unknown[]>(body: Body<A>): (...args: A) => Promise<void>;
+}
+
+const registrations: Array<(program: Command, w: Wiring) => void> = [checkCommands, profileCommands];
+
+export function buildProgram(ctx: Context, setExit: (code: number) => void, version: string): Command {
+  const { t, io } = ctx;
+  const titles: Record<string, string> = {
+    'Usage:': t('cli.help.usage'),
+    'Options:': t('cli.help.options'),
+    'Commands:': t('cli.help.commands'),
+    'Arguments:': t('cli.help.arguments'),
+    'Global Options:': t('cli.help.global'),
+  };
+  const program = new Command('diemcau');
+  const configure = (cmd: Command) => {
+    cmd
+      .exitOverride()
+      .showSuggestionAfterError(false)
+      .helpOption('-h, --help', t('cli.flag.help'))
+      .helpCommand('help [command]', t('cli.cmd.help'))
+      .configureHelp({ styleTitle: (s) => titles[s] ?? s, showGlobalOptions: true })
+      .configureOutput({
+        writeOut: (s) => io.stdout.write(s),
+        writeErr: (s) => io.stderr.write(s),
+        outputError: () => {},
+      });
+  };
+  configure(program);
+  program
+    .description(t('cli.description'))
+    .version(version, '-V, --version', t('cli.flag.version'))
+    .addOption(new Option('--lang <lang>', t('cli.flag.lang')).choices(['vi', 'en']))
+    .option('--no-color', t('cli.flag.no_color'))
+    .option('--debug', t('cli.flag.debug'));
+
+  const wiring: Wiring = {
+    t,
+    act:
+      (body) =>
+      async (...args) => {
+        setExit(await body(ctx, ...args));
+      },
+  };
+  for (const register of registrations) register(program, wiring);
+  const walk = (cmd: Command) => {
+    for (const sub of cmd.commands) {
+      configure(sub);
+      walk(sub);
+    }
+  };
+  walk(program);
+  return program;
+}
+
+/** Commander's own errors, in the user's language, as UsageError (exit 3). */
+export function translateCommanderError(err: CommanderError, t: Translator, argv: readonly string[]): UsageError | number {
+  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+  if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
+  const token = /'([^']+)'/.exec(err.message)?.[1] ?? '';
+  const command = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+  switch (err.code) {
+    case 'commander.unknownOption':
+      return new UsageError(t('cli.err.unknown_option', { token, command }));
+    case 'commander.unknownCommand':
+      return new UsageError(t('cli.err.unknown_command', { token }));
+    case 'commander.missingArgument':
+      return new UsageError(t('cli.err.missing_argument', { token }));
+    case 'commander.optionMissingArgument':
+    case 'commander.missingMandatoryOptionValue':
+      return new UsageError(t('cli.err.option_missing_value', { token }));
+    case 'commander.excessArguments':
+      return new UsageError(t('cli.err.excess_arguments', { command }));
+    case 'commander.conflictingOption':
+      return new UsageError(t('cli.err.conflict', { token }));
+    case 'commander.invalidArgument': {
+      const reason = err.message.replace(/^error: option '[^']+' argument '[^']+' is invalid\.\s*/, '');
+      return new UsageError(t('cli.err.invalid_value', { token, reason }));
+    }
+    default:
+      return new UsageError(err.message.replace(/^error: /, ''));
+  }
+}
+
+export { CommanderError };

@@ -1,0 +1,64 @@
+/** `diemcau profile validate|show|schema|init`: flags only; the work is lazy-imported. */
+import { type Command, Option } from 'commander';
+import type { Wiring } from '../program.js';
+
+export function register(program: Command, { t, act }: Wiring): void {
+  const profile = program.command('profile').description(t('cmd.profile'));
+
+  profile
+    .command('validate')
+    .description(t('cmd.profile.validate'))
+    .argument('<files...>', t('arg.profile_files'))
+    .action(
+      act(async (ctx, files: string[]) => {
+        const { validateCommand } = await import('../../commands/profile/validate.js');
+        return validateCommand(ctx, { files });
+      }),
+    );
+
+  profile
+    .command('show')
+    .description(t('cmd.profile.show'))
+    .argument('[file]', t('arg.profile_file'))
+    .addOption(new Option('-f, --format <format>', t('cli.flag.format')).choices(['yaml', 'json']).default('yaml'))
+    .action(
+      act(async (ctx, file: string | undefined, opts: { format: 'yaml' | 'json' }) => {
+        const { showCommand } = await import('../../commands/profile/show.js');
+        return showCommand(ctx, { file, format: opts.format });
+      }),
+    );
+
+  profile
+    .command('schema')
+    .description(t('cmd.profile.schema'))
+    .action(
+      act(async (ctx) => {
+        const { schemaCommand } = await import('../../commands/profile/schema.js');
+        return schemaCommand(ctx);
+      }),
+    );
+
+  profile
+    .command('init')
+    .description(t('cmd.profile.init'))
+    .argument('[file]', t('arg.profile_out'), 'diemcau.yaml')
+    .option('-y, --yes', t('flag.init.yes'))
+    .option('--force', t('flag.init.force'))
+    .option('--id <id>', t('profile.init.q.id'))
+    .option('--name <name>', t('profile.init.q.name'))
+    .option('--unit <path>', t('profile.init.q.unit'))
+    .addOption(new Option('--level <level>', t('profile.init.q.level')).choices(['trung_uong', 'tinh', 'huyen', 'xa', 'so_nganh']))
+    .option('--technician <name>', t('profile.init.q.technician'))
+    .option('--phone <phone>', t('profile.init.q.phone'))
+    .addOption(new Option('--codec <driver>', t('profile.init.q.driver')).choices(['cisco', 'poly', 'none']))
+    .option('--codec-host <host>', t('profile.init.q.codec_host'))
+    .option('--bridge <uri>', t('profile.init.q.bridge_uri'))
+    .option('--mcu-host <host>', t('profile.init.q.mcu_host'))
+    .addOption(new Option('--locale <locale>', t('profile.init.q.locale')).choices(['vi', 'en']))
+    .action(
+      act(async (ctx, file: string, opts: Record<string, string | boolean | undefined>) => {
+        const { initCommand } = await import('../../commands/profile/init.js');
+        return initCommand(ctx, { file, ...opts });
+      }),
+    );
+}

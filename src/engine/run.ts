@@ -1,0 +1,234 @@
+/**
+ * The scheduler: runs one site's checks in parallel (bounded), honours
+ * `needs` (dependants are skipped with the reason), per-check timeouts and
+ * retries, and a whole-run deadline. A checklist takes about as long as its
+ * slowest chain of checks, not the sum.
+ */
+import type { Context } from '../cli/context.js';
+import { findKind } from '../checks/index.js';
+import type { CheckContext, CheckOutcome, CheckResult } from '../checks/types.js';
+import type { CheckSpec, ResolvedProfile, SiteInfo } from '../profile/types.js';
+import { NEEDS_NOT_MET, siteVerdict, type Verdict } from './verdict.js';
+
+export interface EngineOptions {
+  /** Ids or kinds to keep. */
+  only?: readonly string[];
+  /** Ids or kinds to leave out. */
+  skip?: readonly string[];
+  /** Keep only checks that can run off-site. */
+  remote?: boolean;
+  /** Absolute monotonic time (ctx.clock.monotonic()) after which nothing new starts and running checks are stopped. */
+  deadline?: number;
+  /** Checks of one site at once (default 8). */
+  parallel?: number;
+  /** Pause between attempts (default 250 ms). */
+  retryDelayMs?: number;
+  onStart?: (site: SiteInfo, check: CheckSpec) => void;
+  onResult?: (site: SiteInfo, result: CheckResult) => void;
+}
+
+export interface SiteRun {
+  site: SiteInfo;
+  file: string;
+  verdict: Verdict;
+  startedAt: string;
+  durationMs: number;
+  checks: CheckResult[];
+  /** Set when the site could not be checked at all (bad profile in a sweep). */
+  error?: { code: string; message: string };
+}
+
+const matches = (spec: CheckSpec, list: readonly string[]) => list.includes(spec.id) || list.includes(spec.kind);
+
+/** Which checks run, after --only, --skip and --remote. */
+export function selectChecks(profile: ResolvedProfile, opts: EngineOptions): CheckSpec[] {
+  return profile.checks.filter((spec) => {
+    if (opts.only?.length && !matches(spec, opts.only)) return false;
+    if (opts.skip?.length && matches(spec, opts.skip)) return false;
+    if (opts.remote) {
+      const canRemote = spec.remote ?? findKind(spec.kind)?.remote ?? false;
+      if (!canRemote) return false;
+    }
+    return true;
+  });
+}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal.aborted || ms <= 0) return resolve();
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+
+type StopReason = 'timeout' | 'deadline' | 'cancelled';
+
+async function attempt(spec: CheckSpec, timeoutMs: number, profile: ResolvedProfile, ctx: Context, deadline: number | undefined): Promise<CheckOutcome> {
+  const { t } = ctx;
+  const kind = findKind(spec.kind);
+  if (!kind) return { status: 'error', summary: t('engine.kind_unknown', { kind: spec.kind }), error: { code: 'KIND_UNKNOWN', message: t('engine.kind_unknown', { kind: spec.kind }) } };
+  const controller = new AbortController();
+  let reason: StopReason | undefined;
+  const stop = (why: StopReason) => {
+    reason ??= why;
+    controller.abort(new Error(why));
+  };
+  const remaining = deadline === undefined ? Number.POSITIVE_INFINITY : deadline - ctx.clock.monotonic();
+  const budget = Math.min(timeoutMs, remaining);
+  const timer = setTimeout(() => stop(budget < timeoutMs ? 'deadline' : 'timeout'), Math.max(0, budget));
+  const onCancel = () => stop('cancelled');
+  ctx.signal.addEventListener('abort', onCancel, { once: true });
+  if (ctx.signal.aborted) stop('cancelled');
+  const cctx: CheckContext = {
+    t,
+    locale: ctx.locale,
+    signal: controller.signal,
+    clock: ctx.clock,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    profile,
+    timeoutMs: budget,
+  };
+  const stopped = new Promise<CheckOutcome>((resolve) => {
+    const done = () => {
+      const why = reason ?? 'timeout';
+      const message =
+        why === 'timeout'
+          ? t('engine.timeout', { s: (timeoutMs / 1000).toFixed(1) })
+          : why === 'deadline'
+            ? t('engine.deadline')
+            : t('engine.cancelled');
+      resolve({
+        status: 'error',
+        summary: message,
+        error: { code: why.toUpperCase(), message, ...(why === 'timeout' ? { hint: t('engine.hint.timeout') } : {}) },
+      });
+    };
+    if (controller.signal.aborted) done();
+    else controller.signal.addEventListener('abort', done, { once: true });
+  });
+  try {
+    const running = kind.run(spec.params as never, cctx).catch((err: unknown): CheckOutcome => {
+      const message = err instanceof Error ? err.message : String(err);
+      return { status: 'error', summary: t('engine.crashed', { message }), error: { code: 'CHECK_FAILED', message } };
+    });
+    return await Promise.race([running, stopped]);
+  } finally {
+    clearTimeout(timer);
+    ctx.signal.removeEventListener('abort', onCancel);
+    // Let a check that ignores its signal know, so it can clean up (hang up a call).
+    if (!controller.signal.aborted) controller.abort(new Error('done'));
+  }
+}
+
+async function runOne(spec: CheckSpec, profile: ResolvedProfile, ctx: Context, opts: EngineOptions): Promise<CheckResult> {
+  const startedAt = ctx.clock.now().toISOString();
+  const t0 = ctx.clock.monotonic();
+  const timeoutMs = spec.timeoutMs ?? findKind(spec.kind)?.defaultTimeoutMs ?? 10_000;
+  let outcome: CheckOutcome;
+  let attempts = 0;
+  for (;;) {
+    attempts += 1;
+    outcome = await attempt(spec, timeoutMs, profile, ctx, opts.deadline);
+    const retryable = outcome.status === 'fail' || outcome.status === 'error';
+    const stopped = outcome.error?.code === 'CANCELLED' || outcome.error?.code === 'DEADLINE';
+    if (!retryable || stopped || attempts > spec.retries) break;
+    await sleep(opts.retryDelayMs ?? 250, ctx.signal);
+  }
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    status: outcome.status,
+    required: spec.required,
+    summary: outcome.summary,
+    metrics: outcome.metrics ?? {},
+    ...(outcome.details === undefined ? {} : { details: outcome.details }),
+    ...(outcome.error ? { error: outcome.error } : {}),
+    ...(outcome.hint ? { hint: outcome.hint } : {}),
+    startedAt,
+    durationMs: Math.round(ctx.clock.monotonic() - t0),
+    attempts,
+  };
+}
+
+function notRun(spec: CheckSpec, ctx: Context, status: 'skip' | 'error', code: string, message: string): CheckResult {
+  return {
+    id: spec.id,
+    kind: spec.kind,
+    status,
+    required: spec.required,
+    summary: message,
+    metrics: {},
+    error: { code, message },
+    startedAt: ctx.clock.now().toISOString(),
+    durationMs: 0,
+    attempts: 0,
+  };
+}
+
+/** Run one site's checklist. Never throws for a failing check: failures are results. */
+export async function runSite(profile: ResolvedProfile, ctx: Context, opts: EngineOptions = {}): Promise<SiteRun> {
+  const startedAt = ctx.clock.now().toISOString();
+  const t0 = ctx.clock.monotonic();
+  const selected = selectChecks(profile, opts);
+  const selectedIds = new Set(selected.map((s) => s.id));
+  const parallel = Math.max(1, opts.parallel ?? 8);
+  const results = new Map<string, CheckResult>();
+  const pending = [...selected];
+  const running = new Map<string, Promise<void>>();
+
+  const finish = (result: CheckResult) => {
+    results.set(result.id, result);
+    opts.onResult?.(profile.site, result);
+  };
+
+  while (pending.length > 0 || running.size > 0) {
+    let progressed = false;
+    for (let i = 0; i < pending.length; ) {
+      const spec = pending[i] as CheckSpec;
+      const needs = spec.needs.filter((n) => selectedIds.has(n));
+      const unmet = needs.filter((n) => {
+        const r = results.get(n);
+        return r && r.status !== 'pass' && r.status !== 'warn';
+      });
+      const waiting = needs.some((n) => !results.has(n));
+      const pastDeadline = opts.deadline !== undefined && ctx.clock.monotonic() >= opts.deadline;
+      if (unmet.length > 0) {
+        finish(notRun(spec, ctx, 'skip', NEEDS_NOT_MET, ctx.t('engine.skip.needs', { ids: unmet.join(', ') })));
+      } else if (ctx.signal.aborted) {
+        finish(notRun(spec, ctx, 'error', 'CANCELLED', ctx.t('engine.cancelled')));
+      } else if (pastDeadline && !waiting) {
+        finish(notRun(spec, ctx, 'error', 'DEADLINE', ctx.t('engine.deadline_not_run')));
+      } else if (!waiting && running.size < parallel) {
+        opts.onStart?.(profile.site, spec);
+        const p = runOne(spec, profile, ctx, opts).then((r) => {
+          running.delete(spec.id);
+          finish(r);
+        });
+        running.set(spec.id, p);
+      } else {
+        i += 1;
+        continue;
+      }
+      pending.splice(i, 1);
+      progressed = true;
+    }
+    if (running.size > 0) await Promise.race(running.values());
+    else if (!progressed && pending.length > 0) {
+      // Unreachable with a validated profile (cycles are rejected); never spin.
+      for (const spec of pending.splice(0)) finish(notRun(spec, ctx, 'error', 'NEEDS_CYCLE', ctx.t('engine.needs_cycle')));
+    }
+  }
+
+  const checks = selected.map((s) => results.get(s.id) as CheckResult);
+  return {
+    site: profile.site,
+    file: profile.file,
+    verdict: siteVerdict(checks),
+    startedAt,
+    durationMs: Math.round(ctx.clock.monotonic() - t0),
+    checks,
+  };
+}

@@ -1,0 +1,299 @@
+/**
+ * Load a site profile: read YAML (duplicate keys are errors), follow
+ * `extends:`, merge (the site file wins; checks and bridges merge by id),
+ * apply `check_defaults`, validate against the composed schema, check ids and
+ * `needs`, then resolve ${ENV} references. Every error names file:line:col,
+ * the path and what is allowed.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Value } from '@sinclair/typebox/value';
+import { LineCounter, parseDocument } from 'yaml';
+import { checkKinds } from '../checks/index.js';
+import { ProfileError } from '../errors.js';
+import type { Translator } from '../i18n/index.js';
+import { toMs } from './duration.js';
+import { describe, pickError, pointerToPath, show } from './errors.js';
+import { formatPath, type Layer, locate, type PathSegment } from './position.js';
+import { checkSchemas, KIND_NAMES, ProfileTop } from './schema.js';
+import type { CheckSpec, ResolvedProfile } from './types.js';
+
+export interface LoadOptions {
+  t: Translator;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** 'require': a missing ${VAR} is an error; 'lenient': it is left as written and listed. */
+  env_mode?: 'require' | 'lenient';
+  /** Accept a defaults file (no `site:`), for `profile validate`. */
+  allowDefaults?: boolean;
+}
+
+export interface LoadResult {
+  profile: ResolvedProfile | undefined;
+  /** Set for a defaults file (no site). */
+  isDefaults: boolean;
+  /** ${VAR}s that were not set (lenient mode only). */
+  missingEnv: string[];
+}
+
+const SECRET_KEYS = /^(password|token|secret|passphrase|api_key)$/i;
+
+type Data = Record<string, unknown>;
+const isObject = (v: unknown): v is Data => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function displayPath(file: string, cwd: string): string {
+  const rel = path.relative(cwd, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+async function readLayer(file: string, opts: LoadOptions, from?: { layer: Layer; path: PathSegment[] }): Promise<Layer> {
+  const { t } = opts;
+  const shown = displayPath(file, opts.cwd);
+  const where = () =>
+    from
+      ? { ...locate([from.layer], from.layer.data, from.path), path: formatPath(from.path) }
+      : { file: shown };
+  let text: string;
+  try {
+    const stat = await fs.stat(file);
+    if (stat.isDirectory()) throw new ProfileError(t('profile.err.is_dir', { file: shown }), where());
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if (err instanceof ProfileError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const key = code === 'ENOENT' ? 'profile.err.not_found' : code === 'EACCES' ? 'profile.err.no_access' : 'profile.err.read';
+    throw new ProfileError(t(key, { file: shown, reason: String(code ?? err) }), where(), { cause: err });
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: false });
+  const first = doc.errors[0];
+  if (first) {
+    const pos = first.linePos?.[0];
+    const isDup = first.code === 'DUPLICATE_KEY';
+    const message = isDup
+      ? t('profile.err.duplicate_key')
+      : t('profile.err.yaml', { reason: first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '' });
+    throw new ProfileError(message, { file: shown, line: pos?.line, col: pos?.col });
+  }
+  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  if (data === null || data === undefined) throw new ProfileError(t('profile.err.empty_file'), { file: shown });
+  if (!isObject(data)) throw new ProfileError(t('profile.err.not_mapping'), { file: shown, line: 1, col: 1 });
+  return { file: shown, doc, lines, data };
+}
+
+/** Merge `over` onto `base`: objects deeply, checks and bridges by id, anything else replaced. */
+export function mergeData(base: Data, over: Data, top = true): Data {
+  const out: Data = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    if (top && key === 'extends') continue;
+    const prev = out[key];
+    if (top && (key === 'checks' || key === 'bridges') && Array.isArray(prev) && Array.isArray(value)) {
+      const merged = prev.map((x) => (isObject(x) ? { ...x } : x));
+      for (const item of value) {
+        const i = isObject(item) ? merged.findIndex((x) => isObject(x) && x.id === item.id) : -1;
+        if (i >= 0 && isObject(item)) merged[i] = mergeData(merged[i] as Data, item, false);
+        else merged.push(item);
+      }
+      out[key] = merged;
+    } else if (isObject(prev) && isObject(value)) {
+      out[key] = mergeData(prev, value, false);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+async function loadLayers(file: string, opts: LoadOptions): Promise<Layer[]> {
+  const layers: Layer[] = [];
+  const seen = new Set<string>();
+  const visit = async (abs: string, from?: { layer: Layer; path: PathSegment[] }): Promise<void> => {
+    const real = await fs.realpath(abs).catch(() => abs);
+    if (seen.has(real)) {
+      const pos = from ? locate([from.layer], from.layer.data, from.path) : { file: abs };
+      throw new ProfileError(opts.t('profile.err.extends_cycle', { file: displayPath(abs, opts.cwd) }), {
+        ...pos,
+        path: from ? formatPath(from.path) : undefined,
+      });
+    }
+    seen.add(real);
+    const layer = await readLayer(abs, opts, from);
+    layers.push(layer);
+    const ext = layer.data.extends;
+    const parents = ext === undefined ? [] : Array.isArray(ext) ? ext : [ext];
+    for (const [i, parent] of parents.entries()) {
+      const p: PathSegment[] = Array.isArray(ext) ? ['extends', i] : ['extends'];
+      if (typeof parent !== 'string') {
+        throw new ProfileError(opts.t('profile.err.type', { expected: opts.t('profile.type.string'), got: show(parent) }), {
+          ...locate([layer], layer.data, p),
+          path: formatPath(p),
+        });
+      }
+      await visit(path.resolve(path.dirname(abs), parent), { layer, path: p });
+    }
+  };
+  await visit(path.resolve(opts.cwd, file));
+  return layers;
+}
+
+function fail(layers: Layer[], merged: Data, at: PathSegment[], message: string): never {
+  throw new ProfileError(message, { ...locate(layers, merged, at), path: formatPath(at) });
+}
+
+function validate(layers: Layer[], merged: Data, opts: LoadOptions, isDefaults: boolean): void {
+  const { t } = opts;
+  const topErrors = [...Value.Errors(ProfileTop, isDefaults ? { site: { id: 'x', name: 'x', unit: 'x' }, ...merged } : merged)];
+  const topError = pickError(topErrors);
+  if (topError) fail(layers, merged, pointerToPath(topError.path), describe(topError, t));
+
+  const checks = (merged.checks as Data[] | undefined) ?? [];
+  const ids = new Map<string, number>();
+  for (const [i, check] of checks.entries()) {
+    const kind = check.kind;
+    if (kind === undefined) fail(layers, merged, ['checks', i], t('profile.err.kind_missing', { kinds: KIND_NAMES.join(', ') }));
+    const schema = typeof kind === 'string' ? checkSchemas.get(kind) : undefined;
+    if (!schema) fail(layers, merged, ['checks', i, 'kind'], t('profile.err.kind_unknown', { got: show(kind), kinds: KIND_NAMES.join(', ') }));
+    const err = pickError([...Value.Errors(schema, check)]);
+    if (err) fail(layers, merged, ['checks', i, ...pointerToPath(err.path)], describe(err, t));
+    const id = check.id as string;
+    if (ids.has(id)) fail(layers, merged, ['checks', i, 'id'], t('profile.err.duplicate_id', { id }));
+    ids.set(id, i);
+  }
+  for (const [i, check] of checks.entries()) {
+    for (const [j, need] of ((check.needs as string[] | undefined) ?? []).entries()) {
+      if (!ids.has(need)) fail(layers, merged, ['checks', i, 'needs', j], t('profile.err.needs_unknown', { id: need, ids: [...ids.keys()].join(', ') }));
+      if (need === check.id) fail(layers, merged, ['checks', i, 'needs', j], t('profile.err.needs_cycle', { cycle: `${need} → ${need}` }));
+    }
+  }
+  const cycle = findCycle(checks);
+  if (cycle) {
+    const i = ids.get(cycle[0] as string) ?? 0;
+    fail(layers, merged, ['checks', i, 'needs'], t('profile.err.needs_cycle', { cycle: cycle.join(' → ') }));
+  }
+  const bridges = (merged.bridges as Data[] | undefined) ?? [];
+  const bridgeIds = new Set<string>();
+  for (const [i, bridge] of bridges.entries()) {
+    if (bridgeIds.has(bridge.id as string)) fail(layers, merged, ['bridges', i, 'id'], t('profile.err.duplicate_id', { id: String(bridge.id) }));
+    bridgeIds.add(bridge.id as string);
+  }
+  for (const [i, check] of checks.entries()) {
+    if (typeof check.bridge === 'string' && !bridgeIds.has(check.bridge)) {
+      fail(layers, merged, ['checks', i, 'bridge'], t('profile.err.bridge_unknown', { id: check.bridge, ids: [...bridgeIds].join(', ') || '—' }));
+    }
+  }
+}
+
+/** A cycle in `needs` as the list of ids around it, or undefined. */
+export function findCycle(checks: Data[]): string[] | undefined {
+  const needs = new Map(checks.map((c) => [c.id as string, (c.needs as string[] | undefined) ?? []]));
+  const state = new Map<string, 'active' | 'done'>();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | undefined => {
+    if (state.get(id) === 'done') return undefined;
+    if (state.get(id) === 'active') return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, 'active');
+    stack.push(id);
+    for (const n of needs.get(id) ?? []) {
+      const c = visit(n);
+      if (c) return c;
+    }
+    stack.pop();
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of needs.keys()) {
+    const c = visit(id);
+    if (c) return c;
+  }
+  return undefined;
+}
+
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+function resolveEnv(layers: Layer[], merged: Data, opts: LoadOptions, missing: string[], secrets: string[]): Data {
+  const walk = (value: unknown, at: PathSegment[]): unknown => {
+    if (typeof value === 'string') {
+      if (!value.includes('${')) return value;
+      const key = at[at.length - 1];
+      let touched = false;
+      const out = value.replace(ENV_REF, (whole, name: string) => {
+        const v = opts.env[name];
+        if (v === undefined) {
+          if (opts.env_mode === 'lenient') {
+            if (!missing.includes(name)) missing.push(name);
+            return whole;
+          }
+          throw new ProfileError(opts.t('profile.err.env_missing', { name }), {
+            ...locate(layers, merged, at),
+            path: formatPath(at),
+          }, { hint: opts.t('profile.hint.env_missing', { name }) });
+        }
+        touched = true;
+        return v;
+      });
+      if (touched || (typeof key === 'string' && SECRET_KEYS.test(key))) secrets.push(formatPath(at));
+      return out;
+    }
+    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...at, i]));
+    if (isObject(value)) {
+      const out: Data = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (typeof v === 'string' && SECRET_KEYS.test(k) && !v.includes('${')) secrets.push(formatPath([...at, k]));
+        out[k] = walk(v, [...at, k]);
+      }
+      return out;
+    }
+    return value;
+  };
+  return walk(merged, []) as Data;
+}
+
+function toSpec(check: Data): CheckSpec {
+  const kind = checkKinds.find((k) => k.kind === check.kind);
+  return {
+    id: check.id as string,
+    kind: check.kind as string,
+    title: check.title as string | undefined,
+    required: check.required !== false,
+    timeoutMs: check.timeout === undefined ? kind?.defaultTimeoutMs : toMs(check.timeout as string | number, 10_000),
+    retries: (check.retries as number | undefined) ?? 0,
+    needs: (check.needs as string[] | undefined) ?? [],
+    remote: check.remote as boolean | undefined,
+    params: check,
+  };
+}
+
+export async function loadProfile(file: string, opts: LoadOptions): Promise<LoadResult> {
+  const layers = await loadLayers(file, opts);
+  // Parents first, the site file last, so the site file wins.
+  let merged: Data = {};
+  for (const layer of [...layers].reverse()) merged = mergeData(merged, layer.data);
+  const siteLayer = layers[0] as Layer;
+  const isDefaults = opts.allowDefaults === true && !('site' in siteLayer.data);
+  const defaults = isObject(merged.check_defaults) ? merged.check_defaults : {};
+  if (Array.isArray(merged.checks)) {
+    merged.checks = merged.checks.map((c) =>
+      isObject(c) && typeof c.kind === 'string' && isObject(defaults[c.kind]) ? mergeData(defaults[c.kind] as Data, c, false) : c,
+    );
+  }
+  validate(layers, merged, opts, isDefaults);
+  const missing: string[] = [];
+  const secrets: string[] = [];
+  const resolved = resolveEnv(layers, merged, opts, missing, secrets);
+  if (isDefaults) return { profile: undefined, isDefaults, missingEnv: missing };
+  const profile: ResolvedProfile = {
+    file: path.resolve(opts.cwd, file),
+    files: layers.map((l) => l.file),
+    site: resolved.site as ResolvedProfile['site'],
+    locale: resolved.locale as ResolvedProfile['locale'],
+    registry: resolved.registry as ResolvedProfile['registry'],
+    codec: resolved.codec as ResolvedProfile['codec'],
+    bridges: (resolved.bridges as ResolvedProfile['bridges'] | undefined) ?? [],
+    ffmpeg: resolved.ffmpeg as string | undefined,
+    meeting: resolved.meeting as ResolvedProfile['meeting'],
+    checks: ((resolved.checks as Data[] | undefined) ?? []).map(toSpec),
+    secretPaths: secrets,
+    document: resolved,
+  };
+  return { profile, isDefaults, missingEnv: missing };
+}
