@@ -31,6 +31,8 @@ export interface CheckResult {
   error?: CheckError;
   /** What to try next, for warn and fail results, in the run's locale. */
   hint?: string;
+  /** The warn/fail limits the check was judged against (for Nagios perfdata and reports). */
+  limits?: { warn?: Record<string, number>; fail?: Record<string, number> };
   startedAt: string;
   durationMs: number;
   attempts: number;
@@ -44,6 +46,8 @@ export interface CheckOutcome {
   details?: unknown;
   error?: CheckError;
   hint?: string;
+  /** The effective warn/fail limits (defaults included); default: the profile's warn/fail. */
+  limits?: { warn?: Record<string, number>; fail?: Record<string, number> };
 }
 
 export interface CheckContext {

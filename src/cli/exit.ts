@@ -2,7 +2,8 @@
 import { CancelledError, DiemcauError, ExitCode, ExitWith, ProfileError } from '../errors.js';
 import type { Context } from './context.js';
 
-function location(err: ProfileError): string {
+/** `file:line:col: path` of a profile error. */
+export function location(err: ProfileError): string {
   const parts = [err.file, err.line, err.col].filter((x) => x !== undefined && x !== '');
   const where = parts.join(':');
   return [where, err.path].filter(Boolean).join(': ');

@@ -6,7 +6,7 @@
  */
 import type { Context } from '../cli/context.js';
 import { findKind } from '../checks/index.js';
-import type { CheckContext, CheckOutcome, CheckResult } from '../checks/types.js';
+import type { CheckContext, CheckKind, CheckOutcome, CheckResult } from '../checks/types.js';
 import type { CheckSpec, ResolvedProfile, SiteInfo } from '../profile/types.js';
 import { NEEDS_NOT_MET, siteVerdict, type Verdict } from './verdict.js';
 
@@ -23,6 +23,8 @@ export interface EngineOptions {
   parallel?: number;
   /** Pause between attempts (default 250 ms). */
   retryDelayMs?: number;
+  /** Where kinds come from (default: the registry in src/checks/index.ts). */
+  resolveKind?: (kind: string) => CheckKind | undefined;
   onStart?: (site: SiteInfo, check: CheckSpec) => void;
   onResult?: (site: SiteInfo, result: CheckResult) => void;
 }
@@ -46,7 +48,7 @@ export function selectChecks(profile: ResolvedProfile, opts: EngineOptions): Che
     if (opts.only?.length && !matches(spec, opts.only)) return false;
     if (opts.skip?.length && matches(spec, opts.skip)) return false;
     if (opts.remote) {
-      const canRemote = spec.remote ?? findKind(spec.kind)?.remote ?? false;
+      const canRemote = spec.remote ?? (opts.resolveKind ?? findKind)(spec.kind)?.remote ?? false;
       if (!canRemote) return false;
     }
     return true;
@@ -65,9 +67,10 @@ const sleep = (ms: number, signal: AbortSignal) =>
 
 type StopReason = 'timeout' | 'deadline' | 'cancelled';
 
-async function attempt(spec: CheckSpec, timeoutMs: number, profile: ResolvedProfile, ctx: Context, deadline: number | undefined): Promise<CheckOutcome> {
+async function attempt(spec: CheckSpec, timeoutMs: number, profile: ResolvedProfile, ctx: Context, opts: EngineOptions): Promise<CheckOutcome> {
   const { t } = ctx;
-  const kind = findKind(spec.kind);
+  const deadline = opts.deadline;
+  const kind = (opts.resolveKind ?? findKind)(spec.kind);
   if (!kind) return { status: 'error', summary: t('engine.kind_unknown', { kind: spec.kind }), error: { code: 'KIND_UNKNOWN', message: t('engine.kind_unknown', { kind: spec.kind }) } };
   const controller = new AbortController();
   let reason: StopReason | undefined;
@@ -126,12 +129,12 @@ async function attempt(spec: CheckSpec, timeoutMs: number, profile: ResolvedProf
 async function runOne(spec: CheckSpec, profile: ResolvedProfile, ctx: Context, opts: EngineOptions): Promise<CheckResult> {
   const startedAt = ctx.clock.now().toISOString();
   const t0 = ctx.clock.monotonic();
-  const timeoutMs = spec.timeoutMs ?? findKind(spec.kind)?.defaultTimeoutMs ?? 10_000;
+  const timeoutMs = spec.timeoutMs ?? (opts.resolveKind ?? findKind)(spec.kind)?.defaultTimeoutMs ?? 10_000;
   let outcome: CheckOutcome;
   let attempts = 0;
   for (;;) {
     attempts += 1;
-    outcome = await attempt(spec, timeoutMs, profile, ctx, opts.deadline);
+    outcome = await attempt(spec, timeoutMs, profile, ctx, opts);
     const retryable = outcome.status === 'fail' || outcome.status === 'error';
     const stopped = outcome.error?.code === 'CANCELLED' || outcome.error?.code === 'DEADLINE';
     if (!retryable || stopped || attempts > spec.retries) break;
@@ -147,10 +150,18 @@ async function runOne(spec: CheckSpec, profile: ResolvedProfile, ctx: Context, o
     ...(outcome.details === undefined ? {} : { details: outcome.details }),
     ...(outcome.error ? { error: outcome.error } : {}),
     ...(outcome.hint ? { hint: outcome.hint } : {}),
+    ...limitsOf(spec, outcome),
     startedAt,
     durationMs: Math.round(ctx.clock.monotonic() - t0),
     attempts,
   };
+}
+
+function limitsOf(spec: CheckSpec, outcome: CheckOutcome): Pick<CheckResult, 'limits'> {
+  if (outcome.limits) return { limits: outcome.limits };
+  const warn = spec.params.warn as Record<string, number> | undefined;
+  const fail = spec.params.fail as Record<string, number> | undefined;
+  return warn || fail ? { limits: { ...(warn ? { warn } : {}), ...(fail ? { fail } : {}) } } : {};
 }
 
 function notRun(spec: CheckSpec, ctx: Context, status: 'skip' | 'error', code: string, message: string): CheckResult {

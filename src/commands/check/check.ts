@@ -1,0 +1,168 @@
+/**
+ * `diemcau check`: load the profiles, run each site's checklist (sites
+ * `--concurrency` at once), render every requested format, exit with the
+ * worst verdict. A single bad profile is exit 3; in a sweep a bad profile is
+ * one site that could not be checked, and the sweep goes on.
+ */
+import path from 'node:path';
+import { type Context, withLocale } from '../../cli/context.js';
+import { ProfileError, UsageError } from '../../errors.js';
+import { type EngineOptions, runSite, selectChecks, type SiteRun } from '../../engine/run.js';
+import { exitCodeFor, worstVerdict } from '../../engine/verdict.js';
+import { displayPath, loadProfile } from '../../profile/load.js';
+import type { ResolvedProfile } from '../../profile/types.js';
+import { loadRenderer, RUN_SCHEMA, type RunReport } from '../../report/types.js';
+import { writeFileAtomic } from '../../util/atomic.js';
+import { assertWritable, resolveProfilePath, writeOutput } from '../common.js';
+import { parseOutputs } from './formats.js';
+import { type Progress, startProgress } from './progress.js';
+import { expandTargets, type Target } from './targets.js';
+
+export interface CheckOptions {
+  profiles: string[];
+  profile?: string;
+  format?: string[];
+  output?: string;
+  only?: string[];
+  skip?: string[];
+  remote?: boolean;
+  concurrency?: number;
+  parallel?: number;
+  /** Whole-run deadline in ms. */
+  deadline?: number;
+  upload?: boolean;
+  history?: string;
+}
+
+export interface CheckRun {
+  report: RunReport;
+  exitCode: number;
+  /** The profiles that loaded (for --upload). */
+  profiles: ResolvedProfile[];
+  /** The context the run spoke in (a single profile's `locale:` applies). */
+  ctx: Context;
+}
+
+/** Run bounded-concurrent work over a list, keeping order. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function brokenSite(ctx: Context, target: Target, err: ProfileError): SiteRun {
+  const file = displayPath(target.file, ctx.cwd);
+  const id = path.basename(target.file).replace(/\.ya?ml$/i, '');
+  const where = [err.file, err.line, err.col].filter((x) => x !== undefined).join(':');
+  return {
+    site: { id, name: file, unit: '' },
+    file,
+    verdict: 'unknown',
+    startedAt: ctx.clock.now().toISOString(),
+    durationMs: 0,
+    checks: [],
+    error: { code: 'PROFILE_INVALID', message: `${where}${err.path ? `: ${err.path}` : ''}: ${err.message}` },
+  };
+}
+
+/** Everything but printing: returns the run report and the exit code. */
+export async function runCheck(ctx: Context, opts: CheckOptions, progress?: (sites: number) => Promise<Progress>): Promise<CheckRun> {
+  const args = opts.profiles.length ? opts.profiles : [await resolveProfilePath(ctx, opts.profile)];
+  const targets = await expandTargets(args, ctx.cwd);
+  const sweep = targets.length > 1 || targets.some((x) => x.expanded);
+  const startedAt = ctx.clock.now().toISOString();
+  const t0 = ctx.clock.monotonic();
+  const engine: EngineOptions = {
+    only: opts.only,
+    skip: opts.skip,
+    remote: opts.remote,
+    parallel: opts.parallel,
+    deadline: opts.deadline === undefined ? undefined : t0 + opts.deadline,
+  };
+
+  // One site: load first so a bad profile is exit 3 and the run speaks the profile's language.
+  let runCtx = ctx;
+  let single: ResolvedProfile | undefined;
+  if (!sweep) {
+    const { profile } = await loadProfile((targets[0] as Target).file, { t: ctx.t, env: ctx.env, cwd: ctx.cwd });
+    single = profile as ResolvedProfile;
+    runCtx = withLocale(ctx, single.locale);
+    if (selectChecks(single, engine).length === 0) throw new UsageError(runCtx.t('check.no_checks'));
+  }
+  const bar = await (progress ?? ((n) => startProgress(runCtx, n)))(targets.length);
+  const loaded: ResolvedProfile[] = [];
+  let sites: Array<SiteRun | undefined>;
+  try {
+    const hooks: EngineOptions = {
+      ...engine,
+      onStart: (_site, spec) => bar.checkStarted(spec.id),
+      onResult: (_site, result) => bar.checkDone(result),
+    };
+    sites = await pool(targets, opts.concurrency ?? 8, async (target) => {
+      let profile = single;
+      if (!profile) {
+        try {
+          const r = await loadProfile(target.file, { t: ctx.t, env: ctx.env, cwd: ctx.cwd, allowDefaults: target.expanded });
+          if (r.isDefaults) return undefined;
+          profile = r.profile as ResolvedProfile;
+        } catch (err) {
+          if (!(err instanceof ProfileError)) throw err;
+          const broken = brokenSite(ctx, target, err);
+          bar.siteDone(broken.verdict);
+          return broken;
+        }
+      }
+      loaded.push(profile);
+      const run = await runSite(profile, runCtx, hooks);
+      run.file = displayPath(run.file, ctx.cwd);
+      bar.siteDone(run.verdict);
+      return run;
+    });
+  } finally {
+    bar.stop();
+  }
+  const done = sites.filter((s): s is SiteRun => s !== undefined);
+  const verdict = worstVerdict(done.map((s) => s.verdict));
+  const report: RunReport = {
+    schema: RUN_SCHEMA,
+    tool: { name: 'diemcau', version: ctx.version },
+    startedAt,
+    durationMs: Math.round(ctx.clock.monotonic() - t0),
+    verdict,
+    sites: done,
+  };
+  return { report, exitCode: exitCodeFor(verdict), profiles: loaded, ctx: runCtx };
+}
+
+export async function checkCommand(ctx: Context, opts: CheckOptions): Promise<number> {
+  const outputs = parseOutputs(ctx, opts.format, opts.output);
+  for (const o of outputs) if (o.file) await assertWritable(ctx, o.file);
+  const { report, exitCode, ctx: renderCtx } = await runCheck(ctx, opts);
+  for (const o of outputs) {
+    const render = await loadRenderer(o.format);
+    const text = render(report, {
+      t: renderCtx.t,
+      locale: renderCtx.locale,
+      color: !o.file && ctx.io.color,
+      tty: o.file ? true : ctx.io.stdoutTTY,
+      columns: ctx.io.columns,
+    });
+    if (o.file) {
+      await writeOutput(ctx, o.file, text);
+    } else ctx.io.stdout.write(text);
+  }
+  // Keep the last run for `incident file` (attach the run that showed the fault).
+  await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(async () => {
+    const fs = await import('node:fs/promises');
+    await fs.mkdir(ctx.stateDir, { recursive: true }).catch(() => {});
+    await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(() => {});
+  });
+  return exitCode;
+}

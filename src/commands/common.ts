@@ -1,0 +1,48 @@
+/** Helpers shared by commands: which profile, loading it in the right language, output files. */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { type Context, withLocale } from '../cli/context.js';
+import { FileError, UsageError } from '../errors.js';
+import { loadProfile } from '../profile/load.js';
+import type { ResolvedProfile } from '../profile/types.js';
+import { writableProblem, writeFileAtomic } from '../util/atomic.js';
+
+export const DEFAULT_PROFILE = 'diemcau.yaml';
+
+/** -p/--profile, else $DIEMCAU_PROFILE (commander fills the flag from it), else ./diemcau.yaml. */
+export async function resolveProfilePath(ctx: Context, flag: string | undefined): Promise<string> {
+  if (flag) return path.resolve(ctx.cwd, flag);
+  if (ctx.env.DIEMCAU_PROFILE) return path.resolve(ctx.cwd, ctx.env.DIEMCAU_PROFILE);
+  const file = path.resolve(ctx.cwd, DEFAULT_PROFILE);
+  const exists = await fs.stat(file).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) throw new UsageError(ctx.t('check.no_profile', { file: DEFAULT_PROFILE }), { hint: ctx.t('check.hint.no_profile') });
+  return file;
+}
+
+/** Load one site profile; the returned context speaks the profile's `locale:` unless --lang was given. */
+export async function loadSite(ctx: Context, file: string): Promise<{ profile: ResolvedProfile; ctx: Context }> {
+  const { profile } = await loadProfile(file, { t: ctx.t, env: ctx.env, cwd: ctx.cwd });
+  if (!profile) throw new UsageError(ctx.t('check.no_profile', { file }));
+  return { profile, ctx: withLocale(ctx, profile.locale) };
+}
+
+/** Fail early (exit 3) when an output file cannot be written, before any work is done. */
+export async function assertWritable(ctx: Context, file: string): Promise<void> {
+  const abs = path.resolve(ctx.cwd, file);
+  const problem = await writableProblem(abs);
+  if (!problem) return;
+  const dir = path.dirname(file) || '.';
+  const key = problem === 'is-dir' ? 'cli.err.output_is_dir' : problem === 'no-dir' ? 'cli.err.output_dir' : 'cli.err.output_access';
+  throw new UsageError(ctx.t(key, { file, dir }));
+}
+
+export async function writeOutput(ctx: Context, file: string, data: string): Promise<void> {
+  try {
+    await writeFileAtomic(path.resolve(ctx.cwd, file), data);
+  } catch (err) {
+    throw new FileError(ctx.t('cli.err.output_write', { file, reason: (err as NodeJS.ErrnoException).code ?? String(err) }), { cause: err });
+  }
+}

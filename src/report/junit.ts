@@ -1,0 +1,78 @@
+/** JUnit XML (the Jenkins / Ant shape): a testsuite per site, a testcase per check. */
+import type { CheckResult } from '../checks/types.js';
+import { formatMetric } from './metrics.js';
+import type { RenderOptions, RunReport } from './types.js';
+
+export function xmlEscape(text: string): string {
+  return text
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+}
+
+const secs = (ms: number) => (ms / 1000).toFixed(3);
+
+function testcase(siteId: string, r: CheckResult, opts: RenderOptions): string {
+  const name = xmlEscape(r.id);
+  const open = `    <testcase name="${name}" classname="${xmlEscape(`${siteId}.${r.kind}`)}" time="${secs(r.durationMs)}">`;
+  const body: string[] = [];
+  const msg = xmlEscape(r.summary);
+  const hint = r.hint ?? r.error?.hint;
+  const text = xmlEscape([r.summary, hint ? `${opts.t('cli.hint')}: ${hint}` : ''].filter(Boolean).join('\n'));
+  if (r.status === 'fail') body.push(`      <failure message="${msg}" type="${r.required ? 'fail' : 'advisory'}">${text}</failure>`);
+  else if (r.status === 'error') body.push(`      <error message="${msg}" type="${xmlEscape(r.error?.code ?? 'error')}">${text}</error>`);
+  else if (r.status === 'skip') body.push(`      <skipped message="${msg}"/>`);
+  const metrics = Object.entries(r.metrics).map(([k, v]) => formatMetric(k, v));
+  const out = [`status: ${r.status}`, r.status === 'warn' ? `warning: ${r.summary}` : '', ...metrics].filter(Boolean);
+  body.push(`      <system-out>${xmlEscape(out.join('\n'))}</system-out>`);
+  return [open, ...body, '    </testcase>'].join('\n');
+}
+
+export function renderJunit(report: RunReport, opts: RenderOptions): string {
+  let tests = 0;
+  let failures = 0;
+  let errors = 0;
+  let skipped = 0;
+  const suites = report.sites.map((site) => {
+    const n = { tests: site.checks.length, failures: 0, errors: 0, skipped: 0 };
+    for (const r of site.checks) {
+      if (r.status === 'fail') n.failures += 1;
+      else if (r.status === 'error') n.errors += 1;
+      else if (r.status === 'skip') n.skipped += 1;
+    }
+    const lines: string[] = [];
+    if (site.error) {
+      n.tests += 1;
+      n.errors += 1;
+    }
+    tests += n.tests;
+    failures += n.failures;
+    errors += n.errors;
+    skipped += n.skipped;
+    lines.push(
+      `  <testsuite name="${xmlEscape(site.site.id)}" tests="${n.tests}" failures="${n.failures}" errors="${n.errors}" skipped="${n.skipped}" time="${secs(site.durationMs)}" timestamp="${site.startedAt}">`,
+    );
+    lines.push('    <properties>');
+    lines.push(`      <property name="name" value="${xmlEscape(site.site.name)}"/>`);
+    lines.push(`      <property name="unit" value="${xmlEscape(site.site.unit)}"/>`);
+    lines.push(`      <property name="verdict" value="${site.verdict}"/>`);
+    lines.push('    </properties>');
+    if (site.error) {
+      lines.push(`    <testcase name="profile" classname="${xmlEscape(site.site.id)}.profile" time="0.000">`);
+      lines.push(`      <error message="${xmlEscape(site.error.message)}" type="${xmlEscape(site.error.code)}"/>`);
+      lines.push('    </testcase>');
+    }
+    for (const r of site.checks) lines.push(testcase(site.site.id, r, opts));
+    lines.push('  </testsuite>');
+    return lines.join('\n');
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="diemcau" tests="${tests}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(report.durationMs)}" timestamp="${report.startedAt}">`,
+    ...suites,
+    '</testsuites>',
+    '',
+  ].join('\n');
+}

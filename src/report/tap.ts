@@ -1,0 +1,47 @@
+/**
+ * TAP version 14: a subtest per site, a test point per check, YAML
+ * diagnostics. Warnings pass; an advisory failure is `not ok # TODO`
+ * (reported, not counted), a skip is `# SKIP`.
+ */
+import { stringify } from 'yaml';
+import type { CheckResult } from '../checks/types.js';
+import type { RenderOptions, RunReport } from './types.js';
+
+const desc = (s: string) => s.replace(/\\/g, '\\\\').replace(/#/g, '\\#').replace(/\n/g, ' ');
+
+function diagnostics(r: CheckResult, indent: string): string[] {
+  const data: Record<string, unknown> = { kind: r.kind, status: r.status, required: r.required, duration_ms: r.durationMs, attempts: r.attempts };
+  if (Object.keys(r.metrics).length) data.metrics = r.metrics;
+  if (r.error) data.error = r.error;
+  if (r.hint && r.status !== 'pass') data.hint = r.hint;
+  const yaml = stringify(data, { lineWidth: 0 }).trimEnd().split('\n');
+  return [`${indent}  ---`, ...yaml.map((l) => `${indent}  ${l}`), `${indent}  ...`];
+}
+
+function point(r: CheckResult, n: number, indent: string): string[] {
+  const text = `${desc(r.id)}: ${desc(r.summary)}`;
+  let line: string;
+  if (r.status === 'skip') line = `ok ${n} - ${text} # SKIP ${desc(r.error?.message ?? r.summary)}`;
+  else if (r.status === 'pass' || r.status === 'warn') line = `ok ${n} - ${text}`;
+  else line = `not ok ${n} - ${text}${r.required ? '' : ' # TODO advisory'}`;
+  return [`${indent}${line}`, ...diagnostics(r, indent)];
+}
+
+export function renderTap(report: RunReport, opts: RenderOptions): string {
+  const out = ['TAP version 14', `1..${report.sites.length}`];
+  report.sites.forEach((site, i) => {
+    out.push(`# Subtest: ${desc(site.site.id)}`);
+    const inner = '    ';
+    if (site.error) {
+      out.push(`${inner}1..0 # SKIP ${desc(site.error.message)}`);
+    } else {
+      out.push(`${inner}1..${site.checks.length}`);
+      site.checks.forEach((r, j) => {
+        out.push(...point(r, j + 1, inner));
+      });
+    }
+    const ok = site.verdict === 'ready' || site.verdict === 'degraded';
+    out.push(`${ok ? 'ok' : 'not ok'} ${i + 1} - ${desc(site.site.id)}: ${desc(opts.t(`verdict.${site.verdict}`))}`);
+  });
+  return `${out.join('\n')}\n`;
+}
