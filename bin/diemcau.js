@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// Tiny shim: everything lives in dist/ (built by `npm run build`).
-import('../dist/cli/main.js').then((m) => m.main(process));
+// Tiny shim: the program is built into dist/ (`npm run build`), bundled for a fast start.
+import('../dist/bundle/main.js').then((m) => m.main(process));

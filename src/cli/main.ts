@@ -78,7 +78,7 @@ export async function runCli(init: RunInit): Promise<number> {
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      const mapped = translateCommanderError(err, ctx.t, init.argv);
+      const mapped = translateCommanderError(err, ctx.t, init.argv, program);
       if (typeof mapped === 'number') return mapped;
       return errorToExit(mapped, ctx);
     }

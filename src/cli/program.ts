@@ -72,11 +72,25 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
 }
 
 /** Commander's own errors, in the user's language, as UsageError (exit 3). */
-export function translateCommanderError(err: CommanderError, t: Translator, argv: readonly string[]): UsageError | number {
+/** The subcommand path the user typed (`check`, `profile validate`), for messages. */
+function commandPath(program: Command, argv: readonly string[]): string {
+  const names: string[] = [];
+  let cmd: Command | undefined = program;
+  for (const word of argv) {
+    if (word.startsWith('-')) continue;
+    const sub: Command | undefined = cmd?.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) break;
+    names.push(word);
+    cmd = sub;
+  }
+  return names.join(' ');
+}
+
+export function translateCommanderError(err: CommanderError, t: Translator, argv: readonly string[], program: Command): UsageError | number {
   if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
   if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
   const token = /'([^']+)'/.exec(err.message)?.[1] ?? '';
-  const command = argv.filter((a) => !a.startsWith('-')).slice(0, 2).join(' ');
+  const command = commandPath(program, argv);
   switch (err.code) {
     case 'commander.unknownOption':
       return new UsageError(t('cli.err.unknown_option', { token, command }));

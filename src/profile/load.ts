@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { LineCounter, parseDocument } from 'yaml';
 import { checkKinds } from '../checks/index.js';
@@ -68,7 +69,7 @@ async function readLayer(file: string, opts: LoadOptions, from?: { layer: Layer;
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: false });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
+    const pos = lines.linePos(first.pos[0]);
     const isDup = first.code === 'DUPLICATE_KEY';
     const message = isDup
       ? t('profile.err.duplicate_key')
@@ -136,15 +137,17 @@ async function loadLayers(file: string, opts: LoadOptions): Promise<Layer[]> {
   return layers;
 }
 
-function fail(layers: Layer[], merged: Data, at: PathSegment[], message: string): never {
-  throw new ProfileError(message, { ...locate(layers, merged, at), path: formatPath(at) });
+function fail(layers: Layer[], merged: Data, at: PathSegment[], message: string, atKey = false): never {
+  throw new ProfileError(message, { ...locate(layers, merged, at, atKey), path: formatPath(at) });
 }
+
+const isUnknownField = (e: { type: number }) => e.type === ValueErrorType.ObjectAdditionalProperties;
 
 function validate(layers: Layer[], merged: Data, opts: LoadOptions, isDefaults: boolean): void {
   const { t } = opts;
   const topErrors = [...Value.Errors(ProfileTop, isDefaults ? { site: { id: 'x', name: 'x', unit: 'x' }, ...merged } : merged)];
   const topError = pickError(topErrors);
-  if (topError) fail(layers, merged, pointerToPath(topError.path), describe(topError, t));
+  if (topError) fail(layers, merged, pointerToPath(topError.path), describe(topError, t), isUnknownField(topError));
 
   const checks = (merged.checks as Data[] | undefined) ?? [];
   const ids = new Map<string, number>();
@@ -154,7 +157,7 @@ function validate(layers: Layer[], merged: Data, opts: LoadOptions, isDefaults: 
     const schema = typeof kind === 'string' ? checkSchemas.get(kind) : undefined;
     if (!schema) fail(layers, merged, ['checks', i, 'kind'], t('profile.err.kind_unknown', { got: show(kind), kinds: KIND_NAMES.join(', ') }));
     const err = pickError([...Value.Errors(schema, check)]);
-    if (err) fail(layers, merged, ['checks', i, ...pointerToPath(err.path)], describe(err, t));
+    if (err) fail(layers, merged, ['checks', i, ...pointerToPath(err.path)], describe(err, t), isUnknownField(err));
     const id = check.id as string;
     if (ids.has(id)) fail(layers, merged, ['checks', i, 'id'], t('profile.err.duplicate_id', { id }));
     ids.set(id, i);

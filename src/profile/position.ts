@@ -28,13 +28,16 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-function nodeAt(doc: Document, path: readonly PathSegment[]): { node: Node | undefined; depth: number } {
+function nodeAt(doc: Document, path: readonly PathSegment[], atKey = false): { node: Node | undefined; depth: number } {
   let node: unknown = doc.contents;
   let depth = 0;
-  for (const seg of path) {
+  for (const [i, seg] of path.entries()) {
     let next: unknown;
-    if (isMap(node)) next = node.get(seg, true);
-    else if (isSeq(node) && typeof seg === 'number') next = node.get(seg, true);
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isNode(p.key) ? (p.key as { value?: unknown }).value : p.key) === seg);
+      // The key, not the value, for "unknown field" errors.
+      next = atKey && i === path.length - 1 && isNode(pair?.key) ? pair?.key : pair?.value;
+    } else if (isSeq(node) && typeof seg === 'number') next = node.get(seg, true);
     if (!isNode(next)) break;
     node = next;
     depth += 1;
@@ -55,18 +58,27 @@ const LISTS_BY_ID = new Set(['checks', 'bridges']);
  * Find where `path` (in the merged document) was written. Lists merged by id
  * (checks, bridges) are looked up by the item's id in each layer.
  */
-export function locate(layers: readonly Layer[], merged: Record<string, unknown>, path: readonly PathSegment[]): Position {
+export function locate(
+  layers: readonly Layer[],
+  merged: Record<string, unknown>,
+  path: readonly PathSegment[],
+  atKey = false,
+): Position {
   const [head, index, ...rest] = path;
   if (typeof head === 'string' && LISTS_BY_ID.has(head) && typeof index === 'number') {
-    const item = (merged[head] as Array<Record<string, unknown>> | undefined)?.[index];
+    const mergedList = (merged[head] as Array<Record<string, unknown>> | undefined) ?? [];
+    const item = mergedList[index];
     const id = item?.id;
+    // The n-th item with this id (a duplicate id points at the duplicate, not the first).
+    const nth = mergedList.slice(0, index).filter((x) => x?.id === id).length;
     let fallback: Position | undefined;
     for (const layer of layers) {
       const list = layer.data[head];
       if (!Array.isArray(list)) continue;
-      const i = list.findIndex((x) => x && typeof x === 'object' && (x as { id?: unknown }).id === id);
-      if (i < 0) continue;
-      const found = nodeAt(layer.doc, [head, i, ...rest]);
+      const matches = list.flatMap((x, i) => (x && typeof x === 'object' && (x as { id?: unknown }).id === id ? [i] : []));
+      const i = matches[nth] ?? matches[0];
+      if (i === undefined) continue;
+      const found = nodeAt(layer.doc, [head, i, ...rest], atKey);
       if (found.depth === rest.length + 2) return positionOf(layer, found.node);
       fallback ??= positionOf(layer, found.node);
     }
@@ -81,7 +93,7 @@ export function locate(layers: readonly Layer[], merged: Record<string, unknown>
   }
   let best: { pos: Position; depth: number } | undefined;
   for (const layer of layers) {
-    const found = nodeAt(layer.doc, path);
+    const found = nodeAt(layer.doc, path, atKey);
     if (found.depth === path.length) return positionOf(layer, found.node);
     if (!best || found.depth > best.depth) best = { pos: positionOf(layer, found.node), depth: found.depth };
   }

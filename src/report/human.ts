@@ -98,7 +98,7 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Ch
       const hint = hintOf(row.r);
       if (hint) {
         const lines = wrap(hint, Math.max(30, opts.columns - 8));
-        lines.forEach((line, i) => out.push(`      ${i === 0 ? '→ ' : '  '}${c.cyan(line)}`));
+        for (const [i, line] of lines.entries()) out.push(`      ${i === 0 ? '→ ' : '  '}${c.cyan(line)}`);
       }
     }
   }

@@ -16,6 +16,28 @@ export class Buffer {
     this.text += chunk;
     return true;
   }
+  // What a TTY stream offers (ora draws its spinner with these).
+  cursorTo(x: number, _y?: number): boolean {
+    this.text += `\u001b[${x + 1}G`;
+    return true;
+  }
+  moveCursor(_dx: number, dy: number): boolean {
+    if (dy < 0) this.text += `\u001b[${-dy}A`;
+    return true;
+  }
+  clearLine(_dir: number): boolean {
+    this.text += '\u001b[2K';
+    return true;
+  }
+  on(): this {
+    return this;
+  }
+  once(): this {
+    return this;
+  }
+  removeListener(): this {
+    return this;
+  }
 }
 
 export interface FakeRun {

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { catalogueKeys } from '../../src/i18n/index.js';
+import { run } from '../helpers/cli.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+describe('program', () => {
+  it('--version prints the version and exits 0', async () => {
+    const r = await run(['--version']);
+    expect(r).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('--help lists the commands, in Vietnamese by default', async () => {
+    const r = await run(['--help'], { env: { LANG: 'vi_VN.UTF-8' } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Cách dùng: diemcau [options] [command]');
+    expect(r.stdout).toContain('Lệnh:');
+    expect(r.stdout).toMatch(/check \[options\] \[profiles\.\.\.\]\s+chạy danh mục kiểm tra trước giờ họp/);
+    expect(r.stdout).toContain('--lang <lang>');
+  });
+
+  it('--help in English with --lang en', async () => {
+    const r = await run(['--lang', 'en', 'check', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: diemcau check [options] [profiles...]');
+    expect(r.stdout).toContain('--only <ids>');
+    expect(r.stdout).toContain('run only these checks (ids or kinds, comma-separated)');
+  });
+
+  it('an unknown language is exit 3', async () => {
+    const r = await run(['--lang', 'fr', 'check']);
+    expect(r).toEqual({ code: 3, stdout: '', stderr: 'diemcau: error: unknown language fr; use vi or en\n' });
+  });
+
+  it('an unknown command is exit 3', async () => {
+    const r = await run(['frobnicate']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('diemcau: error: unknown command frobnicate; see diemcau --help\n');
+  });
+
+  it('the Vietnamese and English catalogues have the same keys', () => {
+    expect(catalogueKeys('vi').sort()).toEqual(catalogueKeys('en').sort());
+  });
+});
+
+describe('the built binary', () => {
+  const bin = path.join(root, 'bin/diemcau.js');
+  // `npm test` builds first; run alone, these say so instead of skipping.
+  const built = () => expect(fs.existsSync(path.join(root, 'dist/cli/main.js')), 'run `npm run build` first').toBe(true);
+
+  it('`diemcau --help` loads no package from node_modules (commander is in the bundle)', () => {
+    built();
+    const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-trace-')), 'imports.txt');
+    fs.writeFileSync(log, '');
+    const r = spawnSync(process.execPath, ['--import', path.join(root, 'test/helpers/trace-imports.mjs'), bin, '--help'], {
+      env: { ...process.env, DIEMCAU_TRACE_IMPORTS: log },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const loaded = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    const packages = new Set(loaded.map((u) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter(Boolean));
+    expect([...packages]).toEqual([]);
+    expect(loaded.some((u) => u.includes('/dist/bundle/main.js'))).toBe(true);
+  });
+
+  it('exits with the code and flushes stdout when piped', () => {
+    built();
+    const r = spawnSync(process.execPath, [bin, 'profile', 'validate', 'nope.yaml'], { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' } });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toBe('diemcau: error: nope.yaml: file not found: nope.yaml\n');
+  });
+});
