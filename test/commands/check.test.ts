@@ -266,3 +266,25 @@ describe('several profiles', () => {
     expect(r.code).toBe(3);
   });
 });
+
+describe('--history', () => {
+  it('appends one JSON line per site and run to DIR/<site-id>.jsonl', async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await run(['check', 'ready.yaml', 'down.yaml', '--history', 'hist', '--format', 'json'], { cwd: dir });
+      expect(r.code).toBe(2);
+    }
+    const files = (await fs.readdir(path.join(dir, 'hist'))).sort();
+    expect(files).toEqual(['down.jsonl', 'ready.jsonl']);
+    const lines = (await fs.readFile(path.join(dir, 'hist/down.jsonl'), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    const entry = JSON.parse(lines[1] as string);
+    expect(entry).toMatchObject({ schema: 'diemcau/history@1', tool: { name: 'diemcau' }, site: { id: 'down' }, verdict: 'not-ready' });
+    expect(entry.checks.map((c: { id: string }) => c.id)).toEqual(['sip-port', 'portal']);
+  });
+  it('an unusable history folder is exit 3 before anything runs', async () => {
+    const r = await run(['check', 'ready.yaml', '--history', 'ready.yaml/sub'], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('diemcau: error: cannot write history to ready.yaml/sub: ENOTDIR\n');
+  });
+});
+

@@ -31,6 +31,7 @@ export function register(program: Command, { t, act }: Wiring): void {
     .option('-c, --concurrency <n>', t('flag.check.concurrency'), intFlag(t, '--concurrency', 1))
     .option('--parallel <n>', t('flag.check.parallel'), intFlag(t, '--parallel', 1))
     .option('--deadline <duration>', t('flag.check.deadline'), durationFlag(t, '--deadline'))
+    .option('--history <dir>', t('flag.check.history'))
     .action(
       act(async (ctx, profiles: string[], opts: CheckFlags) => {
         const { checkCommand } = await import('../../commands/check/check.js');

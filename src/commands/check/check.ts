@@ -15,6 +15,7 @@ import { loadRenderer, RUN_SCHEMA, type RunReport } from '../../report/types.js'
 import { writeFileAtomic } from '../../util/atomic.js';
 import { assertWritable, resolveProfilePath, writeOutput } from '../common.js';
 import { parseOutputs } from './formats.js';
+import { appendHistory, prepareHistoryDir } from './history.js';
 import { type Progress, startProgress } from './progress.js';
 import { expandTargets, type Target } from './targets.js';
 
@@ -96,6 +97,8 @@ export async function runCheck(ctx: Context, opts: CheckOptions, progress?: (sit
     runCtx = withLocale(ctx, single.locale);
     if (selectChecks(single, engine).length === 0) throw new UsageError(runCtx.t('check.no_checks'));
   }
+  const historyDir = opts.history ? await prepareHistoryDir(ctx, opts.history) : undefined;
+  const tool = { name: 'diemcau' as const, version: ctx.version };
   const bar = await (progress ?? ((n) => startProgress(runCtx, n)))(targets.length);
   const loaded: ResolvedProfile[] = [];
   let sites: Array<SiteRun | undefined>;
@@ -122,6 +125,7 @@ export async function runCheck(ctx: Context, opts: CheckOptions, progress?: (sit
       loaded.push(profile);
       const run = await runSite(profile, runCtx, hooks);
       run.file = displayPath(run.file, ctx.cwd);
+      if (historyDir) await appendHistory(historyDir, run, tool);
       bar.siteDone(run.verdict);
       return run;
     });
@@ -132,7 +136,7 @@ export async function runCheck(ctx: Context, opts: CheckOptions, progress?: (sit
   const verdict = worstVerdict(done.map((s) => s.verdict));
   const report: RunReport = {
     schema: RUN_SCHEMA,
-    tool: { name: 'diemcau', version: ctx.version },
+    tool,
     startedAt,
     durationMs: Math.round(ctx.clock.monotonic() - t0),
     verdict,

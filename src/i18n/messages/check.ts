@@ -32,6 +32,7 @@ export const en = {
   'check.no_profile': 'no profile given and {file} not found',
   'check.hint.no_profile': 'pass a profile (diemcau check site.yaml), set DIEMCAU_PROFILE, or create one with: diemcau profile init',
   'check.written': 'wrote {format} to {file}',
+  'check.err.history_dir': 'cannot write history to {dir}: {reason}',
   'check.site_error': 'could not check this site: {message}',
   'progress.sweep': '{bar} {done}/{total} sites · {bad} not ready · about {eta} left',
   'cmd.check': 'run the pre-meeting checklist of one site, or sweep many',
@@ -42,6 +43,7 @@ export const en = {
   'flag.check.concurrency': 'sites checked at once (default 8)',
   'flag.check.parallel': 'checks of one site run at once (default 8)',
   'flag.check.deadline': 'stop the whole run after this long (e.g. 2m)',
+  'flag.check.history': 'append each site\'s result as one JSON line to DIR/<site-id>.jsonl (trends without a registry)',
 } as const;
 
 export const vi: Record<keyof typeof en, string> = {
@@ -77,6 +79,7 @@ export const vi: Record<keyof typeof en, string> = {
   'check.no_profile': 'chưa chỉ định tệp cấu hình và không tìm thấy {file}',
   'check.hint.no_profile': 'chỉ định tệp (diemcau check diem-cau.yaml), đặt DIEMCAU_PROFILE, hoặc tạo mới bằng: diemcau profile init',
   'check.written': 'đã ghi {format} vào {file}',
+  'check.err.history_dir': 'không ghi được lịch sử vào {dir}: {reason}',
   'check.site_error': 'không kiểm tra được điểm cầu này: {message}',
   'progress.sweep': '{bar} {done}/{total} điểm cầu · {bad} chưa sẵn sàng · còn khoảng {eta}',
   'cmd.check': 'chạy danh mục kiểm tra trước giờ họp cho một điểm cầu, hoặc quét nhiều điểm cầu',
@@ -87,4 +90,5 @@ export const vi: Record<keyof typeof en, string> = {
   'flag.check.concurrency': 'số điểm cầu kiểm tra cùng lúc (mặc định 8)',
   'flag.check.parallel': 'số mục của một điểm cầu chạy cùng lúc (mặc định 8)',
   'flag.check.deadline': 'dừng cả lượt kiểm tra sau khoảng thời gian này (ví dụ 2m)',
+  'flag.check.history': 'ghi thêm kết quả mỗi điểm cầu thành một dòng JSON vào DIR/<mã-điểm-cầu>.jsonl (theo dõi xu hướng không cần máy chủ)',
 };
