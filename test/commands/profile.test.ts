@@ -155,3 +155,52 @@ describe('profile init', () => {
     await expect(fs.stat(path.join(dir, 'other.yaml'))).rejects.toThrow();
   });
 });
+
+describe('profile init on a terminal', () => {
+  // A real pseudo-terminal (util-linux `script`) around the built binary: the
+  // same path a technician's keystrokes take.
+  it('asks each question (in Vietnamese) and writes what was answered', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-init-tty-'));
+    const bin = path.resolve(import.meta.dirname, '../../bin/diemcau.js');
+    const child = spawn('script', ['-qfec', `${process.execPath} ${bin} profile init`, '/dev/null'], {
+      cwd: dir,
+      env: { ...process.env, LANG: 'vi_VN.UTF-8', NO_COLOR: '1', CI: '' },
+    });
+    const script: Array<[string, string]> = [
+      ['Mã điểm cầu', 'th-xa-b\r'],
+      ['Tên điểm cầu', 'UBND xã B\r'],
+      ['Đường dẫn đơn vị', 'thanh-hoa/xa-b\r'],
+      ['di chuyển', '\r'],
+      ['Cán bộ kỹ thuật trực', 'Lê Văn C\r'],
+      ['Số điện thoại', '0987 654 321\r'],
+      ['Thiết bị codec', '\u001b[B\u001b[B\r'],
+      ['Địa chỉ phòng họp MCU', 'sip:8001@127.0.0.1\r'],
+    ];
+    let out = '';
+    let step = 0;
+    let seen = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      // Answer each question once it shows, as a person would; the list is finite.
+      const next = script[step];
+      if (next && out.indexOf(next[0], seen) >= 0) {
+        seen = out.indexOf(next[0], seen) + next[0].length;
+        step += 1;
+        setTimeout(() => child.stdin.write(next[1]), 50);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(timer);
+    expect(step).toBe(script.length);
+    expect(code).toBe(0);
+    expect(out).toContain('Đã ghi diemcau.yaml.');
+    const text = await fs.readFile(path.join(dir, 'diemcau.yaml'), 'utf8');
+    expect(text).toContain('id: th-xa-b\n  name: UBND xã B\n  unit: thanh-hoa/xa-b\n  level: xa\n');
+    expect(text).toContain('name: Lê Văn C\n    phone: 0987 654 321\n');
+    expect(text).toContain('driver: none');
+    expect(text).toContain('uri: sip:8001@127.0.0.1');
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+});

@@ -2,18 +2,24 @@
  * Run the CLI in-process with buffer streams: exact stdout, stderr and exit
  * code, with or without a TTY.
  */
+import { Writable } from 'node:stream';
 import { runCli } from '../../src/cli/main.js';
 
-export class Buffer {
+/** A real Writable that keeps what was written (prompts pipe into it), and looks like a TTY when asked. */
+export class Buffer extends Writable {
   text = '';
   isTTY: boolean;
   columns: number;
+  rows = 40;
   constructor(tty = false, columns = 100) {
+    super({ decodeStrings: false });
     this.isTTY = tty;
     this.columns = columns;
   }
-  write(chunk: string): boolean {
-    this.text += chunk;
+  override write(chunk: unknown, ...rest: unknown[]): boolean {
+    this.text += typeof chunk === 'string' ? chunk : String(chunk);
+    const cb = rest.find((x) => typeof x === 'function') as (() => void) | undefined;
+    cb?.();
     return true;
   }
   // What a TTY stream offers (ora draws its spinner with these).
@@ -29,14 +35,8 @@ export class Buffer {
     this.text += '\u001b[2K';
     return true;
   }
-  on(): this {
-    return this;
-  }
-  once(): this {
-    return this;
-  }
-  removeListener(): this {
-    return this;
+  getWindowSize(): [number, number] {
+    return [this.columns, this.rows];
   }
 }
 
@@ -53,19 +53,24 @@ export interface FakeOptions {
   stateDir?: string;
   signal?: AbortSignal;
   columns?: number;
+  /** Keystrokes for prompts: makes stdin a (fake) terminal. */
+  stdin?: NodeJS.ReadableStream;
+  /** Watch stderr while the command runs (to answer prompts as they appear). */
+  stderr?: Buffer;
 }
 
 export async function run(argv: string[], opts: FakeOptions = {}): Promise<FakeRun> {
   const tty = opts.tty ?? false;
   const stdout = new Buffer(tty, opts.columns);
-  const stderr = new Buffer(tty, opts.columns);
+  const stderr = opts.stderr ?? new Buffer(tty, opts.columns);
   const code = await runCli({
     argv,
     env: { LANG: 'en_US.UTF-8', ...opts.env },
     cwd: opts.cwd ?? process.cwd(),
     stdout,
     stderr,
-    tty: { stdout: tty, stderr: tty, stdin: false },
+    tty: { stdout: tty, stderr: tty || opts.stdin !== undefined, stdin: opts.stdin !== undefined },
+    stdin: opts.stdin,
     stateDir: opts.stateDir,
     signal: opts.signal,
   });

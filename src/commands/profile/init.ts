@@ -96,15 +96,18 @@ async function ask(ctx: Context, opts: InitOptions): Promise<InitAnswers> {
   const { t, io } = ctx;
   const context = { input: io.stdin, output: io.stderr as NodeJS.WritableStream, clearPromptOnDone: false };
   const required = (v: string) => v.trim().length > 0 || t('profile.err.empty');
+  // inquirer's key help is English; say it in the user's language.
+  const actions: Record<string, string> = { navigate: t('profile.init.key.navigate'), select: t('profile.init.key.select') };
+  const theme = { style: { keysHelpTip: (keys: [string, string][]) => keys.map(([k, a]) => `${k} ${actions[a] ?? a}`).join(' • ') } };
   const id = opts.id ?? (await input({ message: t('profile.init.q.id'), validate: (v) => /^[a-z0-9][a-z0-9._-]{0,63}$/.test(v) || t('profile.allowed.id', { got: JSON.stringify(v) }) }, context));
   const name = opts.name ?? (await input({ message: t('profile.init.q.name'), validate: required }, context));
   const unit = opts.unit ?? (await input({ message: t('profile.init.q.unit'), validate: (v) => /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/.test(v) || t('profile.allowed.unit', { got: JSON.stringify(v) }) }, context));
   const levels = ['xa', 'tinh', 'so_nganh', 'trung_uong', 'huyen'] as const;
-  const level = opts.level ?? (await select({ message: t('profile.init.q.level'), choices: levels.map((l) => ({ value: l, name: t(`profile.init.level.${l}`) })) }, context));
+  const level = opts.level ?? (await select({ theme, message: t('profile.init.q.level'), choices: levels.map((l) => ({ value: l, name: t(`profile.init.level.${l}`) })) }, context));
   const technician = opts.technician ?? ((await input({ message: t('profile.init.q.technician') }, context)) || undefined);
   const phone = opts.phone ?? (technician ? (await input({ message: t('profile.init.q.phone') }, context)) || undefined : undefined);
   const drivers = ['cisco', 'poly', 'none'] as const;
-  const codec = (opts.codec as InitAnswers['codec'] | undefined) ?? (await select({ message: t('profile.init.q.driver'), choices: drivers.map((d) => ({ value: d, name: t(`profile.init.driver.${d}`) })) }, context));
+  const codec = (opts.codec as InitAnswers['codec'] | undefined) ?? (await select({ theme, message: t('profile.init.q.driver'), choices: drivers.map((d) => ({ value: d, name: t(`profile.init.driver.${d}`) })) }, context));
   const codecHost = codec === 'none' ? undefined : (opts.codecHost ?? (await input({ message: t('profile.init.q.codec_host'), validate: required }, context)));
   const bridge = opts.bridge ?? ((await input({ message: t('profile.init.q.bridge_uri') }, context)) || undefined);
   const locale = (opts.locale as 'vi' | 'en' | undefined) ?? ctx.locale;
