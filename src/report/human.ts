@@ -109,13 +109,16 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Ch
     'not-ready': c.red.bold,
     unknown: c.red.bold,
   };
-  out.push(
-    t('check.verdict_line', {
+  const needsHelp = site.verdict === 'not-ready' || site.verdict === 'degraded';
+  const verdictLine = t('check.verdict_line', {
       verdict: verdictPaint[site.verdict](t(`verdict.${site.verdict}`)),
       counts: t('check.counts', n),
       duration: formatDuration(site.durationMs),
-    }),
-  );
+  });
+  out.push(verdictLine);
+  // Whom to call: the province's focal point (đầu mối) when the profile names one.
+  const who = site.site.focal_point;
+  if (needsHelp && who) out.push(c.cyan(t('check.call_focal_point', { name: who.name, phone: who.phone ?? '—' })));
   return out.join('\n');
 }
 

@@ -26,6 +26,7 @@ describe('human', () => {
         ✓ pass     portal     HTTP 200 in 35 ms                      status 200 · ttfb 35 ms
         – skipped  test-call  skipped: needs sip-port to pass first
       Verdict: NOT READY (1 passed, 1 warnings, 1 failed, 0 errors, 1 skipped) in 2.3 s
+      Need help? Call the focal point: Trung tâm CNTT tỉnh, 0237 385 0000
       "
     `);
   });
@@ -40,6 +41,7 @@ describe('human', () => {
         ✓ đạt        portal        HTTP 200 in 35 ms                 status 200 · ttfb 35 ms
         – bỏ qua     test-call     skipped: needs sip-port to pass…
       Kết luận: CHƯA SẴN SÀNG (1 đạt, 1 cảnh báo, 1 không đạt, 0 lỗi, 1 bỏ qua) trong 2.3 s
+      Cần hỗ trợ, gọi đầu mối: Trung tâm CNTT tỉnh, 0237 385 0000
       "
     `);
   });
@@ -64,6 +66,7 @@ describe('human', () => {
         ✓ đạt        portal        HTTP 200 in 35 ms                 status 200 · ttfb 35 ms
         – bỏ qua     test-call     skipped: needs sip-port to pass…
       Kết luận: CHƯA SẴN SÀNG (1 đạt, 1 cảnh báo, 1 không đạt, 0 lỗi, 1 bỏ qua) trong 2.3 s
+      Cần hỗ trợ, gọi đầu mối: Trung tâm CNTT tỉnh, 0237 385 0000
 
       Điểm cầu th-xa-b: UBND xã B (thanh-hoa/xa-b)
         TRẠNG THÁI  MỤC KIỂM TRA  KẾT QUẢ                                              SỐ ĐO

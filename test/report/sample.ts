@@ -9,7 +9,12 @@ export const sampleReport: RunReport = {
   verdict: 'not-ready',
   sites: [
     {
-      site: { id: 'th-bimson-ubnd', name: 'Hội trường UBND thị xã Bỉm Sơn', unit: 'thanh-hoa/bim-son/ubnd' },
+      site: {
+        id: 'th-bimson-ubnd',
+        name: 'Hội trường UBND thị xã Bỉm Sơn',
+        unit: 'thanh-hoa/bim-son/ubnd',
+        focal_point: { name: 'Trung tâm CNTT tỉnh', phone: '0237 385 0000' },
+      },
       file: 'profiles/bim-son.yaml',
       verdict: 'not-ready',
       startedAt: '2026-11-25T01:00:00.000Z',
