@@ -8,7 +8,7 @@
  */
 import { type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { checkKinds } from '../checks/index.js';
-import { DURATION_PATTERN } from './duration.js';
+import { Duration, Limit } from '../checks/params.js';
 
 export const SITE_LEVELS = ['trung_uong', 'tinh', 'huyen', 'xa', 'so_nganh'] as const;
 export const CODEC_DRIVERS = ['cisco', 'poly', 'none'] as const;
@@ -19,12 +19,8 @@ const literals = <T extends readonly string[]>(values: T, allowed: string) =>
     { 'x-allowed': allowed, 'x-values': values.join(', ') },
   );
 
-export const Duration = Type.Union([Type.String({ pattern: DURATION_PATTERN }), Type.Number({ minimum: 0 })], {
-  'x-allowed': 'profile.allowed.duration',
-  description: 'A duration: "500ms", "3s", "45m", "1h", or a number of seconds.',
-});
-
-export const Limit = (description: string) => Type.Number({ minimum: 0, description });
+// Duration and Limit live in src/checks/params.ts (the kinds need them and this file imports the kinds).
+export { Duration, Limit };
 
 const Id = Type.String({
   pattern: '^[a-z0-9][a-z0-9._-]{0,63}$',
