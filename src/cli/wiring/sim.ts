@@ -1,0 +1,68 @@
+/** `diemcau sim codec|bridge`: simulated gear for practice, tests and the demo. Flags only; the work is lazy-imported. */
+import { type Command, Option } from 'commander';
+import { intFlag, listFlag } from '../flags.js';
+import type { Wiring } from '../program.js';
+
+export interface SimCodecFlags {
+  driver: 'cisco' | 'poly';
+  host: string;
+  port: number;
+  scenario?: string[];
+  scenarioFile?: string;
+  username: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  sipDial: boolean;
+}
+
+export interface SimBridgeFlags {
+  host: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'both';
+  scenario?: string[];
+  scenarioFile?: string;
+}
+
+export function register(program: Command, { t, act }: Wiring): void {
+  const sim = program.command('sim').description(t('sim.cmd'));
+
+  sim
+    .command('codec')
+    .description(t('sim.cmd.codec'))
+    .addOption(
+      new Option('--driver <driver>', t('sim.flag.driver')).choices(['cisco', 'poly']).default('cisco'),
+    )
+    .option('--host <address>', t('sim.flag.host'), '127.0.0.1')
+    .option('--port <n>', t('sim.flag.port'), intFlag(t, '--port', 0), 8080)
+    .option('--scenario <names>', t('sim.flag.scenario'), listFlag)
+    .option('--scenario-file <file>', t('sim.flag.scenario_file'))
+    .option('--username <name>', t('sim.flag.username'), 'admin')
+    .option('--tls-cert <file>', t('sim.flag.tls_cert'))
+    .option('--tls-key <file>', t('sim.flag.tls_key'))
+    .option('--no-sip-dial', t('sim.flag.no_sip_dial'))
+    .action(
+      act(async (ctx, opts: SimCodecFlags) => {
+        const { simCodecCommand } = await import('../../commands/sim/codec.js');
+        return simCodecCommand(ctx, opts);
+      }),
+    );
+
+  sim
+    .command('bridge')
+    .description(t('sim.cmd.bridge'))
+    .option('--host <address>', t('sim.flag.host'), '127.0.0.1')
+    .option('--port <n>', t('sim.flag.port'), intFlag(t, '--port', 0), 5060)
+    .addOption(
+      new Option('--transport <transport>', t('sim.flag.transport'))
+        .choices(['udp', 'tcp', 'both'])
+        .default('both'),
+    )
+    .option('--scenario <names>', t('sim.flag.bridge_scenario'), listFlag)
+    .option('--scenario-file <file>', t('sim.flag.scenario_file'))
+    .action(
+      act(async (ctx, opts: SimBridgeFlags) => {
+        const { simBridgeCommand } = await import('../../commands/sim/bridge.js');
+        return simBridgeCommand(ctx, opts);
+      }),
+    );
+}

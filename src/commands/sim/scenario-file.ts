@@ -1,0 +1,36 @@
+/** Reading `--scenario-file` (YAML or JSON) for the simulators: errors name the file and what is allowed. */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Context } from '../../cli/context.js';
+import { UsageError } from '../../errors.js';
+
+export async function readScenarioFile(ctx: Context, file: string): Promise<unknown> {
+  const abs = path.resolve(ctx.cwd, file);
+  let text: string;
+  try {
+    text = await fs.readFile(abs, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      ctx.t('sim.err.scenario_read', { file, reason: (err as NodeJS.ErrnoException).code ?? String(err) }),
+    );
+  }
+  const { parse } = await import('yaml');
+  try {
+    return parse(text) as unknown;
+  } catch (err) {
+    throw new UsageError(
+      ctx.t('sim.err.scenario_parse', {
+        file,
+        reason: err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err),
+      }),
+    );
+  }
+}
+
+/** Run until Ctrl-C (ctx.signal), then stop the simulator. */
+export function untilCancelled(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

@@ -1,0 +1,422 @@
+/**
+ * Cisco RoomOS / CE: the xAPI over HTTP(S) (reference/codec-apis.md §1).
+ * `GET /getxml?location=/Status/...` to read, `POST /putxml` to command.
+ * Auth is Basic on every request, or a session: `POST /xmlapi/session/begin`
+ * with Basic sets a `SessionId` cookie (`SecureSessionId` over HTTPS on some
+ * builds; both are accepted). Sessions do not time out on the codec and only
+ * a few may be open, so `close()` always ends the one we began.
+ */
+import { CancelledError, DriverError } from '../errors.js';
+import { toMs } from '../profile/duration.js';
+import type { CodecConfig } from '../profile/types.js';
+import { badReply, configError, httpError } from './errors.js';
+import { basicAuth, codecBaseUrl, cookiesOf, createHttpClient, type HttpClient, hostOf } from './http.js';
+import { registrationState } from './normalize.js';
+import {
+  type CallInfo,
+  type CallState,
+  type ChannelStats,
+  type CodecDriver,
+  type Device,
+  type Diagnostic,
+  type DiagnosticLevel,
+  type DialRequest,
+  DRIVER_ERRORS,
+  type DriverContext,
+  type Identity,
+  type MediaStats,
+  type Peripherals,
+  type Registration,
+  type RegistrationEntry,
+} from './types.js';
+import { at, attr, escapeXml, list, num, parseXml, text, XmlError, type XmlNode } from './xml.js';
+
+const SESSION_COOKIES = ['SessionId', 'SecureSessionId'] as const;
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+export function ciscoCallState(raw: string): CallState {
+  switch (raw.toLowerCase()) {
+    case 'dialling':
+    case 'dialing':
+      return 'dialling';
+    case 'ringing':
+    case 'earlymedia':
+      return 'ringing';
+    case 'connecting':
+      return 'connecting';
+    case 'connected':
+    case 'synced':
+      return 'connected';
+    case 'disconnecting':
+      return 'disconnecting';
+    case 'onhold':
+    case 'preserved':
+    case 'remotepreserved':
+      return 'on_hold';
+    case 'idle':
+      return 'idle';
+    default:
+      return 'other';
+  }
+}
+
+function diagnosticLevel(raw: string): DiagnosticLevel {
+  const s = raw.toLowerCase();
+  if (s === 'critical') return 'critical';
+  if (s === 'error') return 'error';
+  if (s === 'warning') return 'warning';
+  return 'info';
+}
+
+export class CiscoDriver implements CodecDriver {
+  readonly name = 'cisco' as const;
+  private readonly http: HttpClient;
+  private readonly host: string;
+  private readonly user: string;
+  private readonly basic: string;
+  private mode: 'basic' | 'session';
+  private session: Promise<string | undefined> | undefined;
+  private closed = false;
+
+  constructor(
+    codec: CodecConfig,
+    private readonly ctx: DriverContext,
+  ) {
+    const { t } = ctx;
+    const baseUrl = codecBaseUrl(codec);
+    if (!baseUrl) throw configError(t, 'cisco', 'codec.host');
+    if (!codec.username) throw configError(t, 'cisco', 'codec.username');
+    this.host = hostOf(baseUrl);
+    this.user = codec.username;
+    this.basic = basicAuth(codec.username, codec.password ?? '');
+    this.mode = codec.auth ?? 'basic';
+    this.http = createHttpClient({
+      baseUrl,
+      insecureTls: codec.insecure_tls === true,
+      timeoutMs: toMs(codec.timeout, DEFAULT_TIMEOUT_MS),
+      signal: ctx.signal,
+      t,
+    });
+  }
+
+  /** Begin a session once (single flight); undefined = the codec is too old for sessions, use Basic. */
+  private beginSession(): Promise<string | undefined> {
+    this.session ??= (async () => {
+      // Detached: once the codec has opened a session we must learn its id to end it, even on Ctrl-C.
+      const res = await this.http.request({
+        method: 'POST',
+        path: '/xmlapi/session/begin',
+        headers: { authorization: this.basic },
+        detached: true,
+      });
+      if (res.status === 302 || res.status === 303 || res.status === 307) return undefined; // TC firmware: no sessions
+      if (res.status >= 400) throw httpError(this.ctx.t, this.host, this.user, res.status, 'session/begin');
+      const cookies = cookiesOf(res.headers);
+      const name = SESSION_COOKIES.find((n) => cookies[n]);
+      if (!name) throw badReply(this.ctx.t, this.host, 'session/begin', 'no SessionId cookie');
+      return `${name}=${cookies[name]}`;
+    })();
+    return this.session;
+  }
+
+  private async auth(
+    detached: boolean,
+  ): Promise<{ headers: Record<string, string>; session?: Promise<string | undefined> }> {
+    if (this.mode === 'session') {
+      const session = this.beginSession();
+      const cookie = await session;
+      if (this.ctx.signal?.aborted && !detached) throw new CancelledError(this.ctx.t('codec.err.cancelled'));
+      if (cookie) return { headers: { cookie }, session };
+    }
+    return { headers: { authorization: this.basic } };
+  }
+
+  /**
+   * One request. `detached`: not stopped by the caller's signal (only by the
+   * timeout), for hanging up after Ctrl-C or a check timeout.
+   */
+  private async send(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: string,
+    detached = false,
+    retried = false,
+  ): Promise<string> {
+    if (this.closed) throw new DriverError(DRIVER_ERRORS.cancelled, this.ctx.t('codec.err.cancelled'));
+    const { headers, session } = await this.auth(detached);
+    const res = await this.http.request({
+      method,
+      path,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'text/xml' },
+      body,
+      detached,
+    });
+    if (res.status === 401 && session && !retried) {
+      // The codec forgot our session (it rebooted): begin a new one once (one for all parallel requests).
+      if (this.session === session) this.session = undefined;
+      return this.send(method, path, body, detached, true);
+    }
+    if (res.status >= 400) throw httpError(this.ctx.t, this.host, this.user, res.status, path);
+    return res.text;
+  }
+
+  private async parse(body: string, what: string, root: string): Promise<XmlNode> {
+    try {
+      const doc = await parseXml(body);
+      const node = doc[root];
+      if (node === undefined)
+        throw new XmlError(`expected <${root}>, got <${Object.keys(doc).find((k) => !k.startsWith('?'))}>`);
+      return (typeof node === 'object' && node !== null ? node : {}) as XmlNode;
+    } catch (err) {
+      if (err instanceof XmlError) throw badReply(this.ctx.t, this.host, what, err.message);
+      throw err;
+    }
+  }
+
+  /** The `<Status>` element of `GET /getxml?location=/Status/<path>`. */
+  private async status(path: string, detached = false): Promise<XmlNode> {
+    const location = `/Status/${path}`;
+    const body = await this.send(
+      'GET',
+      `/getxml?location=${encodeURIComponent(location)}`,
+      undefined,
+      detached,
+    );
+    return this.parse(body, location, 'Status');
+  }
+
+  /** `POST /putxml`; returns the `<Command>` element. */
+  private async command(xml: string, what: string, detached = false): Promise<XmlNode> {
+    const body = await this.send('POST', '/putxml', xml, detached);
+    return this.parse(body, what, 'Command');
+  }
+
+  async identify(): Promise<Identity> {
+    const [unitDoc, standbyDoc] = await Promise.all([this.status('SystemUnit'), this.status('Standby')]);
+    const unit = unitDoc.SystemUnit;
+    if (unit === undefined) throw badReply(this.ctx.t, this.host, '/Status/SystemUnit', 'no <SystemUnit>');
+    const state = text(at(standbyDoc, 'Standby', 'State'));
+    // TC firmware: <Standby><Active>On|Off</Active></Standby>.
+    const active = text(at(standbyDoc, 'Standby', 'Active'));
+    const powerState = state ?? (active === undefined ? 'Unknown' : active === 'On' ? 'Standby' : 'Off');
+    const awake = !/^(standby|enteringstandby)$/i.test(powerState);
+    const id: Identity = {
+      vendor: 'Cisco',
+      model: text(at(unit, 'ProductId')) || text(at(unit, 'ProductPlatform')) || 'Cisco Codec',
+      software: text(at(unit, 'Software', 'DisplayName')) || text(at(unit, 'Software', 'Version')) || '',
+      awake,
+      powerState,
+    };
+    const serial = text(at(unit, 'Hardware', 'Module', 'SerialNumber'));
+    if (serial) id.serial = serial;
+    const uptime = num(at(unit, 'Uptime'));
+    if (uptime !== undefined) id.uptimeS = uptime;
+    const calls = num(at(unit, 'State', 'NumberOfActiveCalls'));
+    if (calls !== undefined) id.activeCalls = calls;
+    return id;
+  }
+
+  async registration(): Promise<Registration> {
+    const [sipDoc, h323Doc] = await Promise.all([
+      this.status('SIP'),
+      // Some products (Room Bar) have no H.323 at all; what they answer is undocumented, so any refusal = not applicable.
+      this.status('H323').catch((err: unknown) => {
+        if (
+          err instanceof DriverError &&
+          (err.code === DRIVER_ERRORS.http || err.code === DRIVER_ERRORS.badReply)
+        )
+          return {};
+        throw err;
+      }),
+    ]);
+    const sipRegs = list(at(sipDoc, 'SIP', 'Registration'));
+    // TC firmware: /Status/SIP/Profile/Registration.
+    const regs = sipRegs.length > 0 ? sipRegs : list(at(sipDoc, 'SIP', 'Profile', 'Registration'));
+    const sip: RegistrationEntry[] = regs.map((r) => {
+      const raw = text(r.Status) ?? '';
+      const entry: RegistrationEntry = { protocol: 'sip', state: registrationState(raw), raw };
+      const uri = text(r.URI);
+      if (uri) entry.target = uri;
+      const reason = text(r.Reason);
+      if (reason) entry.reason = reason;
+      return entry;
+    });
+    const out: Registration = { sip };
+    const gk = at(h323Doc, 'H323', 'Gatekeeper');
+    if (at(h323Doc, 'H323') !== undefined) {
+      out.h323 = list(gk).map((g) => {
+        const raw = text(g.Status) ?? '';
+        const entry: RegistrationEntry = { protocol: 'h323', state: registrationState(raw), raw };
+        const address = text(g.Address);
+        if (address) entry.target = address;
+        const reason = text(g.Reason);
+        if (reason) entry.reason = reason;
+        return entry;
+      });
+    }
+    return out;
+  }
+
+  async peripherals(): Promise<Peripherals> {
+    const [camDoc, videoDoc, audioDoc] = await Promise.all([
+      this.status('Cameras'),
+      this.status('Video/Input'),
+      this.status('Audio'),
+    ]);
+    let cameras: Device[] = list(at(camDoc, 'Cameras', 'Camera')).map((c) => {
+      const d: Device = {
+        id: attr(c, 'item') ?? '?',
+        connected: text(c.Connected) === 'True',
+        raw: text(c.Connected) ?? '',
+      };
+      const model = text(c.Model);
+      if (model) d.name = model;
+      return d;
+    });
+    if (cameras.length === 0) {
+      // No Cameras node: count the video inputs that are cameras.
+      cameras = list(at(videoDoc, 'Video', 'Input', 'Connector'))
+        .filter((c) => text(c.Type) === 'Camera')
+        .map((c) => ({
+          id: attr(c, 'item') ?? '?',
+          connected: text(c.Connected) === 'True',
+          raw: text(c.Connected) ?? '',
+        }));
+    }
+    const microphones: Device[] = list(at(audioDoc, 'Audio', 'Input', 'Connectors', 'Microphone')).map(
+      (m) => {
+        const raw = text(m.ConnectionStatus) ?? '';
+        return { id: attr(m, 'item') ?? '?', connected: raw === 'Connected', raw };
+      },
+    );
+    const out: Peripherals = { cameras, microphones };
+    const mute = text(at(audioDoc, 'Audio', 'Microphones', 'Mute'));
+    if (mute !== undefined) out.micMuted = mute === 'On';
+    return out;
+  }
+
+  async diagnostics(): Promise<Diagnostic[]> {
+    const doc = await this.status('Diagnostics');
+    return list(at(doc, 'Diagnostics', 'Message')).map((m) => ({
+      level: diagnosticLevel(text(m.Level) ?? ''),
+      type: text(m.Type) ?? '',
+      description: text(m.Description) ?? '',
+    }));
+  }
+
+  calls(): Promise<CallInfo[]> {
+    return this.listCalls(false);
+  }
+
+  private async listCalls(detached: boolean): Promise<CallInfo[]> {
+    const doc = await this.status('Call', detached);
+    return list(at(doc, 'Call')).map((c) => {
+      const raw = text(c.Status) ?? '';
+      const info: CallInfo = {
+        id: attr(c, 'item') ?? '?',
+        remote: text(c.RemoteNumber) || text(c.CallbackNumber) || '',
+        state: ciscoCallState(raw),
+        raw,
+      };
+      const dir = text(c.Direction);
+      if (dir) info.direction = dir === 'Incoming' ? 'incoming' : 'outgoing';
+      const protocol = text(c.Protocol);
+      if (protocol) info.protocol = protocol;
+      const rate = num(c.ReceiveCallRate) ?? num(c.TransmitCallRate);
+      if (rate !== undefined) info.rateKbps = rate;
+      const duration = num(c.Duration);
+      if (duration !== undefined) info.durationS = duration;
+      return info;
+    });
+  }
+
+  async dial(req: DialRequest): Promise<{ callId: string }> {
+    const protocol =
+      req.protocol === 'sip'
+        ? '<Protocol>Sip</Protocol>'
+        : req.protocol === 'h323'
+          ? '<Protocol>H323</Protocol>'
+          : '';
+    const rate = req.rateKbps ? `<CallRate>${req.rateKbps}</CallRate>` : '';
+    const xml = `<Command><Dial command="True"><Number>${escapeXml(req.number)}</Number>${protocol}${rate}</Dial></Command>`;
+    const doc = await this.command(xml, 'Dial');
+    const result = (doc.DialResult ?? doc.Result) as unknown;
+    const status = attr(result, 'status');
+    if (status !== 'OK') throw this.commandError(result, 'Dial');
+    const callId = text(at(result, 'CallId'));
+    if (!callId) throw badReply(this.ctx.t, this.host, 'Dial', 'no <CallId>');
+    return { callId };
+  }
+
+  /** Detached from the caller's signal: a call we placed must be hung up even after Ctrl-C. */
+  async hangup(callId?: string): Promise<void> {
+    const ids = callId === undefined ? (await this.listCalls(true)).map((c) => c.id) : [callId];
+    for (const id of ids) {
+      const xml = `<Command><Call><Disconnect><CallId>${escapeXml(id)}</CallId></Disconnect></Call></Command>`;
+      const doc = await this.command(xml, 'Call Disconnect', true);
+      const result = (doc.CallDisconnectResult ?? doc.Result) as unknown;
+      if (attr(result, 'status') !== 'OK') {
+        const reason = text(at(result, 'Reason')) ?? '';
+        if (/no (active )?call|not found/i.test(reason)) {
+          throw new DriverError(DRIVER_ERRORS.noCall, this.ctx.t('codec.err.no_call', { id }));
+        }
+        throw this.commandError(result, 'Call Disconnect');
+      }
+    }
+  }
+
+  async mediaStats(callId: string): Promise<MediaStats> {
+    const doc = await this.status('MediaChannels');
+    const call = list(at(doc, 'MediaChannels', 'Call')).find((c) => attr(c, 'item') === callId);
+    const channels: ChannelStats[] = list(call?.Channel).map((ch) => {
+      const type = (text(ch.Type) ?? '').toLowerCase();
+      const stats: ChannelStats = {
+        direction: text(ch.Direction) === 'Outgoing' ? 'tx' : 'rx',
+        media: type === 'video' ? 'video' : type === 'audio' ? 'audio' : 'data',
+      };
+      const codec = text(at(ch, type === 'video' ? 'Video' : 'Audio', 'Protocol'));
+      if (codec) stats.codec = codec;
+      const net = ch.Netstat;
+      const rate = num(at(net, 'ChannelRate'));
+      if (rate !== undefined) stats.rateKbps = rate / 1000; // bit/s on the wire
+      const jitter = num(at(net, 'Jitter'));
+      if (jitter !== undefined) stats.jitterMs = jitter;
+      const lost = num(at(net, 'Loss'));
+      const packets = num(at(net, 'Packets'));
+      if (lost !== undefined) stats.lost = lost;
+      if (packets !== undefined) stats.packets = packets;
+      if (lost !== undefined && packets) stats.lossPct = (lost / packets) * 100;
+      else if (lost !== undefined) stats.lossPct = 0;
+      return stats;
+    });
+    return { callId, channels };
+  }
+
+  private commandError(result: unknown, what: string): DriverError {
+    const reason = text(at(result, 'Reason')) || attr(result, 'status') || '?';
+    if (/busy|max(imum)?( number of)? (active )?calls|already in (a )?call/i.test(reason)) {
+      return new DriverError(DRIVER_ERRORS.busy, this.ctx.t('codec.err.busy', { host: this.host, reason }), {
+        hint: this.ctx.t('codec.hint.busy'),
+      });
+    }
+    return new DriverError(
+      DRIVER_ERRORS.commandFailed,
+      this.ctx.t('codec.err.command', { host: this.host, what, reason }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      const cookie = await this.session?.catch(() => undefined);
+      if (cookie) {
+        await this.http
+          .request({ method: 'POST', path: '/xmlapi/session/end', headers: { cookie }, detached: true })
+          .catch(() => {});
+      }
+    } finally {
+      await this.http.close();
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * `diemcau sim codec` and `diemcau sim bridge` through the CLI: they print
+ * where they listen, serve the real protocol until Ctrl-C, log requests
+ * without credentials, and refuse bad scenarios with exit 3.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDriver } from '../../src/drivers/index.js';
+import { translator } from '../../src/i18n/index.js';
+import { probeOptions } from '../../src/sip/options.js';
+import { Buffer as Out, run } from '../helpers/cli.js';
+
+/** Start a long-running command, wait for its first stdout line, return it and a stop function. */
+async function startRun(argv: string[], env: Record<string, string> = {}) {
+  const ac = new AbortController();
+  const out = { stdout: '', stderr: '' };
+  const { runCli } = await import('../../src/cli/main.js');
+  const stdout = new Out();
+  const stderr = new Out();
+  const done = runCli({
+    argv,
+    env: { LANG: 'en_US.UTF-8', ...env },
+    cwd: process.cwd(),
+    stdout,
+    stderr,
+    tty: { stdout: false, stderr: false, stdin: false },
+    signal: ac.signal,
+  });
+  for (let i = 0; i < 200 && !stdout.text.includes('\n'); i++) await new Promise((r) => setTimeout(r, 10));
+  return {
+    first: stdout.text.trim(),
+    async stop() {
+      ac.abort();
+      const code = await done;
+      out.stdout = stdout.text;
+      out.stderr = stderr.text;
+      return { code, ...out };
+    },
+  };
+}
+
+describe('diemcau sim codec', () => {
+  it('serves a Cisco codec until Ctrl-C, with the password from $DIEMCAU_SIM_PASSWORD', async () => {
+    const sim = await startRun(['sim', 'codec', '--driver', 'cisco', '--port', '0', '--scenario', 'asleep'], {
+      DIEMCAU_SIM_PASSWORD: 's3cret-sim',
+    });
+    expect(sim.first).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const port = Number(new URL(sim.first).port);
+    const driver = await createDriver(
+      {
+        driver: 'cisco',
+        host: '127.0.0.1',
+        port,
+        scheme: 'http',
+        username: 'admin',
+        password: 's3cret-sim',
+        auth: 'session',
+      },
+      { t: translator('en') },
+    );
+    const id = await driver.identify();
+    await driver.close();
+    expect(id).toMatchObject({ model: 'Cisco Room Kit', awake: false });
+    const r = await sim.stop();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      `Simulated cisco codec at ${sim.first} (user admin; scenario: asleep). Ctrl-C to stop.\n`,
+    );
+    expect(r.stderr).toContain('POST /xmlapi/session/begin → 204\n');
+    expect(r.stderr).toContain('GET /getxml?location=/Status/Standby → 200\n');
+    expect(r.stderr).toContain('POST /xmlapi/session/end → 204\n');
+    expect(r.stderr).toMatch(/Stopped\.\n$/);
+    expect(r.stderr).not.toContain('s3cret-sim');
+  });
+
+  it('serves a Poly codec with a scenario file', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-sim-'));
+    const scenario = path.join(dir, 'su-co.yaml');
+    await fs.writeFile(scenario, 'scenario: [camera-unplugged]\nloss_pct: 2\n');
+    const sim = await startRun([
+      'sim',
+      'codec',
+      '--driver',
+      'poly',
+      '--port',
+      '0',
+      '--scenario-file',
+      scenario,
+    ]);
+    const port = Number(new URL(sim.first).port);
+    const driver = await createDriver(
+      { driver: 'poly', host: '127.0.0.1', port, scheme: 'http', username: 'admin', password: 'diemcau' },
+      { t: translator('en') },
+    );
+    const p = await driver.peripherals!();
+    await driver.close();
+    expect(p.cameras[0]?.connected).toBe(false);
+    const r = await sim.stop();
+    expect(r.stderr).toContain('scenario: camera_unplugged, loss_pct');
+  });
+
+  it('refuses an unknown scenario with exit 3 and the list', async () => {
+    const r = await run(['sim', 'codec', '--scenario', 'on-fire', '--port', '0']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /^diemcau: error: bad scenario: unknown scenario "on-fire" \(known: normal, asleep, /,
+    );
+  });
+
+  it('refuses a bad scenario file field with exit 3', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-sim-'));
+    const scenario = path.join(dir, 'x.json');
+    await fs.writeFile(scenario, '{"loss_pct": "lots"}');
+    const r = await run(['sim', 'codec', '--scenario-file', scenario, '--port', '0']);
+    expect(r).toMatchObject({
+      code: 3,
+      stderr: expect.stringContaining('bad scenario: loss_pct: a number ≥ 0'),
+    });
+  });
+});
+
+describe('diemcau sim bridge', () => {
+  it('answers OPTIONS on UDP and TCP until Ctrl-C', async () => {
+    const sim = await startRun(['sim', 'bridge', '--port', '0']);
+    expect(sim.first).toMatch(/^sip:bridge@127\.0\.0\.1:\d+$/);
+    const port = Number(sim.first.split(':').at(-1));
+    for (const transport of ['udp', 'tcp'] as const) {
+      const r = await probeOptions({ uri: sim.first, host: '127.0.0.1', port, transport, timeoutMs: 2_000 });
+      expect(r.status).toBe(200);
+    }
+    const r = await sim.stop();
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/udp OPTIONS 127\.0\.0\.1:\d+ → 200 OK\n/);
+    expect(r.stderr).toMatch(/tcp OPTIONS 127\.0\.0\.1:\d+ → 200 OK\n/);
+  });
+
+  it('answers 503 with --scenario error', async () => {
+    const sim = await startRun(['sim', 'bridge', '--port', '0', '--transport', 'udp', '--scenario', 'error']);
+    const port = Number(sim.first.split(':').at(-1));
+    const r = await probeOptions({
+      uri: sim.first,
+      host: '127.0.0.1',
+      port,
+      transport: 'udp',
+      timeoutMs: 2_000,
+    });
+    expect(r.status).toBe(503);
+    await sim.stop();
+  });
+});
