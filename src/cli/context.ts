@@ -2,6 +2,7 @@
  * The one context object, built once here and passed down. Below src/cli
  * nothing touches console, process.exit, process.cwd() or process.env.
  */
+import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { type Locale, type Translator, translator } from '../i18n/index.js';
@@ -79,6 +80,9 @@ export interface ContextInit {
 }
 
 export function createContext(init: ContextInit): Context {
+  // Every running check listens for Ctrl-C on this signal: a sweep has hundreds at once.
+  const signal = init.signal ?? new AbortController().signal;
+  setMaxListeners(0, signal);
   return {
     io: init.io,
     locale: init.locale,
@@ -89,7 +93,7 @@ export function createContext(init: ContextInit): Context {
     cwd: init.cwd,
     stateDir: init.stateDir ?? defaultStateDir(init.env),
     debug: init.debug ?? false,
-    signal: init.signal ?? new AbortController().signal,
+    signal,
     version: init.version ?? '0.0.0',
   };
 }
