@@ -1,0 +1,81 @@
+/** Words for codes, in the report's language: states, categories, severities, statuses, spans of time. */
+import type { Locale, Translator } from '../../i18n/index.js';
+import {
+  CATEGORY_LABELS,
+  type IncidentCategory,
+  type IncidentStatus,
+  type Severity,
+} from '../../registry/categories.js';
+import type { Readiness } from '../../registry/schemas.js';
+import { SITE_STATES, type SiteState, type Verdict } from './types.js';
+
+/** Narrow symbols only (see the note in ../human.ts): emoji-width ones break alignment. */
+export const STATE_ICON: Record<SiteState, string> = {
+  ready: '✓',
+  degraded: '!',
+  'not-ready': '✗',
+  unknown: '?',
+  stale: '–',
+};
+
+export function stateLabel(t: Translator, state: SiteState | null): string {
+  return state === null ? t('report.state.none') : t(`report.state.${state}`);
+}
+
+export function categoryLabel(locale: Locale, code: string): string {
+  return CATEGORY_LABELS[code as IncidentCategory]?.[locale] ?? code;
+}
+
+export function severityLabel(t: Translator, s: Severity): string {
+  return t(`report.severity.${s}`);
+}
+
+export function statusLabel(t: Translator, s: IncidentStatus): string {
+  return t(`incident.status.${s}`);
+}
+
+/**
+ * "1 giờ 30 phút": minutes (rounded) under an hour, hours and minutes under a
+ * day, then days and whole hours (cut, not rounded: "open 2 d 23 h" must not
+ * read as 3 days).
+ */
+export function formatSpan(t: Translator, ms: number | null): string {
+  if (ms === null) return t('report.none');
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 60) return t('report.span.min', { m: minutes });
+  if (minutes < 24 * 60) return t('report.span.hm', { h: Math.floor(minutes / 60), m: minutes % 60 });
+  return t('report.span.dh', { d: Math.floor(minutes / 1440), h: Math.floor((minutes % 1440) / 60) });
+}
+
+/**
+ * "3 sẵn sàng, 1 có cảnh báo, ...": the summary line's states; could-not-check
+ * only when there are some; no-report unless `withStale` is false (a site's
+ * own run history has no such thing).
+ */
+export function countsText(t: Translator, counts: Readiness['counts'], withStale = true): string {
+  const n: Record<SiteState, number> = {
+    ready: counts.ready,
+    degraded: counts.degraded,
+    'not-ready': counts.notReady,
+    unknown: counts.unknown,
+    stale: counts.stale,
+  };
+  const order: SiteState[] = ['ready', 'degraded', 'not-ready', 'unknown', 'stale'];
+  return order
+    .filter((s) => (s !== 'unknown' || n.unknown > 0) && (s !== 'stale' || withStale))
+    .map((s) => t(`report.count.${s}`, { n: n[s] }))
+    .join(', ');
+}
+
+/** Counts of run verdicts (the site report's summary line), in the readiness counts' shape. */
+export function verdictCounts(verdicts: Iterable<Verdict>): Readiness['counts'] {
+  const c = { sites: 0, ready: 0, degraded: 0, notReady: 0, unknown: 0, stale: 0 };
+  for (const v of verdicts) {
+    c.sites += 1;
+    if (v === 'not-ready') c.notReady += 1;
+    else c[v] += 1;
+  }
+  return c;
+}
+
+export { SITE_STATES };

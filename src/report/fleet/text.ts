@@ -1,0 +1,142 @@
+/**
+ * Terminal tables measured in display columns (string-width), so Vietnamese
+ * text lines up whether it is precomposed (NFC: "ệ" is one column) or
+ * decomposed (NFD: base letter plus zero-width marks). When the table is
+ * wider than the terminal, the flexible columns shrink and end in "…".
+ */
+import stringWidth from 'string-width';
+
+export interface Column {
+  head: string;
+  /**
+   * May shrink when the table is too wide (names, summaries): the column with
+   * the largest width × flex gives up a column first, so a lower flex keeps
+   * more of its text (1 when true).
+   */
+  flex?: boolean | number;
+  /** Narrowest a flexible column may get (default 8). */
+  min?: number;
+  /** Numbers: pad on the left. */
+  right?: boolean;
+}
+
+export interface DrawOptions {
+  columns: number;
+  indent?: string;
+  /** Colour a padded cell (row index, column index); the header is not passed here. */
+  paint?: (row: number, col: number, text: string) => string;
+  head?: (text: string) => string;
+}
+
+const GAP = '  ';
+
+export function clean(text: string): string {
+  return text.replace(/[\t\r\n]+/g, ' ');
+}
+
+/**
+ * Display columns. Fast path for the text reports are made of: ASCII, Latin
+ * letters with Vietnamese diacritics (precomposed: U+00A0–U+024F except the
+ * soft hyphen, U+1E00–U+1EFF), and combining marks (U+0300–U+036F, zero
+ * wide). All are one UTF-16 unit and narrow; anything else goes to string-width.
+ */
+export function width(text: string): number {
+  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  if (/^[\x20-\x7e\u00a0-\u00ac\u00ae-\u036f\u1e00-\u1eff]*$/.test(text)) {
+    let marks = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x300 && c <= 0x36f) marks += 1;
+    }
+    return text.length - marks;
+  }
+  // The rest repeats (state labels with their symbols): remember them, up to a bound.
+  let w = slow.get(text);
+  if (w === undefined) {
+    w = stringWidth(text);
+    if (slow.size < 4096) slow.set(text, w);
+  }
+  return w;
+}
+
+const slow = new Map<string, number>();
+
+export function padEnd(text: string, w: number, textWidth = width(text)): string {
+  return textWidth >= w ? text : text + ' '.repeat(w - textWidth);
+}
+
+export function padStart(text: string, w: number, textWidth = width(text)): string {
+  return textWidth >= w ? text : ' '.repeat(w - textWidth) + text;
+}
+
+/** Cut to at most `w` columns, ending in "…" when cut. */
+export function truncate(text: string, w: number, textWidth = width(text)): string {
+  if (textWidth <= w) return text;
+  if (w <= 1) return '…'.slice(0, Math.max(0, w));
+  let out = '';
+  let used = 0;
+  // Code points, not graphemes: a zero-width combining mark (NFD text) fits whenever its letter did.
+  for (const ch of text) {
+    const cw = stringWidth(ch);
+    if (used + cw > w - 1) break;
+    out += ch;
+    used += cw;
+  }
+  return `${out}…`;
+}
+
+const weight = (c: Column) => (c.flex === true ? 1 : c.flex || 0);
+
+/** The table's lines (header first), each already fitted to `columns`. */
+export function drawTable(cols: readonly Column[], rows: readonly string[][], opts: DrawOptions): string[] {
+  const indent = opts.indent ?? '';
+  const heads = cols.map((c) => clean(c.head));
+  const cells = rows.map((r) => cols.map((_, i) => clean(r[i] ?? '')));
+  const cellWidths = cells.map((r) => r.map((c) => width(c)));
+  const widths = cols.map((_, i) => {
+    let w = width(heads[i] as string);
+    for (const r of cellWidths) if ((r[i] as number) > w) w = r[i] as number;
+    return w;
+  });
+  // The last column is not padded, so only its own text counts against the terminal width.
+  let total = indent.length + widths.reduce((a, b) => a + b, 0) + GAP.length * (cols.length - 1);
+  const mins = cols.map((c, i) =>
+    c.flex ? Math.min(widths[i] as number, c.min ?? 8) : (widths[i] as number),
+  );
+  while (total > opts.columns) {
+    let widest = -1;
+    let score = 0;
+    for (let i = 0; i < cols.length; i++) {
+      const w = widths[i] as number;
+      const s = w * weight(cols[i] as Column);
+      if (w > (mins[i] as number) && (widest < 0 || s > score)) {
+        widest = i;
+        score = s;
+      }
+    }
+    if (widest < 0) break;
+    widths[widest] = (widths[widest] as number) - 1;
+    total -= 1;
+  }
+  const line = (texts: string[], textWidths: number[], row: number | null) =>
+    (
+      indent +
+      texts
+        .map((text, i) => {
+          const w = widths[i] as number;
+          const fitted = truncate(text, w, textWidths[i]);
+          const fw = fitted === text ? (textWidths[i] as number) : width(fitted);
+          const last = i === texts.length - 1;
+          const padded = cols[i]?.right ? padStart(fitted, w, fw) : last ? fitted : padEnd(fitted, w, fw);
+          return row !== null && opts.paint ? opts.paint(row, i, padded) : padded;
+        })
+        .join(GAP)
+    ).trimEnd();
+  const head = line(heads, heads.map(width), null);
+  return [opts.head ? opts.head(head) : head, ...cells.map((r, k) => line(r, cellWidths[k] as number[], k))];
+}
+
+/** Rows joined by tabs, no header: what scripts get when stdout is not a terminal. */
+export function tsv(rows: readonly string[][]): string {
+  return rows.map((r) => r.map(clean).join('\t')).join('\n') + (rows.length ? '\n' : '');
+}

@@ -1,0 +1,268 @@
+import stringWidth from 'string-width';
+import { describe, expect, it } from 'vitest';
+import { translator } from '../../src/i18n/index.js';
+import { renderIncidentsTable, renderReadinessTable, renderSiteTable } from '../../src/report/fleet/table.js';
+import { drawTable, truncate, width } from '../../src/report/fleet/text.js';
+import type { FleetRenderOptions } from '../../src/report/fleet/types.js';
+import { incidentData, readiness, readinessData, siteData, ZONE } from './fleet-sample.js';
+
+const vi: FleetRenderOptions = {
+  t: translator('vi'),
+  locale: 'vi',
+  color: false,
+  tty: true,
+  columns: 140,
+  timeZone: ZONE,
+};
+const en: FleetRenderOptions = { ...vi, t: translator('en'), locale: 'en' };
+
+/** Display column where `needle` starts in `line`. */
+const col = (line: string, needle: string) => stringWidth(line.slice(0, line.indexOf(needle)));
+
+describe('readiness table', () => {
+  it('Vietnamese: worst first, aligned with diacritics, summary line and the stale rule', () => {
+    expect(renderReadinessTable(readinessData, vi)).toMatchInlineSnapshot(`
+      "Báo cáo tình trạng sẵn sàng của các điểm cầu · đơn vị thanh-hoa · lập lúc 2025-07-08 08:30 (UTC+07:00)
+      TÌNH TRẠNG             ĐIỂM CẦU             TÊN                             ĐƠN VỊ                  KIỂM TRA LẦN CUỐI  MỤC KHÔNG ĐẠT
+      ✗ chưa sẵn sàng        th-xa-quang-phu      UBND xã Quảng Phú               thanh-hoa/quang-phu     2025-07-08 07:40   mcu-ping, codec-reg
+      ? không kiểm tra được  th-xa-nga-son        UBND xã Nga Sơn                 thanh-hoa/nga-son       2025-07-08 06:45
+      ! có cảnh báo          th-so-khcn           Sở Khoa học và Công nghệ        thanh-hoa/so-khcn       2025-07-08 08:00   ups
+      – không báo cáo        th-xa-hoang-hoa      UBND xã Hoằng Hoá               thanh-hoa/hoang-hoa     —
+      – không báo cáo        th-xa-muong-lat      UBND xã Mường Lát               thanh-hoa/muong-lat     2025-07-05 09:00   mcu-sip
+      ✓ sẵn sàng             th-bimson-ubnd       Hội trường UBND thị xã Bỉm Sơn  thanh-hoa/bim-son/ubnd  2025-07-08 07:55
+      ✓ sẵn sàng             th-phuong-hac-thanh  Phường Hạc Thành                thanh-hoa/hac-thanh     2025-07-08 07:50
+
+      7 điểm cầu: 2 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 1 không kiểm tra được, 2 không báo cáo
+      "không báo cáo": không nhận được kết quả kiểm tra nào từ 2025-07-07 06:30
+      "
+    `);
+  });
+  it('English', () => {
+    expect(renderReadinessTable(readinessData, en)).toMatchInlineSnapshot(`
+      "Site readiness report · unit thanh-hoa · generated 2025-07-08 08:30 (UTC+07:00)
+      STATE              SITE                 NAME                            UNIT                    LAST CHECK        FAILING CHECKS
+      ✗ not ready        th-xa-quang-phu      UBND xã Quảng Phú               thanh-hoa/quang-phu     2025-07-08 07:40  mcu-ping, codec-reg
+      ? could not check  th-xa-nga-son        UBND xã Nga Sơn                 thanh-hoa/nga-son       2025-07-08 06:45
+      ! with warnings    th-so-khcn           Sở Khoa học và Công nghệ        thanh-hoa/so-khcn       2025-07-08 08:00  ups
+      – no report        th-xa-hoang-hoa      UBND xã Hoằng Hoá               thanh-hoa/hoang-hoa     —
+      – no report        th-xa-muong-lat      UBND xã Mường Lát               thanh-hoa/muong-lat     2025-07-05 09:00  mcu-sip
+      ✓ ready            th-bimson-ubnd       Hội trường UBND thị xã Bỉm Sơn  thanh-hoa/bim-son/ubnd  2025-07-08 07:55
+      ✓ ready            th-phuong-hac-thanh  Phường Hạc Thành                thanh-hoa/hac-thanh     2025-07-08 07:50
+
+      7 sites: 2 ready, 1 with warnings, 1 not ready, 1 could not check, 2 no report
+      "no report": no check result received since 2025-07-07 06:30
+      "
+    `);
+  });
+  it('every column starts at the same display column on every line, whatever the diacritics', () => {
+    const lines = renderReadinessTable(readinessData, vi).split('\n');
+    const head = lines[1] as string;
+    const rows = lines.slice(2, 9);
+    for (const [i, s] of readiness.sites.entries())
+      expect(
+        rows.some((r) => r.includes(s.id)),
+        `row ${i}`,
+      ).toBe(true);
+    const unitCol = col(head, 'ĐƠN VỊ');
+    const lastCol = col(head, 'KIỂM TRA LẦN CUỐI');
+    for (const row of rows) {
+      expect(col(row, 'thanh-hoa/'), row).toBe(unitCol);
+      expect(col(row, row.includes('—') ? '—' : '2025-'), row).toBe(lastCol);
+    }
+  });
+  it('decomposed (NFD) Vietnamese lines up like precomposed (NFC)', () => {
+    const nfd = {
+      ...readinessData,
+      readiness: {
+        ...readiness,
+        sites: readiness.sites.map((s) => ({ ...s, name: s.name.normalize('NFD') })),
+      },
+    };
+    const lines = renderReadinessTable(nfd, vi).split('\n');
+    expect(lines.some((l) => l.includes('Hoằng'.normalize('NFD')))).toBe(true);
+    const unitCol = col(lines[1] as string, 'ĐƠN VỊ');
+    for (const row of lines.slice(2, 9)) expect(col(row, 'thanh-hoa/'), row).toBe(unitCol);
+  });
+  it('fits a narrow terminal by shrinking names and units first', () => {
+    const text = renderReadinessTable(readinessData, { ...vi, columns: 110 });
+    const table = text.split('\n').slice(1, 9);
+    for (const line of table) expect(stringWidth(line), line).toBeLessThanOrEqual(110);
+    expect(text).toContain('mcu-ping, codec-reg');
+    expect(text).toContain('…');
+  });
+  it('colours the state only when colour is allowed and stdout is a terminal', () => {
+    const ansi = /\u001b\[/;
+    expect(renderReadinessTable(readinessData, { ...vi, color: true })).toMatch(ansi);
+    expect(renderReadinessTable(readinessData, vi)).not.toMatch(ansi);
+    expect(renderReadinessTable(readinessData, { ...vi, color: true, tty: false })).not.toMatch(ansi);
+  });
+  it('prints tab-separated codes and ISO times when piped, no header, no summary', () => {
+    expect(renderReadinessTable(readinessData, { ...vi, tty: false })).toMatchInlineSnapshot(`
+      "not-ready	th-xa-quang-phu	UBND xã Quảng Phú	thanh-hoa/quang-phu	2025-07-08T00:40:00.000Z	mcu-ping,codec-reg
+      unknown	th-xa-nga-son	UBND xã Nga Sơn	thanh-hoa/nga-son	2025-07-07T23:45:00.000Z	
+      degraded	th-so-khcn	Sở Khoa học và Công nghệ	thanh-hoa/so-khcn	2025-07-08T01:00:00.000Z	ups
+      stale	th-xa-hoang-hoa	UBND xã Hoằng Hoá	thanh-hoa/hoang-hoa		
+      stale	th-xa-muong-lat	UBND xã Mường Lát	thanh-hoa/muong-lat	2025-07-05T02:00:00.000Z	mcu-sip
+      ready	th-bimson-ubnd	Hội trường UBND thị xã Bỉm Sơn	thanh-hoa/bim-son/ubnd	2025-07-08T00:55:00.000Z	
+      ready	th-phuong-hac-thanh	Phường Hạc Thành	thanh-hoa/hac-thanh	2025-07-08T00:50:00.000Z	
+      "
+    `);
+  });
+  it('says so when there are no sites', () => {
+    const empty = {
+      readiness: {
+        ...readiness,
+        sites: [],
+        counts: { sites: 0, ready: 0, degraded: 0, notReady: 0, unknown: 0, stale: 0 },
+      },
+    };
+    expect(renderReadinessTable(empty, en)).toContain('no sites under this unit');
+    expect(renderReadinessTable(empty, { ...en, tty: false })).toBe('');
+  });
+});
+
+describe('incident table', () => {
+  it('Vietnamese: totals, time to resolve, counts by category and unit, the list newest first', () => {
+    expect(renderIncidentsTable(incidentData, vi)).toMatchInlineSnapshot(`
+      "Báo cáo sự cố · đơn vị thanh-hoa · từ 2025-07-01 00:00 · lập lúc 2025-07-08 08:30 (UTC+07:00)
+      6 sự cố: 1 mới báo, 1 đã tiếp nhận, 4 đã khắc phục
+      Thời gian khắc phục trung bình: 7 giờ 0 phút (trung vị 1 giờ 0 phút, lâu nhất 1 ngày 2 giờ; 4 sự cố đã khắc phục)
+      2 sự cố chưa khắc phục; sự cố lâu nhất đã 2 ngày 23 giờ
+      thời gian khắc phục: từ lúc xảy ra sự cố đến lúc ghi nhận đã khắc phục trên hệ thống
+
+      THEO LOẠI SỰ CỐ     SỐ LƯỢNG
+      Mất kết nối                2
+      Không có tiếng             1
+      Tiếng vọng                 1
+      Sự cố đường truyền         1
+      Mất điện                   1
+
+      THEO ĐƠN VỊ          SỐ LƯỢNG
+      thanh-hoa/quang-phu         2
+      thanh-hoa/bim-son           1
+      thanh-hoa/hac-thanh         1
+      thanh-hoa/muong-lat         1
+      thanh-hoa/so-khcn           1
+
+      Danh sách sự cố, mới nhất trước
+      SỐ  ĐIỂM CẦU             LOẠI SỰ CỐ          MỨC ĐỘ        TRẠNG THÁI    PHÁT HIỆN LÚC     KHẮC PHỤC SAU  TÓM TẮT
+       5  th-xa-quang-phu      Sự cố đường truyền  trung bình    mới báo       2025-07-08 06:00  —              Đường truyền TSLCD chập chờn
+       6  th-phuong-hac-thanh  Không có tiếng      trung bình    đã khắc phục  2025-07-06 08:00  0 phút         Micro bàn chủ toạ "chết", phải th…
+       4  th-xa-muong-lat      Mất kết nối         nghiêm trọng  đã tiếp nhận  2025-07-05 09:00  —              Đứt cáp quang, chờ VNPT
+       3  th-so-khcn           Mất điện            trung bình    đã khắc phục  2025-07-03 07:00  1 ngày 2 giờ   Mất điện cả toà nhà, UPS hết pin
+       2  th-bimson-ubnd       Tiếng vọng          nhẹ           đã khắc phục  2025-07-02 14:00  30 phút        Tiếng vọng ở loa phòng họp
+       1  th-xa-quang-phu      Mất kết nối         nghiêm trọng  đã khắc phục  2025-07-01 08:00  1 giờ 30 phút  Mất kết nối tới MCU tỉnh giữa phi…
+      "
+    `);
+  });
+  it('English', () => {
+    expect(renderIncidentsTable(incidentData, en)).toMatchInlineSnapshot(`
+      "Incident report · unit thanh-hoa · since 2025-07-01 00:00 · generated 2025-07-08 08:30 (UTC+07:00)
+      6 incidents: 1 open, 1 acknowledged, 4 resolved
+      Mean time to resolve: 7 h 0 min (median 1 h 0 min, longest 1 d 2 h; 4 resolved)
+      2 not resolved; the oldest has been open 2 d 23 h
+      time to resolve: from when the fault occurred to when it was marked resolved in the registry
+
+      BY CATEGORY              COUNT
+      Connection lost              2
+      No sound                     1
+      Echo                         1
+      Transmission-line fault      1
+      Power cut                    1
+
+      BY UNIT              COUNT
+      thanh-hoa/quang-phu      2
+      thanh-hoa/bim-son        1
+      thanh-hoa/hac-thanh      1
+      thanh-hoa/muong-lat      1
+      thanh-hoa/so-khcn        1
+
+      Incidents, newest first
+      #  SITE                 CATEGORY                 SEVERITY  STATUS        OCCURRED          RESOLVED IN  SUMMARY
+      5  th-xa-quang-phu      Transmission-line fault  major     open          2025-07-08 06:00  —            Đường truyền TSLCD chập chờn
+      6  th-phuong-hac-thanh  No sound                 major     resolved      2025-07-06 08:00  0 min        Micro bàn chủ toạ "chết", phải thay…
+      4  th-xa-muong-lat      Connection lost          critical  acknowledged  2025-07-05 09:00  —            Đứt cáp quang, chờ VNPT
+      3  th-so-khcn           Power cut                major     resolved      2025-07-03 07:00  1 d 2 h      Mất điện cả toà nhà, UPS hết pin
+      2  th-bimson-ubnd       Echo                     minor     resolved      2025-07-02 14:00  30 min       Tiếng vọng ở loa phòng họp
+      1  th-xa-quang-phu      Connection lost          critical  resolved      2025-07-01 08:00  1 h 30 min   Mất kết nối tới MCU tỉnh giữa phiên…
+      "
+    `);
+  });
+  it('piped: one line per incident, newlines in the summary flattened', () => {
+    const lines = renderIncidentsTable(incidentData, { ...vi, tty: false })
+      .trimEnd()
+      .split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines[1]).toBe(
+      '6\tth-phuong-hac-thanh\tthanh-hoa/hac-thanh\tkhong_tieng\tmajor\tresolved\t2025-07-06T01:00:00.000Z\t0\tMicro bàn chủ toạ "chết", phải thay đã thay micro dự phòng',
+    );
+  });
+  it('an empty list is one line', () => {
+    expect(
+      renderIncidentsTable({ ...incidentData, incidents: [] }, en)
+        .split('\n')
+        .slice(1),
+    ).toEqual(['0 incidents: 0 open, 0 acknowledged, 0 resolved', '']);
+  });
+});
+
+describe('site table', () => {
+  it('Vietnamese: runs newest first and the site incidents', () => {
+    expect(renderSiteTable(siteData, vi)).toMatchInlineSnapshot(`
+      "Lịch sử điểm cầu th-xa-quang-phu · UBND xã Quảng Phú (thanh-hoa/quang-phu) · lập lúc 2025-07-08 08:30 (UTC+07:00)
+      4 lần kiểm tra: 1 sẵn sàng, 1 có cảnh báo, 2 chưa sẵn sàng
+
+      Các lần kiểm tra, mới nhất trước
+      KIỂM TRA LÚC      KẾT LUẬN         THỜI GIAN CHẠY  MỤC KHÔNG ĐẠT
+      2025-07-08 07:40  ✗ chưa sẵn sàng          12.3 s  mcu-ping, codec-reg
+      2025-07-07 16:00  ✗ chưa sẵn sàng          12.3 s  mcu-ping
+      2025-07-06 07:30  ! có cảnh báo            12.3 s  ups
+      2025-07-05 07:30  ✓ sẵn sàng               12.3 s
+
+      Sự cố
+      SỐ  ĐIỂM CẦU         LOẠI SỰ CỐ          MỨC ĐỘ        TRẠNG THÁI    PHÁT HIỆN LÚC     KHẮC PHỤC SAU  TÓM TẮT
+       5  th-xa-quang-phu  Sự cố đường truyền  trung bình    mới báo       2025-07-08 06:00  —              Đường truyền TSLCD chập chờn
+       1  th-xa-quang-phu  Mất kết nối         nghiêm trọng  đã khắc phục  2025-07-01 08:00  1 giờ 30 phút  Mất kết nối tới MCU tỉnh giữa phiên t…
+      "
+    `);
+  });
+});
+
+describe('drawTable', () => {
+  it('cuts with an ellipsis by display width and never splits a wide character', () => {
+    expect(truncate('Hội trường UBND', 8)).toBe('Hội trư…');
+    expect(truncate('điểm cầu', 20)).toBe('điểm cầu');
+    expect(truncate('会议室会议室', 6)).toBe('会议…');
+    expect(stringWidth(truncate('会议室会议室', 6))).toBeLessThanOrEqual(6);
+  });
+  it('pads numbers on the left and leaves the last column unpadded', () => {
+    expect(
+      drawTable(
+        [{ head: 'A' }, { head: 'N', right: true }, { head: 'Z' }],
+        [
+          ['x', '5', 'end'],
+          ['yy', '12', ''],
+        ],
+        { columns: 80 },
+      ),
+    ).toEqual(['A    N  Z', 'x    5  end', 'yy  12']);
+  });
+});
+
+describe('width', () => {
+  it('agrees with string-width on Vietnamese (NFC and NFD), ASCII, wide and emoji text', () => {
+    const samples = [
+      'Hội trường UBND thị xã Bỉm Sơn',
+      'Hội trường UBND thị xã Bỉm Sơn'.normalize('NFD'),
+      'ĐIỂM CẦU · KIỂM TRA LẦN CUỐI',
+      'Phường Hạc Thành – ✓ sẵn sàng',
+      'plain ascii 123',
+      'Ưu tiên: ữ ự ỹ ỵ ẫ ậ ặ ẵ',
+      '会议室',
+      'ready ✔ ⚠',
+      'soft\u00adhyphen',
+      '',
+    ];
+    for (const s of samples) expect(width(s), s).toBe(stringWidth(s));
+  });
+});
