@@ -206,7 +206,9 @@ export async function runSite(profile: ResolvedProfile, ctx: Context, opts: Engi
       });
       const waiting = needs.some((n) => !results.has(n));
       const pastDeadline = opts.deadline !== undefined && ctx.clock.monotonic() >= opts.deadline;
-      if (unmet.length > 0) {
+      if (spec.skip !== undefined) {
+        finish(notRun(spec, ctx, 'skip', 'SKIPPED_BY_PROFILE', ctx.t('engine.skip.profile', { reason: spec.skip })));
+      } else if (unmet.length > 0) {
         finish(notRun(spec, ctx, 'skip', NEEDS_NOT_MET, ctx.t('engine.skip.needs', { ids: unmet.join(', ') })));
       } else if (ctx.signal.aborted) {
         finish(notRun(spec, ctx, 'error', 'CANCELLED', ctx.t('engine.cancelled')));

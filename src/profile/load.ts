@@ -262,6 +262,7 @@ function toSpec(check: Data): CheckSpec {
     retries: (check.retries as number | undefined) ?? 0,
     needs: (check.needs as string[] | undefined) ?? [],
     remote: check.remote as boolean | undefined,
+    skip: check.skip as string | undefined,
     params: check,
   };
 }

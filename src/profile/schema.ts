@@ -101,6 +101,9 @@ export const commonCheckFields = {
   retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
   needs: Type.Optional(Type.Array(Id, { description: 'Ids of checks that must pass first.' })),
   remote: Type.Optional(Type.Boolean({ description: 'Override whether the check can run off-site.' })),
+  skip: Type.Optional(
+    Type.String({ minLength: 1, description: 'Do not run this check; say why (e.g. "camera sent for repair").' }),
+  ),
 };
 
 export const COMMON_CHECK_KEYS = new Set(['kind', ...Object.keys(commonCheckFields)]);

@@ -41,6 +41,8 @@ export interface CheckSpec {
   retries: number;
   needs: string[];
   remote?: boolean;
+  /** Not run, for this reason (the profile says so). */
+  skip?: string;
   /** The whole check object from the profile (the kind reads its own fields). */
   params: Record<string, unknown>;
 }

@@ -140,6 +140,20 @@ describe('runSite', () => {
     expect(run.verdict).toBe('not-ready');
   });
 
+  it('does not run a check the profile marks `skip:`, and its dependants wait on nothing', async () => {
+    const ctx = testContext();
+    const checks = [
+      spec('cam', 'sleep', { skip: 'camera sent for repair', params: { ms: 0 } }),
+      spec('after', 'sleep', { needs: ['cam'], params: { ms: 0 } }),
+    ];
+    const run = await runSite(profile(checks), ctx, { resolveKind });
+    expect(run.checks[0]).toMatchObject({ status: 'skip', summary: 'skipped: camera sent for repair', attempts: 0, error: { code: 'SKIPPED_BY_PROFILE' } });
+    // A dependant of a skipped check is skipped too (its need did not pass).
+    expect(run.checks[1]).toMatchObject({ status: 'skip', error: { code: 'NEEDS_NOT_MET' } });
+    // A skip the profile asked for is not a failure: an advisory dependant keeps the site ready.
+    expect(siteVerdict([run.checks[0]!])).toBe('ready');
+  });
+
   it('says why a dependant was skipped in Vietnamese too', async () => {
     const ctx = testContext({ locale: 'vi' });
     const checks = [spec('a', 'sleep', { params: { ms: 0, status: 'fail' } }), spec('b', 'sleep', { needs: ['a'], params: { ms: 0 } })];
