@@ -20,7 +20,13 @@ export function testProfile(extra: Partial<ResolvedProfile> = {}): ResolvedProfi
 }
 
 export function kindContext(
-  opts: { locale?: Locale; timeoutMs?: number; profile?: Partial<ResolvedProfile>; env?: Record<string, string | undefined>; signal?: AbortSignal } = {},
+  opts: {
+    locale?: Locale;
+    timeoutMs?: number;
+    profile?: Partial<ResolvedProfile>;
+    env?: Record<string, string | undefined>;
+    signal?: AbortSignal;
+  } = {},
 ): CheckContext {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const locale = opts.locale ?? 'en';

@@ -95,7 +95,10 @@ function ask(port: number, command: string): Promise<string> {
   });
 }
 
-export async function startNutServer(initial: DevVars, opts: { upsName?: string; maxAge?: number } = {}): Promise<NutServer> {
+export async function startNutServer(
+  initial: DevVars,
+  opts: { upsName?: string; maxAge?: number } = {},
+): Promise<NutServer> {
   const upsd = nutProgram('upsd');
   const driver = nutProgram('dummy-ups');
   if (!upsd || !driver) throw new Error('upsd / dummy-ups not found (apt install nut-server)');
@@ -107,9 +110,15 @@ export async function startNutServer(initial: DevVars, opts: { upsName?: string;
   fs.mkdirSync(state);
   const port = await freePort();
   const devFile = path.join(etc, 'dummy.dev');
-  fs.writeFileSync(path.join(etc, 'ups.conf'), `[${name}]\n driver = dummy-ups\n port = dummy.dev\n desc = "Simulated UPS for tests"\n pollinterval = 1\n`);
+  fs.writeFileSync(
+    path.join(etc, 'ups.conf'),
+    `[${name}]\n driver = dummy-ups\n port = dummy.dev\n desc = "Simulated UPS for tests"\n pollinterval = 1\n`,
+  );
   fs.writeFileSync(path.join(etc, 'upsd.conf'), `LISTEN 127.0.0.1 ${port}\nMAXAGE ${opts.maxAge ?? 15}\n`);
-  fs.writeFileSync(path.join(etc, 'upsd.users'), '[admin]\n password = secret\n actions = SET\n instcmds = ALL\n');
+  fs.writeFileSync(
+    path.join(etc, 'upsd.users'),
+    '[admin]\n password = secret\n actions = SET\n instcmds = ALL\n',
+  );
   fs.writeFileSync(devFile, devText(initial));
   fs.chmodSync(dir, 0o755);
   if (process.getuid?.() === 0) {
@@ -128,14 +137,15 @@ export async function startNutServer(initial: DevVars, opts: { upsName?: string;
   const env = { ...process.env, NUT_CONFPATH: etc, NUT_STATEPATH: state, NUT_ALTPIDPATH: state };
   let driverProc: ChildProcess | undefined = spawn(driver, ['-a', name, '-F'], { env, stdio: 'ignore' });
   let upsdProc: ChildProcess | undefined;
+  let lastMtime = Math.floor(fs.statSync(devFile).mtimeMs / 1000);
   const server: NutServer = {
     port,
     dir,
     writeDev(vars) {
       fs.writeFileSync(devFile, devText(vars));
-      // dummy-ups re-reads on an mtime change; make sure the change is visible even within one second.
-      const later = new Date(Date.now() + 2000 + Math.floor(Math.random() * 1000));
-      fs.utimesSync(devFile, later, later);
+      // dummy-ups re-reads when the mtime changes, to the second: step it a whole second each time.
+      lastMtime = Math.max(lastMtime + 1, Math.ceil(Date.now() / 1000) + 1);
+      fs.utimesSync(devFile, lastMtime, lastMtime);
     },
     async killDriver() {
       await stopChild(driverProc);
@@ -153,7 +163,8 @@ export async function startNutServer(initial: DevVars, opts: { upsName?: string;
   };
   try {
     // The driver must have made its socket before upsd starts, or upsd waits for it.
-    for (let i = 0; i < 50 && !fs.readdirSync(state).some((f) => f.startsWith('dummy-ups')); i += 1) await sleep(100);
+    for (let i = 0; i < 50 && !fs.readdirSync(state).some((f) => f.startsWith('dummy-ups')); i += 1)
+      await sleep(100);
     upsdProc = spawn(upsd, ['-F'], { env, stdio: 'ignore' });
     for (let i = 0; i < 50; i += 1) {
       const reply = await ask(port, `GET VAR ${name} ups.status`);
@@ -169,7 +180,12 @@ export async function startNutServer(initial: DevVars, opts: { upsName?: string;
 }
 
 /** Poll upsd until ups.status equals `status` (bounded: at most `tries` × 200 ms). */
-export async function waitForStatus(port: number, upsName: string, status: string, tries = 50): Promise<void> {
+export async function waitForStatus(
+  port: number,
+  upsName: string,
+  status: string,
+  tries = 50,
+): Promise<void> {
   for (let i = 0; i < tries; i += 1) {
     const reply = await ask(port, `GET VAR ${upsName} ups.status`);
     if (reply.trim() === `VAR ${upsName} ups.status "${status}"`) return;

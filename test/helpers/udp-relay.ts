@@ -1,30 +1,16 @@
 /**
- * A test-only UDP relay between the udp-quality probe and a reflector, for
+ * A test-only UDP relay with the registry's reflector behind it, for
  * impairments the kernel here cannot make (no netem): added delay, jitter,
- * reordering, duplicates and loss, drawn from a seeded random generator so a
- * run is repeatable. It applies them on the way to the reflector only and
- * records what it actually did, which is the truth the measurement is
- * checked against.
+ * reordering, duplicates and loss, from a seeded random generator so a run is
+ * repeatable. It runs in a child process (udp-relay-child.mjs) so that its
+ * timers and the probe under test do not delay each other; what it actually
+ * did is the truth the measurement is checked against.
  */
-import dgram from 'node:dgram';
-import { decodeProbe } from '../../src/checks/udp-probe.js';
-
-/** mulberry32: small, fast, good enough for test impairments. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { ROOT, transpileForNode } from './transpile.js';
 
 export interface RelayOptions {
-  /** Where the reflector listens. */
-  upstreamPort: number;
-  upstreamHost?: string;
   seed?: number;
   /** Fixed added delay, ms. */
   delayMs?: number;
@@ -40,103 +26,94 @@ export interface RelayOptions {
 
 export interface Released {
   seq: number;
-  /** When the relay got it and when it passed it on (performance.now(), ms). */
+  /** When the relay got it and when it passed it on (the child's clock, ms). */
   inAt: number;
   outAt: number;
 }
 
-export interface Relay {
-  port: number;
+export interface RelayRecord {
   /** Every forwarded packet in the order it was passed on (first copy only). */
   released: Released[];
   dropped: number;
   duplicated: number;
   reordered: number;
-  close(): Promise<void>;
 }
 
-export function startRelay(opts: RelayOptions): Promise<Relay> {
-  const rnd = seededRandom(opts.seed ?? 1);
-  const host = opts.upstreamHost ?? '127.0.0.1';
-  const front = dgram.createSocket('udp4');
-  const back = dgram.createSocket('udp4');
-  const timers = new Set<NodeJS.Timeout>();
-  let client: { address: string; port: number } | undefined;
-  let n = 0;
-  let held: { msg: Buffer; seq: number; inAt: number; timer: NodeJS.Timeout } | undefined;
-  const relay: Relay = {
-    port: 0,
-    released: [],
-    dropped: 0,
-    duplicated: 0,
-    reordered: 0,
-    close: async () => {
-      for (const t of timers) clearTimeout(t);
-      if (held) clearTimeout(held.timer);
-      await Promise.all([new Promise<void>((r) => front.close(() => r())), new Promise<void>((r) => back.close(() => r()))]);
+export interface Relay {
+  port: number;
+  /** Stop the relay and get its record. */
+  finish(): Promise<RelayRecord>;
+  /** Kill it (idempotent; for afterAll). */
+  close(): void;
+}
+
+let compiled: ReturnType<typeof transpileForNode> | undefined;
+
+/** The transpiled reflector the children import; removed by cleanupRelays(). */
+function jsDir(): string {
+  compiled ??= transpileForNode(['src/registry/reflector.ts']);
+  return compiled.dir;
+}
+
+export function cleanupRelays(): void {
+  compiled?.cleanup();
+  compiled = undefined;
+}
+
+export function startRelay(opts: RelayOptions = {}): Promise<Relay> {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [path.join(ROOT, 'test/helpers/udp-relay-child.mjs'), jsDir(), JSON.stringify(opts)],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
     },
-  };
-
-  const forward = (msg: Buffer, seq: number, inAt: number, copies: number) => {
-    relay.released.push({ seq, inAt, outAt: performance.now() });
-    for (let i = 0; i < copies; i += 1) back.send(msg, opts.upstreamPort, host);
-  };
-
-  front.on('message', (msg, rinfo) => {
-    const inAt = performance.now();
-    client = { address: rinfo.address, port: rinfo.port };
-    const seq = decodeProbe(msg)?.seq ?? -1;
-    n += 1;
-    if (opts.loss && rnd() < opts.loss) {
-      relay.dropped += 1;
-      return;
+  );
+  let buf = '';
+  const lines: string[] = [];
+  const waiters: Array<(line: string) => void> = [];
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (d: string) => {
+    buf += d;
+    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
+      const line = buf.slice(0, i);
+      buf = buf.slice(i + 1);
+      const w = waiters.shift();
+      if (w) w(line);
+      else lines.push(line);
     }
-    const copies = opts.duplicateEvery && n % opts.duplicateEvery === 0 ? 2 : 1;
-    if (copies === 2) relay.duplicated += 1;
-    if (opts.reorderEvery) {
-      if (held) {
-        // The held packet goes out right after this one: this one overtakes it.
-        const h = held;
-        held = undefined;
-        clearTimeout(h.timer);
-        forward(msg, seq, inAt, copies);
-        forward(h.msg, h.seq, h.inAt, 1);
-        relay.reordered += 1;
-        return;
-      }
-      if (n % opts.reorderEvery === 0) {
-        const timer = setTimeout(() => {
-          if (held?.msg === msg) {
-            held = undefined;
-            forward(msg, seq, inAt, 1);
-          }
-        }, 200);
-        held = { msg, seq, inAt, timer };
-        return;
-      }
-    }
-    const extra = opts.jitterMs ? (rnd() * 2 - 1) * opts.jitterMs : 0;
-    const delay = Math.max(0, (opts.delayMs ?? 0) + extra);
-    if (delay === 0) {
-      forward(msg, seq, inAt, copies);
-      return;
-    }
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      forward(msg, seq, inAt, copies);
-    }, delay);
-    timers.add(timer);
   });
-  back.on('message', (msg) => {
-    if (client) front.send(msg, client.port, client.address);
-  });
-
-  return new Promise((resolve) => {
-    back.bind(0, '127.0.0.1', () => {
-      front.bind(0, '127.0.0.1', () => {
-        relay.port = front.address().port;
-        resolve(relay);
+  const next = () =>
+    new Promise<string>((resolve, reject) => {
+      const l = lines.shift();
+      if (l !== undefined) return resolve(l);
+      const timer = setTimeout(() => reject(new Error('the relay child did not answer')), 10_000);
+      waiters.push((line) => {
+        clearTimeout(timer);
+        resolve(line);
       });
     });
-  });
+  const close = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  return next().then(
+    (line) => {
+      const { port } = JSON.parse(line) as { port: number };
+      return {
+        port,
+        close,
+        async finish() {
+          child.stdin?.write('end\n');
+          const raw = JSON.parse(await next()) as Omit<RelayRecord, 'released'> & {
+            released: [number, number, number][];
+          };
+          close();
+          return { ...raw, released: raw.released.map(([seq, inAt, outAt]) => ({ seq, inAt, outAt })) };
+        },
+      };
+    },
+    (err: unknown) => {
+      close();
+      throw err;
+    },
+  );
 }
