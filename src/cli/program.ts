@@ -9,7 +9,13 @@ import { UsageError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import type { Context } from './context.js';
 import { register as checkCommands } from './wiring/check.js';
+import { register as codecCommands } from './wiring/codec.js';
+import { register as demoCommands } from './wiring/demo.js';
+import { register as incidentCommands } from './wiring/incident.js';
 import { register as profileCommands } from './wiring/profile.js';
+import { register as registryCommands } from './wiring/registry.js';
+import { register as reportCommands } from './wiring/report.js';
+import { register as simCommands } from './wiring/sim.js';
 
 export type Body<A extends unknown[]> = (ctx: Context, ...args: A) => Promise<number>;
 
@@ -19,7 +25,16 @@ export interface Wiring {
   act<A extends unknown[]>(body: Body<A>): (...args: A) => Promise<void>;
 }
 
-const registrations: Array<(program: Command, w: Wiring) => void> = [checkCommands, profileCommands];
+const registrations: Array<(program: Command, w: Wiring) => void> = [
+  checkCommands,
+  profileCommands,
+  incidentCommands,
+  registryCommands,
+  codecCommands,
+  simCommands,
+  reportCommands,
+  demoCommands,
+];
 
 export function buildProgram(ctx: Context, setExit: (code: number) => void, version: string): Command {
   const { t, io } = ctx;

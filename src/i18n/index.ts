@@ -4,13 +4,20 @@
  * the keys of `en` (the compiler checks it). Add an area: one file, one line
  * in `areas` below.
  */
+import * as av from './messages/av.js';
 import * as check from './messages/check.js';
 import * as cli from './messages/cli.js';
+import * as codec from './messages/codec.js';
+import * as demo from './messages/demo.js';
 import * as net from './messages/net.js';
+import * as netq from './messages/netq.js';
+import * as power from './messages/power.js';
 import * as profile from './messages/profile.js';
+import * as registry from './messages/registry.js';
 import * as report from './messages/report.js';
+import * as reports from './messages/reports.js';
 
-const areas = [cli, profile, check, net, report] as const;
+const areas = [cli, profile, check, net, report, power, netq, av, codec, registry, reports, demo] as const;
 
 type Area = (typeof areas)[number];
 type KeysOf<A> = A extends { en: infer E } ? keyof E : never;

@@ -15,6 +15,7 @@ export interface CheckFlags {
   deadline?: number;
   upload?: boolean;
   history?: string;
+  registry?: string;
 }
 
 export function register(program: Command, { t, act }: Wiring): void {
@@ -32,6 +33,8 @@ export function register(program: Command, { t, act }: Wiring): void {
     .option('--parallel <n>', t('flag.check.parallel'), intFlag(t, '--parallel', 1))
     .option('--deadline <duration>', t('flag.check.deadline'), durationFlag(t, '--deadline'))
     .option('--history <dir>', t('flag.check.history'))
+    .option('--upload', t('registry.flag.upload'))
+    .option('--registry <url>', t('registry.flag.registry'))
     .action(
       act(async (ctx, profiles: string[], opts: CheckFlags) => {
         const { checkCommand } = await import('../../commands/check/check.js');

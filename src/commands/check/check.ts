@@ -32,6 +32,8 @@ export interface CheckOptions {
   /** Whole-run deadline in ms. */
   deadline?: number;
   upload?: boolean;
+  /** Registry URL for --upload (default: each profile's registry.url, or DIEMCAU_REGISTRY). */
+  registry?: string;
   history?: string;
 }
 
@@ -148,7 +150,7 @@ export async function runCheck(ctx: Context, opts: CheckOptions, progress?: (sit
 export async function checkCommand(ctx: Context, opts: CheckOptions): Promise<number> {
   const outputs = parseOutputs(ctx, opts.format, opts.output);
   for (const o of outputs) if (o.file) await assertWritable(ctx, o.file);
-  const { report, exitCode, ctx: renderCtx } = await runCheck(ctx, opts);
+  const { report, exitCode, ctx: renderCtx, profiles } = await runCheck(ctx, opts);
   for (const o of outputs) {
     const render = await loadRenderer(o.format);
     const text = render(report, {
@@ -168,5 +170,10 @@ export async function checkCommand(ctx: Context, opts: CheckOptions): Promise<nu
     await fs.mkdir(ctx.stateDir, { recursive: true }).catch(() => {});
     await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(() => {});
   });
+  if (opts.upload) {
+    // Through the outbox: a line that is down queues the runs and the check still exits by its verdict.
+    const { uploadReport } = await import('../../registry/upload.js');
+    await uploadReport(renderCtx, profiles, report.sites, report.tool, { registry: opts.registry });
+  }
   return exitCode;
 }

@@ -1,0 +1,126 @@
+/** `diemcau registry serve|token create`, `diemcau sync`, `diemcau outbox`: flags only; the work is lazy-imported. */
+import { type Command, Option } from 'commander';
+import { UsageError } from '../../errors.js';
+import type { Translator } from '../../i18n/index.js';
+import { durationFlag, intFlag, sharedOption } from '../flags.js';
+import type { Wiring } from '../program.js';
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  kb: 1024,
+  k: 1024,
+  mb: 1024 ** 2,
+  m: 1024 ** 2,
+  gb: 1024 ** 3,
+};
+
+function sizeFlag(t: Translator, flag: string) {
+  return (value: string): number => {
+    const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+    const unit = SIZE_UNITS[(m?.[2] ?? '').toLowerCase()];
+    if (!m || unit === undefined || Number(m[1]) <= 0)
+      throw new UsageError(t('registry.err.size', { flag, got: value }));
+    return Math.round(Number(m[1]) * unit);
+  };
+}
+
+export function register(program: Command, { t, act }: Wiring): void {
+  const registry = program.command('registry').description(t('registry.cmd'));
+
+  registry
+    .command('serve')
+    .description(t('registry.cmd.serve'))
+    .option('--db <file|url>', t('registry.flag.db'))
+    .option('--host <address>', t('registry.flag.host'))
+    .option('--port <n>', t('registry.flag.port'), intFlag(t, '--port', 0))
+    .option('--stale <duration>', t('registry.flag.stale'), durationFlag(t, '--stale'))
+    .option('--body-limit <size>', t('registry.flag.body_limit'), sizeFlag(t, '--body-limit'))
+    .option('--reflector-port <n>', t('registry.flag.reflector_port'), intFlag(t, '--reflector-port', 0))
+    .addOption(
+      new Option('--log-level <level>', t('registry.flag.log_level')).choices([
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'silent',
+      ]),
+    )
+    .option('--trust-proxy', t('registry.flag.trust_proxy'))
+    .action(
+      act(async (ctx, opts: Record<string, unknown>) => {
+        // SIGTERM (systemd, docker stop) stops the service like Ctrl-C does.
+        const stop = new AbortController();
+        const onTerm = () => stop.abort(new Error('SIGTERM'));
+        process.once('SIGTERM', onTerm);
+        try {
+          const { serveCommand } = await import('../../commands/registry/serve.js');
+          return await serveCommand(ctx, { ...opts, stop: stop.signal });
+        } finally {
+          process.off('SIGTERM', onTerm);
+        }
+      }),
+    );
+
+  const token = registry.command('token').description(t('registry.cmd.token'));
+  token
+    .command('create')
+    .description(t('registry.cmd.token_create'))
+    .addOption(
+      new Option('--role <role>', t('registry.flag.role'))
+        .choices(['technician', 'viewer', 'admin'])
+        .makeOptionMandatory(),
+    )
+    .option('--unit <path>', t('registry.flag.unit'))
+    .option('--label <text>', t('registry.flag.label'))
+    .option('--db <file|url>', t('registry.flag.db'))
+    .action(
+      act(
+        async (
+          ctx,
+          opts: { role: 'technician' | 'viewer' | 'admin'; unit?: string; label?: string; db?: string },
+        ) => {
+          const { tokenCreateCommand } = await import('../../commands/registry/token.js');
+          return tokenCreateCommand(ctx, opts);
+        },
+      ),
+    );
+
+  program
+    .command('sync')
+    .description(t('sync.cmd'))
+    .addOption(sharedOption('profile', t))
+    .option('--registry <url>', t('registry.flag.registry'))
+    .addOption(
+      new Option('-f, --format <format>', t('cli.flag.format')).choices(['text', 'json']).default('text'),
+    )
+    .action(
+      act(async (ctx, opts: { profile?: string; registry?: string; format: 'text' | 'json' }) => {
+        const { syncCommand } = await import('../../commands/sync.js');
+        return syncCommand(ctx, opts);
+      }),
+    );
+
+  const outbox = program
+    .command('outbox')
+    .description(t('outbox.cmd'))
+    .addOption(
+      new Option('-f, --format <format>', t('cli.flag.format')).choices(['table', 'json']).default('table'),
+    )
+    .action(
+      act(async (ctx, opts: { format: 'table' | 'json' }) => {
+        const { outboxCommand } = await import('../../commands/outbox.js');
+        return outboxCommand(ctx, opts);
+      }),
+    );
+  outbox
+    .command('retry')
+    .description(t('outbox.cmd.retry'))
+    .argument('<id>', t('outbox.arg.id'))
+    .action(
+      act(async (ctx, id: string) => {
+        const { outboxRetryCommand } = await import('../../commands/outbox.js');
+        return outboxRetryCommand(ctx, { id });
+      }),
+    );
+}

@@ -1,0 +1,66 @@
+/** `diemcau outbox` lists what waits to be sent and what was refused; `outbox retry <id>` queues a refused item again. */
+import type { Context } from '../cli/context.js';
+import { UsageError } from '../errors.js';
+import { outboxOf } from '../registry/session.js';
+import { renderTable } from './incident/table.js';
+
+export interface OutboxOptions {
+  format?: 'table' | 'json';
+}
+
+export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<number> {
+  const { t } = ctx;
+  const outbox = outboxOf(ctx);
+  const queued = await outbox.list();
+  const rejected = await outbox.listRejected();
+  if (opts.format === 'json') {
+    ctx.io.stdout.write(`${JSON.stringify({ dir: outbox.dir, queued, rejected }, null, 2)}\n`);
+    return 0;
+  }
+  const out = ctx.io.stdout;
+  if (queued.length === 0 && rejected.length === 0) {
+    out.write(`${t('outbox.empty')}\n`);
+    return 0;
+  }
+  const kind = (k: string) => t(`outbox.kind.${k}` as 'outbox.kind.run');
+  if (queued.length) {
+    if (ctx.io.stdoutTTY) out.write(`${t('outbox.title.queued', { n: queued.length })}\n`);
+    out.write(
+      renderTable(
+        [
+          t('outbox.col.id'),
+          t('outbox.col.kind'),
+          t('outbox.col.created'),
+          t('outbox.col.registry'),
+          t('outbox.col.what'),
+        ],
+        queued.map((i) => [i.id, kind(i.kind), i.createdAt, i.registry, i.label]),
+        ctx.io.stdoutTTY,
+      ),
+    );
+  }
+  if (rejected.length) {
+    if (queued.length && ctx.io.stdoutTTY) out.write('\n');
+    if (ctx.io.stdoutTTY) out.write(`${t('outbox.title.rejected', { n: rejected.length })}\n`);
+    out.write(
+      renderTable(
+        [t('outbox.col.id'), t('outbox.col.kind'), t('outbox.col.what'), t('outbox.col.reason')],
+        rejected.map((r) => [
+          r.id,
+          r.kind ? kind(r.kind) : '?',
+          r.label ?? '',
+          `${r.rejected.status} ${r.rejected.code}: ${r.rejected.message}`,
+        ]),
+        ctx.io.stdoutTTY,
+      ),
+    );
+  }
+  return 0;
+}
+
+export async function outboxRetryCommand(ctx: Context, opts: { id: string }): Promise<number> {
+  const item = /^[0-9a-f-]+$/.test(opts.id) ? await outboxOf(ctx).retry(opts.id) : undefined;
+  if (!item) throw new UsageError(ctx.t('outbox.err.not_found', { id: opts.id }));
+  ctx.io.stdout.write(`${ctx.t('outbox.retried', { id: opts.id })}\n`);
+  return 0;
+}

@@ -1,0 +1,94 @@
+/**
+ * `diemcau registry serve`: open the store, build the app, listen, and on
+ * Ctrl-C / SIGTERM (ctx.signal, or the `stop` signal the wiring passes) stop
+ * taking requests, finish those in flight, close the store, return 0.
+ */
+import type { Context } from '../../cli/context.js';
+import { DiemcauError, UsageError } from '../../errors.js';
+import { buildApp, DEFAULT_BODY_LIMIT, DEFAULT_STALE_MS } from '../../registry/server.js';
+import { openStore, redactDb } from '../../registry/store/open.js';
+import { dbOf } from './db.js';
+
+export interface ServeOptions {
+  db?: string;
+  host?: string;
+  port?: number;
+  /** ms */
+  stale?: number;
+  /** bytes */
+  bodyLimit?: number;
+  reflectorPort?: number;
+  logLevel?: string;
+  trustProxy?: boolean;
+  /** Aborted on SIGTERM (the wiring adds it to Ctrl-C). */
+  stop?: AbortSignal;
+  /** Called once listening (tests learn the port). */
+  onListening?: (url: string) => void;
+}
+
+export const DEFAULT_PORT = 8080;
+/** After this long, connections still open at shutdown are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<number> {
+  const { t } = ctx;
+  const db = dbOf(ctx, opts.db);
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.port ?? DEFAULT_PORT;
+  const store = await openStore(db).catch((err: Error) => {
+    throw new UsageError(t('registry.err.db', { db: redactDb(db), reason: err.message }), { cause: err });
+  });
+  const app = await buildApp({
+    store,
+    version: ctx.version,
+    staleMs: opts.stale ?? DEFAULT_STALE_MS,
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    logLevel: opts.logLevel ?? 'warn',
+    logStream: { write: (line: string) => ctx.io.stderr.write(line) },
+    trustProxy: opts.trustProxy ?? false,
+  });
+  let reflector: { port: number; close(): Promise<void> } | undefined;
+  try {
+    await app.listen({ host, port });
+  } catch (err) {
+    await app.close().catch(() => {});
+    throw new DiemcauError(t('registry.err.listen', { host, port, reason: (err as Error).message }), {
+      cause: err,
+    });
+  }
+  try {
+    if (opts.reflectorPort) {
+      const { startReflector } = await import('../../registry/reflector.js');
+      reflector = await startReflector({ host, port: opts.reflectorPort });
+      ctx.io.stderr.write(`${t('registry.reflector', { port: reflector.port })}\n`);
+    }
+  } catch (err) {
+    await app.close().catch(() => {});
+    throw new DiemcauError(
+      t('registry.err.listen', { host, port: opts.reflectorPort ?? 0, reason: (err as Error).message }),
+      { cause: err },
+    );
+  }
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  ctx.io.stderr.write(`${t('registry.listening', { url, engine: store.engine, db: redactDb(db) })}\n`);
+  opts.onListening?.(url);
+
+  await new Promise<void>((resolve) => {
+    const signals = [ctx.signal, opts.stop].filter((s): s is AbortSignal => s !== undefined);
+    if (signals.some((s) => s.aborted)) return resolve();
+    for (const s of signals) s.addEventListener('abort', () => resolve(), { once: true });
+  });
+
+  ctx.io.stderr.write(`${t('registry.stopping')}\n`);
+  const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  try {
+    await reflector?.close();
+    await app.close();
+  } finally {
+    clearTimeout(force);
+  }
+  ctx.io.stderr.write(`${t('registry.stopped')}\n`);
+  return 0;
+}

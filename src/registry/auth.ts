@@ -1,0 +1,98 @@
+/**
+ * Tokens and scope. A token is random, shown once, and stored only as its
+ * SHA-256 hash. Each has a role and a unit prefix:
+ *   technician — read, and write runs, incidents and sites under its unit;
+ *   viewer     — read under its unit;
+ *   admin      — everything.
+ * Outside the scope is a 403, never a silently shorter answer.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Role } from './categories.js';
+import { forbidden, unauthorized } from './http-error.js';
+import { inUnit } from './store/rows.js';
+import type { Store, TokenRecord } from './store/types.js';
+
+export const TOKEN_PREFIX = 'dct_';
+
+export function generateToken(): string {
+  return `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export interface Principal {
+  tokenId: number;
+  role: Role;
+  unit: string;
+  label: string;
+}
+
+/** Create a token in the store; returns the secret (show it once) and its record. */
+export async function createToken(
+  store: Store,
+  opts: { role: Role; unit: string; label: string; nowMs: number },
+): Promise<{ token: string; record: TokenRecord }> {
+  const token = generateToken();
+  const record = await store.createToken({
+    hash: hashToken(token),
+    role: opts.role,
+    unit: opts.unit,
+    label: opts.label,
+    createdMs: opts.nowMs,
+  });
+  return { token, record };
+}
+
+/**
+ * Token lookups, cached briefly so a busy ingest does not ask the database on
+ * every request. A token is never deleted while cached for more than `ttlMs`.
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, { record: TokenRecord; until: number }>();
+  constructor(
+    private readonly store: Store,
+    private readonly ttlMs = 30_000,
+    private readonly max = 10_000,
+  ) {}
+
+  async principal(header: string | undefined, nowMs: number): Promise<Principal> {
+    if (!header) throw unauthorized('missing Authorization: Bearer <token> header');
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"');
+    const hash = hashToken(m[1] as string);
+    let hit = this.entries.get(hash);
+    if (!hit || hit.until < nowMs) {
+      const record = await this.store.findToken(hash);
+      if (!record) throw unauthorized('unknown token');
+      if (this.entries.size >= this.max) this.entries.clear();
+      hit = { record, until: nowMs + this.ttlMs };
+      this.entries.set(hash, hit);
+    }
+    const r = hit.record;
+    return { tokenId: r.id, role: r.role, unit: r.unit, label: r.label };
+  }
+}
+
+const scopeText = (p: Principal) => (p.unit === '' ? 'all units' : `unit ${p.unit}`);
+
+/** May read data of `unit` (a site's unit or a query prefix)? */
+export function assertRead(p: Principal, unit: string): void {
+  if (p.role === 'admin' || inUnit(unit, p.unit)) return;
+  throw forbidden(`this token may read ${scopeText(p)} only, not ${unit || 'all units'}`);
+}
+
+/** May write for a site in `unit`? */
+export function assertWrite(p: Principal, unit: string): void {
+  if (p.role === 'admin') return;
+  if (p.role === 'viewer') throw forbidden('a viewer token may not write');
+  if (!inUnit(unit, p.unit)) throw forbidden(`this token may write for ${scopeText(p)} only, not ${unit}`);
+}
+
+/** The unit prefix a read query covers: the one asked for, or the token's own. */
+export function readScope(p: Principal, asked: string | undefined): string {
+  if (asked === undefined) return p.role === 'admin' ? '' : p.unit;
+  assertRead(p, asked);
+  return asked;
+}

@@ -1,0 +1,168 @@
+/**
+ * The registry client (undici): timeouts on connect, headers and body;
+ * retries with exponential backoff and jitter for connection errors, 5xx,
+ * 408 and 429 (POSTs carry an Idempotency-Key, so a retry never stores
+ * twice). It returns outcomes as data; callers decide what is an error.
+ */
+import { Agent, request } from 'undici';
+
+export interface ClientOptions {
+  /** Base URL, e.g. https://hnth.thanhhoa.gov.vn (a path prefix is kept). */
+  url: string;
+  token?: string;
+  /** Per attempt: connect, first byte and body each (default 10 s). */
+  timeoutMs?: number;
+  /** Extra attempts after the first (default 2). */
+  retries?: number;
+  /** First backoff (default 300 ms); doubles each time, with jitter, at most 5 s. */
+  backoffMs?: number;
+  signal?: AbortSignal;
+  userAgent?: string;
+}
+
+export type Outcome<T = unknown> =
+  | { kind: 'ok'; status: number; body: T; replayed: boolean }
+  | { kind: 'http-error'; status: number; code: string; message: string; field?: string }
+  | { kind: 'unreachable'; message: string; cancelled: boolean };
+
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  idempotencyKey?: string;
+}
+
+const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+const MAX_BACKOFF_MS = 5000;
+
+export class RegistryClient {
+  private readonly agent: Agent;
+  private readonly base: string;
+  constructor(private readonly opts: ClientOptions) {
+    const timeout = opts.timeoutMs ?? 10_000;
+    this.agent = new Agent({
+      connect: { timeout },
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+      keepAliveTimeout: 4000,
+    });
+    this.base = opts.url.replace(/\/+$/, '');
+  }
+
+  get url(): string {
+    return this.base;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  async send<T>(
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+    path: string,
+    ro: RequestOptions = {},
+  ): Promise<Outcome<T>> {
+    const url = new URL(this.base + path);
+    for (const [k, v] of Object.entries(ro.query ?? {}))
+      if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.opts.userAgent) headers['user-agent'] = this.opts.userAgent;
+    if (this.opts.token) headers.authorization = `Bearer ${this.opts.token}`;
+    if (ro.idempotencyKey) headers['idempotency-key'] = ro.idempotencyKey;
+    let payload: string | undefined;
+    if (ro.body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(ro.body);
+    }
+    const retries = this.opts.retries ?? 2;
+    let last: Outcome<T> = { kind: 'unreachable', message: 'not tried', cancelled: false };
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) {
+        const wait = this.backoff(attempt, last);
+        if (!(await sleep(wait, this.opts.signal)))
+          return { kind: 'unreachable', message: 'cancelled', cancelled: true };
+      }
+      last = await this.once<T>(method, url, headers, payload);
+      if (last.kind === 'ok') return last;
+      if (last.kind === 'unreachable' && last.cancelled) return last;
+      if (last.kind === 'http-error' && !RETRY_STATUS.has(last.status)) return last;
+    }
+    return last;
+  }
+
+  private backoff(attempt: number, last: Outcome<unknown>): number {
+    const base = this.opts.backoffMs ?? 300;
+    let ms = Math.min(MAX_BACKOFF_MS, base * 2 ** (attempt - 1));
+    ms = ms / 2 + Math.random() * (ms / 2);
+    if (last.kind === 'http-error' && (last as { retryAfterMs?: number }).retryAfterMs !== undefined) {
+      ms = Math.min(MAX_BACKOFF_MS, (last as { retryAfterMs?: number }).retryAfterMs as number);
+    }
+    return ms;
+  }
+
+  private async once<T>(
+    method: string,
+    url: URL,
+    headers: Record<string, string>,
+    payload: string | undefined,
+  ): Promise<Outcome<T>> {
+    try {
+      const res = await request(url, {
+        method: method as 'GET',
+        headers,
+        body: payload,
+        dispatcher: this.agent,
+        signal: this.opts.signal,
+      });
+      const text = await res.body.text();
+      let body: unknown;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        body = undefined;
+      }
+      if (res.statusCode >= 200 && res.statusCode < 300) {
+        return {
+          kind: 'ok',
+          status: res.statusCode,
+          body: body as T,
+          replayed: res.headers['idempotent-replayed'] === 'true',
+        };
+      }
+      const err = (body as { error?: { code?: string; message?: string; field?: string } } | undefined)
+        ?.error;
+      const retryAfter = Number(res.headers['retry-after']);
+      return {
+        kind: 'http-error',
+        status: res.statusCode,
+        code: err?.code ?? `http_${res.statusCode}`,
+        message: err?.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`),
+        ...(err?.field ? { field: err.field } : {}),
+        ...(Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}),
+      };
+    } catch (err) {
+      const cancelled = this.opts.signal?.aborted === true;
+      const e = err as { code?: string; message?: string; cause?: { code?: string } };
+      const code = e.code ?? e.cause?.code;
+      return {
+        kind: 'unreachable',
+        message: code ? `${code}: ${e.message ?? ''}`.trim() : String(e.message ?? err),
+        cancelled,
+      };
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -1,0 +1,314 @@
+/**
+ * The offline outbox (DESIGN.md section 7). Whatever the CLI must send to the
+ * registry (run uploads, incidents, incident updates) is first written here,
+ * one file per item, atomically (temp file, fsync, rename), with its
+ * idempotency key. Items are sent oldest first and deleted only after the
+ * registry confirms; a 4xx moves the item to rejected/ with the reason.
+ * A crash at any point leaves each item either queued whole or not written
+ * at all, and a resend after a lost answer is a replay on the server: nothing
+ * is dropped silently, nothing is stored twice.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { constants } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from '../util/atomic.js';
+import type { Outcome } from './client.js';
+
+export const OUTBOX_KINDS = ['run', 'incident', 'incident-update'] as const;
+export type OutboxKind = (typeof OUTBOX_KINDS)[number];
+
+export interface OutboxItem {
+  v: 1;
+  /** File stem; sorts in creation order. */
+  id: string;
+  kind: OutboxKind;
+  method: 'POST' | 'PATCH';
+  path: string;
+  key: string;
+  body: unknown;
+  /** The registry it is meant for (a token is only ever sent to its own registry). */
+  registry: string;
+  createdAt: string;
+  /** One line for people: site and what it is. */
+  label: string;
+}
+
+export interface Rejection {
+  at: string;
+  status: number;
+  code: string;
+  message: string;
+}
+
+export type RejectedItem = OutboxItem & { rejected: Rejection };
+
+export type NewItem = Pick<OutboxItem, 'kind' | 'method' | 'path' | 'body' | 'registry' | 'label'> & {
+  key?: string;
+};
+
+export type StopReason = 'unreachable' | 'unauthorized' | 'server' | 'cancelled' | 'locked' | 'no-token';
+
+export interface FlushReport {
+  sent: Array<{ item: OutboxItem; response: unknown; replayed: boolean }>;
+  rejected: RejectedItem[];
+  /** Still queued for this registry (not sent because the flush stopped). */
+  queued: OutboxItem[];
+  /** Queued for another registry: left alone. */
+  elsewhere: OutboxItem[];
+  stopped?: { reason: StopReason; message: string };
+}
+
+let counter = 0;
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+/** Transient answers keep the item queued and stop the flush (order matters: an update follows its incident). */
+const keepStatus = (status: number) => status === 408 || status === 429 || status >= 500;
+
+export class Outbox {
+  readonly dir: string;
+  readonly rejectedDir: string;
+  constructor(stateDir: string) {
+    this.dir = path.join(stateDir, 'outbox');
+    this.rejectedDir = path.join(this.dir, 'rejected');
+  }
+
+  private async ensure(): Promise<void> {
+    await fs.mkdir(this.rejectedDir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Queue an item durably; resolves once it is on disk. */
+  async add(input: NewItem, now: Date): Promise<OutboxItem> {
+    await this.ensure();
+    counter = (counter + 1) % 10_000;
+    const id = `${pad(now.getTime(), 15)}-${pad(counter, 4)}-${randomBytes(3).toString('hex')}`;
+    const item: OutboxItem = {
+      v: 1,
+      id,
+      kind: input.kind,
+      method: input.method,
+      path: input.path,
+      key: input.key ?? randomUUID(),
+      body: input.body,
+      registry: input.registry,
+      createdAt: now.toISOString(),
+      label: input.label,
+    };
+    await writeFileAtomic(path.join(this.dir, `${id}.json`), `${JSON.stringify(item)}\n`);
+    return item;
+  }
+
+  /** Queued items, oldest first. A file that cannot be read as an item is moved aside, never skipped in silence. */
+  async list(): Promise<OutboxItem[]> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const items: OutboxItem[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {
+      const file = path.join(this.dir, name);
+      const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+      if (text === undefined) continue; // sent and removed by another process meanwhile
+      const item = parseItem(text);
+      if (item) items.push(item);
+      else await this.quarantine(name, text);
+    }
+    return items;
+  }
+
+  async listRejected(): Promise<RejectedItem[]> {
+    const names = await fs.readdir(this.rejectedDir).catch(() => [] as string[]);
+    const out: RejectedItem[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {
+      const text = await fs.readFile(path.join(this.rejectedDir, name), 'utf8').catch(() => undefined);
+      if (!text) continue;
+      try {
+        out.push(JSON.parse(text) as RejectedItem);
+      } catch {
+        // A rejected file is only ever written atomically; an unreadable one is left for a person to look at.
+      }
+    }
+    return out;
+  }
+
+  private async quarantine(name: string, text: string): Promise<void> {
+    await this.ensure();
+    const rejected = {
+      v: 1,
+      id: name.replace(/\.json$/, ''),
+      raw: text,
+      rejected: {
+        at: new Date().toISOString(),
+        status: 0,
+        code: 'unreadable',
+        message: 'not a readable outbox item',
+      },
+    };
+    await writeFileAtomic(path.join(this.rejectedDir, name), `${JSON.stringify(rejected)}\n`);
+    await fs.rm(path.join(this.dir, name), { force: true });
+  }
+
+  async remove(item: OutboxItem): Promise<void> {
+    await fs.rm(path.join(this.dir, `${item.id}.json`), { force: true });
+    await syncDir(this.dir);
+  }
+
+  /** Move an item aside with the registry's reason (written first, then the queued copy removed). */
+  async reject(item: OutboxItem, rejection: Rejection): Promise<RejectedItem> {
+    await this.ensure();
+    const out: RejectedItem = { ...item, rejected: rejection };
+    await writeFileAtomic(path.join(this.rejectedDir, `${item.id}.json`), `${JSON.stringify(out)}\n`);
+    await this.remove(item);
+    return out;
+  }
+
+  /** Put a rejected item back in the queue (after fixing what the registry complained about). */
+  async retry(id: string): Promise<OutboxItem | undefined> {
+    const file = path.join(this.rejectedDir, `${id}.json`);
+    const text = await fs.readFile(file, 'utf8').catch(() => undefined);
+    if (!text) return undefined;
+    const { rejected: _, ...item } = JSON.parse(text) as RejectedItem;
+    if (!parseItem(JSON.stringify(item))) return undefined;
+    await writeFileAtomic(path.join(this.dir, `${id}.json`), `${JSON.stringify(item)}\n`);
+    await fs.rm(file, { force: true });
+    return item;
+  }
+
+  /**
+   * Send what is queued for `registry`, oldest first, through `send`. Stops at
+   * the first transient failure (so order is kept); a 4xx other than 401
+   * moves the item aside and goes on. One process flushes at a time.
+   */
+  async flush(
+    registry: string,
+    send: (item: OutboxItem) => Promise<Outcome>,
+    opts: { hasToken: boolean; now: () => Date },
+  ): Promise<FlushReport> {
+    const report: FlushReport = { sent: [], rejected: [], queued: [], elsewhere: [] };
+    const all = await this.list();
+    const mine: OutboxItem[] = [];
+    for (const item of all) (sameRegistry(item.registry, registry) ? mine : report.elsewhere).push(item);
+    if (mine.length === 0) return report;
+    if (!opts.hasToken) {
+      report.queued = mine;
+      report.stopped = { reason: 'no-token', message: 'no token' };
+      return report;
+    }
+    const release = await this.lock();
+    if (!release) {
+      report.queued = mine;
+      report.stopped = { reason: 'locked', message: 'another diemcau process is sending the outbox' };
+      return report;
+    }
+    try {
+      await this.sweepTemp();
+      for (let i = 0; i < mine.length; i++) {
+        const item = mine[i] as OutboxItem;
+        // Another process may have sent it between list() and the lock.
+        if (!(await exists(path.join(this.dir, `${item.id}.json`)))) continue;
+        const outcome = await send(item);
+        if (outcome.kind === 'ok') {
+          await this.remove(item);
+          report.sent.push({ item, response: outcome.body, replayed: outcome.replayed });
+          continue;
+        }
+        if (outcome.kind === 'http-error' && outcome.status !== 401 && !keepStatus(outcome.status)) {
+          const { status, code, message } = outcome;
+          report.rejected.push(
+            await this.reject(item, { at: opts.now().toISOString(), status, code, message }),
+          );
+          continue;
+        }
+        report.queued = mine.slice(i);
+        report.stopped =
+          outcome.kind === 'unreachable'
+            ? { reason: outcome.cancelled ? 'cancelled' : 'unreachable', message: outcome.message }
+            : {
+                reason: outcome.status === 401 ? 'unauthorized' : 'server',
+                message: `${outcome.status} ${outcome.message}`,
+              };
+        break;
+      }
+    } finally {
+      await release();
+    }
+    return report;
+  }
+
+  /** Temp files of writers killed before their rename: never items, safe to remove once old. */
+  private async sweepTemp(): Promise<void> {
+    const names = await fs.readdir(this.dir).catch(() => [] as string[]);
+    const cutoff = Date.now() - 60_000;
+    for (const name of names.filter((n) => n.startsWith('.') && n.endsWith('.tmp'))) {
+      const file = path.join(this.dir, name);
+      const stat = await fs.stat(file).catch(() => undefined);
+      if (stat && stat.mtimeMs < cutoff) await fs.rm(file, { force: true });
+    }
+  }
+
+  /**
+   * An exclusive lock file; a lock left by a dead process is taken over. Two
+   * processes taking over the same stale lock at once could both send an
+   * item: the idempotency key makes that a replay, not a duplicate.
+   */
+  private async lock(): Promise<(() => Promise<void>) | undefined> {
+    await this.ensure();
+    const file = path.join(this.dir, '.lock');
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const handle = await fs.open(file, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+        await handle.writeFile(String(process.pid));
+        await handle.close();
+        return () => fs.rm(file, { force: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        const pid = Number(await fs.readFile(file, 'utf8').catch(() => ''));
+        if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) return undefined;
+        await fs.rm(file, { force: true });
+      }
+    }
+    return undefined;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const exists = (file: string) =>
+  fs.access(file).then(
+    () => true,
+    () => false,
+  );
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, constants.O_RDONLY).catch(() => undefined);
+  if (!handle) return;
+  await handle.sync().catch(() => {});
+  await handle.close();
+}
+
+export function sameRegistry(a: string, b: string): boolean {
+  return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+}
+
+function parseItem(text: string): OutboxItem | undefined {
+  try {
+    const v = JSON.parse(text) as Partial<OutboxItem>;
+    const ok =
+      v.v === 1 &&
+      typeof v.id === 'string' &&
+      OUTBOX_KINDS.includes(v.kind as OutboxKind) &&
+      (v.method === 'POST' || v.method === 'PATCH') &&
+      typeof v.path === 'string' &&
+      typeof v.key === 'string' &&
+      typeof v.registry === 'string' &&
+      typeof v.label === 'string' &&
+      typeof v.createdAt === 'string';
+    return ok ? (v as OutboxItem) : undefined;
+  } catch {
+    return undefined;
+  }
+}

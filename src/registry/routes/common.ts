@@ -1,0 +1,106 @@
+/** What the routes share: error response schemas, cursors, lean run bodies, time checks. */
+import { badRequest } from '../http-error.js';
+import { ErrorBody, type RunInput } from '../schemas.js';
+import type { RunRecord } from '../store/types.js';
+
+/** Error responses for the OpenAPI document (the error handler produces them). */
+export const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, ErrorBody]));
+
+export const security = [{ bearer: [] as string[] }];
+
+/** Opaque cursors: base64url of a tagged position. A client must not build them. */
+export function encodeCursor(parts: Array<string | number>): string {
+  return Buffer.from(`c1|${parts.join('|')}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, shape: Array<'int' | 'text'>): Array<string | number> {
+  const bad = () => badRequest('cursor', 'is not a cursor this registry gave out');
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw bad();
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (parts.shift() !== 'c1' || parts.length !== shape.length) throw bad();
+  return parts.map((p, i) => {
+    if (shape[i] === 'text') return p;
+    if (!/^\d{1,15}$/.test(p)) throw bad();
+    return Number(p);
+  });
+}
+
+/** A client's clock may be off; beyond this a time "in the future" is a mistake, not skew. */
+export const FUTURE_SLACK_MS = 24 * 3_600_000;
+
+export function timeOf(field: string, value: string, nowMs: number): number {
+  const ms = Date.parse(value);
+  if (ms > nowMs + FUTURE_SLACK_MS)
+    throw badRequest(field, 'is in the future; check the clock of the machine that sent it');
+  return ms;
+}
+
+/** Larger per-check evidence is replaced by its size: stored runs stay lean (bench/README.md). */
+export const DETAILS_CAP_BYTES = 2048;
+
+type LeanCheck = Omit<RunInput['checks'][number], 'details'> & { details?: unknown };
+
+function leanCheck(c: RunInput['checks'][number]): LeanCheck {
+  let details = c.details;
+  if (details !== undefined) {
+    const bytes = Buffer.byteLength(JSON.stringify(details) ?? '');
+    if (bytes > DETAILS_CAP_BYTES) details = { truncated: true, bytes };
+  }
+  // Known fields only, in a fixed order: unknown extras from newer clients are not stored.
+  return {
+    id: c.id,
+    kind: c.kind,
+    status: c.status,
+    required: c.required,
+    summary: c.summary,
+    metrics: c.metrics,
+    ...(details !== undefined ? { details } : {}),
+    ...(c.error ? { error: c.error } : {}),
+    ...(c.hint !== undefined ? { hint: c.hint } : {}),
+    ...(c.limits ? { limits: c.limits } : {}),
+    startedAt: c.startedAt,
+    durationMs: c.durationMs,
+    attempts: c.attempts,
+  };
+}
+
+/** What is kept of a run: checks (lean), the error if the site could not be checked, the tool. */
+export function leanRun(run: RunInput): {
+  checks: LeanCheck[];
+  error?: RunInput['error'];
+  tool?: RunInput['tool'];
+} {
+  return {
+    checks: run.checks.map(leanCheck),
+    ...(run.error ? { error: { code: run.error.code, message: run.error.message } } : {}),
+    ...(run.tool ? { tool: { name: run.tool.name, version: run.tool.version } } : {}),
+  };
+}
+
+/** Checks that failed or could not run (a needed check did not pass: src/engine/verdict.ts NEEDS_NOT_MET). */
+export function failingOf(run: RunInput): string[] {
+  return run.checks
+    .filter(
+      (c) =>
+        c.status === 'fail' ||
+        c.status === 'error' ||
+        (c.status === 'skip' && c.error?.code === 'NEEDS_NOT_MET'),
+    )
+    .map((c) => c.id);
+}
+
+export function runRecord(run: RunInput, nowMs: number): RunRecord {
+  const startedMs = timeOf('startedAt', run.startedAt, nowMs);
+  return {
+    siteId: run.site.id,
+    siteName: run.site.name,
+    unit: run.site.unit,
+    verdict: run.verdict,
+    startedMs,
+    finishedMs: startedMs + run.durationMs,
+    durationMs: run.durationMs,
+    receivedMs: nowMs,
+    failing: failingOf(run),
+    body: JSON.stringify(leanRun(run)),
+  };
+}

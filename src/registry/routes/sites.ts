@@ -1,0 +1,82 @@
+/** The site register: GET /v1/sites, GET /v1/sites/:id, PUT /v1/sites/:id. */
+import type { FastifyPluginAsync } from 'fastify';
+import { assertRead, assertWrite, readScope } from '../auth.js';
+import { notFound } from '../http-error.js';
+import { Site, SiteIdParam, SiteInput, SiteList, SiteListQuery } from '../schemas.js';
+import { decodeCursor, encodeCursor, errors, security } from './common.js';
+
+export const siteRoutes: FastifyPluginAsync = async (app) => {
+  const { registry } = app;
+
+  app.get<{ Querystring: { unit?: string; limit?: number; cursor?: string } }>(
+    '/v1/sites',
+    {
+      schema: {
+        summary: 'List registered sites by unit',
+        tags: ['sites'],
+        security,
+        querystring: SiteListQuery,
+        response: { 200: SiteList, ...errors(400, 401, 403) },
+      },
+      onRequest: app.authenticate,
+    },
+    async (req) => {
+      const q = req.query;
+      const unitPrefix = readScope(req.principal, q.unit);
+      const limit = q.limit ?? 500;
+      const after = q.cursor ? decodeCursor(q.cursor, ['text', 'text']) : undefined;
+      const rows = await registry.store.listSites({
+        unitPrefix,
+        limit: limit + 1,
+        ...(after ? { after: { unit: after[0] as string, id: after[1] as string } } : {}),
+      });
+      const items = rows.slice(0, limit);
+      const last = items[items.length - 1];
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.unit, last.id]) : null };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/v1/sites/:id',
+    {
+      schema: {
+        summary: 'One site',
+        tags: ['sites'],
+        security,
+        params: SiteIdParam,
+        response: { 200: Site, ...errors(400, 401, 403, 404) },
+      },
+      onRequest: app.authenticate,
+    },
+    async (req) => {
+      const site = await registry.store.getSite(req.params.id);
+      if (!site) throw notFound(`no site ${req.params.id}`);
+      assertRead(req.principal, site.unit);
+      return site;
+    },
+  );
+
+  app.put<{ Params: { id: string }; Body: SiteInput }>(
+    '/v1/sites/:id',
+    {
+      schema: {
+        summary: 'Register or update a site (201 when new, 200 when updated)',
+        tags: ['sites'],
+        security,
+        params: SiteIdParam,
+        body: SiteInput,
+        response: { 200: Site, 201: Site, ...errors(400, 401, 403, 413) },
+      },
+      onRequest: app.authenticate,
+    },
+    async (req, reply) => {
+      const id = req.params.id;
+      const before = await registry.store.getSite(id);
+      // Moving a site needs write access to where it is and to where it goes.
+      if (before) assertWrite(req.principal, before.unit);
+      assertWrite(req.principal, req.body.unit);
+      const { site, created } = await registry.store.putSite(id, req.body, registry.now());
+      return reply.code(created ? 201 : 200).send(site);
+    },
+  );
+};

@@ -1,0 +1,191 @@
+/**
+ * The registry as one Fastify plugin (routes, schemas, auth, errors,
+ * OpenAPI), and buildApp() that wraps it in an app. The runner
+ * (src/commands/registry/serve.ts) listens, handles signals and closes.
+ */
+import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import { type Principal, TokenCache } from './auth.js';
+import { ApiError } from './http-error.js';
+import { RAW_BODY } from './idempotency.js';
+import { healthRoutes } from './routes/health.js';
+import { incidentRoutes } from './routes/incidents.js';
+import { readinessRoutes } from './routes/readiness.js';
+import { runRoutes } from './routes/runs.js';
+import { siteRoutes } from './routes/sites.js';
+import { speedtestRoutes } from './speedtest.js';
+import type { Store } from './store/types.js';
+import { typeboxValidator } from './validation.js';
+
+export interface RegistryOptions {
+  store: Store;
+  version: string;
+  /** A site whose last run finished longer ago than this is stale (default 26 h: a nightly sweep plus slack). */
+  staleMs?: number;
+  /** Epoch ms; tests pass a fixed clock. */
+  now?: () => number;
+  /** How long a token lookup is cached (ms). */
+  tokenCacheMs?: number;
+}
+
+export interface AppOptions extends RegistryOptions {
+  /** Largest request body in bytes (default 1 MiB). */
+  bodyLimit?: number;
+  /** Log level for the server's own log (default warn); 'silent' for none. */
+  logLevel?: string;
+  /** Where log lines go (default: nowhere unless a level is set; serve passes stderr). */
+  logStream?: { write(line: string): unknown };
+  /** Trust X-Forwarded-* from a load balancer in front. */
+  trustProxy?: boolean;
+}
+
+export const DEFAULT_STALE_MS = 26 * 3_600_000;
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+export interface RegistryDeps {
+  store: Store;
+  staleMs: number;
+  now: () => number;
+  version: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registry: RegistryDeps;
+    /** preHandler: resolves the bearer token into request.principal (401 when missing or unknown). */
+    authenticate: (req: FastifyRequest) => Promise<void>;
+  }
+  interface FastifyRequest {
+    principal: Principal;
+  }
+}
+
+const errorBody = (code: string, message: string, field?: string) => ({
+  error: { code, message, ...(field ? { field } : {}) },
+});
+
+function installErrors(app: FastifyInstance): void {
+  app.setErrorHandler(
+    (err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
+      if (err instanceof ApiError)
+        return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
+      const status = err.statusCode ?? 500;
+      switch (err.code) {
+        case 'FST_ERR_CTP_BODY_TOO_LARGE':
+          return reply
+            .code(413)
+            .send(
+              errorBody(
+                'body_too_large',
+                'body: the request body is larger than this registry accepts',
+                'body',
+              ),
+            );
+        case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+          return reply
+            .code(415)
+            .send(
+              errorBody('unsupported_media_type', 'body: send JSON (Content-Type: application/json)', 'body'),
+            );
+        case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+          return reply.code(400).send(errorBody('bad_request', 'body: a JSON body is required', 'body'));
+        case 'FST_ERR_CTP_INVALID_JSON_BODY':
+          return reply.code(400).send(errorBody('bad_request', 'body: not valid JSON', 'body'));
+      }
+      if (status >= 400 && status < 500) {
+        // Fastify's own client errors (bad JSON, bad content length...): say what, keep the code generic.
+        const message = err instanceof SyntaxError ? 'body: not valid JSON' : err.message;
+        return reply.code(status).send(errorBody(status === 400 ? 'bad_request' : 'client_error', message));
+      }
+      // Details of a server failure stay in the log, not in the answer.
+      req.log.error({ err }, 'request failed');
+      return reply
+        .code(status >= 500 && status < 600 ? status : 500)
+        .send(errorBody('internal', 'internal error; see the registry log'));
+    },
+  );
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send(errorBody('not_found', `no route ${req.method} ${req.url.split('?')[0]}`));
+  });
+}
+
+/** The registry: everything under /v1 plus /docs/json. */
+export const registryPlugin: FastifyPluginAsync<RegistryOptions> = async (app, opts) => {
+  const deps: RegistryDeps = {
+    store: opts.store,
+    staleMs: opts.staleMs ?? DEFAULT_STALE_MS,
+    now: opts.now ?? Date.now,
+    version: opts.version,
+  };
+  app.decorate('registry', deps);
+  app.decorateRequest('principal', null as unknown as Principal);
+  const tokens = new TokenCache(opts.store, opts.tokenCacheMs);
+  app.decorate('authenticate', async (req: FastifyRequest) => {
+    req.principal = await tokens.principal(req.headers.authorization, deps.now());
+  });
+
+  app.setValidatorCompiler(typeboxValidator);
+  installErrors(app);
+
+  // Keep the raw body: the idempotency fingerprint is taken over the exact bytes.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    (req as FastifyRequest & { [RAW_BODY]?: string })[RAW_BODY] = body as string;
+    parseJson(req, body as string, done);
+  });
+
+  const { default: swagger } = await import('@fastify/swagger');
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'diemcau registry',
+        description:
+          'Check runs, incidents, site register and readiness reports of video-conference endpoints (điểm cầu).',
+        version: opts.version,
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(healthRoutes);
+  await app.register(runRoutes);
+  await app.register(incidentRoutes);
+  await app.register(siteRoutes);
+  await app.register(readinessRoutes);
+  // Bytes for the `throughput` check (GET/POST /v1/speedtest), behind the same tokens.
+  await app.register(speedtestRoutes);
+
+  // Graceful close: requests in flight finish and are answered with `Connection: close`, so
+  // keep-alive clients let go and the server can stop; then the store closes.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+  app.addHook('onClose', async () => {
+    await opts.store.close();
+  });
+};
+// One plugin, not encapsulated: its error handler, validator and decorators are the app's.
+(registryPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const level = opts.logLevel ?? 'warn';
+  const app = Fastify({
+    bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: opts.trustProxy ?? false,
+    // Requests are logged at info level; the default level (warn) logs only what needs attention.
+    logger: opts.logStream && level !== 'silent' ? { level, stream: opts.logStream } : false,
+    // Ids in URLs are small; refuse absurd ones early.
+    routerOptions: { maxParamLength: 200 },
+    return503OnClosing: true,
+  });
+  const { store, version, staleMs, now, tokenCacheMs } = opts;
+  await app.register(registryPlugin, { store, version, staleMs, now, tokenCacheMs });
+  return app;
+}

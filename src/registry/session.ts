@@ -1,0 +1,132 @@
+/**
+ * How commands talk to the registry: which registry and token (flag, env,
+ * profile), and "queue, then flush": every write goes through the outbox, and
+ * every command that talks to the registry sends what is already queued first.
+ */
+import type { Context } from '../cli/context.js';
+import { UsageError } from '../errors.js';
+import type { ResolvedProfile } from '../profile/types.js';
+import { type Outcome, RegistryClient } from './client.js';
+import { type FlushReport, type NewItem, Outbox, type OutboxItem, type StopReason } from './outbox.js';
+
+export interface Target {
+  url: string;
+  token: string | undefined;
+}
+
+/** --registry, else DIEMCAU_REGISTRY, else the profile's registry.url; token: DIEMCAU_TOKEN, else the profile's. */
+export function resolveTarget(
+  ctx: Context,
+  opts: { flag?: string; profile?: ResolvedProfile; fallbackUrl?: string },
+): Target {
+  const url = opts.flag || ctx.env.DIEMCAU_REGISTRY || opts.profile?.registry?.url || opts.fallbackUrl;
+  if (!url) throw new UsageError(ctx.t('registry.err.no_url'), { hint: ctx.t('registry.hint.no_url') });
+  if (!/^https?:\/\/[^/]/.test(url)) {
+    throw new UsageError(ctx.t('cli.err.invalid_value', { token: '--registry', reason: url }), {
+      hint: ctx.t('registry.hint.no_url'),
+    });
+  }
+  const token = ctx.env.DIEMCAU_TOKEN || opts.profile?.registry?.token || undefined;
+  return { url: url.replace(/\/+$/, ''), token };
+}
+
+export function outboxOf(ctx: Context): Outbox {
+  return new Outbox(ctx.stateDir);
+}
+
+export function clientFor(ctx: Context, target: Target): RegistryClient {
+  const timeoutMs = Number(ctx.env.DIEMCAU_REGISTRY_TIMEOUT_MS) || 8000;
+  return new RegistryClient({
+    url: target.url,
+    token: target.token,
+    timeoutMs,
+    retries: 2,
+    signal: ctx.signal,
+    userAgent: `diemcau/${ctx.version}`,
+  });
+}
+
+const sendItem = (client: RegistryClient, item: OutboxItem): Promise<Outcome> =>
+  client.send(item.method, item.path, { body: item.body, idempotencyKey: item.key });
+
+/** Queue the items durably, then send everything queued for this registry, oldest first. */
+export async function deliver(
+  ctx: Context,
+  target: Target,
+  items: NewItem[] = [],
+): Promise<{ report: FlushReport; added: OutboxItem[] }> {
+  const outbox = outboxOf(ctx);
+  const added: OutboxItem[] = [];
+  for (const item of items) added.push(await outbox.add({ ...item, registry: target.url }, ctx.clock.now()));
+  const client = clientFor(ctx, target);
+  try {
+    const report = await outbox.flush(target.url, (item) => sendItem(client, item), {
+      hasToken: Boolean(target.token),
+      now: () => ctx.clock.now(),
+    });
+    return { report, added };
+  } finally {
+    await client.close();
+  }
+}
+
+/** What happened to one queued item in a flush. */
+export function fateOf(
+  report: FlushReport,
+  item: OutboxItem,
+):
+  | { state: 'sent'; response: unknown; replayed: boolean }
+  | { state: 'rejected'; reason: string; status: number; code: string }
+  | { state: 'queued' } {
+  const sent = report.sent.find((s) => s.item.id === item.id);
+  if (sent) return { state: 'sent', response: sent.response, replayed: sent.replayed };
+  const rej = report.rejected.find((r) => r.id === item.id);
+  if (rej)
+    return {
+      state: 'rejected',
+      reason: rej.rejected.message,
+      status: rej.rejected.status,
+      code: rej.rejected.code,
+    };
+  return { state: 'queued' };
+}
+
+export function stopWhy(ctx: Context, stopped: { reason: StopReason; message: string } | undefined): string {
+  const reason = stopped?.message ?? '';
+  switch (stopped?.reason) {
+    case 'unreachable':
+      return ctx.t('outbox.why.unreachable', { reason });
+    case 'server':
+      return ctx.t('outbox.why.server', { reason });
+    case 'unauthorized':
+      return ctx.t('outbox.why.unauthorized', { reason });
+    case 'no-token':
+      return ctx.t('outbox.why.no_token');
+    case 'locked':
+      return ctx.t('outbox.why.locked');
+    case 'cancelled':
+      return ctx.t('outbox.why.cancelled');
+    default:
+      return '';
+  }
+}
+
+/**
+ * Lines about earlier queued items a command sent on its way (stderr), so
+ * nothing leaves or is refused unseen. `skip` holds the command's own items,
+ * which it reports itself.
+ */
+export function reportBacklog(ctx: Context, report: FlushReport, skip: readonly OutboxItem[] = []): void {
+  const own = new Set(skip.map((i) => i.id));
+  const err = ctx.io.stderr;
+  for (const s of report.sent) {
+    if (!own.has(s.item.id))
+      err.write(`${ctx.t(s.replayed ? 'sync.replayed' : 'sync.sent', { label: s.item.label })}\n`);
+  }
+  for (const r of report.rejected) {
+    if (!own.has(r.id))
+      err.write(
+        `${ctx.t('sync.rejected', { label: r.label, reason: `${r.rejected.status} ${r.rejected.message}` })}\n`,
+      );
+  }
+}

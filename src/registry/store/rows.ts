@@ -1,0 +1,173 @@
+/**
+ * Rows as both engines return them (same column names) and their API shapes.
+ * Times are epoch milliseconds in both engines (BIGINT in PostgreSQL): one
+ * representation, no time-zone conversions in the hot path.
+ */
+import type { Incident, ReadinessSite, Run, Site, SiteInput } from '../schemas.js';
+import type { ReadinessRow, TokenRecord } from './types.js';
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** `unit` and everything under it, by whole path segments: [exact, lower, upper) for an index range. */
+export function unitRange(prefix: string): { exact: string; lo: string; hi: string } | undefined {
+  if (prefix === '') return undefined;
+  // '0' is the character right after '/', so [p/, p0) holds exactly the paths below p.
+  return { exact: prefix, lo: `${prefix}/`, hi: `${prefix}0` };
+}
+
+export function inUnit(unit: string, prefix: string): boolean {
+  return prefix === '' || unit === prefix || unit.startsWith(`${prefix}/`);
+}
+
+export const splitFailing = (text: string | null): string[] => (text ? text.split(',') : []);
+
+export interface TokenRow {
+  id: number;
+  role: string;
+  unit: string;
+  label: string;
+  created_ms: number;
+}
+export const tokenFromRow = (r: TokenRow): TokenRecord => ({
+  id: r.id,
+  role: r.role as TokenRecord['role'],
+  unit: r.unit,
+  label: r.label,
+  createdAt: iso(r.created_ms),
+});
+
+export interface RunRow {
+  id: number;
+  site_id: string;
+  name: string | null;
+  unit: string | null;
+  verdict: string;
+  started_ms: number;
+  duration_ms: number;
+  received_ms: number;
+  failing: string;
+  body: string;
+}
+export function runFromRow(r: RunRow): Run {
+  const body = JSON.parse(r.body) as Pick<Run, 'checks' | 'error' | 'tool'>;
+  return {
+    id: r.id,
+    site: { id: r.site_id, name: r.name ?? r.site_id, unit: r.unit ?? '' },
+    verdict: r.verdict as Run['verdict'],
+    startedAt: iso(r.started_ms),
+    durationMs: r.duration_ms,
+    receivedAt: iso(r.received_ms),
+    failing: splitFailing(r.failing),
+    checks: body.checks,
+    ...(body.error ? { error: body.error } : {}),
+    ...(body.tool ? { tool: body.tool } : {}),
+  };
+}
+
+export interface IncidentRow {
+  id: number;
+  site_id: string;
+  site_name: string | null;
+  unit: string;
+  category: string;
+  severity: string;
+  status: string;
+  occurred_ms: number;
+  created_ms: number;
+  updated_ms: number;
+  resolved_ms: number | null;
+  body: string;
+}
+export interface EventRow {
+  incident_id: number;
+  seq: number;
+  at_ms: number;
+  status: string;
+  note: string | null;
+  actor: string | null;
+}
+
+export function incidentFromRow(r: IncidentRow, events: EventRow[]): Incident {
+  const body = JSON.parse(r.body) as Pick<
+    Incident,
+    'summary' | 'details' | 'meeting' | 'action' | 'effect' | 'reporter' | 'run'
+  >;
+  return {
+    id: r.id,
+    site: { id: r.site_id, ...(r.site_name ? { name: r.site_name } : {}), unit: r.unit },
+    category: r.category as Incident['category'],
+    severity: r.severity as Incident['severity'],
+    summary: body.summary,
+    ...(body.details !== undefined ? { details: body.details } : {}),
+    occurredAt: iso(r.occurred_ms),
+    ...(body.meeting !== undefined ? { meeting: body.meeting } : {}),
+    ...(body.action !== undefined ? { action: body.action } : {}),
+    effect: body.effect ?? 'none',
+    ...(body.reporter ? { reporter: body.reporter } : {}),
+    ...(body.run !== undefined ? { run: body.run } : {}),
+    status: r.status as Incident['status'],
+    createdAt: iso(r.created_ms),
+    updatedAt: iso(r.updated_ms),
+    ...(r.resolved_ms !== null ? { resolvedAt: iso(r.resolved_ms) } : {}),
+    history: events.map((e) => ({
+      at: iso(e.at_ms),
+      status: e.status as Incident['status'],
+      ...(e.note ? { note: e.note } : {}),
+      ...(e.actor ? { by: e.actor } : {}),
+    })),
+  };
+}
+
+/** Group event rows by incident id, in order. */
+export function eventsById(rows: EventRow[]): Map<number, EventRow[]> {
+  const map = new Map<number, EventRow[]>();
+  for (const e of rows) {
+    const list = map.get(e.incident_id);
+    if (list) list.push(e);
+    else map.set(e.incident_id, [e]);
+  }
+  return map;
+}
+
+export interface SiteRow {
+  site_id: string;
+  name: string;
+  unit: string;
+  info: string | null;
+  created_ms: number;
+  updated_ms: number;
+}
+export function siteFromRow(r: SiteRow): Site {
+  const info = r.info ? (JSON.parse(r.info) as Pick<Site, 'level' | 'technician' | 'focal_point'>) : {};
+  return {
+    id: r.site_id,
+    name: r.name,
+    unit: r.unit,
+    ...(info.level !== undefined ? { level: info.level } : {}),
+    ...(info.technician ? { technician: info.technician } : {}),
+    ...(info.focal_point ? { focal_point: info.focal_point } : {}),
+    createdAt: iso(r.created_ms),
+    updatedAt: iso(r.updated_ms),
+  };
+}
+
+/** A readiness row from an array row (site_id, name, unit, run_id, verdict, finished_ms, failing): no per-row object from the driver. */
+export const readinessFromArray = (r: unknown[]): ReadinessRow => ({
+  id: r[0] as string,
+  name: r[1] as string,
+  unit: r[2] as string,
+  runId: r[3] as number | null,
+  verdict: r[4] as ReadinessSite['verdict'],
+  atMs: r[5] as number | null,
+  failing: splitFailing(r[6] as string | null),
+});
+
+/** The register's optional fields, as one JSON column (null when there are none). */
+export function infoOf(site: SiteInput): string | null {
+  const info = {
+    ...(site.level !== undefined ? { level: site.level } : {}),
+    ...(site.technician ? { technician: site.technician } : {}),
+    ...(site.focal_point ? { focal_point: site.focal_point } : {}),
+  };
+  return Object.keys(info).length ? JSON.stringify(info) : null;
+}

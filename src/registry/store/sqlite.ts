@@ -1,0 +1,520 @@
+/**
+ * The SQLite store (better-sqlite3): one file, WAL, synchronous=FULL so a
+ * commit is on disk before the client hears 201.
+ *
+ * Group commit: run uploads that arrive together (one event-loop turn) are
+ * written in one transaction, and each request is answered only after that
+ * transaction commits. One fsync then covers the
+ * whole batch, which is how ingest goes past one-transaction-per-request
+ * (bench/README.md, ../shared/reference/perf-feasibility.md).
+ */
+import Database from 'better-sqlite3';
+import { canMove } from '../categories.js';
+import type { Incident, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
+import {
+  type EventRow,
+  eventsById,
+  type IncidentRow,
+  incidentFromRow,
+  infoOf,
+  iso,
+  type RunRow,
+  readinessFromArray,
+  runFromRow,
+  type SiteRow,
+  siteFromRow,
+  type TokenRow,
+  tokenFromRow,
+  unitRange,
+} from './rows.js';
+import type {
+  Idem,
+  IncidentFilter,
+  IncidentUpdate,
+  NewIncident,
+  NewToken,
+  ReadinessRow,
+  RunFilter,
+  RunRecord,
+  SiteFilter,
+  Store,
+  TokenRecord,
+  WriteResult,
+} from './types.js';
+
+/** Each entry moves the schema one version up (PRAGMA user_version). Never edit a shipped entry. */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE tokens (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    label TEXT NOT NULL,
+    created_ms INTEGER NOT NULL
+  );
+  CREATE TABLE sites (
+    site_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    unit TEXT NOT NULL,
+    info TEXT,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX sites_unit ON sites (unit);
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    site_id TEXT NOT NULL,
+    verdict TEXT NOT NULL,
+    started_ms INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    received_ms INTEGER NOT NULL,
+    failing TEXT NOT NULL,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX runs_site_time ON runs (site_id, started_ms);
+  CREATE TABLE site_latest (
+    site_id TEXT PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    finished_ms INTEGER NOT NULL,
+    failing TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE idempotency (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    run_id INTEGER,
+    response TEXT,
+    created_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE incidents (
+    id INTEGER PRIMARY KEY,
+    site_id TEXT NOT NULL,
+    site_name TEXT,
+    unit TEXT NOT NULL,
+    category TEXT NOT NULL,
+    severity TEXT NOT NULL,
+    status TEXT NOT NULL,
+    occurred_ms INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL,
+    resolved_ms INTEGER,
+    body TEXT NOT NULL
+  );
+  CREATE INDEX incidents_unit ON incidents (unit);
+  CREATE INDEX incidents_site ON incidents (site_id);
+  CREATE TABLE incident_events (
+    incident_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT,
+    actor TEXT,
+    PRIMARY KEY (incident_id, seq)
+  ) WITHOUT ROWID;
+  `,
+];
+
+/** Most uploads committed in one transaction. */
+const MAX_BATCH = 512;
+
+interface Pending {
+  run: RunRecord;
+  idem: Idem;
+  resolve: (r: WriteResult<RunAccepted>) => void;
+  reject: (err: unknown) => void;
+}
+
+export interface SqliteOptions {
+  /** synchronous=FULL (default) makes every answered write survive a power cut; NORMAL only a crash. */
+  synchronous?: 'FULL' | 'NORMAL';
+}
+
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private closed = false;
+  private s!: ReturnType<typeof statements>;
+  private ingestBatch!: (batch: Pending[]) => WriteResult<RunAccepted>[];
+
+  constructor(file: string, opts: SqliteOptions = {}) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = OFF');
+  }
+
+  async migrate(): Promise<void> {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const upgrade = this.db.transaction(() => {
+      for (let v = version; v < MIGRATIONS.length; v++) {
+        this.db.exec(MIGRATIONS[v] as string);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }
+    });
+    // IMMEDIATE: two processes migrating at once take turns instead of failing.
+    if (version < MIGRATIONS.length) upgrade.immediate();
+    this.prepare();
+  }
+
+  private prepare(): void {
+    const db = this.db;
+    this.s = statements(db);
+
+    // Each upload is checked (key, site unit) before it writes, so a refusal writes nothing and
+    // needs no savepoint; a failure while writing (disk full, I/O) rolls the whole batch back
+    // and every request in it gets a 500, which the client retries with the same key.
+    this.ingestBatch = db.transaction((batch: Pending[]) => batch.map((p) => this.ingestInTxn(p)));
+  }
+
+  private ingestInTxn({ run, idem }: Pending): WriteResult<RunAccepted> {
+    const s = this.s;
+    const prior = s.keyGet.get(idem.key) as { fingerprint: string; run_id: number | null } | undefined;
+    if (prior) {
+      if (prior.fingerprint !== idem.fingerprint || prior.run_id === null) return { kind: 'key-reused' };
+      return { kind: 'replay', value: this.accepted(prior.run_id) };
+    }
+    const unit = s.siteUnit.get(run.siteId) as string | undefined;
+    if (unit !== undefined && unit !== run.unit) {
+      return { kind: 'conflict', code: 'site_unit_mismatch', detail: unit };
+    }
+    if (unit === undefined)
+      s.siteAuto.run(run.siteId, run.siteName, run.unit, run.receivedMs, run.receivedMs);
+    const failing = run.failing.join(',');
+    const id = Number(
+      s.runInsert.run(
+        run.siteId,
+        run.verdict,
+        run.startedMs,
+        run.durationMs,
+        run.receivedMs,
+        failing,
+        run.body,
+      ).lastInsertRowid,
+    );
+    s.keyInsert.run(idem.key, idem.fingerprint, id, null, run.receivedMs);
+    s.latestUpsert.run(run.siteId, id, run.verdict, run.finishedMs, failing);
+    return {
+      kind: 'created',
+      value: { id, site: run.siteId, verdict: run.verdict, receivedAt: iso(run.receivedMs) },
+    };
+  }
+
+  private accepted(runId: number): RunAccepted {
+    const r = this.s.runAccepted.get(runId) as {
+      id: number;
+      site_id: string;
+      verdict: string;
+      received_ms: number;
+    };
+    return {
+      id: r.id,
+      site: r.site_id,
+      verdict: r.verdict as RunAccepted['verdict'],
+      receivedAt: iso(r.received_ms),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.queue.length > 0) this.flush();
+    this.db.close();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async createToken(t: NewToken): Promise<TokenRecord> {
+    const id = Number(this.s.tokenInsert.run(t.hash, t.role, t.unit, t.label, t.createdMs).lastInsertRowid);
+    return { id, role: t.role, unit: t.unit, label: t.label, createdAt: iso(t.createdMs) };
+  }
+
+  async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const row = this.s.tokenByHash.get(hash) as TokenRow | undefined;
+    return row ? tokenFromRow(row) : undefined;
+  }
+
+  ingestRun(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>> {
+    if (this.closed) return Promise.reject(new Error('store closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ run, idem, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        // Everything that arrives in this turn of the event loop joins the batch.
+        setImmediate(() => {
+          this.scheduled = false;
+          while (this.queue.length > 0) this.flush();
+        });
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue.splice(0, MAX_BATCH);
+    let results: WriteResult<RunAccepted>[];
+    try {
+      results = this.ingestBatch(batch);
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>);
+  }
+
+  async getRun(id: number): Promise<Run | undefined> {
+    const row = this.s.runGet.get(id) as RunRow | undefined;
+    return row ? runFromRow(row) : undefined;
+  }
+
+  async listRuns(f: RunFilter): Promise<Run[]> {
+    const params: unknown[] = [f.siteId];
+    let where = 'r.site_id = ?';
+    if (f.before) {
+      where += ' AND (r.started_ms < ? OR (r.started_ms = ? AND r.id < ?))';
+      params.push(f.before.startedMs, f.before.startedMs, f.before.id);
+    }
+    params.push(f.limit);
+    const rows = this.db
+      .prepare(
+        `SELECT r.id, r.site_id, s.name, s.unit, r.verdict, r.started_ms, r.duration_ms, r.received_ms, r.failing, r.body
+         FROM runs r LEFT JOIN sites s ON s.site_id = r.site_id WHERE ${where} ORDER BY r.started_ms DESC, r.id DESC LIMIT ?`,
+      )
+      .all(...params) as RunRow[];
+    return rows.map(runFromRow);
+  }
+
+  async createIncident(inc: NewIncident, idem: Idem): Promise<WriteResult<Incident>> {
+    const s = this.s;
+    const tx = this.db.transaction((): WriteResult<Incident> => {
+      const prior = s.keyGet.get(idem.key) as { fingerprint: string; response: string | null } | undefined;
+      if (prior) {
+        if (prior.fingerprint !== idem.fingerprint || prior.response === null) return { kind: 'key-reused' };
+        return { kind: 'replay', value: JSON.parse(prior.response) as Incident };
+      }
+      const unit = s.siteUnit.get(inc.siteId) as string | undefined;
+      if (unit !== undefined && unit !== inc.unit)
+        return { kind: 'conflict', code: 'site_unit_mismatch', detail: unit };
+      if (unit === undefined)
+        s.siteAuto.run(inc.siteId, inc.siteName ?? inc.siteId, inc.unit, inc.createdMs, inc.createdMs);
+      const id = Number(
+        s.incidentInsert.run(
+          inc.siteId,
+          inc.siteName ?? null,
+          inc.unit,
+          inc.category,
+          inc.severity,
+          inc.occurredMs,
+          inc.createdMs,
+          inc.createdMs,
+          inc.body,
+        ).lastInsertRowid,
+      );
+      s.eventInsert.run(id, id, inc.createdMs, 'open', null, inc.by ?? null);
+      const value = this.incidentIn(id) as Incident;
+      s.keyInsert.run(idem.key, idem.fingerprint, null, JSON.stringify(value), inc.createdMs);
+      return { kind: 'created', value };
+    });
+    return tx.immediate();
+  }
+
+  private incidentIn(id: number): Incident | undefined {
+    const row = this.s.incidentGet.get(id) as IncidentRow | undefined;
+    if (!row) return undefined;
+    return incidentFromRow(row, this.s.eventsOf.all(id) as EventRow[]);
+  }
+
+  async getIncident(id: number): Promise<Incident | undefined> {
+    return this.incidentIn(id);
+  }
+
+  async listIncidents(f: IncidentFilter): Promise<Incident[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const range = unitRange(f.unitPrefix);
+    if (range) {
+      where.push('(unit = ? OR (unit >= ? AND unit < ?))');
+      params.push(range.exact, range.lo, range.hi);
+    }
+    if (f.siteId !== undefined) {
+      where.push('site_id = ?');
+      params.push(f.siteId);
+    }
+    if (f.status !== undefined) {
+      where.push('status = ?');
+      params.push(f.status);
+    }
+    if (f.category !== undefined) {
+      where.push('category = ?');
+      params.push(f.category);
+    }
+    if (f.sinceMs !== undefined) {
+      where.push('occurred_ms >= ?');
+      params.push(f.sinceMs);
+    }
+    if (f.beforeId !== undefined) {
+      where.push('id < ?');
+      params.push(f.beforeId);
+    }
+    params.push(f.limit);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`,
+      )
+      .all(...params) as IncidentRow[];
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const events = this.db
+      .prepare(
+        `SELECT * FROM incident_events WHERE incident_id IN (${ids.map(() => '?').join(',')}) ORDER BY incident_id, seq`,
+      )
+      .all(...ids) as EventRow[];
+    const byId = eventsById(events);
+    return rows.map((r) => incidentFromRow(r, byId.get(r.id) ?? []));
+  }
+
+  async updateIncident(
+    id: number,
+    u: IncidentUpdate,
+    idem: Idem | undefined,
+  ): Promise<WriteResult<Incident>> {
+    const s = this.s;
+    const tx = this.db.transaction((): WriteResult<Incident> => {
+      if (idem) {
+        const prior = s.keyGet.get(idem.key) as { fingerprint: string; response: string | null } | undefined;
+        if (prior) {
+          if (prior.fingerprint !== idem.fingerprint || prior.response === null)
+            return { kind: 'key-reused' };
+          return { kind: 'replay', value: JSON.parse(prior.response) as Incident };
+        }
+      }
+      const row = s.incidentGet.get(id) as IncidentRow | undefined;
+      if (!row) return { kind: 'not-found' };
+      if (!canMove(row.status as Incident['status'], u.status)) {
+        return { kind: 'conflict', code: 'invalid_transition', detail: row.status };
+      }
+      s.incidentSet.run(u.status, u.atMs, u.status === 'resolved' ? u.atMs : row.resolved_ms, id);
+      s.eventInsert.run(id, id, u.atMs, u.status, u.note ?? null, u.by ?? null);
+      const value = this.incidentIn(id) as Incident;
+      if (idem) s.keyInsert.run(idem.key, idem.fingerprint, null, JSON.stringify(value), u.atMs);
+      return { kind: 'created', value };
+    });
+    return tx.immediate();
+  }
+
+  async getSite(id: string): Promise<Site | undefined> {
+    const row = this.s.siteGet.get(id) as SiteRow | undefined;
+    return row ? siteFromRow(row) : undefined;
+  }
+
+  async putSite(id: string, site: SiteInput, nowMs: number): Promise<{ site: Site; created: boolean }> {
+    const s = this.s;
+    const tx = this.db.transaction(() => {
+      const before = s.siteGet.get(id) as SiteRow | undefined;
+      const info = infoOf(site);
+      s.siteUpsert.run(id, site.name, site.unit, info, before?.created_ms ?? nowMs, nowMs);
+      return { site: siteFromRow(s.siteGet.get(id) as SiteRow), created: before === undefined };
+    });
+    return tx.immediate();
+  }
+
+  async listSites(f: SiteFilter): Promise<Site[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const range = unitRange(f.unitPrefix);
+    if (range) {
+      where.push('(unit = ? OR (unit >= ? AND unit < ?))');
+      params.push(range.exact, range.lo, range.hi);
+    }
+    if (f.after) {
+      where.push('(unit > ? OR (unit = ? AND site_id > ?))');
+      params.push(f.after.unit, f.after.unit, f.after.id);
+    }
+    params.push(f.limit);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM sites ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY unit, site_id LIMIT ?`,
+      )
+      .all(...params) as SiteRow[];
+    return rows.map(siteFromRow);
+  }
+
+  async readiness(unitPrefix: string): Promise<ReadinessRow[]> {
+    const range = unitRange(unitPrefix);
+    const sql = `SELECT s.site_id, s.name, s.unit, l.run_id, l.verdict, l.finished_ms, l.failing
+      FROM sites s LEFT JOIN site_latest l ON l.site_id = s.site_id
+      ${range ? 'WHERE s.unit = ? OR (s.unit >= ? AND s.unit < ?)' : ''} ORDER BY s.unit, s.site_id`;
+    const stmt = this.db.prepare(sql).raw(true);
+    const rows = (range ? stmt.all(range.exact, range.lo, range.hi) : stmt.all()) as unknown[][];
+    return rows.map(readinessFromArray);
+  }
+
+  /** For benchmarks and operations: the database file's pages in use. */
+  sizeBytes(): number {
+    const pages = this.db.pragma('page_count', { simple: true }) as number;
+    const size = this.db.pragma('page_size', { simple: true }) as number;
+    return pages * size;
+  }
+
+  /** The raw handle, for seeding benchmarks. */
+  get handle(): Database.Database {
+    return this.db;
+  }
+}
+
+function statements(db: Database.Database) {
+  return {
+    tokenInsert: db.prepare(
+      'INSERT INTO tokens (hash, role, unit, label, created_ms) VALUES (?, ?, ?, ?, ?)',
+    ),
+    tokenByHash: db.prepare('SELECT id, role, unit, label, created_ms FROM tokens WHERE hash = ?'),
+    keyGet: db.prepare('SELECT fingerprint, run_id, response FROM idempotency WHERE key = ?'),
+    keyInsert: db.prepare(
+      'INSERT INTO idempotency (key, fingerprint, run_id, response, created_ms) VALUES (?, ?, ?, ?, ?)',
+    ),
+    siteUnit: db.prepare('SELECT unit FROM sites WHERE site_id = ?').pluck(),
+    siteAuto: db.prepare(
+      'INSERT INTO sites (site_id, name, unit, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (site_id) DO NOTHING',
+    ),
+    runInsert: db.prepare(
+      'INSERT INTO runs (site_id, verdict, started_ms, duration_ms, received_ms, failing, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    latestUpsert: db.prepare(
+      `INSERT INTO site_latest (site_id, run_id, verdict, finished_ms, failing) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (site_id) DO UPDATE SET run_id = excluded.run_id, verdict = excluded.verdict,
+         finished_ms = excluded.finished_ms, failing = excluded.failing
+       WHERE excluded.finished_ms >= site_latest.finished_ms`,
+    ),
+    runAccepted: db.prepare('SELECT id, site_id, verdict, received_ms FROM runs WHERE id = ?'),
+    runGet: db.prepare(
+      `SELECT r.id, r.site_id, s.name, s.unit, r.verdict, r.started_ms, r.duration_ms, r.received_ms, r.failing, r.body
+       FROM runs r LEFT JOIN sites s ON s.site_id = r.site_id WHERE r.id = ?`,
+    ),
+    incidentInsert: db.prepare(
+      `INSERT INTO incidents (site_id, site_name, unit, category, severity, status, occurred_ms, created_ms, updated_ms, resolved_ms, body)
+       VALUES (?, ?, ?, ?, ?, 'open', ?, ?, ?, NULL, ?)`,
+    ),
+    incidentGet: db.prepare('SELECT * FROM incidents WHERE id = ?'),
+    incidentSet: db.prepare('UPDATE incidents SET status = ?, updated_ms = ?, resolved_ms = ? WHERE id = ?'),
+    eventInsert: db.prepare(
+      'INSERT INTO incident_events (incident_id, seq, at_ms, status, note, actor) VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM incident_events WHERE incident_id = ?), ?, ?, ?, ?)',
+    ),
+    eventsOf: db.prepare('SELECT * FROM incident_events WHERE incident_id = ? ORDER BY seq'),
+    keyResponse: db.prepare('UPDATE idempotency SET response = ? WHERE key = ?'),
+    siteGet: db.prepare('SELECT * FROM sites WHERE site_id = ?'),
+    siteUpsert: db.prepare(
+      `INSERT INTO sites (site_id, name, unit, info, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (site_id) DO UPDATE SET name = excluded.name, unit = excluded.unit, info = excluded.info, updated_ms = excluded.updated_ms`,
+    ),
+  };
+}
+
+export async function openSqlite(file: string, opts: SqliteOptions = {}): Promise<SqliteStore> {
+  const store = new SqliteStore(file, opts);
+  await store.migrate();
+  return store;
+}

@@ -1,0 +1,137 @@
+/**
+ * The one store interface. Two engines implement it with the same behaviour
+ * (test/registry/store.conformance.ts runs against both): SQLite through
+ * better-sqlite3 (the default) and PostgreSQL through pg.
+ *
+ * Every write that a client may repeat carries an idempotency key: the store
+ * records the key in the same transaction as the write, so a replay finds
+ * the first answer and nothing is stored twice.
+ */
+import type { IncidentCategory, IncidentStatus, Role } from '../categories.js';
+import type { Incident, ReadinessSite, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
+
+export interface Idem {
+  key: string;
+  /** Hash of the request (method, path, body): the same key with another request is a 409. */
+  fingerprint: string;
+}
+
+export type WriteResult<T> =
+  | { kind: 'created'; value: T }
+  | { kind: 'replay'; value: T }
+  | { kind: 'key-reused' }
+  | { kind: 'conflict'; code: ConflictCode; detail: string }
+  | { kind: 'not-found' };
+
+export type ConflictCode = 'site_unit_mismatch' | 'invalid_transition';
+
+export interface TokenRecord {
+  id: number;
+  role: Role;
+  /** Unit prefix ('' for everything). */
+  unit: string;
+  label: string;
+  createdAt: string;
+}
+
+export interface NewToken {
+  hash: string;
+  role: Role;
+  unit: string;
+  label: string;
+  createdMs: number;
+}
+
+/** A run as the store keeps it: the hot columns plus a lean JSON body. */
+export interface RunRecord {
+  siteId: string;
+  siteName: string;
+  unit: string;
+  verdict: RunAccepted['verdict'];
+  startedMs: number;
+  /** When the check finished (startedAt + durationMs): what readiness and staleness go by. */
+  finishedMs: number;
+  durationMs: number;
+  receivedMs: number;
+  failing: string[];
+  /** JSON of { checks, error?, tool? }. */
+  body: string;
+}
+
+export interface NewIncident {
+  siteId: string;
+  siteName: string | undefined;
+  unit: string;
+  category: IncidentCategory;
+  severity: Incident['severity'];
+  occurredMs: number;
+  createdMs: number;
+  /** JSON of the fields without columns: summary, details, meeting, action, effect, reporter, run. */
+  body: string;
+  by: string | undefined;
+}
+
+export interface IncidentUpdate {
+  status: Exclude<IncidentStatus, 'open'>;
+  note: string | undefined;
+  by: string | undefined;
+  atMs: number;
+}
+
+export interface IncidentFilter {
+  unitPrefix: string;
+  siteId?: string;
+  status?: IncidentStatus;
+  category?: IncidentCategory;
+  sinceMs?: number;
+  limit: number;
+  /** Only incidents with a smaller id (cursor pagination, newest first). */
+  beforeId?: number;
+}
+
+export interface RunFilter {
+  siteId: string;
+  limit: number;
+  /** Only runs before this (startedMs, id) position (newest first). */
+  before?: { startedMs: number; id: number };
+}
+
+export interface SiteFilter {
+  unitPrefix: string;
+  limit: number;
+  /** Only sites after this (unit, id) position. */
+  after?: { unit: string; id: string };
+}
+
+/** One row of the readiness report before the stale flag is worked out. */
+export type ReadinessRow = Omit<ReadinessSite, 'stale' | 'at'> & { atMs: number | null };
+
+export interface Store {
+  readonly engine: 'sqlite' | 'postgres';
+  /** Create or upgrade the schema (idempotent; safe with several instances starting at once). */
+  migrate(): Promise<void>;
+  /** Throws when the store cannot answer (health check). */
+  ping(): Promise<void>;
+  /** Finish pending writes and close. */
+  close(): Promise<void>;
+
+  createToken(token: NewToken): Promise<TokenRecord>;
+  findToken(hash: string): Promise<TokenRecord | undefined>;
+
+  ingestRun(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>>;
+  getRun(id: number): Promise<Run | undefined>;
+  listRuns(filter: RunFilter): Promise<Run[]>;
+
+  createIncident(incident: NewIncident, idem: Idem): Promise<WriteResult<Incident>>;
+  getIncident(id: number): Promise<Incident | undefined>;
+  listIncidents(filter: IncidentFilter): Promise<Incident[]>;
+  updateIncident(id: number, update: IncidentUpdate, idem: Idem | undefined): Promise<WriteResult<Incident>>;
+
+  getSite(id: string): Promise<Site | undefined>;
+  /** Create or replace a site's register entry; a unit change follows into the readiness table. */
+  putSite(id: string, site: SiteInput, nowMs: number): Promise<{ site: Site; created: boolean }>;
+  listSites(filter: SiteFilter): Promise<Site[]>;
+
+  /** Every registered site under the prefix with its latest run (if any), ordered by unit then id. */
+  readiness(unitPrefix: string): Promise<ReadinessRow[]>;
+}

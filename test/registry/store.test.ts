@@ -1,0 +1,30 @@
+/** The store conformance suite on both engines: SQLite (a WAL file) and a real PostgreSQL. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { openPostgres } from '../../src/registry/store/postgres.js';
+import { openSqlite } from '../../src/registry/store/sqlite.js';
+import { havePeer } from '../helpers/peers.js';
+import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
+import { storeConformance } from './store.conformance.js';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-store-'));
+let n = 0;
+storeConformance(
+  'sqlite',
+  () => openSqlite(path.join(tmp, `r${++n}.db`)),
+  () => fs.rmSync(tmp, { recursive: true, force: true }),
+);
+
+describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('postgres', () => {
+  let pg: TestPostgres | undefined;
+  let db = 0;
+  beforeAll(async () => {
+    pg = await startPostgres();
+  });
+  afterAll(() => pg?.stop());
+  storeConformance('postgres', async () =>
+    openPostgres(await freshDatabase((pg as TestPostgres).url, `conf_${++db}`)),
+  );
+});
