@@ -40,9 +40,12 @@ for (let rep = 0; rep < 5; rep++) {
   if (run.verdict !== 'ready') throw new Error(`bench checklist not ready: ${JSON.stringify(run.checks.map((c) => c.summary))}`);
   const slowest = Math.max(...run.checks.map((c) => c.durationMs));
   const sum = run.checks.reduce((a, c) => a + c.durationMs, 0);
-  ratios.push(run.durationMs / slowest);
-  console.log(`run ${rep + 1}: wall ${run.durationMs} ms, slowest check ${slowest} ms, sum ${sum} ms, ratio ${(run.durationMs / slowest).toFixed(3)}×`);
+  const designed = Math.max(...delays);
+  ratios.push(run.durationMs / designed);
+  console.log(
+    `run ${rep + 1}: wall ${run.durationMs} ms; slowest check measured ${slowest} ms, by design ${designed} ms; sum of checks ${sum} ms; wall/slowest ${(run.durationMs / designed).toFixed(3)}×, sum/wall ${(sum / run.durationMs).toFixed(1)}×`,
+  );
 }
 ratios.sort((a, b) => a - b);
-console.log(`median wall/slowest: ${ratios[2].toFixed(3)}× (goal ≤ 1.2×)`);
+console.log(`median wall / slowest check (${Math.max(...delays)} ms by design): ${ratios[2].toFixed(3)}× (goal ≤ 1.2×)`);
 server.close();
