@@ -25,10 +25,27 @@ const checks = delays.map((ms, i) => ({
   timeoutMs: 5000,
   params: { id: `c${i}`, kind: 'http', url: `http://127.0.0.1:${port}/?ms=${ms}` },
 }));
-const profile = { file: 'bench', files: [], site: { id: 'bench', name: 'bench', unit: 'bench' }, bridges: [], checks, secretPaths: [], document: {} };
+const profile = {
+  file: 'bench',
+  files: [],
+  site: { id: 'bench', name: 'bench', unit: 'bench' },
+  bridges: [],
+  checks,
+  secretPaths: [],
+  document: {},
+};
 const sink = { write: () => true };
 const ctx = createContext({
-  io: { stdout: sink, stderr: sink, stdin: undefined, stdoutTTY: false, stderrTTY: false, interactive: false, color: false, columns: 80 },
+  io: {
+    stdout: sink,
+    stderr: sink,
+    stdin: undefined,
+    stdoutTTY: false,
+    stderrTTY: false,
+    interactive: false,
+    color: false,
+    columns: 80,
+  },
   locale: 'en',
   env: {},
   cwd: root,
@@ -37,7 +54,8 @@ const ctx = createContext({
 const ratios = [];
 for (let rep = 0; rep < 5; rep++) {
   const run = await runSite(profile, ctx);
-  if (run.verdict !== 'ready') throw new Error(`bench checklist not ready: ${JSON.stringify(run.checks.map((c) => c.summary))}`);
+  if (run.verdict !== 'ready')
+    throw new Error(`bench checklist not ready: ${JSON.stringify(run.checks.map((c) => c.summary))}`);
   const slowest = Math.max(...run.checks.map((c) => c.durationMs));
   const sum = run.checks.reduce((a, c) => a + c.durationMs, 0);
   const designed = Math.max(...delays);
@@ -47,5 +65,7 @@ for (let rep = 0; rep < 5; rep++) {
   );
 }
 ratios.sort((a, b) => a - b);
-console.log(`median wall / slowest check (${Math.max(...delays)} ms by design): ${ratios[2].toFixed(3)}× (goal ≤ 1.2×)`);
+console.log(
+  `median wall / slowest check (${Math.max(...delays)} ms by design): ${ratios[2].toFixed(3)}× (goal ≤ 1.2×)`,
+);
 server.close();

@@ -54,6 +54,7 @@ for (const n of names) {
 // What `--help` loads: it must not import the heavy packages (traced with a resolve hook).
 import fs from 'node:fs';
 import os from 'node:os';
+
 const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-trace-')), 'imports.txt');
 fs.writeFileSync(log, '');
 spawnSync(process.execPath, ['--import', path.join(root, 'test/helpers/trace-imports.mjs'), bin, '--help'], {
@@ -61,5 +62,7 @@ spawnSync(process.execPath, ['--import', path.join(root, 'test/helpers/trace-imp
   env: { ...process.env, DIEMCAU_TRACE_IMPORTS: log },
 });
 const loaded = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
-const packages = [...new Set(loaded.map((u) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter(Boolean))];
+const packages = [
+  ...new Set(loaded.map((u) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter(Boolean)),
+];
 console.log(`modules resolved by --help: ${loaded.length}; packages: ${packages.join(', ') || 'none'}`);

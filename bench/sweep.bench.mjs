@@ -17,7 +17,9 @@ const SIMS = Number(process.env.BENCH_SIMS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const PASSWORD = 'bench-pass';
 
-const sims = fork(path.join(root, 'bench/codec-sims.mjs'), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const sims = fork(path.join(root, 'bench/codec-sims.mjs'), [], {
+  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+});
 const ask = (msg) =>
   new Promise((resolve) => {
     sims.once('message', resolve);
@@ -51,8 +53,23 @@ function sweep() {
     const t0 = performance.now();
     const child = spawn(
       process.execPath,
-      [path.join(root, 'bin/diemcau.js'), 'check', 'profiles', '--remote', '--concurrency', String(CONCURRENCY), '--format', 'json', '-o', 'out.json'],
-      { cwd: dir, env: { ...process.env, CODEC_PASSWORD: PASSWORD, LANG: 'en_US.UTF-8' }, stdio: ['ignore', 'ignore', 'inherit'] },
+      [
+        path.join(root, 'bin/diemcau.js'),
+        'check',
+        'profiles',
+        '--remote',
+        '--concurrency',
+        String(CONCURRENCY),
+        '--format',
+        'json',
+        '-o',
+        'out.json',
+      ],
+      {
+        cwd: dir,
+        env: { ...process.env, CODEC_PASSWORD: PASSWORD, LANG: 'en_US.UTF-8' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
     );
     let peakKb = 0;
     const poll = setInterval(() => {
@@ -70,20 +87,26 @@ function sweep() {
   });
 }
 
-console.log(`${SITES} sites, ${SIMS} simulated Cisco codecs + 1 SIP bridge, --concurrency ${CONCURRENCY}, 4 remote checks a site`);
+console.log(
+  `${SITES} sites, ${SIMS} simulated Cisco codecs + 1 SIP bridge, --concurrency ${CONCURRENCY}, 4 remote checks a site`,
+);
 const results = [];
 for (let rep = 0; rep < 3; rep++) {
   const r = await sweep();
   const doc = JSON.parse(fs.readFileSync(path.join(dir, 'out.json'), 'utf8'));
   const verdicts = {};
   for (const s of doc.sites) verdicts[s.verdict] = (verdicts[s.verdict] ?? 0) + 1;
-  console.log(`run ${rep + 1}: exit ${r.code}, wall ${(r.ms / 1000).toFixed(2)} s, peak RSS ${r.peakMb.toFixed(0)} MB, verdicts ${JSON.stringify(verdicts)}`);
+  console.log(
+    `run ${rep + 1}: exit ${r.code}, wall ${(r.ms / 1000).toFixed(2)} s, peak RSS ${r.peakMb.toFixed(0)} MB, verdicts ${JSON.stringify(verdicts)}`,
+  );
   results.push(r);
 }
 const { open } = await ask({ sessions: true });
 results.sort((a, b) => a.ms - b.ms);
 const mid = results[1];
-console.log(`median: wall ${(mid.ms / 1000).toFixed(2)} s (goal ≤ 60 s), peak RSS ${mid.peakMb.toFixed(0)} MB (goal ≤ 300 MB); codec sessions left open: ${open}`);
+console.log(
+  `median: wall ${(mid.ms / 1000).toFixed(2)} s (goal ≤ 60 s), peak RSS ${mid.peakMb.toFixed(0)} MB (goal ≤ 300 MB); codec sessions left open: ${open}`,
+);
 sims.send({ stop: true });
 await bridge.close();
 fs.rmSync(dir, { recursive: true, force: true });

@@ -58,7 +58,10 @@ export class RegistryError extends DiemcauError {
   readonly status: number | undefined;
   readonly code: string | undefined;
   override readonly exitCode: number;
-  constructor(message: string, opts: ErrorOptions & { status?: number; code?: string; exitCode?: number } = {}) {
+  constructor(
+    message: string,
+    opts: ErrorOptions & { status?: number; code?: string; exitCode?: number } = {},
+  ) {
     super(message, opts);
     this.status = opts.status;
     this.code = opts.code;

@@ -2,11 +2,12 @@
  * The registry of check kinds. Adding a kind: one file in src/checks/ and one
  * line here. Kind modules must stay light at import time (see types.ts).
  */
+
+import { camera } from './camera.js';
 import { codecDiagnostics } from './codec-diagnostics.js';
 import { codecPeripherals } from './codec-peripherals.js';
 import { codecRegistration } from './codec-registration.js';
 import { codecStatus } from './codec-status.js';
-import { camera } from './camera.js';
 import { dns } from './dns.js';
 import { http } from './http.js';
 import { microphone } from './microphone.js';
@@ -21,7 +22,24 @@ import { udpQuality } from './udp-quality.js';
 import { ups } from './ups.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: kinds have different params schemas
-export const checkKinds: ReadonlyArray<CheckKind<any>> = [ping, tcp, dns, http, power, ups, udpQuality, throughput, microphone, camera, codecStatus, codecRegistration, codecPeripherals, codecDiagnostics, sipOptions, testCall];
+export const checkKinds: ReadonlyArray<CheckKind<any>> = [
+  ping,
+  tcp,
+  dns,
+  http,
+  power,
+  ups,
+  udpQuality,
+  throughput,
+  microphone,
+  camera,
+  codecStatus,
+  codecRegistration,
+  codecPeripherals,
+  codecDiagnostics,
+  sipOptions,
+  testCall,
+];
 
 export function findKind(kind: string): CheckKind | undefined {
   return checkKinds.find((k) => k.kind === kind);

@@ -29,7 +29,8 @@ export function judge(
       const dir = directions[metric];
       if (value === undefined || dir === undefined || !Number.isFinite(value)) continue;
       const broken = dir === 'max' ? value > limit : value < limit;
-      if (broken && !breaches.some((b) => b.metric === metric)) breaches.push({ metric, value, limit, level });
+      if (broken && !breaches.some((b) => b.metric === metric))
+        breaches.push({ metric, value, limit, level });
     }
   }
   const status = breaches.some((b) => b.level === 'fail') ? 'fail' : breaches.length > 0 ? 'warn' : 'pass';

@@ -58,10 +58,14 @@ export const systemClock: Clock = {
 };
 
 /** XDG state dir on Linux, Library/Application Support on macOS, LOCALAPPDATA on Windows. */
-export function defaultStateDir(env: Record<string, string | undefined>, platform = process.platform): string {
+export function defaultStateDir(
+  env: Record<string, string | undefined>,
+  platform = process.platform,
+): string {
   if (env.DIEMCAU_STATE_DIR) return env.DIEMCAU_STATE_DIR;
   const home = env.HOME || env.USERPROFILE || os.homedir();
-  if (platform === 'win32') return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'diemcau');
+  if (platform === 'win32')
+    return path.join(env.LOCALAPPDATA || path.join(home, 'AppData', 'Local'), 'diemcau');
   if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'diemcau');
   return path.join(env.XDG_STATE_HOME || path.join(home, '.local', 'state'), 'diemcau');
 }

@@ -12,7 +12,8 @@ export function location(err: ProfileError): string {
 export function errorToExit(err: unknown, ctx: Pick<Context, 'io' | 't' | 'debug'>): number {
   const { io, t } = ctx;
   if (err instanceof ExitWith) return err.exitCode;
-  const isPromptExit = err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');
+  const isPromptExit =
+    err instanceof Error && (err.name === 'ExitPromptError' || err.name === 'AbortPromptError');
   if (err instanceof CancelledError || isPromptExit) {
     io.stderr.write(`${t('cli.cancelled')}\n`);
     return ExitCode.cancelled;

@@ -19,7 +19,11 @@ export const sharedFlags = {
   output: { flags: '-o, --output <file>', desc: 'cli.flag.output' },
 } as const satisfies Record<string, SharedFlag>;
 
-export function sharedOption(name: keyof typeof sharedFlags, t: Translator, choices?: readonly string[]): Option {
+export function sharedOption(
+  name: keyof typeof sharedFlags,
+  t: Translator,
+  choices?: readonly string[],
+): Option {
   const def: SharedFlag = sharedFlags[name];
   const opt = new Option(def.flags, t(def.desc));
   if (def.env) opt.env(def.env);
@@ -34,7 +38,10 @@ export interface GlobalFlags {
   debug: boolean;
 }
 
-export function preparseGlobals(argv: readonly string[], env: Record<string, string | undefined>): GlobalFlags {
+export function preparseGlobals(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+): GlobalFlags {
   let lang: string | undefined;
   let color = !env.NO_COLOR;
   let debug = env.DIEMCAU_DEBUG === '1';
@@ -52,7 +59,8 @@ export function preparseGlobals(argv: readonly string[], env: Record<string, str
 export function intFlag(t: Translator, flag: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min) throw new UsageError(t('cli.err.not_a_number', { flag, min, got: value }));
+    if (!/^\d+$/.test(value) || n < min)
+      throw new UsageError(t('cli.err.not_a_number', { flag, min, got: value }));
     return n;
   };
 }
@@ -67,5 +75,11 @@ export function durationFlag(t: Translator, flag: string) {
 
 /** Repeatable flag: collects values into a list (also splits on commas). */
 export function listFlag(value: string, previous: string[] = []): string[] {
-  return [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
 }

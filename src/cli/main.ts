@@ -70,9 +70,13 @@ export async function runCli(init: RunInit): Promise<number> {
     version: pkg.version,
   });
   let exitCode = 0;
-  const program = buildProgram(ctx, (code) => {
-    exitCode = code;
-  }, pkg.version);
+  const program = buildProgram(
+    ctx,
+    (code) => {
+      exitCode = code;
+    },
+    pkg.version,
+  );
   try {
     await program.parseAsync(init.argv as string[], { from: 'user' });
     return exitCode;

@@ -93,7 +93,9 @@ function commandPath(program: Command, argv: readonly string[]): string {
   let cmd: Command | undefined = program;
   for (const word of argv) {
     if (word.startsWith('-')) continue;
-    const sub: Command | undefined = cmd?.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    const sub: Command | undefined = cmd?.commands.find(
+      (c) => c.name() === word || c.aliases().includes(word),
+    );
     if (!sub) break;
     names.push(word);
     cmd = sub;
@@ -101,8 +103,18 @@ function commandPath(program: Command, argv: readonly string[]): string {
   return names.join(' ');
 }
 
-export function translateCommanderError(err: CommanderError, t: Translator, argv: readonly string[], program: Command): UsageError | number {
-  if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+export function translateCommanderError(
+  err: CommanderError,
+  t: Translator,
+  argv: readonly string[],
+  program: Command,
+): UsageError | number {
+  if (
+    err.code === 'commander.helpDisplayed' ||
+    err.code === 'commander.version' ||
+    err.code === 'commander.help'
+  )
+    return 0;
   if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
   const token = /'([^']+)'/.exec(err.message)?.[1] ?? '';
   const command = commandPath(program, argv);

@@ -18,12 +18,18 @@ export async function resolveProfilePath(ctx: Context, flag: string | undefined)
     () => true,
     () => false,
   );
-  if (!exists) throw new UsageError(ctx.t('check.no_profile', { file: DEFAULT_PROFILE }), { hint: ctx.t('check.hint.no_profile') });
+  if (!exists)
+    throw new UsageError(ctx.t('check.no_profile', { file: DEFAULT_PROFILE }), {
+      hint: ctx.t('check.hint.no_profile'),
+    });
   return file;
 }
 
 /** Load one site profile; the returned context speaks the profile's `locale:` unless --lang was given. */
-export async function loadSite(ctx: Context, file: string): Promise<{ profile: ResolvedProfile; ctx: Context }> {
+export async function loadSite(
+  ctx: Context,
+  file: string,
+): Promise<{ profile: ResolvedProfile; ctx: Context }> {
   const { profile } = await loadProfile(file, { t: ctx.t, env: ctx.env, cwd: ctx.cwd });
   if (!profile) throw new UsageError(ctx.t('check.no_profile', { file }));
   return { profile, ctx: withLocale(ctx, profile.locale) };
@@ -35,7 +41,12 @@ export async function assertWritable(ctx: Context, file: string): Promise<void> 
   const problem = await writableProblem(abs);
   if (!problem) return;
   const dir = path.dirname(file) || '.';
-  const key = problem === 'is-dir' ? 'cli.err.output_is_dir' : problem === 'no-dir' ? 'cli.err.output_dir' : 'cli.err.output_access';
+  const key =
+    problem === 'is-dir'
+      ? 'cli.err.output_is_dir'
+      : problem === 'no-dir'
+        ? 'cli.err.output_dir'
+        : 'cli.err.output_access';
   throw new UsageError(ctx.t(key, { file, dir }));
 }
 
@@ -43,6 +54,9 @@ export async function writeOutput(ctx: Context, file: string, data: string): Pro
   try {
     await writeFileAtomic(path.resolve(ctx.cwd, file), data);
   } catch (err) {
-    throw new FileError(ctx.t('cli.err.output_write', { file, reason: (err as NodeJS.ErrnoException).code ?? String(err) }), { cause: err });
+    throw new FileError(
+      ctx.t('cli.err.output_write', { file, reason: (err as NodeJS.ErrnoException).code ?? String(err) }),
+      { cause: err },
+    );
   }
 }

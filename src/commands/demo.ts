@@ -34,7 +34,12 @@ interface Services {
 const yamlString = (s: string) => JSON.stringify(s);
 
 /** The demo site's profile: every check kind, pointed at the services on loopback. */
-export function demoProfile(ctx: Context, s: Services, driver: string, skips: { ping?: string; ffmpeg?: string; ups: string }): string {
+export function demoProfile(
+  ctx: Context,
+  s: Services,
+  driver: string,
+  skips: { ping?: string; ffmpeg?: string; ups: string },
+): string {
   const skip = (reason: string | undefined) => (reason ? `, skip: ${yamlString(reason)}` : '');
   return `# diemcau demo profile: every service here is on 127.0.0.1 and simulated.
 site:
@@ -87,7 +92,12 @@ export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<numb
     let services: Services;
     try {
       const store = await openStore(path.join(dir, 'registry.db'));
-      const { token } = await createToken(store, { role: 'admin', unit: '', label: 'demo', nowMs: Date.now() });
+      const { token } = await createToken(store, {
+        role: 'admin',
+        unit: '',
+        label: 'demo',
+        nowMs: Date.now(),
+      });
       const app = await buildApp({ store, version: ctx.version, logLevel: 'silent' });
       stops.push(() => app.close());
       await app.listen({ host: '127.0.0.1', port: 0 });
@@ -130,7 +140,12 @@ export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<numb
     // The demo's own secrets and state: nothing touches the user's outbox.
     const dctx: Context = {
       ...ctx,
-      env: { ...ctx.env, DIEMCAU_TOKEN: services.token, CODEC_PASSWORD: services.password, DIEMCAU_PROFILE: file },
+      env: {
+        ...ctx.env,
+        DIEMCAU_TOKEN: services.token,
+        CODEC_PASSWORD: services.password,
+        DIEMCAU_PROFILE: file,
+      },
       stateDir: path.join(dir, 'state'),
     };
     out(t('demo.title', { driver: opts.driver }));
@@ -152,15 +167,18 @@ export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<numb
     out(t('demo.step.incident'));
     const { fileCommand } = await import('./incident/file.js');
     // Everything comes from here: no questions, even on a terminal.
-    await fileCommand({ ...dctx, io: { ...dctx.io, interactive: false } }, {
-      profile: file,
-      category: 'chap_chon',
-      severity: 'minor',
-      summary: t('demo.incident.summary'),
-      action: t('demo.incident.action'),
-      effect: 'none',
-      attachRun: true,
-    });
+    await fileCommand(
+      { ...dctx, io: { ...dctx.io, interactive: false } },
+      {
+        profile: file,
+        category: 'chap_chon',
+        severity: 'minor',
+        summary: t('demo.incident.summary'),
+        action: t('demo.incident.action'),
+        effect: 'none',
+        attachRun: true,
+      },
+    );
     if (ctx.signal.aborted) return 130;
     out();
     out(t('demo.step.report'));
@@ -172,7 +190,11 @@ export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<numb
       out(t('demo.keep.title'));
       // Secrets go to a file only its owner can read, never to the screen.
       const envFile = path.join(dir, 'demo.env');
-      await fs.writeFile(envFile, `export DIEMCAU_TOKEN=${services.token}\nexport CODEC_PASSWORD=${services.password}\nexport DIEMCAU_PROFILE=${file}\n`, { mode: 0o600 });
+      await fs.writeFile(
+        envFile,
+        `export DIEMCAU_TOKEN=${services.token}\nexport CODEC_PASSWORD=${services.password}\nexport DIEMCAU_PROFILE=${file}\n`,
+        { mode: 0o600 },
+      );
       out(t('demo.keep.registry', { url: services.registryUrl, file: envFile }));
       out(t('demo.keep.codec', { url: services.codecUrl, driver: opts.driver }));
       out(t('demo.keep.bridge', { uri: services.bridgeUri }));

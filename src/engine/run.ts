@@ -4,9 +4,10 @@
  * retries, and a whole-run deadline. A checklist takes about as long as its
  * slowest chain of checks, not the sum.
  */
-import type { Context } from '../cli/context.js';
+
 import { findKind } from '../checks/index.js';
 import type { CheckContext, CheckKind, CheckOutcome, CheckResult } from '../checks/types.js';
+import type { Context } from '../cli/context.js';
 import type { CheckSpec, ResolvedProfile, SiteInfo } from '../profile/types.js';
 import { NEEDS_NOT_MET, siteVerdict, type Verdict } from './verdict.js';
 
@@ -40,7 +41,8 @@ export interface SiteRun {
   error?: { code: string; message: string };
 }
 
-const matches = (spec: CheckSpec, list: readonly string[]) => list.includes(spec.id) || list.includes(spec.kind);
+const matches = (spec: CheckSpec, list: readonly string[]) =>
+  list.includes(spec.id) || list.includes(spec.kind);
 
 /** Which checks run, after --only, --skip and --remote. */
 export function selectChecks(profile: ResolvedProfile, opts: EngineOptions): CheckSpec[] {
@@ -59,19 +61,34 @@ const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
     if (signal.aborted || ms <= 0) return resolve();
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
 type StopReason = 'timeout' | 'deadline' | 'cancelled';
 
-async function attempt(spec: CheckSpec, timeoutMs: number, profile: ResolvedProfile, ctx: Context, opts: EngineOptions): Promise<CheckOutcome> {
+async function attempt(
+  spec: CheckSpec,
+  timeoutMs: number,
+  profile: ResolvedProfile,
+  ctx: Context,
+  opts: EngineOptions,
+): Promise<CheckOutcome> {
   const { t } = ctx;
   const deadline = opts.deadline;
   const kind = (opts.resolveKind ?? findKind)(spec.kind);
-  if (!kind) return { status: 'error', summary: t('engine.kind_unknown', { kind: spec.kind }), error: { code: 'KIND_UNKNOWN', message: t('engine.kind_unknown', { kind: spec.kind }) } };
+  if (!kind)
+    return {
+      status: 'error',
+      summary: t('engine.kind_unknown', { kind: spec.kind }),
+      error: { code: 'KIND_UNKNOWN', message: t('engine.kind_unknown', { kind: spec.kind }) },
+    };
   const controller = new AbortController();
   let reason: StopReason | undefined;
   const stop = (why: StopReason) => {
@@ -106,7 +123,11 @@ async function attempt(spec: CheckSpec, timeoutMs: number, profile: ResolvedProf
       resolve({
         status: 'error',
         summary: message,
-        error: { code: why.toUpperCase(), message, ...(why === 'timeout' ? { hint: t('engine.hint.timeout') } : {}) },
+        error: {
+          code: why.toUpperCase(),
+          message,
+          ...(why === 'timeout' ? { hint: t('engine.hint.timeout') } : {}),
+        },
       });
     };
     if (controller.signal.aborted) done();
@@ -115,7 +136,11 @@ async function attempt(spec: CheckSpec, timeoutMs: number, profile: ResolvedProf
   try {
     const running = kind.run(spec.params as never, cctx).catch((err: unknown): CheckOutcome => {
       const message = err instanceof Error ? err.message : String(err);
-      return { status: 'error', summary: t('engine.crashed', { message }), error: { code: 'CHECK_FAILED', message } };
+      return {
+        status: 'error',
+        summary: t('engine.crashed', { message }),
+        error: { code: 'CHECK_FAILED', message },
+      };
     });
     return await Promise.race([running, stopped]);
   } finally {
@@ -126,7 +151,12 @@ async function attempt(spec: CheckSpec, timeoutMs: number, profile: ResolvedProf
   }
 }
 
-async function runOne(spec: CheckSpec, profile: ResolvedProfile, ctx: Context, opts: EngineOptions): Promise<CheckResult> {
+async function runOne(
+  spec: CheckSpec,
+  profile: ResolvedProfile,
+  ctx: Context,
+  opts: EngineOptions,
+): Promise<CheckResult> {
   const startedAt = ctx.clock.now().toISOString();
   const t0 = ctx.clock.monotonic();
   const timeoutMs = spec.timeoutMs ?? (opts.resolveKind ?? findKind)(spec.kind)?.defaultTimeoutMs ?? 10_000;
@@ -164,7 +194,13 @@ function limitsOf(spec: CheckSpec, outcome: CheckOutcome): Pick<CheckResult, 'li
   return warn || fail ? { limits: { ...(warn ? { warn } : {}), ...(fail ? { fail } : {}) } } : {};
 }
 
-function notRun(spec: CheckSpec, ctx: Context, status: 'skip' | 'error', code: string, message: string): CheckResult {
+function notRun(
+  spec: CheckSpec,
+  ctx: Context,
+  status: 'skip' | 'error',
+  code: string,
+  message: string,
+): CheckResult {
   return {
     id: spec.id,
     kind: spec.kind,
@@ -180,7 +216,11 @@ function notRun(spec: CheckSpec, ctx: Context, status: 'skip' | 'error', code: s
 }
 
 /** Run one site's checklist. Never throws for a failing check: failures are results. */
-export async function runSite(profile: ResolvedProfile, ctx: Context, opts: EngineOptions = {}): Promise<SiteRun> {
+export async function runSite(
+  profile: ResolvedProfile,
+  ctx: Context,
+  opts: EngineOptions = {},
+): Promise<SiteRun> {
   const startedAt = ctx.clock.now().toISOString();
   const t0 = ctx.clock.monotonic();
   const selected = selectChecks(profile, opts);
@@ -207,9 +247,19 @@ export async function runSite(profile: ResolvedProfile, ctx: Context, opts: Engi
       const waiting = needs.some((n) => !results.has(n));
       const pastDeadline = opts.deadline !== undefined && ctx.clock.monotonic() >= opts.deadline;
       if (spec.skip !== undefined) {
-        finish(notRun(spec, ctx, 'skip', 'SKIPPED_BY_PROFILE', ctx.t('engine.skip.profile', { reason: spec.skip })));
+        finish(
+          notRun(
+            spec,
+            ctx,
+            'skip',
+            'SKIPPED_BY_PROFILE',
+            ctx.t('engine.skip.profile', { reason: spec.skip }),
+          ),
+        );
       } else if (unmet.length > 0) {
-        finish(notRun(spec, ctx, 'skip', NEEDS_NOT_MET, ctx.t('engine.skip.needs', { ids: unmet.join(', ') })));
+        finish(
+          notRun(spec, ctx, 'skip', NEEDS_NOT_MET, ctx.t('engine.skip.needs', { ids: unmet.join(', ') })),
+        );
       } else if (ctx.signal.aborted) {
         finish(notRun(spec, ctx, 'error', 'CANCELLED', ctx.t('engine.cancelled')));
       } else if (pastDeadline && !waiting) {
@@ -231,7 +281,8 @@ export async function runSite(profile: ResolvedProfile, ctx: Context, opts: Engi
     if (running.size > 0) await Promise.race(running.values());
     else if (!progressed && pending.length > 0) {
       // Unreachable with a validated profile (cycles are rejected); never spin.
-      for (const spec of pending.splice(0)) finish(notRun(spec, ctx, 'error', 'NEEDS_CYCLE', ctx.t('engine.needs_cycle')));
+      for (const spec of pending.splice(0))
+        finish(notRun(spec, ctx, 'error', 'NEEDS_CYCLE', ctx.t('engine.needs_cycle')));
     }
   }
 

@@ -55,7 +55,8 @@ export function describe(error: ValueError, t: Translator): string {
       if (typeKey) return t('profile.err.type', { expected: t(typeKey), got });
       if (error.type === ValueErrorType.StringPattern)
         return t('profile.err.pattern', { pattern: String(schema.pattern), got });
-      if (error.type === ValueErrorType.Literal) return t('profile.err.literal', { values: show(schema.const), got });
+      if (error.type === ValueErrorType.Literal)
+        return t('profile.err.literal', { values: show(schema.const), got });
       return `${error.message} (${got})`;
     }
   }

@@ -47,7 +47,11 @@ export function displayPath(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
-async function readLayer(file: string, opts: LoadOptions, from?: { layer: Layer; path: PathSegment[] }): Promise<Layer> {
+async function readLayer(
+  file: string,
+  opts: LoadOptions,
+  from?: { layer: Layer; path: PathSegment[] },
+): Promise<Layer> {
   const { t } = opts;
   const shown = displayPath(file, opts.cwd);
   const where = () =>
@@ -62,22 +66,35 @@ async function readLayer(file: string, opts: LoadOptions, from?: { layer: Layer;
   } catch (err) {
     if (err instanceof ProfileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    const key = code === 'ENOENT' ? 'profile.err.not_found' : code === 'EACCES' ? 'profile.err.no_access' : 'profile.err.read';
+    const key =
+      code === 'ENOENT'
+        ? 'profile.err.not_found'
+        : code === 'EACCES'
+          ? 'profile.err.no_access'
+          : 'profile.err.read';
     throw new ProfileError(t(key, { file: shown, reason: String(code ?? err) }), where(), { cause: err });
   }
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, merge: false });
+  const doc = parseDocument(text, {
+    lineCounter: lines,
+    uniqueKeys: true,
+    prettyErrors: false,
+    merge: false,
+  });
   const first = doc.errors[0];
   if (first) {
     const pos = lines.linePos(first.pos[0]);
     const isDup = first.code === 'DUPLICATE_KEY';
     const message = isDup
       ? t('profile.err.duplicate_key')
-      : t('profile.err.yaml', { reason: first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '' });
+      : t('profile.err.yaml', {
+          reason: first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '',
+        });
     throw new ProfileError(message, { file: shown, line: pos?.line, col: pos?.col });
   }
   const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  if (data === null || data === undefined) throw new ProfileError(t('profile.err.empty_file'), { file: shown });
+  if (data === null || data === undefined)
+    throw new ProfileError(t('profile.err.empty_file'), { file: shown });
   if (!isObject(data)) throw new ProfileError(t('profile.err.not_mapping'), { file: shown, line: 1, col: 1 });
   return { file: shown, doc, lines, data };
 }
@@ -125,10 +142,13 @@ async function loadLayers(file: string, opts: LoadOptions): Promise<Layer[]> {
     for (const [i, parent] of parents.entries()) {
       const p: PathSegment[] = Array.isArray(ext) ? ['extends', i] : ['extends'];
       if (typeof parent !== 'string') {
-        throw new ProfileError(opts.t('profile.err.type', { expected: opts.t('profile.type.string'), got: show(parent) }), {
-          ...locate([layer], layer.data, p),
-          path: formatPath(p),
-        });
+        throw new ProfileError(
+          opts.t('profile.err.type', { expected: opts.t('profile.type.string'), got: show(parent) }),
+          {
+            ...locate([layer], layer.data, p),
+            path: formatPath(p),
+          },
+        );
       }
       await visit(path.resolve(path.dirname(abs), parent), { layer, path: p });
     }
@@ -145,27 +165,50 @@ const isUnknownField = (e: { type: number }) => e.type === ValueErrorType.Object
 
 function validate(layers: Layer[], merged: Data, opts: LoadOptions, isDefaults: boolean): void {
   const { t } = opts;
-  const topErrors = [...Value.Errors(ProfileTop, isDefaults ? { site: { id: 'x', name: 'x', unit: 'x' }, ...merged } : merged)];
+  const topErrors = [
+    ...Value.Errors(ProfileTop, isDefaults ? { site: { id: 'x', name: 'x', unit: 'x' }, ...merged } : merged),
+  ];
   const topError = pickError(topErrors);
-  if (topError) fail(layers, merged, pointerToPath(topError.path), describe(topError, t), isUnknownField(topError));
+  if (topError)
+    fail(layers, merged, pointerToPath(topError.path), describe(topError, t), isUnknownField(topError));
 
   const checks = (merged.checks as Data[] | undefined) ?? [];
   const ids = new Map<string, number>();
   for (const [i, check] of checks.entries()) {
     const kind = check.kind;
-    if (kind === undefined) fail(layers, merged, ['checks', i], t('profile.err.kind_missing', { kinds: KIND_NAMES.join(', ') }));
+    if (kind === undefined)
+      fail(layers, merged, ['checks', i], t('profile.err.kind_missing', { kinds: KIND_NAMES.join(', ') }));
     const schema = typeof kind === 'string' ? checkSchemas.get(kind) : undefined;
-    if (!schema) fail(layers, merged, ['checks', i, 'kind'], t('profile.err.kind_unknown', { got: show(kind), kinds: KIND_NAMES.join(', ') }));
+    if (!schema)
+      fail(
+        layers,
+        merged,
+        ['checks', i, 'kind'],
+        t('profile.err.kind_unknown', { got: show(kind), kinds: KIND_NAMES.join(', ') }),
+      );
     const err = pickError([...Value.Errors(schema, check)]);
-    if (err) fail(layers, merged, ['checks', i, ...pointerToPath(err.path)], describe(err, t), isUnknownField(err));
+    if (err)
+      fail(layers, merged, ['checks', i, ...pointerToPath(err.path)], describe(err, t), isUnknownField(err));
     const id = check.id as string;
     if (ids.has(id)) fail(layers, merged, ['checks', i, 'id'], t('profile.err.duplicate_id', { id }));
     ids.set(id, i);
   }
   for (const [i, check] of checks.entries()) {
     for (const [j, need] of ((check.needs as string[] | undefined) ?? []).entries()) {
-      if (!ids.has(need)) fail(layers, merged, ['checks', i, 'needs', j], t('profile.err.needs_unknown', { id: need, ids: [...ids.keys()].join(', ') }));
-      if (need === check.id) fail(layers, merged, ['checks', i, 'needs', j], t('profile.err.needs_cycle', { cycle: `${need} → ${need}` }));
+      if (!ids.has(need))
+        fail(
+          layers,
+          merged,
+          ['checks', i, 'needs', j],
+          t('profile.err.needs_unknown', { id: need, ids: [...ids.keys()].join(', ') }),
+        );
+      if (need === check.id)
+        fail(
+          layers,
+          merged,
+          ['checks', i, 'needs', j],
+          t('profile.err.needs_cycle', { cycle: `${need} → ${need}` }),
+        );
     }
   }
   const cycle = findCycle(checks);
@@ -176,12 +219,18 @@ function validate(layers: Layer[], merged: Data, opts: LoadOptions, isDefaults: 
   const bridges = (merged.bridges as Data[] | undefined) ?? [];
   const bridgeIds = new Set<string>();
   for (const [i, bridge] of bridges.entries()) {
-    if (bridgeIds.has(bridge.id as string)) fail(layers, merged, ['bridges', i, 'id'], t('profile.err.duplicate_id', { id: String(bridge.id) }));
+    if (bridgeIds.has(bridge.id as string))
+      fail(layers, merged, ['bridges', i, 'id'], t('profile.err.duplicate_id', { id: String(bridge.id) }));
     bridgeIds.add(bridge.id as string);
   }
   for (const [i, check] of checks.entries()) {
     if (typeof check.bridge === 'string' && !bridgeIds.has(check.bridge)) {
-      fail(layers, merged, ['checks', i, 'bridge'], t('profile.err.bridge_unknown', { id: check.bridge, ids: [...bridgeIds].join(', ') || '—' }));
+      fail(
+        layers,
+        merged,
+        ['checks', i, 'bridge'],
+        t('profile.err.bridge_unknown', { id: check.bridge, ids: [...bridgeIds].join(', ') || '—' }),
+      );
     }
   }
 }
@@ -213,7 +262,13 @@ export function findCycle(checks: Data[]): string[] | undefined {
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-function resolveEnv(layers: Layer[], merged: Data, opts: LoadOptions, missing: string[], secrets: string[]): Data {
+function resolveEnv(
+  layers: Layer[],
+  merged: Data,
+  opts: LoadOptions,
+  missing: string[],
+  secrets: string[],
+): Data {
   const walk = (value: unknown, at: PathSegment[]): unknown => {
     if (typeof value === 'string') {
       if (!value.includes('${')) return value;
@@ -226,10 +281,14 @@ function resolveEnv(layers: Layer[], merged: Data, opts: LoadOptions, missing: s
             if (!missing.includes(name)) missing.push(name);
             return whole;
           }
-          throw new ProfileError(opts.t('profile.err.env_missing', { name }), {
-            ...locate(layers, merged, at),
-            path: formatPath(at),
-          }, { hint: opts.t('profile.hint.env_missing', { name }) });
+          throw new ProfileError(
+            opts.t('profile.err.env_missing', { name }),
+            {
+              ...locate(layers, merged, at),
+              path: formatPath(at),
+            },
+            { hint: opts.t('profile.hint.env_missing', { name }) },
+          );
         }
         touched = true;
         return v;
@@ -241,7 +300,8 @@ function resolveEnv(layers: Layer[], merged: Data, opts: LoadOptions, missing: s
     if (isObject(value)) {
       const out: Data = {};
       for (const [k, v] of Object.entries(value)) {
-        if (typeof v === 'string' && SECRET_KEYS.test(k) && !v.includes('${')) secrets.push(formatPath([...at, k]));
+        if (typeof v === 'string' && SECRET_KEYS.test(k) && !v.includes('${'))
+          secrets.push(formatPath([...at, k]));
         out[k] = walk(v, [...at, k]);
       }
       return out;
@@ -258,7 +318,8 @@ function toSpec(check: Data): CheckSpec {
     kind: check.kind as string,
     title: check.title as string | undefined,
     required: check.required !== false,
-    timeoutMs: check.timeout === undefined ? kind?.defaultTimeoutMs : toMs(check.timeout as string | number, 10_000),
+    timeoutMs:
+      check.timeout === undefined ? kind?.defaultTimeoutMs : toMs(check.timeout as string | number, 10_000),
     retries: (check.retries as number | undefined) ?? 0,
     needs: (check.needs as string[] | undefined) ?? [],
     remote: check.remote as boolean | undefined,
@@ -277,7 +338,9 @@ export async function loadProfile(file: string, opts: LoadOptions): Promise<Load
   const defaults = isObject(merged.check_defaults) ? merged.check_defaults : {};
   if (Array.isArray(merged.checks)) {
     merged.checks = merged.checks.map((c) =>
-      isObject(c) && typeof c.kind === 'string' && isObject(defaults[c.kind]) ? mergeData(defaults[c.kind] as Data, c, false) : c,
+      isObject(c) && typeof c.kind === 'string' && isObject(defaults[c.kind])
+        ? mergeData(defaults[c.kind] as Data, c, false)
+        : c,
     );
   }
   validate(layers, merged, opts, isDefaults);

@@ -28,13 +28,19 @@ export function formatPath(path: readonly PathSegment[]): string {
   return out;
 }
 
-function nodeAt(doc: Document, path: readonly PathSegment[], atKey = false): { node: Node | undefined; depth: number } {
+function nodeAt(
+  doc: Document,
+  path: readonly PathSegment[],
+  atKey = false,
+): { node: Node | undefined; depth: number } {
   let node: unknown = doc.contents;
   let depth = 0;
   for (const [i, seg] of path.entries()) {
     let next: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((p) => (isNode(p.key) ? (p.key as { value?: unknown }).value : p.key) === seg);
+      const pair = node.items.find(
+        (p) => (isNode(p.key) ? (p.key as { value?: unknown }).value : p.key) === seg,
+      );
       // The key, not the value, for "unknown field" errors.
       next = atKey && i === path.length - 1 && isNode(pair?.key) ? pair?.key : pair?.value;
     } else if (isSeq(node) && typeof seg === 'number') next = node.get(seg, true);
@@ -75,7 +81,9 @@ export function locate(
     for (const layer of layers) {
       const list = layer.data[head];
       if (!Array.isArray(list)) continue;
-      const matches = list.flatMap((x, i) => (x && typeof x === 'object' && (x as { id?: unknown }).id === id ? [i] : []));
+      const matches = list.flatMap((x, i) =>
+        x && typeof x === 'object' && (x as { id?: unknown }).id === id ? [i] : [],
+      );
       const i = matches[nth] ?? matches[0];
       if (i === undefined) continue;
       const found = nodeAt(layer.doc, [head, i, ...rest], atKey);

@@ -71,7 +71,9 @@ export const Codec = Type.Object(
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     scheme: Type.Optional(literals(['http', 'https'] as const, 'profile.allowed.enum')),
     username: Type.Optional(Type.String()),
-    password: Type.Optional(Type.String({ description: 'Use ${CODEC_PASSWORD}; never write the password itself.' })),
+    password: Type.Optional(
+      Type.String({ description: 'Use ${CODEC_PASSWORD}; never write the password itself.' }),
+    ),
     auth: Type.Optional(literals(['basic', 'session'] as const, 'profile.allowed.enum')),
     insecure_tls: Type.Optional(Type.Boolean({ description: 'Accept a self-signed certificate.' })),
     timeout: Type.Optional(Duration),
@@ -96,13 +98,18 @@ export const Bridge = Type.Object(
 export const commonCheckFields = {
   id: Id,
   title: Type.Optional(Type.String({ description: 'A human name for the check.' })),
-  required: Type.Optional(Type.Boolean({ description: 'Default true; a failing non-required check only degrades.' })),
+  required: Type.Optional(
+    Type.Boolean({ description: 'Default true; a failing non-required check only degrades.' }),
+  ),
   timeout: Type.Optional(Duration),
   retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
   needs: Type.Optional(Type.Array(Id, { description: 'Ids of checks that must pass first.' })),
   remote: Type.Optional(Type.Boolean({ description: 'Override whether the check can run off-site.' })),
   skip: Type.Optional(
-    Type.String({ minLength: 1, description: 'Do not run this check; say why (e.g. "camera sent for repair").' }),
+    Type.String({
+      minLength: 1,
+      description: 'Do not run this check; say why (e.g. "camera sent for repair").',
+    }),
   ),
 };
 
@@ -141,7 +148,8 @@ export const ProfileTop = Type.Object(
     ),
     check_defaults: Type.Optional(
       Type.Record(Type.String(), Type.Record(Type.String(), Type.Unknown()), {
-        description: 'Per kind, fields every check of that kind gets unless it sets them (province thresholds).',
+        description:
+          'Per kind, fields every check of that kind gets unless it sets them (province thresholds).',
       }),
     ),
     checks: Type.Optional(Type.Array(Type.Object({}, { additionalProperties: true }))),

@@ -82,7 +82,12 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Ch
       metrics: keyMetrics(r),
       r,
     }));
-    const head = { status: t('check.col.status'), id: t('check.col.check'), summary: t('check.col.result'), metrics: t('check.col.metrics') };
+    const head = {
+      status: t('check.col.status'),
+      id: t('check.col.check'),
+      summary: t('check.col.result'),
+      metrics: t('check.col.metrics'),
+    };
     const w = {
       status: Math.max(stringWidth(head.status), ...rows.map((x) => stringWidth(x.status))),
       id: Math.max(stringWidth(head.id), ...rows.map((x) => stringWidth(x.id))),
@@ -90,7 +95,11 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Ch
     };
     const fixed = 2 + w.status + 2 + w.id + 2 + 2 + w.metrics;
     const summaryWidth = Math.max(20, Math.min(60, opts.columns - fixed));
-    out.push(c.dim(`  ${pad(head.status, w.status)}  ${pad(head.id, w.id)}  ${pad(head.summary, summaryWidth)}  ${head.metrics}`));
+    out.push(
+      c.dim(
+        `  ${pad(head.status, w.status)}  ${pad(head.id, w.id)}  ${pad(head.summary, summaryWidth)}  ${head.metrics}`,
+      ),
+    );
     for (const row of rows) {
       const status = paint[row.r.status](pad(row.status, w.status));
       const summary = pad(truncate(row.summary, summaryWidth), summaryWidth);
@@ -111,14 +120,15 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Ch
   };
   const needsHelp = site.verdict === 'not-ready' || site.verdict === 'degraded';
   const verdictLine = t('check.verdict_line', {
-      verdict: verdictPaint[site.verdict](t(`verdict.${site.verdict}`)),
-      counts: t('check.counts', n),
-      duration: formatDuration(site.durationMs),
+    verdict: verdictPaint[site.verdict](t(`verdict.${site.verdict}`)),
+    counts: t('check.counts', n),
+    duration: formatDuration(site.durationMs),
   });
   out.push(verdictLine);
   // Whom to call: the province's focal point (đầu mối) when the profile names one.
   const who = site.site.focal_point;
-  if (needsHelp && who) out.push(c.cyan(t('check.call_focal_point', { name: who.name, phone: who.phone ?? '—' })));
+  if (needsHelp && who)
+    out.push(c.cyan(t('check.call_focal_point', { name: who.name, phone: who.phone ?? '—' })));
   return out.join('\n');
 }
 
@@ -126,13 +136,24 @@ function tsv(report: RunReport, opts: RenderOptions): string {
   const clean = (s: string) => s.replace(/[\t\n\r]+/g, ' ');
   const lines: string[] = [];
   for (const site of report.sites) {
-    if (site.error) lines.push([site.site.id, '-', '-', 'error', clean(site.error.message), '', ''].join('\t'));
+    if (site.error)
+      lines.push([site.site.id, '-', '-', 'error', clean(site.error.message), '', ''].join('\t'));
     for (const r of site.checks) {
       lines.push(
-        [site.site.id, r.id, r.kind, r.status, clean(r.summary), clean(keyMetrics(r)), clean(hintOf(r) ?? '')].join('\t'),
+        [
+          site.site.id,
+          r.id,
+          r.kind,
+          r.status,
+          clean(r.summary),
+          clean(keyMetrics(r)),
+          clean(hintOf(r) ?? ''),
+        ].join('\t'),
       );
     }
-    lines.push([site.site.id, '-', '-', site.verdict, clean(opts.t(`verdict.${site.verdict}`)), '', ''].join('\t'));
+    lines.push(
+      [site.site.id, '-', '-', site.verdict, clean(opts.t(`verdict.${site.verdict}`)), '', ''].join('\t'),
+    );
   }
   return `${lines.join('\n')}\n`;
 }

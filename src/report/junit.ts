@@ -20,12 +20,18 @@ function testcase(siteId: string, r: CheckResult, opts: RenderOptions): string {
   const body: string[] = [];
   const msg = xmlEscape(r.summary);
   const hint = r.hint ?? r.error?.hint;
-  const text = xmlEscape([r.summary, hint ? `${opts.t('cli.hint')}: ${hint}` : ''].filter(Boolean).join('\n'));
-  if (r.status === 'fail') body.push(`      <failure message="${msg}" type="${r.required ? 'fail' : 'advisory'}">${text}</failure>`);
-  else if (r.status === 'error') body.push(`      <error message="${msg}" type="${xmlEscape(r.error?.code ?? 'error')}">${text}</error>`);
+  const text = xmlEscape(
+    [r.summary, hint ? `${opts.t('cli.hint')}: ${hint}` : ''].filter(Boolean).join('\n'),
+  );
+  if (r.status === 'fail')
+    body.push(`      <failure message="${msg}" type="${r.required ? 'fail' : 'advisory'}">${text}</failure>`);
+  else if (r.status === 'error')
+    body.push(`      <error message="${msg}" type="${xmlEscape(r.error?.code ?? 'error')}">${text}</error>`);
   else if (r.status === 'skip') body.push(`      <skipped message="${msg}"/>`);
   const metrics = Object.entries(r.metrics).map(([k, v]) => formatMetric(k, v));
-  const out = [`status: ${r.status}`, r.status === 'warn' ? `warning: ${r.summary}` : '', ...metrics].filter(Boolean);
+  const out = [`status: ${r.status}`, r.status === 'warn' ? `warning: ${r.summary}` : '', ...metrics].filter(
+    Boolean,
+  );
   body.push(`      <system-out>${xmlEscape(out.join('\n'))}</system-out>`);
   return [open, ...body, '    </testcase>'].join('\n');
 }
@@ -61,7 +67,9 @@ export function renderJunit(report: RunReport, opts: RenderOptions): string {
     lines.push('    </properties>');
     if (site.error) {
       lines.push(`    <testcase name="profile" classname="${xmlEscape(site.site.id)}.profile" time="0.000">`);
-      lines.push(`      <error message="${xmlEscape(site.error.message)}" type="${xmlEscape(site.error.code)}"/>`);
+      lines.push(
+        `      <error message="${xmlEscape(site.error.message)}" type="${xmlEscape(site.error.code)}"/>`,
+      );
       lines.push('    </testcase>');
     }
     for (const r of site.checks) lines.push(testcase(site.site.id, r, opts));

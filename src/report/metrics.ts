@@ -12,7 +12,8 @@ const UNITS: Array<[suffix: string, display: string]> = [
 ];
 
 export function splitMetric(name: string): { base: string; unit: string } {
-  for (const [suffix, display] of UNITS) if (name.endsWith(suffix)) return { base: name.slice(0, -suffix.length), unit: display };
+  for (const [suffix, display] of UNITS)
+    if (name.endsWith(suffix)) return { base: name.slice(0, -suffix.length), unit: display };
   return { base: name, unit: '' };
 }
 
@@ -27,7 +28,9 @@ export function formatNumber(value: number): string {
 /** "rtt 12.3 ms" */
 export function formatMetric(name: string, value: number): string {
   const { base, unit } = splitMetric(name);
-  return unit ? `${base} ${formatNumber(value)} ${unit}`.replace(' %', '%') : `${base} ${formatNumber(value)}`;
+  return unit
+    ? `${base} ${formatNumber(value)} ${unit}`.replace(' %', '%')
+    : `${base} ${formatNumber(value)}`;
 }
 
 /** Monitoring Plugins UOM and the value in it. */

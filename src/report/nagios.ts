@@ -40,7 +40,9 @@ function sitePerfdata(site: SiteRun, prefix: string): string[] {
 }
 
 function failing(site: SiteRun): string[] {
-  return site.checks.filter((r) => r.status === 'fail' || r.status === 'error' || r.status === 'warn').map((r) => r.id);
+  return site.checks
+    .filter((r) => r.status === 'fail' || r.status === 'error' || r.status === 'warn')
+    .map((r) => r.id);
 }
 
 export function renderNagios(report: RunReport, opts: RenderOptions): string {
@@ -59,7 +61,9 @@ export function renderNagios(report: RunReport, opts: RenderOptions): string {
     const rank = { 'not-ready': 0, unknown: 1, degraded: 2, ready: 3 } as const;
     const sorted = [...report.sites].sort((a, b) => rank[a.verdict] - rank[b.verdict]);
     const worst = sorted[0];
-    const worstText = worst ? `${worst.site.id}: ${t(`verdict.${worst.verdict}`)}${failing(worst).length ? ` (${failing(worst).join(', ')})` : ''}` : '';
+    const worstText = worst
+      ? `${worst.site.id}: ${t(`verdict.${worst.verdict}`)}${failing(worst).length ? ` (${failing(worst).join(', ')})` : ''}`
+      : '';
     const perf = [
       `sites=${report.sites.length}`,
       `ready=${v.ready}`,
@@ -68,10 +72,14 @@ export function renderNagios(report: RunReport, opts: RenderOptions): string {
       `unknown=${v.unknown}`,
       `duration=${(report.durationMs / 1000).toFixed(3)}s`,
     ];
-    lines.push(`DIEMCAU ${state} - ${worstText}; ${t('check.sweep_line', { sites: report.sites.length, ready: v.ready, degraded: v.degraded, notReady: v['not-ready'], unknown: v.unknown })} | ${perf.join(' ')}`);
+    lines.push(
+      `DIEMCAU ${state} - ${worstText}; ${t('check.sweep_line', { sites: report.sites.length, ready: v.ready, degraded: v.degraded, notReady: v['not-ready'], unknown: v.unknown })} | ${perf.join(' ')}`,
+    );
     for (const site of sorted) {
       const bad = failing(site);
-      lines.push(`[${STATE[site.verdict]}] ${site.site.id}: ${t(`verdict.${site.verdict}`)}${bad.length ? ` (${bad.join(', ')})` : ''}${site.error ? ` - ${site.error.message}` : ''}`);
+      lines.push(
+        `[${STATE[site.verdict]}] ${site.site.id}: ${t(`verdict.${site.verdict}`)}${bad.length ? ` (${bad.join(', ')})` : ''}${site.error ? ` - ${site.error.message}` : ''}`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;

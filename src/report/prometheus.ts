@@ -36,14 +36,34 @@ export function renderPrometheus(report: RunReport, _opts?: RenderOptions): stri
   const finished = Date.parse(report.startedAt) / 1000 + report.durationMs / 1000;
   for (const site of report.sites) {
     const s = { site: site.site.id, unit: site.site.unit };
-    add('diemcau_site_verdict', 'Site verdict: 0 ready, 1 degraded, 2 not ready, 3 could not check.', s, VERDICT_VALUE[site.verdict]);
+    add(
+      'diemcau_site_verdict',
+      'Site verdict: 0 ready, 1 degraded, 2 not ready, 3 could not check.',
+      s,
+      VERDICT_VALUE[site.verdict],
+    );
     add('diemcau_site_checks', 'Checks run for the site in the last run.', s, site.checks.length);
     add('diemcau_site_duration_seconds', 'Wall time of the site checklist.', s, site.durationMs / 1000);
-    add('diemcau_last_run_timestamp_seconds', 'When the last run of this site finished (Unix time).', s, Date.parse(site.startedAt) / 1000 + site.durationMs / 1000);
+    add(
+      'diemcau_last_run_timestamp_seconds',
+      'When the last run of this site finished (Unix time).',
+      s,
+      Date.parse(site.startedAt) / 1000 + site.durationMs / 1000,
+    );
     for (const r of site.checks) {
       const c = { site: site.site.id, check: r.id, kind: r.kind };
-      add('diemcau_check_status', 'Check status: 0 pass, 1 warn, 2 fail, 3 error, -1 skipped.', { ...c, required: String(r.required) }, STATUS_VALUE[r.status]);
-      add('diemcau_check_duration_seconds', 'Wall time of the check, retries included.', c, r.durationMs / 1000);
+      add(
+        'diemcau_check_status',
+        'Check status: 0 pass, 1 warn, 2 fail, 3 error, -1 skipped.',
+        { ...c, required: String(r.required) },
+        STATUS_VALUE[r.status],
+      );
+      add(
+        'diemcau_check_duration_seconds',
+        'Wall time of the check, retries included.',
+        c,
+        r.durationMs / 1000,
+      );
       add('diemcau_check_attempts', 'Attempts made (1 + retries used).', c, r.attempts);
       for (const [metric, value] of Object.entries(r.metrics)) {
         const m = prometheusMetric(metric, value);

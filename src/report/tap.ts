@@ -10,7 +10,13 @@ import type { RenderOptions, RunReport } from './types.js';
 const desc = (s: string) => s.replace(/\\/g, '\\\\').replace(/#/g, '\\#').replace(/\n/g, ' ');
 
 function diagnostics(r: CheckResult, indent: string): string[] {
-  const data: Record<string, unknown> = { kind: r.kind, status: r.status, required: r.required, duration_ms: r.durationMs, attempts: r.attempts };
+  const data: Record<string, unknown> = {
+    kind: r.kind,
+    status: r.status,
+    required: r.required,
+    duration_ms: r.durationMs,
+    attempts: r.attempts,
+  };
   if (Object.keys(r.metrics).length) data.metrics = r.metrics;
   if (r.error) data.error = r.error;
   if (r.hint && r.status !== 'pass') data.hint = r.hint;
@@ -41,7 +47,9 @@ export function renderTap(report: RunReport, opts: RenderOptions): string {
       });
     }
     const ok = site.verdict === 'ready' || site.verdict === 'degraded';
-    out.push(`${ok ? 'ok' : 'not ok'} ${i + 1} - ${desc(site.site.id)}: ${desc(opts.t(`verdict.${site.verdict}`))}`);
+    out.push(
+      `${ok ? 'ok' : 'not ok'} ${i + 1} - ${desc(site.site.id)}: ${desc(opts.t(`verdict.${site.verdict}`))}`,
+    );
   });
   return `${out.join('\n')}\n`;
 }

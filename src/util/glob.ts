@@ -21,7 +21,12 @@ function segmentRegex(seg: string): RegExp {
         re += `(?:${seg
           .slice(i + 1, end)
           .split(',')
-          .map((s) => s.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
+          .map((s) =>
+            s
+              .replace(/[.+^$()|[\]\\]/g, '\\$&')
+              .replace(/\*/g, '[^/]*')
+              .replace(/\?/g, '[^/]'),
+          )
           .join('|')})`;
         i = end;
       }
@@ -50,7 +55,8 @@ export async function glob(pattern: string, cwd: string, limit = 100_000): Promi
       await walk(dir, i + 1);
       for (const e of entries) {
         seen += 1;
-        if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules') await walk(path.join(dir, e.name), i);
+        if (e.isDirectory() && !e.name.startsWith('.') && e.name !== 'node_modules')
+          await walk(path.join(dir, e.name), i);
       }
       return;
     }

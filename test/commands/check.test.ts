@@ -35,7 +35,11 @@ async function write(name: string, text: string): Promise<string> {
   return file;
 }
 
-const site = (id: string, checks: string, extra = '') => `site: { id: ${id}, name: "UBND xã ${id}", unit: thanh-hoa/${id} }
+const site = (
+  id: string,
+  checks: string,
+  extra = '',
+) => `site: { id: ${id}, name: "UBND xã ${id}", unit: thanh-hoa/${id} }
 locale: en
 ${extra}
 checks:
@@ -60,10 +64,19 @@ beforeAll(async () => {
   await new Promise<void>((r) => httpServer.listen(0, '127.0.0.1', r));
   httpPort = (httpServer.address() as net.AddressInfo).port;
 
-  await write('ready.yaml', site('ready', `  - { id: sip-port, kind: tcp, target: 127.0.0.1, port: ${openPort} }\n  - { id: portal, kind: http, url: "http://127.0.0.1:${httpPort}/" }`));
+  await write(
+    'ready.yaml',
+    site(
+      'ready',
+      `  - { id: sip-port, kind: tcp, target: 127.0.0.1, port: ${openPort} }\n  - { id: portal, kind: http, url: "http://127.0.0.1:${httpPort}/" }`,
+    ),
+  );
   await write(
     'advisory.yaml',
-    site('advisory', `  - { id: sip-port, kind: tcp, target: 127.0.0.1, port: ${openPort} }\n  - { id: portal, kind: http, url: "http://127.0.0.1:${httpPort}/down", expect_status: 200, required: false }`),
+    site(
+      'advisory',
+      `  - { id: sip-port, kind: tcp, target: 127.0.0.1, port: ${openPort} }\n  - { id: portal, kind: http, url: "http://127.0.0.1:${httpPort}/down", expect_status: 200, required: false }`,
+    ),
   );
   await write(
     'down.yaml',
@@ -72,7 +85,13 @@ beforeAll(async () => {
       `  - { id: sip-port, kind: tcp, target: 127.0.0.1, port: ${closedPort} }\n  - { id: portal, kind: http, url: "http://127.0.0.1:${httpPort}/", needs: [sip-port] }`,
     ),
   );
-  await write('vi.yaml', site('vi', `  - { id: sip-port, kind: tcp, target: 127.0.0.1, port: ${closedPort} }`).replace('locale: en', 'locale: vi'));
+  await write(
+    'vi.yaml',
+    site('vi', `  - { id: sip-port, kind: tcp, target: 127.0.0.1, port: ${closedPort} }`).replace(
+      'locale: en',
+      'locale: vi',
+    ),
+  );
   await write('broken.yaml', 'site: { id: broken, name: B }\n');
 });
 
@@ -105,7 +124,12 @@ describe('exit codes follow the verdict', () => {
     expect(r.code).toBe(2);
     const checks = JSON.parse(r.stdout).sites[0].checks;
     expect(checks[0]).toMatchObject({ id: 'sip-port', status: 'fail', required: true });
-    expect(checks[1]).toMatchObject({ id: 'portal', status: 'skip', summary: 'skipped: needs sip-port to pass first', attempts: 0 });
+    expect(checks[1]).toMatchObject({
+      id: 'portal',
+      status: 'skip',
+      summary: 'skipped: needs sip-port to pass first',
+      attempts: 0,
+    });
   });
   it('3 for a bad profile, with the place of the error', async () => {
     const r = await run(['check', 'broken.yaml'], { cwd: dir });
@@ -116,7 +140,7 @@ describe('exit codes follow the verdict', () => {
   it('3 for an unknown flag', async () => {
     const r = await run(['check', 'ready.yaml', '--fast'], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe("diemcau: error: unknown option --fast; see diemcau check --help\n");
+    expect(r.stderr).toBe('diemcau: error: unknown option --fast; see diemcau check --help\n');
   });
   it('3 for a bad flag value', async () => {
     const r = await run(['check', 'ready.yaml', '--concurrency', 'many'], { cwd: dir });
@@ -152,7 +176,7 @@ describe('human output', () => {
       "
     `);
   });
-  it('in the profile\'s language (locale: vi)', async () => {
+  it("in the profile's language (locale: vi)", async () => {
     const r = await run(['check', 'vi.yaml'], { cwd: dir, tty: true, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(2);
     expect(steady(r.stdout)).toMatchInlineSnapshot(`
@@ -206,15 +230,43 @@ describe('--only, --skip', () => {
 
 describe('formats and files', () => {
   it('writes several formats from one run, files atomically', async () => {
-    const r = await run(['check', 'down.yaml', '--format', 'nagios', '--format', 'junit=out/run.xml', '--format', 'prometheus=out/run.prom', '--format', 'tap=out/run.tap'], {
-      cwd: dir,
-      env: {},
-    }).catch((e) => e);
+    const r = await run(
+      [
+        'check',
+        'down.yaml',
+        '--format',
+        'nagios',
+        '--format',
+        'junit=out/run.xml',
+        '--format',
+        'prometheus=out/run.prom',
+        '--format',
+        'tap=out/run.tap',
+      ],
+      {
+        cwd: dir,
+        env: {},
+      },
+    ).catch((e) => e);
     // The folder does not exist: nothing runs, exit 3.
     expect(r.code).toBe(3);
     expect(r.stderr).toBe('diemcau: error: cannot write out/run.xml: folder out does not exist\n');
     await fs.mkdir(path.join(dir, 'out'));
-    const ok = await run(['check', 'down.yaml', '--format', 'nagios', '--format', 'junit=out/run.xml', '--format', 'prometheus=out/run.prom', '-f', 'tap=out/run.tap'], { cwd: dir });
+    const ok = await run(
+      [
+        'check',
+        'down.yaml',
+        '--format',
+        'nagios',
+        '--format',
+        'junit=out/run.xml',
+        '--format',
+        'prometheus=out/run.prom',
+        '-f',
+        'tap=out/run.tap',
+      ],
+      { cwd: dir },
+    );
     expect(ok.code).toBe(2);
     expect(ok.stdout.split('\n')[0]).toBe('DIEMCAU CRITICAL - down: NOT READY (sip-port)');
     const xml = await fs.readFile(path.join(dir, 'out/run.xml'), 'utf8');
@@ -222,7 +274,9 @@ describe('formats and files', () => {
     const prom = await fs.readFile(path.join(dir, 'out/run.prom'), 'utf8');
     expect(prom).toContain('diemcau_site_verdict{site="down",unit="thanh-hoa/down"} 2\n');
     const tap = await fs.readFile(path.join(dir, 'out/run.tap'), 'utf8');
-    expect(tap.startsWith('TAP version 14\n1..1\n# Subtest: down\n    1..2\n    not ok 1 - sip-port')).toBe(true);
+    expect(tap.startsWith('TAP version 14\n1..1\n# Subtest: down\n    1..2\n    not ok 1 - sip-port')).toBe(
+      true,
+    );
     const leftovers = (await fs.readdir(path.join(dir, 'out'))).filter((f) => f.endsWith('.tmp'));
     expect(leftovers).toEqual([]);
   });
@@ -235,7 +289,9 @@ describe('formats and files', () => {
   it('an unwritable -o path is exit 3 and nothing is written', async () => {
     const r = await run(['check', 'ready.yaml', '-o', 'ready.yaml/x.txt'], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('diemcau: error: cannot write ready.yaml/x.txt: folder ready.yaml does not exist\n');
+    expect(r.stderr).toBe(
+      'diemcau: error: cannot write ready.yaml/x.txt: folder ready.yaml does not exist\n',
+    );
     const r2 = await run(['check', 'ready.yaml', '-o', '.'], { cwd: dir });
     expect(r2.code).toBe(3);
     expect(r2.stderr).toBe('diemcau: error: cannot write .: it is a directory\n');
@@ -243,25 +299,34 @@ describe('formats and files', () => {
   it('two formats for stdout is a usage error', async () => {
     const r = await run(['check', 'ready.yaml', '--format', 'json', '--format', 'tap'], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('diemcau: error: only one format can go to stdout; give the others a file: --format tap=FILE\n');
+    expect(r.stderr).toBe(
+      'diemcau: error: only one format can go to stdout; give the others a file: --format tap=FILE\n',
+    );
   });
   it('an unknown format is a usage error', async () => {
     const r = await run(['check', 'ready.yaml', '--format', 'pdf'], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('diemcau: error: unknown format pdf; allowed: human, json, junit, nagios, prometheus, tap\n');
+    expect(r.stderr).toBe(
+      'diemcau: error: unknown format pdf; allowed: human, json, junit, nagios, prometheus, tap\n',
+    );
   });
 });
 
 describe('several profiles', () => {
   it('runs every site, a bad profile does not stop the others, the exit code is the worst verdict', async () => {
-    const r = await run(['check', 'ready.yaml', 'advisory.yaml', 'broken.yaml', '--format', 'json'], { cwd: dir });
+    const r = await run(['check', 'ready.yaml', 'advisory.yaml', 'broken.yaml', '--format', 'json'], {
+      cwd: dir,
+    });
     const doc = JSON.parse(r.stdout);
     expect(doc.sites.map((s: { site: { id: string }; verdict: string }) => [s.site.id, s.verdict])).toEqual([
       ['ready', 'ready'],
       ['advisory', 'degraded'],
       ['broken', 'unknown'],
     ]);
-    expect(doc.sites[2].error).toEqual({ code: 'PROFILE_INVALID', message: 'broken.yaml:1:7: site.unit: required field is missing' });
+    expect(doc.sites[2].error).toEqual({
+      code: 'PROFILE_INVALID',
+      message: 'broken.yaml:1:7: site.unit: required field is missing',
+    });
     expect(doc.verdict).toBe('unknown');
     expect(r.code).toBe(3);
   });
@@ -270,7 +335,9 @@ describe('several profiles', () => {
 describe('--history', () => {
   it('appends one JSON line per site and run to DIR/<site-id>.jsonl', async () => {
     for (let i = 0; i < 2; i++) {
-      const r = await run(['check', 'ready.yaml', 'down.yaml', '--history', 'hist', '--format', 'json'], { cwd: dir });
+      const r = await run(['check', 'ready.yaml', 'down.yaml', '--history', 'hist', '--format', 'json'], {
+        cwd: dir,
+      });
       expect(r.code).toBe(2);
     }
     const files = (await fs.readdir(path.join(dir, 'hist'))).sort();
@@ -278,7 +345,12 @@ describe('--history', () => {
     const lines = (await fs.readFile(path.join(dir, 'hist/down.jsonl'), 'utf8')).trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     const entry = JSON.parse(lines[1] as string);
-    expect(entry).toMatchObject({ schema: 'diemcau/history@1', tool: { name: 'diemcau' }, site: { id: 'down' }, verdict: 'not-ready' });
+    expect(entry).toMatchObject({
+      schema: 'diemcau/history@1',
+      tool: { name: 'diemcau' },
+      site: { id: 'down' },
+      verdict: 'not-ready',
+    });
     expect(entry.checks.map((c: { id: string }) => c.id)).toEqual(['sip-port', 'portal']);
   });
   it('an unusable history folder is exit 3 before anything runs', async () => {
@@ -287,4 +359,3 @@ describe('--history', () => {
     expect(r.stderr).toBe('diemcau: error: cannot write history to ready.yaml/sub: ENOTDIR\n');
   });
 });
-

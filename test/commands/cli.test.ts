@@ -51,26 +51,36 @@ describe('program', () => {
 describe('the built binary', () => {
   const bin = path.join(root, 'bin/diemcau.js');
   // `npm test` builds first; run alone, these say so instead of skipping.
-  const built = () => expect(fs.existsSync(path.join(root, 'dist/cli/main.js')), 'run `npm run build` first').toBe(true);
+  const built = () =>
+    expect(fs.existsSync(path.join(root, 'dist/cli/main.js')), 'run `npm run build` first').toBe(true);
 
   it('`diemcau --help` loads no package from node_modules (commander is in the bundle)', () => {
     built();
     const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-trace-')), 'imports.txt');
     fs.writeFileSync(log, '');
-    const r = spawnSync(process.execPath, ['--import', path.join(root, 'test/helpers/trace-imports.mjs'), bin, '--help'], {
-      env: { ...process.env, DIEMCAU_TRACE_IMPORTS: log },
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', path.join(root, 'test/helpers/trace-imports.mjs'), bin, '--help'],
+      {
+        env: { ...process.env, DIEMCAU_TRACE_IMPORTS: log },
+        encoding: 'utf8',
+      },
+    );
     expect(r.status).toBe(0);
     const loaded = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    const packages = new Set(loaded.map((u) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter(Boolean));
+    const packages = new Set(
+      loaded.map((u) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter(Boolean),
+    );
     expect([...packages]).toEqual([]);
     expect(loaded.some((u) => u.includes('/dist/bundle/main.js'))).toBe(true);
   });
 
   it('exits with the code and flushes stdout when piped', () => {
     built();
-    const r = spawnSync(process.execPath, [bin, 'profile', 'validate', 'nope.yaml'], { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' } });
+    const r = spawnSync(process.execPath, [bin, 'profile', 'validate', 'nope.yaml'], {
+      encoding: 'utf8',
+      env: { ...process.env, LANG: 'en_US.UTF-8' },
+    });
     expect(r.status).toBe(3);
     expect(r.stderr).toBe('diemcau: error: nope.yaml: file not found: nope.yaml\n');
   });

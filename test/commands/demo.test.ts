@@ -19,9 +19,16 @@ interface Done {
   stderr: string;
 }
 
-function demo(args: string[], env: Record<string, string | undefined>, onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Done> {
+function demo(
+  args: string[],
+  env: Record<string, string | undefined>,
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<Done> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, 'demo', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'demo', ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -85,7 +92,10 @@ describe('diemcau demo', () => {
           .map((l) => l.split('\t'))
           .map((c) => [c[1], [c[3], c[4]]]),
       );
-      expect(rows['mcu-ping']).toEqual(['skip', 'skipped: the ping program is not installed here (Debian/Ubuntu: sudo apt install iputils-ping)']);
+      expect(rows['mcu-ping']).toEqual([
+        'skip',
+        'skipped: the ping program is not installed here (Debian/Ubuntu: sudo apt install iputils-ping)',
+      ]);
       expect(rows.mic?.[0]).toBe('skip');
       expect(rows.mic?.[1]).toMatch(/^skipped: ffmpeg is not installed here \(.*apt install ffmpeg.*\)$/);
       expect(rows.cam?.[0]).toBe('skip');

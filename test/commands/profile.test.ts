@@ -9,18 +9,51 @@ const opts = { cwd: fixtures };
 
 describe('profile validate: every error names file:line:col, the path and what is allowed, exit 3', () => {
   const cases: Array<[string, string]> = [
-    ['bad/yaml-syntax.yaml', 'bad/yaml-syntax.yaml:4:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]'],
-    ['bad/duplicate-key.yaml', 'bad/duplicate-key.yaml:5:3: duplicate key: each key may appear only once in a mapping'],
-    ['bad/wrong-type.yaml', 'bad/wrong-type.yaml:10:15: checks[3].warn.rtt_ms: must be a number (got "fast")'],
-    ['bad/unknown-kind.yaml', 'bad/unknown-kind.yaml:3:20: checks[0].kind: unknown check kind "telepathy"; allowed: '],
-    ['bad/unknown-field.yaml', 'bad/unknown-field.yaml:1:47: site.colour: unknown field; allowed here: id, name, unit, level, technician, focal_point'],
-    ['bad/duplicate-id.yaml', 'bad/duplicate-id.yaml:4:11: checks[1].id: duplicate id "a": every id must be unique'],
-    ['bad/needs-cycle.yaml', 'bad/needs-cycle.yaml:3:61: checks[0].needs: needs go round in a circle: a → c → b → a'],
-    ['bad/missing-extends.yaml', 'bad/missing-extends.yaml:1:10: extends: file not found: bad/nowhere/defaults.yaml'],
-    ['bad/extends-dir.yaml', 'bad/extends-dir.yaml:1:10: extends: defaults is a directory, not a profile file'],
-    ['bad/bad-unit.yaml', 'bad/bad-unit.yaml:4:9: site.unit: must be a unit path such as thanh-hoa/bim-son/ubnd: lower case, no diacritics, "/" between levels (got "Thanh Hóa/Bỉm Sơn")'],
+    [
+      'bad/yaml-syntax.yaml',
+      'bad/yaml-syntax.yaml:4:1: not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
+    ],
+    [
+      'bad/duplicate-key.yaml',
+      'bad/duplicate-key.yaml:5:3: duplicate key: each key may appear only once in a mapping',
+    ],
+    [
+      'bad/wrong-type.yaml',
+      'bad/wrong-type.yaml:10:15: checks[3].warn.rtt_ms: must be a number (got "fast")',
+    ],
+    [
+      'bad/unknown-kind.yaml',
+      'bad/unknown-kind.yaml:3:20: checks[0].kind: unknown check kind "telepathy"; allowed: ',
+    ],
+    [
+      'bad/unknown-field.yaml',
+      'bad/unknown-field.yaml:1:47: site.colour: unknown field; allowed here: id, name, unit, level, technician, focal_point',
+    ],
+    [
+      'bad/duplicate-id.yaml',
+      'bad/duplicate-id.yaml:4:11: checks[1].id: duplicate id "a": every id must be unique',
+    ],
+    [
+      'bad/needs-cycle.yaml',
+      'bad/needs-cycle.yaml:3:61: checks[0].needs: needs go round in a circle: a → c → b → a',
+    ],
+    [
+      'bad/missing-extends.yaml',
+      'bad/missing-extends.yaml:1:10: extends: file not found: bad/nowhere/defaults.yaml',
+    ],
+    [
+      'bad/extends-dir.yaml',
+      'bad/extends-dir.yaml:1:10: extends: defaults is a directory, not a profile file',
+    ],
+    [
+      'bad/bad-unit.yaml',
+      'bad/bad-unit.yaml:4:9: site.unit: must be a unit path such as thanh-hoa/bim-son/ubnd: lower case, no diacritics, "/" between levels (got "Thanh Hóa/Bỉm Sơn")',
+    ],
     ['bad/inherited-bad.yaml', 'bad/bad-defaults.yaml:3:12: checks[0].count: must be at least 1 (got 0)'],
-    ['bad/list.yaml', 'bad/list.yaml:1:1: a profile must be a YAML mapping (key: value), not a list or a single value'],
+    [
+      'bad/list.yaml',
+      'bad/list.yaml:1:1: a profile must be a YAML mapping (key: value), not a list or a single value',
+    ],
     ['bad/nope.yaml', 'bad/nope.yaml: file not found: bad/nope.yaml'],
     ['bad', 'bad: bad is a directory, not a profile file'],
   ];
@@ -37,12 +70,17 @@ describe('profile validate: every error names file:line:col, the path and what i
 
   it('says it in Vietnamese too', async () => {
     const r = await run(['--lang', 'vi', 'profile', 'validate', 'bad/wrong-type.yaml'], opts);
-    expect(r.stderr).toBe('diemcau: lỗi: bad/wrong-type.yaml:10:15: checks[3].warn.rtt_ms: phải là một số (đang là "fast")\n');
+    expect(r.stderr).toBe(
+      'diemcau: lỗi: bad/wrong-type.yaml:10:15: checks[3].warn.rtt_ms: phải là một số (đang là "fast")\n',
+    );
     expect(r.code).toBe(3);
   });
 
   it('accepts a good profile, a defaults file and lists variables a profile needs', async () => {
-    const r = await run(['profile', 'validate', 'good/site.yaml', 'defaults/province.yaml', 'bad/missing-env.yaml'], opts);
+    const r = await run(
+      ['profile', 'validate', 'good/site.yaml', 'defaults/province.yaml', 'bad/missing-env.yaml'],
+      opts,
+    );
     expect(r.stdout).toBe(
       [
         'good/site.yaml: ok (3 checks; needs at run time: DIEMCAU_TOKEN)',
@@ -56,9 +94,14 @@ describe('profile validate: every error names file:line:col, the path and what i
   });
 
   it('goes on after a bad file and exits 3', async () => {
-    const r = await run(['profile', 'validate', 'bad/duplicate-id.yaml', 'good/site.yaml'], { ...opts, env: { DIEMCAU_TOKEN: 'x' } });
+    const r = await run(['profile', 'validate', 'bad/duplicate-id.yaml', 'good/site.yaml'], {
+      ...opts,
+      env: { DIEMCAU_TOKEN: 'x' },
+    });
     expect(r.stdout).toBe('good/site.yaml: ok (3 checks)\n');
-    expect(r.stderr).toBe('diemcau: error: bad/duplicate-id.yaml:4:11: checks[1].id: duplicate id "a": every id must be unique\n1 of 2 file(s) valid\n');
+    expect(r.stderr).toBe(
+      'diemcau: error: bad/duplicate-id.yaml:4:11: checks[1].id: duplicate id "a": every id must be unique\n1 of 2 file(s) valid\n',
+    );
     expect(r.code).toBe(3);
   });
 
@@ -79,7 +122,10 @@ describe('profile validate: every error names file:line:col, the path and what i
 
 describe('profile show', () => {
   it('resolves extends, check_defaults and ${ENV}, hiding secrets', async () => {
-    const r = await run(['profile', 'show', 'good/site.yaml', '--format', 'json'], { ...opts, env: { DIEMCAU_TOKEN: 's3cret-token' } });
+    const r = await run(['profile', 'show', 'good/site.yaml', '--format', 'json'], {
+      ...opts,
+      env: { DIEMCAU_TOKEN: 's3cret-token' },
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('s3cret-token');
     const doc = JSON.parse(r.stdout);
@@ -112,8 +158,12 @@ describe('profile schema', () => {
     const schema = JSON.parse(r.stdout);
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
     expect(schema.required).toEqual(['site']);
-    expect(schema.properties.checks.items.properties.kind.enum).toEqual(expect.arrayContaining(['ping', 'tcp', 'dns', 'http']));
-    const ping = schema.properties.checks.items.allOf.find((x: { if: { properties: { kind: { const: string } } } }) => x.if.properties.kind.const === 'ping');
+    expect(schema.properties.checks.items.properties.kind.enum).toEqual(
+      expect.arrayContaining(['ping', 'tcp', 'dns', 'http']),
+    );
+    const ping = schema.properties.checks.items.allOf.find(
+      (x: { if: { properties: { kind: { const: string } } } }) => x.if.properties.kind.const === 'ping',
+    );
     expect(ping.then.properties.warn.properties.rtt_ms.type).toBe('number');
     expect(JSON.stringify(schema)).not.toContain('x-allowed');
   });
@@ -130,7 +180,23 @@ describe('profile init', () => {
 
   it('writes a valid profile from flags with --yes', async () => {
     const r = await run(
-      ['profile', 'init', '--yes', '--id', 'th-xa-a', '--name', 'UBND xã A', '--unit', 'thanh-hoa/xa-a', '--level', 'xa', '--bridge', 'sip:8001@127.0.0.1', '--locale', 'vi'],
+      [
+        'profile',
+        'init',
+        '--yes',
+        '--id',
+        'th-xa-a',
+        '--name',
+        'UBND xã A',
+        '--unit',
+        'thanh-hoa/xa-a',
+        '--level',
+        'xa',
+        '--bridge',
+        'sip:8001@127.0.0.1',
+        '--locale',
+        'vi',
+      ],
       { cwd: dir },
     );
     expect(r.stderr).toBe('Wrote diemcau.yaml. Check it with: diemcau profile validate diemcau.yaml\n');
@@ -143,7 +209,9 @@ describe('profile init', () => {
   });
 
   it('refuses to overwrite without --force', async () => {
-    const r = await run(['profile', 'init', '--yes', '--id', 'x', '--name', 'X', '--unit', 'x'], { cwd: dir });
+    const r = await run(['profile', 'init', '--yes', '--id', 'x', '--name', 'X', '--unit', 'x'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(3);
     expect(r.stderr).toBe('diemcau: error: diemcau.yaml already exists; use --force to overwrite it\n');
   });

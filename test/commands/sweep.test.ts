@@ -22,16 +22,34 @@ beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-sweep-'));
   bridge = await startBridgeSim({ host: '127.0.0.1' });
   sims = [
-    { sim: await startCodecSim('cisco', { host: '127.0.0.1', password: PASSWORD, sipDial: 'off' }), driver: 'cisco', expected: 'ready' },
-    { sim: await startCodecSim('poly', { host: '127.0.0.1', password: PASSWORD, sipDial: 'off' }), driver: 'poly', expected: 'ready' },
     {
-      sim: await startCodecSim('cisco', { host: '127.0.0.1', password: PASSWORD, sipDial: 'off', scenario: { unregistered: true } }),
+      sim: await startCodecSim('cisco', { host: '127.0.0.1', password: PASSWORD, sipDial: 'off' }),
+      driver: 'cisco',
+      expected: 'ready',
+    },
+    {
+      sim: await startCodecSim('poly', { host: '127.0.0.1', password: PASSWORD, sipDial: 'off' }),
+      driver: 'poly',
+      expected: 'ready',
+    },
+    {
+      sim: await startCodecSim('cisco', {
+        host: '127.0.0.1',
+        password: PASSWORD,
+        sipDial: 'off',
+        scenario: { unregistered: true },
+      }),
       driver: 'cisco',
       expected: 'not-ready',
     },
     {
       // The diagnostics check is advisory: an error-level diagnostic only degrades.
-      sim: await startCodecSim('poly', { host: '127.0.0.1', password: PASSWORD, sipDial: 'off', scenario: { diagnostics_error: true } }),
+      sim: await startCodecSim('poly', {
+        host: '127.0.0.1',
+        password: PASSWORD,
+        sipDial: 'off',
+        scenario: { diagnostics_error: true },
+      }),
       driver: 'poly',
       expected: 'degraded',
     },
@@ -79,7 +97,21 @@ const expectedVerdict = (id: string) => {
 describe('a sweep over 200 sites', () => {
   it('checks every site (remote checks only), keeps going past a broken profile, exits with the worst verdict', async () => {
     const r = await run(
-      ['check', 'profiles', '--remote', '--concurrency', '16', '--format', 'json', '--format', 'junit=out.xml', '--format', 'prometheus=out.prom', '--format', 'nagios=out.txt'],
+      [
+        'check',
+        'profiles',
+        '--remote',
+        '--concurrency',
+        '16',
+        '--format',
+        'json',
+        '--format',
+        'junit=out.xml',
+        '--format',
+        'prometheus=out.prom',
+        '--format',
+        'nagios=out.txt',
+      ],
       { cwd: dir, env: { CODEC_PASSWORD: PASSWORD } },
     );
     expect(r.stderr).toBe('');
@@ -94,14 +126,21 @@ describe('a sweep over 200 sites', () => {
     for (const s of doc.sites.filter((x: { site: { id: string } }) => x.site.id !== 'hong')) {
       expect([s.site.id, s.verdict]).toEqual([s.site.id, expectedVerdict(s.site.id)]);
       // --remote leaves out the local-only microphone check.
-      expect(s.checks.map((c: { id: string }) => c.id)).toEqual(['codec', 'codec-reg', 'codec-diag', 'mcu-sip']);
+      expect(s.checks.map((c: { id: string }) => c.id)).toEqual([
+        'codec',
+        'codec-reg',
+        'codec-diag',
+        'mcu-sip',
+      ]);
       counts[s.verdict as keyof typeof counts] += 1;
     }
     expect(counts).toEqual({ ready: 100, degraded: 50, 'not-ready': 50 });
     // No simulated codec was left with a session open.
     expect(sims.map((s) => s.sim.sessions())).toEqual([0, 0, 0, 0]);
 
-    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(await fs.readFile(path.join(dir, 'out.xml'), 'utf8'));
+    const junit = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      await fs.readFile(path.join(dir, 'out.xml'), 'utf8'),
+    );
     expect(junit.testsuites.testsuite).toHaveLength(SITES + 1);
     const prom = await fs.readFile(path.join(dir, 'out.prom'), 'utf8');
     expect(prom.match(/^diemcau_site_verdict\{/gm)).toHaveLength(SITES + 1);
@@ -113,11 +152,14 @@ describe('a sweep over 200 sites', () => {
   });
 
   it('globs select profiles like the shell would; on a terminal a progress bar goes to stderr', async () => {
-    const r = await run(['check', 'profiles/xa-0{1,2}/*.yaml', '--remote', '--only', 'codec', '--format', 'json'], {
-      cwd: dir,
-      tty: true,
-      env: { CODEC_PASSWORD: PASSWORD, NO_COLOR: '1' },
-    });
+    const r = await run(
+      ['check', 'profiles/xa-0{1,2}/*.yaml', '--remote', '--only', 'codec', '--format', 'json'],
+      {
+        cwd: dir,
+        tty: true,
+        env: { CODEC_PASSWORD: PASSWORD, NO_COLOR: '1' },
+      },
+    );
     expect(r.stderr).toMatch(/█*░* \d+\/100 sites · 0 not ready · about .+ left/);
     const doc = JSON.parse(r.stdout);
     expect(doc.sites).toHaveLength(100);

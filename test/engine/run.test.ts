@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { describe, expect, it } from 'vitest';
-import { defineKind, type CheckKind } from '../../src/checks/types.js';
+import { type CheckKind, defineKind } from '../../src/checks/types.js';
 import { runSite } from '../../src/engine/run.js';
 import { exitCodeFor, siteVerdict, worstVerdict } from '../../src/engine/verdict.js';
 import type { CheckSpec, ResolvedProfile } from '../../src/profile/types.js';
@@ -14,7 +14,10 @@ const sleep = defineKind({
   params: Type.Object({ ms: Type.Number(), status: Type.Optional(Type.String()) }),
   run: (p, ctx) =>
     new Promise((resolve) => {
-      const timer = setTimeout(() => resolve({ status: (p.status ?? 'pass') as 'pass', summary: `slept ${p.ms}` }), p.ms);
+      const timer = setTimeout(
+        () => resolve({ status: (p.status ?? 'pass') as 'pass', summary: `slept ${p.ms}` }),
+        p.ms,
+      );
       ctx.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
     }),
 });
@@ -49,13 +52,27 @@ function flaky(failures: number) {
     params: Type.Object({}),
     run: async () => {
       calls += 1;
-      return calls <= failures ? { status: 'fail', summary: `fail #${calls}` } : { status: 'pass', summary: `pass on ${calls}` };
+      return calls <= failures
+        ? { status: 'fail', summary: `fail #${calls}` }
+        : { status: 'pass', summary: `pass on ${calls}` };
     },
   });
 }
 
-function spec(id: string, kind: string, extra: Partial<CheckSpec> & { params?: Record<string, unknown> } = {}): CheckSpec {
-  return { id, kind, required: true, retries: 0, needs: [], ...extra, params: { id, kind, ...(extra.params ?? {}) } };
+function spec(
+  id: string,
+  kind: string,
+  extra: Partial<CheckSpec> & { params?: Record<string, unknown> } = {},
+): CheckSpec {
+  return {
+    id,
+    kind,
+    required: true,
+    retries: 0,
+    needs: [],
+    ...extra,
+    params: { id, kind, ...(extra.params ?? {}) },
+  };
 }
 
 function profile(checks: CheckSpec[]): ResolvedProfile {
@@ -147,7 +164,12 @@ describe('runSite', () => {
       spec('after', 'sleep', { needs: ['cam'], params: { ms: 0 } }),
     ];
     const run = await runSite(profile(checks), ctx, { resolveKind });
-    expect(run.checks[0]).toMatchObject({ status: 'skip', summary: 'skipped: camera sent for repair', attempts: 0, error: { code: 'SKIPPED_BY_PROFILE' } });
+    expect(run.checks[0]).toMatchObject({
+      status: 'skip',
+      summary: 'skipped: camera sent for repair',
+      attempts: 0,
+      error: { code: 'SKIPPED_BY_PROFILE' },
+    });
     // A dependant of a skipped check is skipped too (its need did not pass).
     expect(run.checks[1]).toMatchObject({ status: 'skip', error: { code: 'NEEDS_NOT_MET' } });
     // A skip the profile asked for is not a failure: an advisory dependant keeps the site ready.
@@ -156,14 +178,20 @@ describe('runSite', () => {
 
   it('says why a dependant was skipped in Vietnamese too', async () => {
     const ctx = testContext({ locale: 'vi' });
-    const checks = [spec('a', 'sleep', { params: { ms: 0, status: 'fail' } }), spec('b', 'sleep', { needs: ['a'], params: { ms: 0 } })];
+    const checks = [
+      spec('a', 'sleep', { params: { ms: 0, status: 'fail' } }),
+      spec('b', 'sleep', { needs: ['a'], params: { ms: 0 } }),
+    ];
     const run = await runSite(profile(checks), ctx, { resolveKind });
     expect(run.checks[1]?.summary).toBe('bỏ qua: cần a đạt trước');
   });
 
   it('stops a check at its timeout, even one that ignores its signal', async () => {
     const ctx = testContext();
-    const checks = [spec('h', 'hang', { timeoutMs: 200 }), spec('s', 'sleep', { timeoutMs: 100, params: { ms: 10_000 } })];
+    const checks = [
+      spec('h', 'hang', { timeoutMs: 200 }),
+      spec('s', 'sleep', { timeoutMs: 100, params: { ms: 10_000 } }),
+    ];
     const run = await runSite(profile(checks), ctx, { resolveKind });
     for (const c of run.checks) {
       expect(c.status).toBe('error');
@@ -176,7 +204,10 @@ describe('runSite', () => {
 
   it('retries a failing check and records the attempts', async () => {
     const ctx = testContext();
-    const run = await runSite(profile([spec('f', 'flaky', { retries: 3 })]), ctx, { resolveKind: kinds(flaky(2)), retryDelayMs: 0 });
+    const run = await runSite(profile([spec('f', 'flaky', { retries: 3 })]), ctx, {
+      resolveKind: kinds(flaky(2)),
+      retryDelayMs: 0,
+    });
     expect(run.checks[0]?.status).toBe('pass');
     expect(run.checks[0]?.attempts).toBe(3);
     expect(run.checks[0]?.summary).toBe('pass on 3');
@@ -184,7 +215,10 @@ describe('runSite', () => {
 
   it('gives up after the last retry', async () => {
     const ctx = testContext();
-    const run = await runSite(profile([spec('f', 'flaky', { retries: 1 })]), ctx, { resolveKind: kinds(flaky(5)), retryDelayMs: 0 });
+    const run = await runSite(profile([spec('f', 'flaky', { retries: 1 })]), ctx, {
+      resolveKind: kinds(flaky(5)),
+      retryDelayMs: 0,
+    });
     expect(run.checks[0]?.status).toBe('fail');
     expect(run.checks[0]?.attempts).toBe(2);
   });
@@ -192,7 +226,10 @@ describe('runSite', () => {
   it('turns a crashing check into an error result', async () => {
     const ctx = testContext();
     const run = await runSite(profile([spec('b', 'boom')]), ctx, { resolveKind });
-    expect(run.checks[0]).toMatchObject({ status: 'error', error: { code: 'CHECK_FAILED', message: 'kaput' } });
+    expect(run.checks[0]).toMatchObject({
+      status: 'error',
+      error: { code: 'CHECK_FAILED', message: 'kaput' },
+    });
   });
 
   it('honours the whole-run deadline: running checks stop, waiting ones are not run', async () => {
@@ -216,24 +253,36 @@ describe('runSite', () => {
     const controller = new AbortController();
     const ctx = testContext({ signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
-    const run = await runSite(profile([spec('long', 'sleep', { params: { ms: 10_000 } })]), ctx, { resolveKind });
+    const run = await runSite(profile([spec('long', 'sleep', { params: { ms: 10_000 } })]), ctx, {
+      resolveKind,
+    });
     expect(run.checks[0]?.error?.code).toBe('CANCELLED');
   });
 
   it('filters with --only, --skip and --remote (by id or kind)', async () => {
     const ctx = testContext();
-    const checks = [spec('a', 'sleep', { params: { ms: 0 } }), spec('b', 'local', { params: { ms: 0 } }), spec('c', 'sleep', { params: { ms: 0 } })];
-    const ids = async (o: object) => (await runSite(profile(checks), ctx, { resolveKind, ...o })).checks.map((c) => c.id);
+    const checks = [
+      spec('a', 'sleep', { params: { ms: 0 } }),
+      spec('b', 'local', { params: { ms: 0 } }),
+      spec('c', 'sleep', { params: { ms: 0 } }),
+    ];
+    const ids = async (o: object) =>
+      (await runSite(profile(checks), ctx, { resolveKind, ...o })).checks.map((c) => c.id);
     expect(await ids({ only: ['a', 'local'] })).toEqual(['a', 'b']);
     expect(await ids({ skip: ['sleep'] })).toEqual(['b']);
     expect(await ids({ remote: true })).toEqual(['a', 'c']);
     const remoteOverride = [spec('b', 'local', { remote: true, params: { ms: 0 } })];
-    expect((await runSite(profile(remoteOverride), ctx, { resolveKind, remote: true })).checks.map((c) => c.id)).toEqual(['b']);
+    expect(
+      (await runSite(profile(remoteOverride), ctx, { resolveKind, remote: true })).checks.map((c) => c.id),
+    ).toEqual(['b']);
   });
 
   it('a need that was filtered out does not block the dependant', async () => {
     const ctx = testContext();
-    const checks = [spec('a', 'sleep', { params: { ms: 0, status: 'fail' } }), spec('b', 'sleep', { needs: ['a'], params: { ms: 0 } })];
+    const checks = [
+      spec('a', 'sleep', { params: { ms: 0, status: 'fail' } }),
+      spec('b', 'sleep', { needs: ['a'], params: { ms: 0 } }),
+    ];
     const run = await runSite(profile(checks), ctx, { resolveKind, only: ['b'] });
     expect(run.checks.map((c) => [c.id, c.status])).toEqual([['b', 'pass']]);
   });
@@ -241,7 +290,18 @@ describe('runSite', () => {
 
 describe('verdicts and exit codes', () => {
   const r = (status: 'pass' | 'warn' | 'fail' | 'skip' | 'error', required = true, code?: string) =>
-    ({ id: 'x', kind: 'k', status, required, summary: '', metrics: {}, startedAt: '', durationMs: 0, attempts: 1, ...(code ? { error: { code, message: '' } } : {}) }) as const;
+    ({
+      id: 'x',
+      kind: 'k',
+      status,
+      required,
+      summary: '',
+      metrics: {},
+      startedAt: '',
+      durationMs: 0,
+      attempts: 1,
+      ...(code ? { error: { code, message: '' } } : {}),
+    }) as const;
   it('maps results to ready / degraded / not-ready', () => {
     expect(siteVerdict([r('pass'), r('skip')])).toBe('ready');
     expect(siteVerdict([r('pass'), r('warn')])).toBe('degraded');

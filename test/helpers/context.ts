@@ -3,7 +3,15 @@ import { type Context, createContext } from '../../src/cli/context.js';
 import type { Locale } from '../../src/i18n/index.js';
 import { Buffer } from './cli.js';
 
-export function testContext(opts: { locale?: Locale; env?: Record<string, string>; cwd?: string; signal?: AbortSignal; tty?: boolean } = {}): Context & {
+export function testContext(
+  opts: {
+    locale?: Locale;
+    env?: Record<string, string>;
+    cwd?: string;
+    signal?: AbortSignal;
+    tty?: boolean;
+  } = {},
+): Context & {
   out: Buffer;
   err: Buffer;
 } {

@@ -92,7 +92,19 @@ describe('json', () => {
     const doc = JSON.parse(renderJson(sampleReport));
     expect(doc).toEqual(sampleReport);
     expect(Object.keys(doc)).toEqual(['schema', 'tool', 'startedAt', 'durationMs', 'verdict', 'sites']);
-    expect(Object.keys(doc.sites[0].checks[0])).toEqual(expect.arrayContaining(['id', 'kind', 'status', 'required', 'summary', 'metrics', 'startedAt', 'durationMs', 'attempts']));
+    expect(Object.keys(doc.sites[0].checks[0])).toEqual(
+      expect.arrayContaining([
+        'id',
+        'kind',
+        'status',
+        'required',
+        'summary',
+        'metrics',
+        'startedAt',
+        'durationMs',
+        'attempts',
+      ]),
+    );
   });
 });
 
@@ -127,17 +139,25 @@ describe('nagios', () => {
 describe('prometheus', () => {
   it('declares each family once, in base units, with a site label and a timestamp', () => {
     const text = renderPrometheus(sampleReport, en);
-    expect(text).toContain('diemcau_ping_rtt_seconds{site="th-bimson-ubnd",check="mcu-ping",kind="ping"} 0.1804\n');
+    expect(text).toContain(
+      'diemcau_ping_rtt_seconds{site="th-bimson-ubnd",check="mcu-ping",kind="ping"} 0.1804\n',
+    );
     expect(text).toContain('diemcau_ping_loss_ratio{site="th-bimson-ubnd",check="mcu-ping",kind="ping"} 0\n');
     expect(text).toContain('diemcau_http_status{site="th-bimson-ubnd",check="portal",kind="http"} 200\n');
-    expect(text).toContain('diemcau_check_status{site="th-bimson-ubnd",check="sip-port",kind="tcp",required="true"} 2\n');
+    expect(text).toContain(
+      'diemcau_check_status{site="th-bimson-ubnd",check="sip-port",kind="tcp",required="true"} 2\n',
+    );
     expect(text).toContain('diemcau_site_verdict{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd"} 2\n');
-    expect(text).toContain('diemcau_last_run_timestamp_seconds{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd"} 1795568402.3\n');
+    expect(text).toContain(
+      'diemcau_last_run_timestamp_seconds{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd"} 1795568402.3\n',
+    );
     expect(text).toContain('diemcau_run_duration_seconds 2.345\n');
     const types = text.split('\n').filter((l) => l.startsWith('# TYPE '));
     expect(new Set(types).size).toBe(types.length);
     for (const line of text.trimEnd().split('\n')) {
-      expect(line).toMatch(/^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z]+="[^"]*"(,[a-z]+="[^"]*")*\})? -?[0-9.e+]+)$/);
+      expect(line).toMatch(
+        /^(# (HELP|TYPE) [a-z_]+ .+|[a-z_]+(\{[a-z]+="[^"]*"(,[a-z]+="[^"]*")*\})? -?[0-9.e+]+)$/,
+      );
     }
   });
   it('escapes label values', () => {
@@ -155,9 +175,16 @@ describe('junit', () => {
     expect(suites.map((s: { name: string }) => s.name)).toEqual(['th-bimson-ubnd', 'th-xa-b', 'broken']);
     expect(doc.testsuites).toMatchObject({ tests: '6', failures: '1', errors: '1', skipped: '1' });
     const cases = suites[0].testcase;
-    expect(cases.map((c: { name: string }) => c.name)).toEqual(['mcu-ping', 'sip-port', 'portal', 'test-call']);
+    expect(cases.map((c: { name: string }) => c.name)).toEqual([
+      'mcu-ping',
+      'sip-port',
+      'portal',
+      'test-call',
+    ]);
     expect(cases[1].failure.message).toBe('port 5060 refused the connection');
-    expect(cases[1].failure['#text']).toBe('port 5060 refused the connection\nhint: Check the firewall & the "SIP" port <5060>.');
+    expect(cases[1].failure['#text']).toBe(
+      'port 5060 refused the connection\nhint: Check the firewall & the "SIP" port <5060>.',
+    );
     expect(cases[3].skipped.message).toBe('skipped: needs sip-port to pass first');
     expect(suites[2].testcase.error.type).toBe('PROFILE_INVALID');
   });

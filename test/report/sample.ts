@@ -40,7 +40,11 @@ export const sampleReport: RunReport = {
           required: true,
           summary: 'port 5060 refused the connection',
           metrics: {},
-          error: { code: 'ECONNREFUSED', message: 'connection refused', hint: 'Check the firewall & the "SIP" port <5060>.' },
+          error: {
+            code: 'ECONNREFUSED',
+            message: 'connection refused',
+            hint: 'Check the firewall & the "SIP" port <5060>.',
+          },
           startedAt: '2026-11-25T01:00:00.011Z',
           durationMs: 4,
           attempts: 2,
@@ -104,7 +108,10 @@ export const sweepReport: RunReport = {
       startedAt: '2026-11-25T01:00:00.000Z',
       durationMs: 0,
       checks: [],
-      error: { code: 'PROFILE_INVALID', message: 'profiles/broken.yaml:3:9: site.unit: required field is missing' },
+      error: {
+        code: 'PROFILE_INVALID',
+        message: 'profiles/broken.yaml:3:9: site.unit: required field is missing',
+      },
     },
   ],
 };

@@ -46,7 +46,13 @@ export async function startSippUas(transport: 'udp' | 'tcp'): Promise<SippUas> {
   };
   try {
     for (let i = 0; i < 50; i++) {
-      const r = await probeOptions({ uri: `sip:127.0.0.1:${port}`, host: '127.0.0.1', port, transport, timeoutMs: 200 });
+      const r = await probeOptions({
+        uri: `sip:127.0.0.1:${port}`,
+        host: '127.0.0.1',
+        port,
+        transport,
+        timeoutMs: 200,
+      });
       if (r.outcome === 'answered') return { port, proc, kill };
       if (proc.exitCode !== null) break;
     }

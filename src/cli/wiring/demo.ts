@@ -7,7 +7,9 @@ export function register(program: Command, { t, act }: Wiring): void {
     .command('demo')
     .description(t('cmd.demo'))
     .option('--keep', t('flag.demo.keep'))
-    .addOption(new Option('--driver <driver>', t('flag.demo.driver')).choices(['cisco', 'poly']).default('cisco'))
+    .addOption(
+      new Option('--driver <driver>', t('flag.demo.driver')).choices(['cisco', 'poly']).default('cisco'),
+    )
     .option('--scenario <names>', t('flag.demo.scenario'))
     .action(
       act(async (ctx, opts: { keep?: boolean; driver: 'cisco' | 'poly'; scenario?: string }) => {

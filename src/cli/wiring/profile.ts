@@ -20,7 +20,9 @@ export function register(program: Command, { t, act }: Wiring): void {
     .command('show')
     .description(t('cmd.profile.show'))
     .argument('[file]', t('arg.profile_file'))
-    .addOption(new Option('-f, --format <format>', t('cli.flag.format')).choices(['yaml', 'json']).default('yaml'))
+    .addOption(
+      new Option('-f, --format <format>', t('cli.flag.format')).choices(['yaml', 'json']).default('yaml'),
+    )
     .action(
       act(async (ctx, file: string | undefined, opts: { format: 'yaml' | 'json' }) => {
         const { showCommand } = await import('../../commands/profile/show.js');
@@ -47,7 +49,15 @@ export function register(program: Command, { t, act }: Wiring): void {
     .option('--id <id>', t('profile.init.q.id'))
     .option('--name <name>', t('profile.init.q.name'))
     .option('--unit <path>', t('profile.init.q.unit'))
-    .addOption(new Option('--level <level>', t('profile.init.q.level')).choices(['trung_uong', 'tinh', 'huyen', 'xa', 'so_nganh']))
+    .addOption(
+      new Option('--level <level>', t('profile.init.q.level')).choices([
+        'trung_uong',
+        'tinh',
+        'huyen',
+        'xa',
+        'so_nganh',
+      ]),
+    )
     .option('--technician <name>', t('profile.init.q.technician'))
     .option('--phone <phone>', t('profile.init.q.phone'))
     .addOption(new Option('--codec <driver>', t('profile.init.q.driver')).choices(['cisco', 'poly', 'none']))

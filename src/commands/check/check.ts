@@ -6,9 +6,9 @@
  */
 import path from 'node:path';
 import { type Context, withLocale } from '../../cli/context.js';
-import { ProfileError, UsageError } from '../../errors.js';
-import { type EngineOptions, runSite, selectChecks, type SiteRun } from '../../engine/run.js';
+import { type EngineOptions, runSite, type SiteRun, selectChecks } from '../../engine/run.js';
 import { exitCodeFor, worstVerdict } from '../../engine/verdict.js';
+import { ProfileError, UsageError } from '../../errors.js';
 import { displayPath, loadProfile } from '../../profile/load.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { loadRenderer, RUN_SCHEMA, type RunReport } from '../../report/types.js';
@@ -47,7 +47,11 @@ export interface CheckRun {
 }
 
 /** Run bounded-concurrent work over a list, keeping order. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+async function pool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, i: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -76,7 +80,11 @@ function brokenSite(ctx: Context, target: Target, err: ProfileError): SiteRun {
 }
 
 /** Everything but printing: returns the run report and the exit code. */
-export async function runCheck(ctx: Context, opts: CheckOptions, progress?: (sites: number) => Promise<Progress>): Promise<CheckRun> {
+export async function runCheck(
+  ctx: Context,
+  opts: CheckOptions,
+  progress?: (sites: number) => Promise<Progress>,
+): Promise<CheckRun> {
   const args = opts.profiles.length ? opts.profiles : [await resolveProfilePath(ctx, opts.profile)];
   const targets = await expandTargets(args, ctx.cwd);
   const sweep = targets.length > 1 || targets.some((x) => x.expanded);
@@ -94,7 +102,11 @@ export async function runCheck(ctx: Context, opts: CheckOptions, progress?: (sit
   let runCtx = ctx;
   let single: ResolvedProfile | undefined;
   if (!sweep) {
-    const { profile } = await loadProfile((targets[0] as Target).file, { t: ctx.t, env: ctx.env, cwd: ctx.cwd });
+    const { profile } = await loadProfile((targets[0] as Target).file, {
+      t: ctx.t,
+      env: ctx.env,
+      cwd: ctx.cwd,
+    });
     single = profile as ResolvedProfile;
     runCtx = withLocale(ctx, single.locale);
     if (selectChecks(single, engine).length === 0) throw new UsageError(runCtx.t('check.no_checks'));
@@ -114,7 +126,12 @@ export async function runCheck(ctx: Context, opts: CheckOptions, progress?: (sit
       let profile = single;
       if (!profile) {
         try {
-          const r = await loadProfile(target.file, { t: ctx.t, env: ctx.env, cwd: ctx.cwd, allowDefaults: target.expanded });
+          const r = await loadProfile(target.file, {
+            t: ctx.t,
+            env: ctx.env,
+            cwd: ctx.cwd,
+            allowDefaults: target.expanded,
+          });
           if (r.isDefaults) return undefined;
           profile = r.profile as ResolvedProfile;
         } catch (err) {

@@ -9,7 +9,11 @@ export interface OutputSpec {
   file?: string;
 }
 
-export function parseOutputs(ctx: Context, formats: readonly string[] | undefined, output: string | undefined): OutputSpec[] {
+export function parseOutputs(
+  ctx: Context,
+  formats: readonly string[] | undefined,
+  output: string | undefined,
+): OutputSpec[] {
   const list = formats?.length ? formats : ['human'];
   const specs: OutputSpec[] = list.map((entry) => {
     const eq = entry.indexOf('=');
@@ -23,7 +27,8 @@ export function parseOutputs(ctx: Context, formats: readonly string[] | undefine
   const toStdout = specs.filter((s) => !s.file);
   if (output) {
     if (toStdout.length === 1) (toStdout[0] as OutputSpec).file = output;
-    else if (toStdout.length > 1) throw new UsageError(ctx.t('cli.err.two_stdout', { format: toStdout[1]?.format ?? '' }));
+    else if (toStdout.length > 1)
+      throw new UsageError(ctx.t('cli.err.two_stdout', { format: toStdout[1]?.format ?? '' }));
   } else if (toStdout.length > 1) {
     throw new UsageError(ctx.t('cli.err.two_stdout', { format: toStdout[1]?.format ?? '' }));
   }

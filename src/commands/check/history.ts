@@ -20,12 +20,18 @@ export async function prepareHistoryDir(ctx: Context, dir: string): Promise<stri
     await fs.mkdir(abs, { recursive: true });
     await fs.access(abs, fs.constants.W_OK);
   } catch (err) {
-    throw new FileError(ctx.t('check.err.history_dir', { dir, reason: (err as NodeJS.ErrnoException).code ?? String(err) }));
+    throw new FileError(
+      ctx.t('check.err.history_dir', { dir, reason: (err as NodeJS.ErrnoException).code ?? String(err) }),
+    );
   }
   return abs;
 }
 
-export async function appendHistory(dir: string, run: SiteRun, tool: { name: string; version: string }): Promise<void> {
+export async function appendHistory(
+  dir: string,
+  run: SiteRun,
+  tool: { name: string; version: string },
+): Promise<void> {
   const line = `${JSON.stringify({ schema: HISTORY_SCHEMA, tool, ...run })}\n`;
   const handle = await fs.open(path.join(dir, `${safeName(run.site.id)}.jsonl`), 'a');
   try {

@@ -3,8 +3,9 @@
  * checks still running, a persisted line as each one finishes; for sweeps, a
  * progress bar (sites done / total, not ready so far, ETA).
  */
-import type { Context } from '../../cli/context.js';
+
 import type { CheckResult } from '../../checks/types.js';
+import type { Context } from '../../cli/context.js';
 import type { Verdict } from '../../engine/verdict.js';
 import { formatDuration } from '../../profile/duration.js';
 import { ICON, keyMetrics } from '../../report/human.js';
@@ -24,7 +25,12 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
   const { Chalk } = await import('chalk');
   const c = new Chalk({ level: ctx.io.color ? 1 : 0 });
   const { t } = ctx;
-  const spinner = ora({ stream: ctx.io.stderr as NodeJS.WritableStream, isEnabled: true, discardStdin: false, color: 'cyan' });
+  const spinner = ora({
+    stream: ctx.io.stderr as NodeJS.WritableStream,
+    isEnabled: true,
+    discardStdin: false,
+    color: 'cyan',
+  });
   const running: string[] = [];
   let done = 0;
   let bad = 0;
@@ -36,7 +42,13 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
     const filled = Math.round((done / sites) * width);
     const elapsed = ctx.clock.monotonic() - t0;
     const eta = done > 0 ? formatDuration((elapsed / done) * (sites - done)) : '…';
-    return t('progress.sweep', { bar: `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`, done, total: sites, bad, eta });
+    return t('progress.sweep', {
+      bar: `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`,
+      done,
+      total: sites,
+      bad,
+      eta,
+    });
   };
   spinner.start(text());
   const paint = { pass: c.green, warn: c.yellow, fail: c.red, error: c.red, skip: c.gray } as const;
@@ -51,7 +63,9 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
       if (!sweep) {
         spinner.clear();
         const metrics = keyMetrics(r);
-        ctx.io.stderr.write(`${paint[r.status](`${ICON[r.status]} ${r.id}`)} ${c.dim(r.summary)}${metrics ? c.dim(` (${metrics})`) : ''}\n`);
+        ctx.io.stderr.write(
+          `${paint[r.status](`${ICON[r.status]} ${r.id}`)} ${c.dim(r.summary)}${metrics ? c.dim(` (${metrics})`) : ''}\n`,
+        );
       }
       spinner.text = text();
       spinner.render();

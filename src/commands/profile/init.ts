@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { Context } from '../../cli/context.js';
 import { findKind } from '../../checks/index.js';
+import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
 import { loadProfile } from '../../profile/load.js';
 import { writeOutput } from '../common.js';
@@ -84,9 +84,17 @@ export function buildProfile(a: InitAnswers): Record<string, unknown> {
     locale: a.locale,
   };
   if (a.codec !== 'none') {
-    doc.codec = { driver: a.codec, host: a.codecHost ?? '192.0.2.10', username: 'admin', password: '${CODEC_PASSWORD}' };
+    doc.codec = {
+      driver: a.codec,
+      host: a.codecHost ?? '192.0.2.10',
+      username: 'admin',
+      password: '${CODEC_PASSWORD}',
+    };
   } else doc.codec = { driver: 'none' };
-  if (a.bridge) doc.bridges = [{ id: 'chinh', name: 'Phòng họp trực tuyến', uri: a.bridge, protocol: 'sip', rate_kbps: 1920 }];
+  if (a.bridge)
+    doc.bridges = [
+      { id: 'chinh', name: 'Phòng họp trực tuyến', uri: a.bridge, protocol: 'sip', rate_kbps: 1920 },
+    ];
   doc.checks = checks;
   return doc;
 }
@@ -97,26 +105,91 @@ async function ask(ctx: Context, opts: InitOptions): Promise<InitAnswers> {
   const context = { input: io.stdin, output: io.stderr as NodeJS.WritableStream, clearPromptOnDone: false };
   const required = (v: string) => v.trim().length > 0 || t('profile.err.empty');
   // inquirer's key help is English; say it in the user's language.
-  const actions: Record<string, string> = { navigate: t('profile.init.key.navigate'), select: t('profile.init.key.select') };
-  const theme = { style: { keysHelpTip: (keys: [string, string][]) => keys.map(([k, a]) => `${k} ${actions[a] ?? a}`).join(' • ') } };
-  const id = opts.id ?? (await input({ message: t('profile.init.q.id'), validate: (v) => /^[a-z0-9][a-z0-9._-]{0,63}$/.test(v) || t('profile.allowed.id', { got: JSON.stringify(v) }) }, context));
+  const actions: Record<string, string> = {
+    navigate: t('profile.init.key.navigate'),
+    select: t('profile.init.key.select'),
+  };
+  const theme = {
+    style: {
+      keysHelpTip: (keys: [string, string][]) => keys.map(([k, a]) => `${k} ${actions[a] ?? a}`).join(' • '),
+    },
+  };
+  const id =
+    opts.id ??
+    (await input(
+      {
+        message: t('profile.init.q.id'),
+        validate: (v) =>
+          /^[a-z0-9][a-z0-9._-]{0,63}$/.test(v) || t('profile.allowed.id', { got: JSON.stringify(v) }),
+      },
+      context,
+    ));
   const name = opts.name ?? (await input({ message: t('profile.init.q.name'), validate: required }, context));
-  const unit = opts.unit ?? (await input({ message: t('profile.init.q.unit'), validate: (v) => /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/.test(v) || t('profile.allowed.unit', { got: JSON.stringify(v) }) }, context));
+  const unit =
+    opts.unit ??
+    (await input(
+      {
+        message: t('profile.init.q.unit'),
+        validate: (v) =>
+          /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/.test(v) ||
+          t('profile.allowed.unit', { got: JSON.stringify(v) }),
+      },
+      context,
+    ));
   const levels = ['xa', 'tinh', 'so_nganh', 'trung_uong', 'huyen'] as const;
-  const level = opts.level ?? (await select({ theme, message: t('profile.init.q.level'), choices: levels.map((l) => ({ value: l, name: t(`profile.init.level.${l}`) })) }, context));
-  const technician = opts.technician ?? ((await input({ message: t('profile.init.q.technician') }, context)) || undefined);
-  const phone = opts.phone ?? (technician ? (await input({ message: t('profile.init.q.phone') }, context)) || undefined : undefined);
+  const level =
+    opts.level ??
+    (await select(
+      {
+        theme,
+        message: t('profile.init.q.level'),
+        choices: levels.map((l) => ({ value: l, name: t(`profile.init.level.${l}`) })),
+      },
+      context,
+    ));
+  const technician =
+    opts.technician ?? ((await input({ message: t('profile.init.q.technician') }, context)) || undefined);
+  const phone =
+    opts.phone ??
+    (technician ? (await input({ message: t('profile.init.q.phone') }, context)) || undefined : undefined);
   const drivers = ['cisco', 'poly', 'none'] as const;
-  const codec = (opts.codec as InitAnswers['codec'] | undefined) ?? (await select({ theme, message: t('profile.init.q.driver'), choices: drivers.map((d) => ({ value: d, name: t(`profile.init.driver.${d}`) })) }, context));
-  const codecHost = codec === 'none' ? undefined : (opts.codecHost ?? (await input({ message: t('profile.init.q.codec_host'), validate: required }, context)));
-  const bridge = opts.bridge ?? ((await input({ message: t('profile.init.q.bridge_uri') }, context)) || undefined);
+  const codec =
+    (opts.codec as InitAnswers['codec'] | undefined) ??
+    (await select(
+      {
+        theme,
+        message: t('profile.init.q.driver'),
+        choices: drivers.map((d) => ({ value: d, name: t(`profile.init.driver.${d}`) })),
+      },
+      context,
+    ));
+  const codecHost =
+    codec === 'none'
+      ? undefined
+      : (opts.codecHost ??
+        (await input({ message: t('profile.init.q.codec_host'), validate: required }, context)));
+  const bridge =
+    opts.bridge ?? ((await input({ message: t('profile.init.q.bridge_uri') }, context)) || undefined);
   const locale = (opts.locale as 'vi' | 'en' | undefined) ?? ctx.locale;
-  return { id, name, unit, level, technician, phone, codec, codecHost, bridge, mcuHost: opts.mcuHost, locale };
+  return {
+    id,
+    name,
+    unit,
+    level,
+    technician,
+    phone,
+    codec,
+    codecHost,
+    bridge,
+    mcuHost: opts.mcuHost,
+    locale,
+  };
 }
 
 function fromFlags(ctx: Context, opts: InitOptions): InitAnswers {
   const missing = (['id', 'name', 'unit'] as const).filter((k) => !opts[k]).map((k) => `--${k}`);
-  if (missing.length) throw new UsageError(ctx.t('profile.init.missing_flags', { flags: missing.join(', ') }));
+  if (missing.length)
+    throw new UsageError(ctx.t('profile.init.missing_flags', { flags: missing.join(', ') }));
   return {
     id: opts.id as string,
     name: opts.name as string,
@@ -135,14 +208,21 @@ function fromFlags(ctx: Context, opts: InitOptions): InitAnswers {
 export async function initCommand(ctx: Context, opts: InitOptions): Promise<number> {
   const { t } = ctx;
   const file = path.resolve(ctx.cwd, opts.file);
-  const exists = await fs.stat(file).then(() => true, () => false);
+  const exists = await fs.stat(file).then(
+    () => true,
+    () => false,
+  );
   if (exists && !opts.force) throw new UsageError(t('profile.init.exists', { file: opts.file }));
   const answers = opts.yes || !ctx.io.interactive ? fromFlags(ctx, opts) : await ask(ctx, opts);
   const body = stringify(buildProfile(answers), { lineWidth: 0 });
-  const header = '# yaml-language-server: $schema=./diemcau.schema.json\n# diemcau site profile: see docs/profiles.md. Secrets stay in ${ENV} variables.\n';
+  const header =
+    '# yaml-language-server: $schema=./diemcau.schema.json\n# diemcau site profile: see docs/profiles.md. Secrets stay in ${ENV} variables.\n';
   const text = header + body;
   // Validate what we are about to write, in a scratch copy, so a bad flag never leaves a bad file.
-  const scratch = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.yaml`);
+  const scratch = path.join(
+    path.dirname(file),
+    `.${path.basename(file)}.${randomBytes(6).toString('hex')}.yaml`,
+  );
   await fs.writeFile(scratch, text);
   try {
     await loadProfile(scratch, { t, env: ctx.env, cwd: ctx.cwd, env_mode: 'lenient' });

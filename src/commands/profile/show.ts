@@ -28,7 +28,8 @@ export async function showCommand(ctx: Context, opts: ShowOptions): Promise<numb
   const { profile } = await loadProfile(file, { t: ctx.t, env: ctx.env, cwd: ctx.cwd, env_mode: 'lenient' });
   if (!profile) return 3;
   const masked = maskSecrets(profile.document, profile.secretPaths, ctx.t('profile.show.masked'));
-  const text = opts.format === 'json' ? `${JSON.stringify(masked, null, 2)}\n` : stringify(masked, { lineWidth: 0 });
+  const text =
+    opts.format === 'json' ? `${JSON.stringify(masked, null, 2)}\n` : stringify(masked, { lineWidth: 0 });
   ctx.io.stdout.write(text);
   return 0;
 }

@@ -22,8 +22,20 @@ export async function runValidate(ctx: Context, opts: ValidateOptions): Promise<
   for (const file of opts.files) {
     const shown = displayPath(file, ctx.cwd);
     try {
-      const r = await loadProfile(file, { t: ctx.t, env: ctx.env, cwd: ctx.cwd, env_mode: 'lenient', allowDefaults: true });
-      results.push({ file: shown, ok: true, checks: r.profile?.checks.length ?? 0, isDefaults: r.isDefaults, missingEnv: r.missingEnv });
+      const r = await loadProfile(file, {
+        t: ctx.t,
+        env: ctx.env,
+        cwd: ctx.cwd,
+        env_mode: 'lenient',
+        allowDefaults: true,
+      });
+      results.push({
+        file: shown,
+        ok: true,
+        checks: r.profile?.checks.length ?? 0,
+        isDefaults: r.isDefaults,
+        missingEnv: r.missingEnv,
+      });
     } catch (err) {
       if (!(err instanceof ProfileError)) throw err;
       results.push({ file: shown, ok: false, error: err });
@@ -40,7 +52,11 @@ export async function validateCommand(ctx: Context, opts: ValidateOptions): Prom
       const line = r.isDefaults
         ? t('profile.validate.ok_defaults', { file: r.file })
         : r.missingEnv?.length
-          ? t('profile.validate.needs_env', { file: r.file, checks: r.checks ?? 0, names: r.missingEnv.join(', ') })
+          ? t('profile.validate.needs_env', {
+              file: r.file,
+              checks: r.checks ?? 0,
+              names: r.missingEnv.join(', '),
+            })
           : t('profile.validate.ok', { file: r.file, checks: r.checks ?? 0 });
       io.stdout.write(`${line}\n`);
     } else if (r.error) {
@@ -48,6 +64,7 @@ export async function validateCommand(ctx: Context, opts: ValidateOptions): Prom
     }
   }
   const ok = results.filter((r) => r.ok).length;
-  if (results.length > 1) io.stderr.write(`${t('profile.validate.summary', { ok, total: results.length })}\n`);
+  if (results.length > 1)
+    io.stderr.write(`${t('profile.validate.summary', { ok, total: results.length })}\n`);
   return ok === results.length ? 0 : 3;
 }

@@ -2,7 +2,8 @@
 export const en = {
   'engine.kind_unknown': 'unknown check kind {kind}',
   'engine.timeout': 'no answer within {s} s',
-  'engine.hint.timeout': 'The device or line did not answer in time: check the cable and power, then run the check again; raise `timeout` only if the line is known to be slow.',
+  'engine.hint.timeout':
+    'The device or line did not answer in time: check the cable and power, then run the check again; raise `timeout` only if the line is known to be slow.',
   'engine.deadline': 'stopped: the run deadline was reached',
   'engine.deadline_not_run': 'not run: the run deadline was reached first',
   'engine.cancelled': 'cancelled',
@@ -28,11 +29,13 @@ export const en = {
   'check.col.metrics': 'MEASURED',
   'check.verdict_line': 'Verdict: {verdict} ({counts}) in {duration}',
   'check.counts': '{pass} passed, {warn} warnings, {fail} failed, {error} errors, {skip} skipped',
-  'check.sweep_line': '{sites} site(s): {ready} ready, {degraded} with warnings, {notReady} not ready, {unknown} could not be checked',
+  'check.sweep_line':
+    '{sites} site(s): {ready} ready, {degraded} with warnings, {notReady} not ready, {unknown} could not be checked',
   'check.running': 'Checking: {ids}',
   'check.no_checks': 'nothing to check: no checks left after --only/--skip/--remote',
   'check.no_profile': 'no profile given and {file} not found',
-  'check.hint.no_profile': 'pass a profile (diemcau check site.yaml), set DIEMCAU_PROFILE, or create one with: diemcau profile init',
+  'check.hint.no_profile':
+    'pass a profile (diemcau check site.yaml), set DIEMCAU_PROFILE, or create one with: diemcau profile init',
   'check.written': 'wrote {format} to {file}',
   'check.err.history_dir': 'cannot write history to {dir}: {reason}',
   'check.site_error': 'could not check this site: {message}',
@@ -45,13 +48,15 @@ export const en = {
   'flag.check.concurrency': 'sites checked at once (default 8)',
   'flag.check.parallel': 'checks of one site run at once (default 8)',
   'flag.check.deadline': 'stop the whole run after this long (e.g. 2m)',
-  'flag.check.history': 'append each site\'s result as one JSON line to DIR/<site-id>.jsonl (trends without a registry)',
+  'flag.check.history':
+    "append each site's result as one JSON line to DIR/<site-id>.jsonl (trends without a registry)",
 } as const;
 
 export const vi: Record<keyof typeof en, string> = {
   'engine.kind_unknown': 'không có loại kiểm tra {kind}',
   'engine.timeout': 'không trả lời trong {s} giây',
-  'engine.hint.timeout': 'Thiết bị hoặc đường truyền không trả lời kịp: kiểm tra dây cáp và nguồn điện rồi chạy lại; chỉ tăng `timeout` khi biết chắc đường truyền chậm.',
+  'engine.hint.timeout':
+    'Thiết bị hoặc đường truyền không trả lời kịp: kiểm tra dây cáp và nguồn điện rồi chạy lại; chỉ tăng `timeout` khi biết chắc đường truyền chậm.',
   'engine.deadline': 'đã dừng: hết thời gian cho phép của lượt kiểm tra',
   'engine.deadline_not_run': 'chưa chạy: đã hết thời gian cho phép của lượt kiểm tra',
   'engine.cancelled': 'đã huỷ',
@@ -77,11 +82,13 @@ export const vi: Record<keyof typeof en, string> = {
   'check.col.metrics': 'SỐ ĐO',
   'check.verdict_line': 'Kết luận: {verdict} ({counts}) trong {duration}',
   'check.counts': '{pass} đạt, {warn} cảnh báo, {fail} không đạt, {error} lỗi, {skip} bỏ qua',
-  'check.sweep_line': '{sites} điểm cầu: {ready} sẵn sàng, {degraded} có cảnh báo, {notReady} chưa sẵn sàng, {unknown} không kiểm tra được',
+  'check.sweep_line':
+    '{sites} điểm cầu: {ready} sẵn sàng, {degraded} có cảnh báo, {notReady} chưa sẵn sàng, {unknown} không kiểm tra được',
   'check.running': 'Đang kiểm tra: {ids}',
   'check.no_checks': 'không còn mục nào để kiểm tra sau --only/--skip/--remote',
   'check.no_profile': 'chưa chỉ định tệp cấu hình và không tìm thấy {file}',
-  'check.hint.no_profile': 'chỉ định tệp (diemcau check diem-cau.yaml), đặt DIEMCAU_PROFILE, hoặc tạo mới bằng: diemcau profile init',
+  'check.hint.no_profile':
+    'chỉ định tệp (diemcau check diem-cau.yaml), đặt DIEMCAU_PROFILE, hoặc tạo mới bằng: diemcau profile init',
   'check.written': 'đã ghi {format} vào {file}',
   'check.err.history_dir': 'không ghi được lịch sử vào {dir}: {reason}',
   'check.site_error': 'không kiểm tra được điểm cầu này: {message}',
@@ -94,5 +101,6 @@ export const vi: Record<keyof typeof en, string> = {
   'flag.check.concurrency': 'số điểm cầu kiểm tra cùng lúc (mặc định 8)',
   'flag.check.parallel': 'số mục của một điểm cầu chạy cùng lúc (mặc định 8)',
   'flag.check.deadline': 'dừng cả lượt kiểm tra sau khoảng thời gian này (ví dụ 2m)',
-  'flag.check.history': 'ghi thêm kết quả mỗi điểm cầu thành một dòng JSON vào DIR/<mã-điểm-cầu>.jsonl (theo dõi xu hướng không cần máy chủ)',
+  'flag.check.history':
+    'ghi thêm kết quả mỗi điểm cầu thành một dòng JSON vào DIR/<mã-điểm-cầu>.jsonl (theo dõi xu hướng không cần máy chủ)',
 };

@@ -1,6 +1,7 @@
 /** Program-level text: help, global flags, errors. */
 export const en = {
-  'cli.description': 'Readiness toolkit for video-conference endpoints (điểm cầu): checklists, bridges, incidents, registry.',
+  'cli.description':
+    'Readiness toolkit for video-conference endpoints (điểm cầu): checklists, bridges, incidents, registry.',
   'cli.help.usage': 'Usage:',
   'cli.help.options': 'Options:',
   'cli.help.commands': 'Commands:',
@@ -38,7 +39,8 @@ export const en = {
 } as const;
 
 export const vi: Record<keyof typeof en, string> = {
-  'cli.description': 'Bộ công cụ kiểm tra sẵn sàng cho điểm cầu hội nghị truyền hình: kiểm tra trước giờ họp, gọi phòng họp MCU, báo cáo sự cố.',
+  'cli.description':
+    'Bộ công cụ kiểm tra sẵn sàng cho điểm cầu hội nghị truyền hình: kiểm tra trước giờ họp, gọi phòng họp MCU, báo cáo sự cố.',
   'cli.help.usage': 'Cách dùng:',
   'cli.help.options': 'Tuỳ chọn:',
   'cli.help.commands': 'Lệnh:',
@@ -72,5 +74,6 @@ export const vi: Record<keyof typeof en, string> = {
   'cli.err.output_access': 'không ghi được {file}: không có quyền ghi trong {dir}',
   'cli.err.output_is_dir': 'không ghi được {file}: đó là một thư mục',
   'cli.err.output_write': 'không ghi được {file}: {reason}',
-  'cli.err.two_stdout': 'chỉ một định dạng được in ra màn hình; các định dạng khác cần tệp: --format {format}=TỆP',
+  'cli.err.two_stdout':
+    'chỉ một định dạng được in ra màn hình; các định dạng khác cần tệp: --format {format}=TỆP',
 };

@@ -8,10 +8,12 @@ export const en = {
   'profile.type.object': 'a mapping (key: value)',
   'profile.allowed.duration': 'must be a duration such as 500ms, 3s, 45m or a number of seconds (got {got})',
   'profile.allowed.id': 'must be lower-case letters, digits, ".", "_" or "-" (got {got})',
-  'profile.allowed.unit': 'must be a unit path such as thanh-hoa/bim-son/ubnd: lower case, no diacritics, "/" between levels (got {got})',
+  'profile.allowed.unit':
+    'must be a unit path such as thanh-hoa/bim-son/ubnd: lower case, no diacritics, "/" between levels (got {got})',
   'profile.allowed.url': 'must be a URL starting with http:// or https:// (got {got})',
   'profile.allowed.enum': 'must be one of: {values} (got {got})',
-  'profile.allowed.bridge_uri': 'must be a bridge address such as sip:8001@mcu.example.vn or h323:10.0.0.5 (got {got})',
+  'profile.allowed.bridge_uri':
+    'must be a bridge address such as sip:8001@mcu.example.vn or h323:10.0.0.5 (got {got})',
   'profile.err.required': 'required field is missing',
   'profile.err.unknown_field': 'unknown field; allowed here: {allowed}',
   'profile.err.min': 'must be at least {min} (got {got})',
@@ -37,7 +39,8 @@ export const en = {
   'profile.err.needs_cycle': 'needs go round in a circle: {cycle}',
   'profile.err.bridge_unknown': 'bridge "{id}" is not in `bridges` (ids: {ids})',
   'profile.err.env_missing': 'environment variable {name} is not set',
-  'profile.hint.env_missing': 'set it before running, e.g. export {name}=... (secrets are never written in the profile)',
+  'profile.hint.env_missing':
+    'set it before running, e.g. export {name}=... (secrets are never written in the profile)',
   'profile.validate.ok': '{file}: ok ({checks} checks)',
   'profile.validate.ok_defaults': '{file}: ok (defaults file)',
   'profile.validate.needs_env': '{file}: ok ({checks} checks; needs at run time: {names})',
@@ -88,10 +91,12 @@ export const vi: Record<keyof typeof en, string> = {
   'profile.type.object': 'một nhóm khoá: giá trị',
   'profile.allowed.duration': 'phải là khoảng thời gian như 500ms, 3s, 45m hoặc số giây (đang là {got})',
   'profile.allowed.id': 'chỉ gồm chữ thường, số, ".", "_" hoặc "-" (đang là {got})',
-  'profile.allowed.unit': 'phải là đường dẫn đơn vị như thanh-hoa/bim-son/ubnd: chữ thường, không dấu, "/" giữa các cấp (đang là {got})',
+  'profile.allowed.unit':
+    'phải là đường dẫn đơn vị như thanh-hoa/bim-son/ubnd: chữ thường, không dấu, "/" giữa các cấp (đang là {got})',
   'profile.allowed.url': 'phải là địa chỉ bắt đầu bằng http:// hoặc https:// (đang là {got})',
   'profile.allowed.enum': 'phải là một trong: {values} (đang là {got})',
-  'profile.allowed.bridge_uri': 'phải là địa chỉ phòng họp MCU như sip:8001@mcu.example.vn hoặc h323:10.0.0.5 (đang là {got})',
+  'profile.allowed.bridge_uri':
+    'phải là địa chỉ phòng họp MCU như sip:8001@mcu.example.vn hoặc h323:10.0.0.5 (đang là {got})',
   'profile.err.required': 'thiếu trường bắt buộc',
   'profile.err.unknown_field': 'trường không hợp lệ; ở đây chỉ được dùng: {allowed}',
   'profile.err.min': 'phải từ {min} trở lên (đang là {got})',
@@ -117,7 +122,8 @@ export const vi: Record<keyof typeof en, string> = {
   'profile.err.needs_cycle': 'needs phụ thuộc vòng tròn: {cycle}',
   'profile.err.bridge_unknown': 'phòng họp "{id}" không có trong `bridges` (các id: {ids})',
   'profile.err.env_missing': 'chưa đặt biến môi trường {name}',
-  'profile.hint.env_missing': 'đặt biến trước khi chạy, ví dụ export {name}=... (mật khẩu không bao giờ ghi vào tệp cấu hình)',
+  'profile.hint.env_missing':
+    'đặt biến trước khi chạy, ví dụ export {name}=... (mật khẩu không bao giờ ghi vào tệp cấu hình)',
   'profile.validate.ok': '{file}: hợp lệ ({checks} mục kiểm tra)',
   'profile.validate.ok_defaults': '{file}: hợp lệ (tệp mặc định)',
   'profile.validate.needs_env': '{file}: hợp lệ ({checks} mục kiểm tra; khi chạy cần: {names})',
