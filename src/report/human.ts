@@ -15,7 +15,7 @@ import { countStatuses, countVerdicts, type RenderOptions, type RunReport } from
 // Narrow symbols only: emoji-width ones (✔ ⚠ ✖) are drawn one column wide by most terminals but
 // measured two, which breaks alignment.
 export const ICON: Record<Status, string> = { pass: '✓', warn: '!', fail: '✗', skip: '–', error: '✗' };
-const KEY_METRICS = 3;
+const KEY_METRICS = 2;
 
 export function keyMetrics(r: CheckResult): string {
   return Object.entries(r.metrics)
@@ -94,7 +94,7 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Ch
       metrics: Math.max(stringWidth(head.metrics), ...rows.map((x) => stringWidth(x.metrics))),
     };
     const fixed = 2 + w.status + 2 + w.id + 2 + 2 + w.metrics;
-    const summaryWidth = Math.max(20, Math.min(60, opts.columns - fixed));
+    const summaryWidth = Math.max(24, Math.min(72, opts.columns - fixed));
     out.push(
       c.dim(
         `  ${pad(head.status, w.status)}  ${pad(head.id, w.id)}  ${pad(head.summary, summaryWidth)}  ${head.metrics}`,

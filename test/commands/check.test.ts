@@ -167,7 +167,7 @@ describe('human output', () => {
     expect(r.code).toBe(2);
     expect(steady(r.stdout)).toMatchInlineSnapshot(`
       "Site down: UBND xã down (thanh-hoa/down)
-        STATUS     CHECK     RESULT                                                        MEASURED
+        STATUS     CHECK     RESULT                                                               MEASURED
         ✗ fail     sip-port  port CLOSED on 127.0.0.1 refused the connection
             → Nothing listens on that port: is the MCU or service running, and is the port right? A
               firewall at the site or the provider may also reject it.
@@ -181,7 +181,7 @@ describe('human output', () => {
     expect(r.code).toBe(2);
     expect(steady(r.stdout)).toMatchInlineSnapshot(`
       "Điểm cầu vi: UBND xã vi (thanh-hoa/vi)
-        TRẠNG THÁI   MỤC KIỂM TRA  KẾT QUẢ                                                       SỐ ĐO
+        TRẠNG THÁI   MỤC KIỂM TRA  KẾT QUẢ                                                           SỐ ĐO
         ✗ không đạt  sip-port      cổng CLOSED của 127.0.0.1 từ chối kết nối
             → Không có dịch vụ nào mở cổng này: MCU hoặc dịch vụ có đang chạy không, số cổng có đúng
               không? Tường lửa tại điểm cầu hoặc của nhà mạng cũng có thể chặn.
