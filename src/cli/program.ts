@@ -45,14 +45,29 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
     'Arguments:': t('cli.help.arguments'),
     'Global Options:': t('cli.help.global'),
   };
+  // commander's "(default: …)", "(choices: …)" and "(env: …)" notes, in the user's language.
+  const describeOption = (option: Option): string => {
+    const extra: string[] = [];
+    if (option.argChoices) extra.push(t('cli.help.choices', { values: option.argChoices.join(', ') }));
+    if (option.defaultValue !== undefined && option.defaultValue !== false && !option.negate) {
+      extra.push(
+        t('cli.help.default', { value: option.defaultValueDescription ?? String(option.defaultValue) }),
+      );
+    }
+    if (option.envVar) extra.push(t('cli.help.env', { name: option.envVar }));
+    return extra.length ? `${option.description} (${extra.join('; ')})` : option.description;
+  };
   const program = new Command('diemcau');
   const configure = (cmd: Command) => {
     cmd
       .exitOverride()
       .showSuggestionAfterError(false)
       .helpOption('-h, --help', t('cli.flag.help'))
-      .helpCommand('help [command]', t('cli.cmd.help'))
-      .configureHelp({ styleTitle: (s) => titles[s] ?? s, showGlobalOptions: true })
+      .configureHelp({
+        styleTitle: (s) => titles[s] ?? s,
+        showGlobalOptions: true,
+        optionDescription: describeOption,
+      })
       .configureOutput({
         writeOut: (s) => io.stdout.write(s),
         writeErr: (s) => io.stderr.write(s),
@@ -77,6 +92,9 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
   };
   for (const register of registrations) register(program, wiring);
   const walk = (cmd: Command) => {
+    // `help [command]` only where there are commands to ask about.
+    if (cmd.commands.length > 0) cmd.helpCommand('help [command]', t('cli.cmd.help'));
+    else cmd.helpCommand(false);
     for (const sub of cmd.commands) {
       configure(sub);
       walk(sub);
