@@ -9,7 +9,15 @@ import { Type } from '@sinclair/typebox';
 import type { MessageKey } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
 import { type AvInput, listCameras, pickDevice } from './av-devices.js';
-import { BASE_ARGS, ffmpegMissing, inputArgs, installHint, locateFfmpeg, runFfmpeg } from './ffmpeg.js';
+import {
+  BASE_ARGS,
+  ffmpegMissing,
+  ffmpegRunProblem,
+  inputArgs,
+  installHint,
+  locateFfmpeg,
+  runFfmpeg,
+} from './ffmpeg.js';
 import {
   coveredSeconds,
   ffmpegErrorLine,
@@ -173,41 +181,14 @@ export const camera = defineKind({
       { timeoutMs, signal: ctx.signal, env: ctx.env },
     );
     const evidence = { ...found, ffmpeg: bin, exit: run.code, log_tail: ffmpegErrorLine(run.stderr) };
-    if (run.spawnError) {
-      const message = t('av.err.spawn', { path: bin as string, reason: run.spawnError });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'FFMPEG_START', message, hint: installHint(t) },
-        details: evidence,
-      };
-    }
-    if (run.aborted) {
-      const message = t('av.err.aborted');
-      return { status: 'error', summary: message, error: { code: 'CANCELLED', message }, details: evidence };
-    }
-    if (run.timedOut) {
-      const message = t('cam.err.timeout', { device: label, s: (timeoutMs / 1000).toFixed(0) });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'FFMPEG_TIMEOUT', message, hint: t('cam.hint.busy') },
-        details: evidence,
-      };
-    }
-    if (run.code !== 0) {
-      const message = t('cam.err.ffmpeg', {
-        device: label,
-        code: String(run.code),
-        reason: ffmpegErrorLine(run.stderr) || '—',
-      });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'FFMPEG_FAILED', message, hint: t('cam.hint.busy') },
-        details: evidence,
-      };
-    }
+    const problem = ffmpegRunProblem(t, run, {
+      device: 'cam',
+      bin: bin as string,
+      label,
+      timeoutMs,
+      details: evidence,
+    });
+    if (problem) return problem;
     const m = measureGrab(run.stderr);
     if (!m) {
       // ffmpeg ran but no frame came through: a camera that delivers nothing, or an ffmpeg that prints nothing.

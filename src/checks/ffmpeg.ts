@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Translator } from '../i18n/index.js';
+import { ffmpegErrorLine } from './ffmpeg-parse.js';
 import type { CheckOutcome } from './types.js';
 
 export interface FfmpegRun {
@@ -165,3 +166,41 @@ export function inputArgs(spec: string): string[] | undefined {
 
 /** The options every run starts with: no banner, no progress, never read stdin. */
 export const BASE_ARGS = ['-hide_banner', '-nostats', '-nostdin'] as const;
+
+/**
+ * The ways an ffmpeg run can fail before there is anything to measure, as a
+ * check result (`device` is the microphone's or camera's messages), or
+ * undefined when it ran to the end.
+ */
+export function ffmpegRunProblem(
+  t: Translator,
+  run: FfmpegRun,
+  o: { device: 'mic' | 'cam'; bin: string; label: string; timeoutMs: number; details: unknown },
+): CheckOutcome | undefined {
+  const fail = (code: string, message: string, hint?: string): CheckOutcome => ({
+    status: 'error',
+    summary: message,
+    error: { code, message, ...(hint ? { hint } : {}) },
+    details: o.details,
+  });
+  if (run.spawnError)
+    return fail('FFMPEG_START', t('av.err.spawn', { path: o.bin, reason: run.spawnError }), installHint(t));
+  if (run.aborted) return fail('CANCELLED', t('av.err.aborted'));
+  const busy = t(`${o.device}.hint.busy`);
+  if (run.timedOut) {
+    return fail(
+      'FFMPEG_TIMEOUT',
+      t(`${o.device}.err.timeout`, { device: o.label, s: (o.timeoutMs / 1000).toFixed(0) }),
+      busy,
+    );
+  }
+  if (run.code !== 0) {
+    const reason = ffmpegErrorLine(run.stderr) || '—';
+    return fail(
+      'FFMPEG_FAILED',
+      t(`${o.device}.err.ffmpeg`, { device: o.label, code: String(run.code), reason }),
+      busy,
+    );
+  }
+  return undefined;
+}

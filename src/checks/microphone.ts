@@ -8,7 +8,15 @@ import { Type } from '@sinclair/typebox';
 import type { MessageKey } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
 import { type AvInput, isMonitor, listMicrophones, pickDevice } from './av-devices.js';
-import { BASE_ARGS, ffmpegMissing, inputArgs, installHint, locateFfmpeg, runFfmpeg } from './ffmpeg.js';
+import {
+  BASE_ARGS,
+  ffmpegMissing,
+  ffmpegRunProblem,
+  inputArgs,
+  installHint,
+  locateFfmpeg,
+  runFfmpeg,
+} from './ffmpeg.js';
 import {
   type AudioLevels,
   ffmpegErrorLine,
@@ -155,41 +163,14 @@ export const microphone = defineKind({
       { timeoutMs, signal: ctx.signal, env: ctx.env },
     );
     const evidence = { ...found, ffmpeg: bin, exit: run.code, log_tail: ffmpegErrorLine(run.stderr) };
-    if (run.spawnError) {
-      const message = t('av.err.spawn', { path: bin, reason: run.spawnError });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'FFMPEG_START', message, hint: installHint(t) },
-        details: evidence,
-      };
-    }
-    if (run.aborted) {
-      const message = t('av.err.aborted');
-      return { status: 'error', summary: message, error: { code: 'CANCELLED', message }, details: evidence };
-    }
-    if (run.timedOut) {
-      const message = t('mic.err.timeout', { device: label, s: (timeoutMs / 1000).toFixed(0) });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'FFMPEG_TIMEOUT', message, hint: t('mic.hint.busy') },
-        details: evidence,
-      };
-    }
-    if (run.code !== 0) {
-      const message = t('mic.err.ffmpeg', {
-        device: label,
-        code: String(run.code),
-        reason: ffmpegErrorLine(run.stderr) || '—',
-      });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'FFMPEG_FAILED', message, hint: t('mic.hint.busy') },
-        details: evidence,
-      };
-    }
+    const problem = ffmpegRunProblem(t, run, {
+      device: 'mic',
+      bin: bin as string,
+      label,
+      timeoutMs,
+      details: evidence,
+    });
+    if (problem) return problem;
     const levels = parseAstats(run.stderr) ?? parseVolumedetect(run.stderr);
     if (!levels) {
       const message = t('av.err.no_output', { path: bin });
