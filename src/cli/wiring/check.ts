@@ -1,22 +1,11 @@
 /** `diemcau check`: flags only; the work is lazy-imported. */
 import type { Command } from 'commander';
+import type { CheckOptions } from '../../commands/check/check.js';
 import { durationFlag, intFlag, listFlag, sharedOption } from '../flags.js';
 import type { Wiring } from '../program.js';
 
-export interface CheckFlags {
-  profile?: string;
-  format?: string[];
-  output?: string;
-  only?: string[];
-  skip?: string[];
-  remote?: boolean;
-  concurrency?: number;
-  parallel?: number;
-  deadline?: number;
-  upload?: boolean;
-  history?: string;
-  registry?: string;
-}
+// Type-only: erased at build, so --help still loads nothing of the command.
+type CheckFlags = Omit<CheckOptions, 'profiles'>;
 
 export function register(program: Command, { t, act }: Wiring): void {
   program
