@@ -3,8 +3,9 @@
 // own code plus commander (the only package `--help` needs), split at the
 // lazy `import()` of each command; every other package stays external and is
 // loaded only by the command that uses it. bench/startup.bench.mjs measures it.
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
 
 const outdir = 'dist/bundle';
 rmSync(outdir, { recursive: true, force: true });
@@ -24,7 +25,20 @@ const external = [
   'undici',
   'yaml',
 ];
+// The catalogues: one JSON file per language instead of every message compiled into the start-up chunk.
+const jsonCatalogues = {
+  name: 'json-catalogues',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/catalogue\.js$/ }, (args) =>
+      args.importer.endsWith(path.join('dist', 'i18n', 'index.js'))
+        ? { path: path.resolve(path.dirname(args.importer), 'catalogue-bundled.js') }
+        : undefined,
+    );
+  },
+};
+
 await build({
+  plugins: [jsonCatalogues],
   entryPoints: ['dist/cli/main.js'],
   outdir,
   bundle: true,
@@ -38,3 +52,8 @@ await build({
   // commander is CommonJS: give the bundle a real `require` for its node: imports.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+
+const { catalogue } = await import(path.resolve('dist/i18n/catalogue.js'));
+for (const locale of ['vi', 'en']) {
+  writeFileSync(path.join(outdir, `messages.${locale}.json`), JSON.stringify(catalogue(locale)));
+}

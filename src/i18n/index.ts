@@ -2,24 +2,11 @@
  * The vi / en catalogues. Each area of the tool keeps its messages in
  * src/i18n/messages/<area>.ts as `{ en, vi }`, where `vi` must have exactly
  * the keys of `en` (the compiler checks it). Add an area: one file, one line
- * in `areas` below.
+ * in `areas` (src/i18n/areas.ts).
  */
-import * as av from './messages/av.js';
-import * as check from './messages/check.js';
-import * as cli from './messages/cli.js';
-import * as codec from './messages/codec.js';
-import * as demo from './messages/demo.js';
-import * as net from './messages/net.js';
-import * as netq from './messages/netq.js';
-import * as power from './messages/power.js';
-import * as profile from './messages/profile.js';
-import * as registry from './messages/registry.js';
-import * as report from './messages/report.js';
-import * as reports from './messages/reports.js';
+import type { Area } from './areas.js';
+import { catalogue } from './catalogue.js';
 
-const areas = [cli, profile, check, net, report, power, netq, av, codec, registry, reports, demo] as const;
-
-type Area = (typeof areas)[number];
 type KeysOf<A> = A extends { en: infer E } ? keyof E : never;
 export type MessageKey = KeysOf<Area> & string;
 export type Params = Record<string, string | number>;
@@ -27,11 +14,12 @@ export type Params = Record<string, string | number>;
 export const LOCALES = ['vi', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-const catalogues: Record<Locale, Record<string, string>> = { vi: {}, en: {} };
-for (const area of areas) {
-  Object.assign(catalogues.en, area.en);
-  Object.assign(catalogues.vi, area.vi);
-}
+// Only the language in use is loaded (start-up time); English is the fallback.
+const loaded: Partial<Record<Locale, Record<string, string>>> = {};
+const table = (locale: Locale): Record<string, string> => {
+  loaded[locale] ??= catalogue(locale);
+  return loaded[locale];
+};
 
 export type Translator = (key: MessageKey, params?: Params) => string;
 
@@ -49,9 +37,9 @@ export function localeFromEnv(env: Record<string, string | undefined>): Locale {
 }
 
 export function translator(locale: Locale): Translator {
-  const table = catalogues[locale];
+  const messages = table(locale);
   return (key, params) => {
-    const text = table[key] ?? catalogues.en[key] ?? key;
+    const text = messages[key] ?? table('en')[key] ?? key;
     return params ? interpolate(text, params) : text;
   };
 }
@@ -65,5 +53,5 @@ function interpolate(text: string, params: Params): string {
 
 /** For tests: every key in both languages. */
 export function catalogueKeys(locale: Locale): string[] {
-  return Object.keys(catalogues[locale]);
+  return Object.keys(table(locale));
 }

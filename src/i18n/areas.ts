@@ -1,0 +1,30 @@
+/** Every area's messages. Add an area: one import, one entry. */
+import * as av from './messages/av.js';
+import * as check from './messages/check.js';
+import * as cli from './messages/cli.js';
+import * as codec from './messages/codec.js';
+import * as demo from './messages/demo.js';
+import * as net from './messages/net.js';
+import * as netq from './messages/netq.js';
+import * as power from './messages/power.js';
+import * as profile from './messages/profile.js';
+import * as registry from './messages/registry.js';
+import * as report from './messages/report.js';
+import * as reports from './messages/reports.js';
+
+export const areas = [
+  cli,
+  profile,
+  check,
+  net,
+  report,
+  power,
+  netq,
+  av,
+  codec,
+  registry,
+  reports,
+  demo,
+] as const;
+
+export type Area = (typeof areas)[number];
