@@ -37,6 +37,15 @@ describe('program', () => {
     expect(r).toEqual({ code: 3, stdout: '', stderr: 'diemcau: error: unknown language fr; use vi or en\n' });
   });
 
+  it('shows a stack trace only with --debug', async () => {
+    const plain = await run(['check', 'nope.yaml']);
+    expect(plain.stderr).toBe('diemcau: error: nope.yaml: file not found: nope.yaml\n');
+    const debug = await run(['--debug', 'check', 'nope.yaml']);
+    expect(debug.code).toBe(3);
+    expect(debug.stderr.split('\n')[0]).toBe('diemcau: error: nope.yaml: file not found: nope.yaml');
+    expect(debug.stderr).toMatch(/\n {4}at .+load\.ts:\d+/);
+  });
+
   it('an unknown command is exit 3', async () => {
     const r = await run(['frobnicate']);
     expect(r.code).toBe(3);
