@@ -330,6 +330,53 @@ export const Readiness = Type.Object({
 });
 export type Readiness = Static<typeof Readiness>;
 
+// ---- daily verdicts (the heatmap) -------------------------------------------
+
+export const DAILY_MAX_DAYS = 62;
+
+export const DailyQuery = Type.Object(
+  {
+    unit: Type.Optional(UnitPrefix),
+    days: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: DAILY_MAX_DAYS,
+        default: 7,
+        description: 'Calendar days ending today (in tz), oldest first.',
+      }),
+    ),
+    tz: Type.Optional(
+      Type.String({
+        // A '+' left unescaped in a URL arrives as a space: taken as '+'.
+        pattern: '^(Z|[+ -](0\\d|1[0-4]):[0-5]\\d)$',
+        default: '+07:00',
+        description:
+          'UTC offset of the days, e.g. +07:00 (Vietnam, the default) or Z. Escape "+" as %2B in a URL.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const DailySite = Type.Object({
+  id: SiteId,
+  /** One entry per day: the worst verdict of the runs started that day, null when none. */
+  verdicts: Type.Array(Nullable(Verdict)),
+});
+export type DailySite = Static<typeof DailySite>;
+
+export const Daily = Type.Object({
+  generatedAt: DateTime,
+  unit: Type.String(),
+  /** The offset the days are cut by, as ±HH:MM. */
+  tz: Type.String(),
+  /** YYYY-MM-DD, oldest first. */
+  days: Type.Array(Type.String({ format: 'date' })),
+  /** Every registered site under the unit, in the readiness report's order (unit, id). */
+  sites: Type.Array(DailySite),
+});
+export type Daily = Static<typeof Daily>;
+
 // ---- misc -----------------------------------------------------------------
 
 export const Health = Type.Object({

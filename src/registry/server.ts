@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyReq
 import { type Principal, TokenCache } from './auth.js';
 import { ApiError } from './http-error.js';
 import { RAW_BODY } from './idempotency.js';
+import { dailyRoutes } from './routes/daily.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { readinessRoutes } from './routes/readiness.js';
@@ -154,6 +155,7 @@ export const registryPlugin: FastifyPluginAsync<RegistryOptions> = async (app, o
   await app.register(incidentRoutes);
   await app.register(siteRoutes);
   await app.register(readinessRoutes);
+  await app.register(dailyRoutes);
   // Bytes for the `throughput` check (GET/POST /v1/speedtest), behind the same tokens.
   await app.register(speedtestRoutes);
 

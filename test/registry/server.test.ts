@@ -60,6 +60,7 @@ describe('health and docs', () => {
       '/v1/health',
       '/v1/incidents',
       '/v1/incidents/{id}',
+      '/v1/reports/daily',
       '/v1/reports/readiness',
       '/v1/runs',
       '/v1/runs/{id}',

@@ -242,6 +242,54 @@ export function storeConformance(
       });
     });
 
+    describe('daily', () => {
+      const DAY = 86_400_000;
+      // Days begin at T0 - 7 h (midnight in +07:00); three days from there.
+      const from = T0 - 7 * 3_600_000;
+      const at = (day: number, ms: number) => from + day * DAY + ms;
+
+      it('per site and day, the worst verdict of the runs started that day; the window is half-open', async () => {
+        const up = (siteId: string, unit: string, verdict: RunRecord['verdict'], startedMs: number) =>
+          store.ingestRun(run({ siteId, unit, verdict, startedMs, failing: [] }), idem());
+        await up('a', 'ha-noi/a', 'not-ready', from - 1); // the last millisecond before the window
+        await up('a', 'ha-noi/a', 'ready', at(0, 0));
+        await up('a', 'ha-noi/a', 'degraded', at(0, 5_000));
+        await up('a', 'ha-noi/a', 'unknown', at(1, DAY - 1));
+        await up('a', 'ha-noi/a', 'degraded', at(1, 0));
+        await up('a', 'ha-noi/a', 'not-ready', at(2, 1));
+        await up('a', 'ha-noi/a', 'unknown', at(2, 2));
+        await up('a', 'ha-noi/a', 'not-ready', at(3, 0)); // the window's end: excluded
+        await up('b', 'ha-noi/b', 'ready', at(2, 3_600_000));
+        await up('c', 'ha-noi-2/c', 'not-ready', at(1, 0));
+        await store.putSite('d', { name: 'D', unit: 'ha-noi/d' }, T0);
+        expect(await store.daily({ unitPrefix: 'ha-noi', fromMs: from, days: 3 })).toEqual([
+          { id: 'a', verdicts: ['degraded', 'unknown', 'not-ready'] },
+          { id: 'b', verdicts: [null, null, 'ready'] },
+          { id: 'd', verdicts: [null, null, null] },
+        ]);
+        // Everything, ordered like readiness (unit, then id); one day.
+        expect(await store.daily({ unitPrefix: '', fromMs: at(1, 0), days: 1 })).toEqual([
+          { id: 'c', verdicts: ['not-ready'] },
+          { id: 'a', verdicts: ['unknown'] },
+          { id: 'b', verdicts: [null] },
+          { id: 'd', verdicts: [null] },
+        ]);
+        expect(await store.daily({ unitPrefix: 'ha-noi/a/x', fromMs: from, days: 3 })).toEqual([]);
+      });
+
+      it('follows a site moved to another unit, its runs with it', async () => {
+        await store.ingestRun(
+          run({ siteId: 'm', unit: 'ha-noi/m', verdict: 'ready', startedMs: at(0, 9) }),
+          idem(),
+        );
+        await store.putSite('m', { name: 'M', unit: 'hue/m' }, T0);
+        expect(await store.daily({ unitPrefix: 'ha-noi', fromMs: from, days: 1 })).toEqual([]);
+        expect(await store.daily({ unitPrefix: 'hue', fromMs: from, days: 1 })).toEqual([
+          { id: 'm', verdicts: ['ready'] },
+        ]);
+      });
+    });
+
     describe('incidents', () => {
       it('creates with a first history entry, replays, refuses a reused key or a wrong unit', async () => {
         const k = idem('f1');

@@ -8,7 +8,7 @@
  * the first answer and nothing is stored twice.
  */
 import type { IncidentCategory, IncidentStatus, Role } from '../categories.js';
-import type { Incident, ReadinessSite, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
+import type { DailySite, Incident, ReadinessSite, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
 
 export interface Idem {
   key: string;
@@ -134,4 +134,19 @@ export interface Store {
 
   /** Every registered site under the prefix with its latest run (if any), ordered by unit then id. */
   readiness(unitPrefix: string): Promise<ReadinessRow[]>;
+
+  /**
+   * Every registered site under the prefix (ordered like readiness) with, per
+   * day of the window, the worst verdict of its runs started that day (null
+   * when none). One query: each site's runs of the window, bucketed into
+   * days and ranked in SQL, grouped by site (rows.ts dayCodeSql).
+   */
+  daily(q: DailyQuery): Promise<DailySite[]>;
+}
+
+export interface DailyQuery {
+  unitPrefix: string;
+  /** Start of the first day, epoch ms; each day is DAY_MS long (a fixed UTC offset has no DST). */
+  fromMs: number;
+  days: number;
 }
