@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshDatabase, havePostgres, startPostgres } from './pg.mjs';
+import * as seed from './registry-seed.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // BENCH_DIST: a private build (npx tsc -p tsconfig.build.json --outDir DIR/dist) when dist/ is busy.
@@ -17,133 +18,13 @@ const dist = process.env.BENCH_DIST ?? path.resolve(here, '../dist');
 const SITES = Number(process.env.BENCH_SITES ?? 10_000);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const REPS = Number(process.env.BENCH_REPS ?? 11);
-const DAY = 86_400_000;
 const NOW = Date.now();
-const PROVINCES = 34;
+const sizes = { sites: SITES, days: DAYS, now: NOW };
+const withSize = async (store, seeded) => ({ ...(await seeded), bytes: await store.sizeBytes() });
+const seedSqlite = (store) => withSize(store, seed.seedSqlite(store, sizes));
+const seedPostgres = (store) => withSize(store, seed.seedPostgres(store, sizes));
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const unitOf = (i) =>
-  `p${String((i % PROVINCES) + 1).padStart(2, '0')}/x${String(Math.floor(i / PROVINCES)).padStart(3, '0')}`;
-const siteOf = (i) => `site-${String(i).padStart(5, '0')}`;
-// 3 % of the sites stopped reporting two days ago: the stale ones.
-const lastDayOf = (i) => (i % 33 === 0 ? 2 : 0);
-const verdictOf = (i, d) => ((i * 7 + d) % 20 === 0 ? 'not-ready' : (i + d) % 9 === 0 ? 'degraded' : 'ready');
-const BODY = '{"checks":[]}';
-
-function* runRows() {
-  let id = 0;
-  for (let d = DAYS - 1; d >= 0; d--) {
-    for (let i = 0; i < SITES; i++) {
-      if (d < lastDayOf(i)) continue;
-      const started = NOW - d * DAY - 3 * 3_600_000 + (i % 3600) * 1000;
-      const verdict = verdictOf(i, d);
-      yield [
-        ++id,
-        siteOf(i),
-        verdict,
-        started,
-        9000,
-        started + 60_000,
-        verdict === 'not-ready' ? 'sip-port' : '',
-        BODY,
-      ];
-    }
-  }
-}
-
-async function seedSqlite(store) {
-  const db = store.handle;
-  const t0 = performance.now();
-  db.exec('DROP INDEX runs_site_time');
-  const site = db.prepare(
-    'INSERT INTO sites (site_id, name, unit, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)',
-  );
-  db.transaction(() => {
-    for (let i = 0; i < SITES; i++)
-      site.run(siteOf(i), `Điểm cầu ${i}`, unitOf(i), NOW - DAYS * DAY, NOW - DAYS * DAY);
-  })();
-  const ins = db.prepare(
-    'INSERT INTO runs (id, site_id, verdict, started_ms, duration_ms, received_ms, failing, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  let batch = [];
-  const flush = db.transaction((rows) => {
-    for (const r of rows) ins.run(...r);
-  });
-  let n = 0;
-  for (const r of runRows()) {
-    batch.push(r);
-    if (batch.length === 200_000) {
-      flush(batch);
-      n += batch.length;
-      batch = [];
-    }
-  }
-  flush(batch);
-  n += batch.length;
-  const tLoad = performance.now();
-  db.exec('CREATE INDEX runs_site_time ON runs (site_id, started_ms)');
-  db.exec(`INSERT INTO site_latest (site_id, run_id, verdict, finished_ms, failing)
-    SELECT r.site_id, r.id, r.verdict, r.started_ms + r.duration_ms, r.failing FROM sites s
-    JOIN runs r ON r.id = (SELECT id FROM runs WHERE site_id = s.site_id ORDER BY started_ms DESC LIMIT 1)`);
-  db.exec('ANALYZE');
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  return {
-    runs: n,
-    loadS: (tLoad - t0) / 1000,
-    indexS: (performance.now() - tLoad) / 1000,
-    bytes: store.sizeBytes(),
-  };
-}
-
-async function seedPostgres(store) {
-  const pool = store.pool;
-  const t0 = performance.now();
-  await pool.query('DROP INDEX runs_site_time');
-  const ids = [];
-  const names = [];
-  const units = [];
-  for (let i = 0; i < SITES; i++) {
-    ids.push(siteOf(i));
-    names.push(`Điểm cầu ${i}`);
-    units.push(unitOf(i));
-  }
-  await pool.query(
-    `INSERT INTO sites (site_id, name, unit, created_ms, updated_ms)
-     SELECT s, n, u, $4, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(s, n, u)`,
-    [ids, names, units, NOW - DAYS * DAY],
-  );
-  const cols = () => [[], [], [], [], [], [], [], []];
-  let c = cols();
-  let n = 0;
-  const flush = async () => {
-    if (c[0].length === 0) return;
-    await pool.query(
-      `INSERT INTO runs (id, site_id, verdict, started_ms, duration_ms, received_ms, failing, body)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::bigint[], $7::text[], $8::text[])`,
-      c,
-    );
-    n += c[0].length;
-    c = cols();
-  };
-  for (const r of runRows()) {
-    for (let k = 0; k < 8; k++) c[k].push(r[k]);
-    if (c[0].length === 50_000) await flush();
-  }
-  await flush();
-  const tLoad = performance.now();
-  await pool.query(`SELECT setval('runs_id_seq', $1)`, [n]);
-  await pool.query('CREATE INDEX runs_site_time ON runs (site_id, started_ms)');
-  await pool.query(`INSERT INTO site_latest (site_id, run_id, verdict, finished_ms, failing)
-    SELECT r.site_id, r.id, r.verdict, r.started_ms + r.duration_ms, r.failing FROM sites s
-    CROSS JOIN LATERAL (SELECT * FROM runs WHERE site_id = s.site_id ORDER BY started_ms DESC LIMIT 1) r`);
-  await pool.query('VACUUM ANALYZE');
-  return {
-    runs: n,
-    loadS: (tLoad - t0) / 1000,
-    indexS: (performance.now() - tLoad) / 1000,
-    bytes: await store.sizeBytes(),
-  };
-}
 
 async function time(fn) {
   await fn();
