@@ -125,7 +125,7 @@ describe('diemcau demo', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('Stopped everything and removed');
     const envFile = /\. (\S+demo\.env)/.exec(r.stdout)?.[1] as string;
-    expect(envFile).toBeTruthy();
+    expect(envFile).toMatch(/diemcau-demo-[^/]+\/demo\.env$/);
     expect(r.stdout).not.toMatch(/dct_[A-Za-z0-9_-]{10,}/);
     expect(await portOpen(registryPort)).toBe(false);
   });
