@@ -7,6 +7,7 @@
  */
 import dns from 'node:dns';
 import { Type } from '@sinclair/typebox';
+import { formatNumber } from '../report/metrics.js';
 import { abortable, errCode, errMessage, judgeMetrics, ownBudgetMs, seconds } from './net-common.js';
 import { Host, Limits, oneOf } from './params.js';
 import { round } from './thresholds.js';
@@ -198,7 +199,7 @@ export const dnsKind = defineKind({
     });
     return {
       status: judged.status,
-      summary: t('net.dns.ok', { ...base, addresses: shown, ms: resolveMs }) + judged.suffix,
+      summary: t('net.dns.ok', { ...base, addresses: shown, ms: formatNumber(resolveMs) }) + judged.suffix,
       metrics,
       details,
       ...(judged.hint ? { hint: judged.hint } : {}),

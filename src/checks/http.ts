@@ -6,6 +6,7 @@
  * undici is imported inside run(): profile validation loads every kind.
  */
 import { Type } from '@sinclair/typebox';
+import { formatNumber } from '../report/metrics.js';
 import { errCode, errMessage, judgeMetrics, ownBudgetMs, seconds } from './net-common.js';
 import { Limits, oneOf } from './params.js';
 import { round } from './thresholds.js';
@@ -154,8 +155,8 @@ export const http = defineKind({
             method,
             url: p.url,
             status: res.statusCode,
-            ttfb: metrics.ttfb_ms,
-            total: metrics.total_ms,
+            ttfb: formatNumber(metrics.ttfb_ms as number),
+            total: formatNumber(metrics.total_ms as number),
           }) + judged.suffix,
         metrics,
         details,

@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { Type } from '@sinclair/typebox';
+import { formatNumber } from '../report/metrics.js';
 import { errCode, errMessage, judgeMetrics, ownBudgetMs, seconds } from './net-common.js';
 import { Host, Limits, Port } from './params.js';
 import { round } from './thresholds.js';
@@ -97,7 +98,8 @@ export const tcp = defineKind({
       });
       return {
         status: judged.status,
-        summary: t('net.tcp.ok', { ...where, ms: metrics.connect_ms as number }) + judged.suffix,
+        summary:
+          t('net.tcp.ok', { ...where, ms: formatNumber(metrics.connect_ms as number) }) + judged.suffix,
         metrics,
         details: { address: a.address, family: a.family, port: p.port },
         ...(judged.hint ? { hint: judged.hint } : {}),

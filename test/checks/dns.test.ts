@@ -5,8 +5,11 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dns } from '../../src/checks/dns.js';
+import { formatNumber } from '../../src/report/metrics.js';
 import { type DnsServer, startDnsServer } from '../helpers/dns-server.js';
 import { kindContext } from '../helpers/kind-context.js';
+
+const fmt = (v: number | undefined) => formatNumber(v as number);
 
 describe('dns against a DNS server on 127.0.0.1', () => {
   let server: DnsServer;
@@ -34,7 +37,7 @@ describe('dns against a DNS server on 127.0.0.1', () => {
       addresses: ['10.10.1.5', '10.10.1.6'],
     });
     expect(r.summary).toBe(
-      `mcu.thanhhoa.test resolves to 10.10.1.5, 10.10.1.6 (${r.metrics?.resolve_ms} ms, ${server.address})`,
+      `mcu.thanhhoa.test resolves to 10.10.1.5, 10.10.1.6 (${fmt(r.metrics?.resolve_ms)} ms, ${server.address})`,
     );
   });
 
@@ -47,7 +50,7 @@ describe('dns against a DNS server on 127.0.0.1', () => {
     expect(r.status).toBe('pass');
     expect(server.queries.slice(before)).toEqual([{ name: 'mcu.thanhhoa.test', type: 1 }]);
     expect(r.summary).toBe(
-      `mcu.thanhhoa.test phân giải thành 10.10.1.5, 10.10.1.6 (${r.metrics?.resolve_ms} ms, ${server.address})`,
+      `mcu.thanhhoa.test phân giải thành 10.10.1.5, 10.10.1.6 (${fmt(r.metrics?.resolve_ms)} ms, ${server.address})`,
     );
   });
 
@@ -152,7 +155,9 @@ describe('dns through the system resolver', () => {
     const r = await dns.run({ name: 'localhost', family: 'ipv4' }, kindContext());
     expect(r.status).toBe('pass');
     expect(r.details).toEqual({ server: 'system', family: 'ipv4', addresses: ['127.0.0.1'] });
-    expect(r.summary).toBe(`localhost resolves to 127.0.0.1 (${r.metrics?.resolve_ms} ms, system resolver)`);
+    expect(r.summary).toBe(
+      `localhost resolves to 127.0.0.1 (${fmt(r.metrics?.resolve_ms)} ms, system resolver)`,
+    );
   });
 
   it('a resolve_ms warn limit of 0 gives warn with the limit named', async () => {

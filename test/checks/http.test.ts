@@ -8,8 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http as httpKind } from '../../src/checks/http.js';
+import { formatNumber } from '../../src/report/metrics.js';
 import { kindContext } from '../helpers/kind-context.js';
 import { havePeer } from '../helpers/peers.js';
+
+const fmt = (v: number | undefined) => formatNumber(v as number);
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -61,12 +64,12 @@ describe('http', () => {
     expect(r.metrics).toMatchObject({ status: 200, bytes: body });
     expect(r.metrics?.total_ms).toBeGreaterThanOrEqual(r.metrics?.ttfb_ms as number);
     expect(r.summary).toBe(
-      `GET ${base}/ok answered 200 (${r.metrics?.ttfb_ms} ms to the first byte, ${r.metrics?.total_ms} ms in all)`,
+      `GET ${base}/ok answered 200 (${fmt(r.metrics?.ttfb_ms)} ms to the first byte, ${fmt(r.metrics?.total_ms)} ms in all)`,
     );
     expect(r.details).toEqual({ url: `${base}/ok`, method: 'GET', status: 200 });
     const rv = await httpKind.run({ url: `${base}/ok` }, kindContext({ locale: 'vi' }));
     expect(rv.summary).toBe(
-      `GET ${base}/ok trả về 200 (${rv.metrics?.ttfb_ms} ms tới byte đầu tiên, tổng ${rv.metrics?.total_ms} ms)`,
+      `GET ${base}/ok trả về 200 (${fmt(rv.metrics?.ttfb_ms)} ms tới byte đầu tiên, tổng ${fmt(rv.metrics?.total_ms)} ms)`,
     );
   });
 

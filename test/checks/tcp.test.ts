@@ -2,7 +2,10 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tcp } from '../../src/checks/tcp.js';
+import { formatNumber } from '../../src/report/metrics.js';
 import { kindContext } from '../helpers/kind-context.js';
+
+const fmt = (v: number | undefined) => formatNumber(v as number);
 
 /** A port nothing listens on: listen on port 0, note the port, close. */
 async function unusedPort(): Promise<number> {
@@ -35,7 +38,9 @@ describe('tcp', () => {
     expect(r.status).toBe('pass');
     expect(Object.keys(r.metrics ?? {})).toEqual(['connect_ms']); // an IP: no lookup
     expect(r.metrics?.connect_ms).toBeGreaterThanOrEqual(0);
-    expect(r.summary).toBe(`port ${port} on 127.0.0.1 accepts connections (${r.metrics?.connect_ms} ms)`);
+    expect(r.summary).toBe(
+      `port ${port} on 127.0.0.1 accepts connections (${fmt(r.metrics?.connect_ms)} ms)`,
+    );
     expect(r.details).toEqual({ address: '127.0.0.1', family: 'IPv4', port });
   });
 
@@ -44,7 +49,7 @@ describe('tcp', () => {
     // Node tries every address of the name (happy eyeballs), so 127.0.0.1 is reached even if ::1 comes first.
     expect(r.status).toBe('pass');
     expect(Object.keys(r.metrics ?? {}).sort()).toEqual(['connect_ms', 'lookup_ms']);
-    expect(r.summary).toBe(`cổng ${port} của localhost nhận kết nối (${r.metrics?.connect_ms} ms)`);
+    expect(r.summary).toBe(`cổng ${port} của localhost nhận kết nối (${fmt(r.metrics?.connect_ms)} ms)`);
   });
 
   it('a connect_ms warn limit below what was measured gives warn', async () => {
