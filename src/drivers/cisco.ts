@@ -7,10 +7,9 @@
  * a few may be open, so `close()` always ends the one we began.
  */
 import { CancelledError, DriverError } from '../errors.js';
-import { toMs } from '../profile/duration.js';
 import type { CodecConfig } from '../profile/types.js';
-import { badReply, configError, httpError } from './errors.js';
-import { basicAuth, codecBaseUrl, cookiesOf, createHttpClient, type HttpClient, hostOf } from './http.js';
+import { badReply, httpError } from './errors.js';
+import { basicAuth, cookiesOf, type HttpClient, openCodecHttp } from './http.js';
 import { registrationState } from './normalize.js';
 import {
   type CallInfo,
@@ -32,7 +31,6 @@ import {
 import { at, attr, escapeXml, list, num, parseXml, text, XmlError, type XmlNode } from './xml.js';
 
 const SESSION_COOKIES = ['SessionId', 'SecureSessionId'] as const;
-const DEFAULT_TIMEOUT_MS = 5_000;
 
 export function ciscoCallState(raw: string): CallState {
   switch (raw.toLowerCase()) {
@@ -82,21 +80,9 @@ export class CiscoDriver implements CodecDriver {
     codec: CodecConfig,
     private readonly ctx: DriverContext,
   ) {
-    const { t } = ctx;
-    const baseUrl = codecBaseUrl(codec);
-    if (!baseUrl) throw configError(t, 'cisco', 'codec.host');
-    if (!codec.username) throw configError(t, 'cisco', 'codec.username');
-    this.host = hostOf(baseUrl);
-    this.user = codec.username;
-    this.basic = basicAuth(codec.username, codec.password ?? '');
+    ({ http: this.http, host: this.host, user: this.user } = openCodecHttp(codec, ctx, 'cisco'));
+    this.basic = basicAuth(this.user, codec.password ?? '');
     this.mode = codec.auth ?? 'basic';
-    this.http = createHttpClient({
-      baseUrl,
-      insecureTls: codec.insecure_tls === true,
-      timeoutMs: toMs(codec.timeout, DEFAULT_TIMEOUT_MS),
-      signal: ctx.signal,
-      t,
-    });
   }
 
   /** Begin a session once (single flight); undefined = the codec is too old for sessions, use Basic. */

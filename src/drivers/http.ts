@@ -10,7 +10,10 @@
 import type { Dispatcher } from 'undici';
 import { CancelledError, DriverError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
-import { DRIVER_ERRORS } from './types.js';
+import { toMs } from '../profile/duration.js';
+import type { CodecConfig } from '../profile/types.js';
+import { configError } from './errors.js';
+import { DRIVER_ERRORS, type DriverContext } from './types.js';
 
 export interface HttpReply {
   status: number;
@@ -210,4 +213,29 @@ export function codecBaseUrl(codec: {
   const scheme = codec.scheme ?? 'https';
   const host = codec.host.includes(':') && !codec.host.startsWith('[') ? `[${codec.host}]` : codec.host;
   return `${scheme}://${host}${codec.port ? `:${codec.port}` : ''}/`;
+}
+
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+/**
+ * What every HTTP driver starts from: the profile's codec address and user
+ * checked (a clear config error otherwise), and its HTTP client.
+ */
+export function openCodecHttp(
+  codec: CodecConfig,
+  ctx: DriverContext,
+  driver: 'cisco' | 'poly',
+): { http: HttpClient; host: string; user: string } {
+  const { t } = ctx;
+  const baseUrl = codecBaseUrl(codec);
+  if (!baseUrl) throw configError(t, driver, 'codec.host');
+  if (!codec.username) throw configError(t, driver, 'codec.username');
+  const http = createHttpClient({
+    baseUrl,
+    insecureTls: codec.insecure_tls === true,
+    timeoutMs: toMs(codec.timeout, DEFAULT_TIMEOUT_MS),
+    signal: ctx.signal,
+    t,
+  });
+  return { http, host: hostOf(baseUrl), user: codec.username };
 }

@@ -8,17 +8,9 @@
  * Some endpoints answer a bare scalar (`true`, `39`, `CONTENT_IDLE`).
  */
 import { CancelledError, DriverError } from '../errors.js';
-import { toMs } from '../profile/duration.js';
 import type { CodecConfig } from '../profile/types.js';
-import { authError, badReply, configError, httpError } from './errors.js';
-import {
-  codecBaseUrl,
-  cookiesOf,
-  createHttpClient,
-  type HttpClient,
-  type HttpReply,
-  hostOf,
-} from './http.js';
+import { authError, badReply, httpError } from './errors.js';
+import { cookiesOf, type HttpClient, type HttpReply, openCodecHttp } from './http.js';
 import { registrationState } from './normalize.js';
 import {
   type CallInfo,
@@ -37,7 +29,6 @@ import {
   type RegistrationEntry,
 } from './types.js';
 
-const DEFAULT_TIMEOUT_MS = 5_000;
 type Json = unknown;
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -85,20 +76,8 @@ export class PolyDriver implements CodecDriver {
     codec: CodecConfig,
     private readonly ctx: DriverContext,
   ) {
-    const { t } = ctx;
-    const baseUrl = codecBaseUrl(codec);
-    if (!baseUrl) throw configError(t, 'poly', 'codec.host');
-    if (!codec.username) throw configError(t, 'poly', 'codec.username');
-    this.host = hostOf(baseUrl);
-    this.user = codec.username;
+    ({ http: this.http, host: this.host, user: this.user } = openCodecHttp(codec, ctx, 'poly'));
     this.password = codec.password ?? '';
-    this.http = createHttpClient({
-      baseUrl,
-      insecureTls: codec.insecure_tls === true,
-      timeoutMs: toMs(codec.timeout, DEFAULT_TIMEOUT_MS),
-      signal: ctx.signal,
-      t,
-    });
   }
 
   private remember(res: HttpReply): void {
