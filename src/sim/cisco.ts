@@ -9,6 +9,7 @@
  */
 import { XMLParser } from 'fast-xml-parser';
 import { CallBook, type SimCall } from './calls.js';
+import { codecSimHandle } from './handle.js';
 import { basicOk, cookies, delay, type Listening, send, serve, type TlsOptions, token } from './http.js';
 import type { CodecScenario } from './scenario.js';
 import { document, el, item, prune, type XNode } from './xml.js';
@@ -306,22 +307,12 @@ export async function startCiscoSim(opts: CodecSimOptions = {}): Promise<CodecSi
     },
   );
 
-  return {
-    url: server.url,
-    port: server.port,
-    host: server.host,
-    sessions: () => sessions.size,
-    sessionsBegun: () => begun,
-    calls: () => book.list(),
-    update(next) {
+  return codecSimHandle(server, {
+    sessions,
+    begun: () => begun,
+    book,
+    update: (next) => {
       scenario = { ...scenario, ...next };
     },
-    expireSessions() {
-      sessions.clear();
-    },
-    async close() {
-      await book.close();
-      await server.close();
-    },
-  };
+  });
 }

@@ -10,6 +10,7 @@
  */
 import { CallBook, type SimCall } from './calls.js';
 import type { CodecSim, CodecSimOptions } from './cisco.js';
+import { codecSimHandle } from './handle.js';
 import { cookies, credentialsOk, delay, type Listening, send, serve, token } from './http.js';
 import type { CodecScenario } from './scenario.js';
 
@@ -272,22 +273,12 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
     },
   );
 
-  return {
-    url: server.url,
-    port: server.port,
-    host: server.host,
-    sessions: () => sessions.size,
-    sessionsBegun: () => begun,
-    calls: () => book.list(),
-    update(next) {
+  return codecSimHandle(server, {
+    sessions,
+    begun: () => begun,
+    book,
+    update: (next) => {
       scenario = { ...scenario, ...next };
     },
-    expireSessions() {
-      sessions.clear();
-    },
-    async close() {
-      await book.close();
-      await server.close();
-    },
-  };
+  });
 }
