@@ -60,11 +60,14 @@ export function planPing(flavor: PingFlavor, o: PingOptions): PingPlan {
   const count = String(o.count);
   switch (flavor) {
     case 'iputils':
+    case 'busybox': {
+      // -n: numeric output, no reverse lookups (they cost time and may fail); busybox has no -n
+      // (it prints numbers anyway) and otherwise takes the same flags.
+      const numeric = flavor === 'iputils' ? ['-n'] : [];
       return {
         program: 'ping',
-        // -n: numeric output, no reverse lookups (they cost time and may fail).
         args: [
-          '-n',
+          ...numeric,
           '-c',
           count,
           '-i',
@@ -81,27 +84,7 @@ export function planPing(flavor: PingFlavor, o: PingOptions): PingPlan {
         needMs: unixNeed,
         ttlLess: false,
       };
-    case 'busybox':
-      // busybox ping has no -n (it prints numbers anyway).
-      return {
-        program: 'ping',
-        args: [
-          '-c',
-          count,
-          '-i',
-          secs(intervalMs),
-          '-W',
-          secs(REPLY_WAIT_MS),
-          '-w',
-          deadline,
-          ...(size.length ? ['-s', ...size] : []),
-          ...fam,
-          target,
-        ],
-        flavor,
-        needMs: unixNeed,
-        ttlLess: false,
-      };
+    }
     case 'bsd': {
       // macOS/BSD: IPv6 is a separate ping6, which has no -t (whole-run timeout).
       const v6 = o.family === 'ipv6';
