@@ -3,6 +3,10 @@
 // runs index, site_latest from the newest run of each site, ANALYZE): the
 // same fleet as readiness.bench.mjs (10,000 sites in 34 provinces, 3 % stale
 // for two days, a verdict pattern with every kind). Not a benchmark itself.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freshDatabase, havePostgres, startPostgres } from './pg.mjs';
 
 export const DAY = 86_400_000;
 export const PROVINCES = 34;
@@ -128,4 +132,35 @@ export async function seedPostgres(store, { sites, days, now }) {
     CROSS JOIN LATERAL (SELECT * FROM runs WHERE site_id = s.site_id ORDER BY started_ms DESC LIMIT 1) r`);
   await pool.query('VACUUM ANALYZE');
   return { runs: n, loadS: (tLoad - t0) / 1000, indexS: (performance.now() - tLoad) / 1000 };
+}
+
+/**
+ * Run `measure(label, store, seed)` on a fresh SQLite store and, when
+ * PostgreSQL is installed, on a fresh PostgreSQL database (BENCH_ENGINES
+ * picks), cleaning up after each.
+ */
+export async function onEachStore({ dist, name, measure, seedSqlite, seedPostgres }) {
+  const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+  if (engines.includes('sqlite')) {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `diemcau-bench-${name}-`));
+    try {
+      const { openSqlite } = await import(path.join(dist, 'registry/store/sqlite.js'));
+      await measure('sqlite', await openSqlite(path.join(tmp, 'registry.db')), seedSqlite);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  }
+  if (engines.includes('postgres')) {
+    if (!havePostgres()) {
+      console.log('postgres: skipped: /usr/lib/postgresql/15/bin/initdb not found (apt install postgresql)');
+      return;
+    }
+    const pg = await startPostgres({ settings: ['maintenance_work_mem=512MB', 'max_wal_size=4GB'] });
+    try {
+      const { openPostgres } = await import(path.join(dist, 'registry/store/postgres.js'));
+      await measure('postgres', await openPostgres(await freshDatabase(pg.url, name)), seedPostgres);
+    } finally {
+      pg.stop();
+    }
+  }
 }

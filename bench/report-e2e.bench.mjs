@@ -15,8 +15,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freshDatabase, havePostgres, startPostgres } from './pg.mjs';
-import { DAY, seedPostgres, seedSqlite, siteOf, unitOf } from './registry-seed.mjs';
+import { DAY, onEachStore, seedPostgres, seedSqlite, siteOf, unitOf } from './registry-seed.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // BENCH_DIST: a private build (npx tsc -p tsconfig.build.json --outDir DIR/dist) when dist/ is busy.
@@ -208,26 +207,4 @@ async function measure(label, store, seed) {
 console.log(
   `report-e2e: ${SITES} sites × ${DAYS} nightly runs, median of ${REPS} warm repeats, Node ${process.version}, ${os.cpus().length} CPUs`,
 );
-const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
-if (engines.includes('sqlite')) {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-bench-e2e-db-'));
-  try {
-    const { openSqlite } = await import(path.join(dist, 'registry/store/sqlite.js'));
-    await measure('sqlite', await openSqlite(path.join(tmp, 'registry.db')), seedSqlite);
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
-}
-if (engines.includes('postgres')) {
-  if (!havePostgres())
-    console.log('postgres: skipped: /usr/lib/postgresql/15/bin/initdb not found (apt install postgresql)');
-  else {
-    const pg = await startPostgres({ settings: ['maintenance_work_mem=512MB', 'max_wal_size=4GB'] });
-    try {
-      const { openPostgres } = await import(path.join(dist, 'registry/store/postgres.js'));
-      await measure('postgres', await openPostgres(await freshDatabase(pg.url, 'e2e')), seedPostgres);
-    } finally {
-      pg.stop();
-    }
-  }
-}
+await onEachStore({ dist, name: 'e2e', measure, seedSqlite: seedSqlite, seedPostgres: seedPostgres });
