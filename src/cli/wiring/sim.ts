@@ -1,27 +1,13 @@
 /** `diemcau sim codec|bridge`: simulated gear for practice, tests and the demo. Flags only; the work is lazy-imported. */
 import { type Command, Option } from 'commander';
+import type { SimBridgeOptions } from '../../commands/sim/bridge.js';
+import type { SimCodecOptions } from '../../commands/sim/codec.js';
 import { intFlag, listFlag } from '../flags.js';
 import type { Wiring } from '../program.js';
 
-export interface SimCodecFlags {
-  driver: 'cisco' | 'poly';
-  host: string;
-  port: number;
-  scenario?: string[];
-  scenarioFile?: string;
-  username: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  sipDial: boolean;
-}
-
-export interface SimBridgeFlags {
-  host: string;
-  port: number;
-  transport: 'udp' | 'tcp' | 'both';
-  scenario?: string[];
-  scenarioFile?: string;
-}
+// Type-only: erased at build, so --help still loads nothing of the commands.
+type SimCodecFlags = SimCodecOptions;
+type SimBridgeFlags = SimBridgeOptions;
 
 export function register(program: Command, { t, act }: Wiring): void {
   const sim = program.command('sim').description(t('sim.cmd'));

@@ -8,7 +8,7 @@
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
 import type { BridgeScenario } from '../../sim/bridge.js';
-import { readScenarioFile, untilCancelled } from './scenario-file.js';
+import { listenError, readScenarioFile, untilCancelled } from './scenario-file.js';
 
 export interface SimBridgeOptions {
   host: string;
@@ -84,12 +84,7 @@ export async function simBridgeCommand(ctx: Context, opts: SimBridgeOptions): Pr
       onLog: (line) => ctx.io.stderr.write(`${line}\n`),
     });
   } catch (err) {
-    throw new UsageError(
-      t('sim.err.listen', {
-        where: `${opts.host}:${opts.port}`,
-        reason: (err as NodeJS.ErrnoException).code ?? String(err),
-      }),
-    );
+    throw listenError(ctx, opts.host, opts.port, err);
   }
   const active = Object.keys(scenario).join(', ') || t('sim.scenario.normal');
   ctx.io.stderr.write(

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
 import type { CodecScenario } from '../../sim/scenario.js';
-import { readScenarioFile, untilCancelled } from './scenario-file.js';
+import { listenError, readScenarioFile, untilCancelled } from './scenario-file.js';
 
 export interface SimCodecOptions {
   driver: 'cisco' | 'poly';
@@ -63,12 +63,7 @@ export async function simCodecCommand(ctx: Context, opts: SimCodecOptions): Prom
       onLog: log,
     });
   } catch (err) {
-    throw new UsageError(
-      t('sim.err.listen', {
-        where: `${opts.host}:${opts.port}`,
-        reason: (err as NodeJS.ErrnoException).code ?? String(err),
-      }),
-    );
+    throw listenError(ctx, opts.host, opts.port, err);
   }
   const active = Object.keys(scenario).join(', ') || t('sim.scenario.normal');
   ctx.io.stderr.write(

@@ -34,3 +34,13 @@ export function untilCancelled(signal: AbortSignal): Promise<void> {
     signal.addEventListener('abort', () => resolve(), { once: true });
   });
 }
+
+/** A simulator that cannot listen (port taken, no permission): a usage error naming where. */
+export function listenError(ctx: Context, host: string, port: number, err: unknown): UsageError {
+  return new UsageError(
+    ctx.t('sim.err.listen', {
+      where: `${host}:${port}`,
+      reason: (err as NodeJS.ErrnoException).code ?? String(err),
+    }),
+  );
+}
