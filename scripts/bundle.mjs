@@ -3,8 +3,9 @@
 // own code plus commander (the only package `--help` needs; the wiring imports
 // it through @commander-js/extra-typings, a thin re-export that gives the
 // option types, bundled with it), split at the lazy `import()` of each
-// command. TypeBox is bundled too: its ESM build is some 900 small modules, which cost ~80 ms to load one by one on every
-// command that reads a profile. Every other package stays external and is
+// command. TypeBox is bundled too: its ESM build is some 900 small modules,
+// which cost ~80 ms to load one by one on every command that reads a profile.
+// Every other package stays external and is
 // loaded only by the command that uses it. bench/startup.bench.mjs measures it.
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
