@@ -2,7 +2,7 @@
  * Shared flags, defined once: commander options, help text and environment
  * fallbacks come from this table (STYLE.md 8).
  */
-import { Option } from 'commander';
+import { Option } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import type { MessageKey, Translator } from '../i18n/index.js';
 import { parseDuration } from '../profile/duration.js';
@@ -19,16 +19,21 @@ export const sharedFlags = {
   output: { flags: '-o, --output <file>', desc: 'cli.flag.output' },
 } as const satisfies Record<string, SharedFlag>;
 
-export function sharedOption(
-  name: keyof typeof sharedFlags,
+type SharedName = keyof typeof sharedFlags;
+type SharedUsage<N extends SharedName> = (typeof sharedFlags)[N]['flags'];
+
+/** A shared flag as a commander option; its literal flags let commander infer the option's type. */
+export function sharedOption<N extends SharedName>(name: N, t: Translator): Option<SharedUsage<N>>;
+export function sharedOption<N extends SharedName, const C extends readonly string[]>(
+  name: N,
   t: Translator,
-  choices?: readonly string[],
-): Option {
+  choices: C,
+): Option<SharedUsage<N>, undefined, undefined, undefined, false, C[number]>;
+export function sharedOption(name: SharedName, t: Translator, choices?: readonly string[]): Option<string> {
   const def: SharedFlag = sharedFlags[name];
   const opt = new Option(def.flags, t(def.desc));
   if (def.env) opt.env(def.env);
-  if (choices) opt.choices(choices);
-  return opt;
+  return choices ? opt.choices(choices) : opt;
 }
 
 /** Global flags are read before commander runs (the help text needs the language). */

@@ -3,7 +3,7 @@
  * maps errors to exit codes, and is the only place that exits.
  */
 import { createRequire } from 'node:module';
-import { CommanderError } from 'commander';
+import { CommanderError } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import { isLocale, localeFromEnv, translator } from '../i18n/index.js';
 import { type Clock, type Context, createContext, type IO, type OutStream } from './context.js';

@@ -4,7 +4,7 @@
  * file in src/cli/wiring/ and lazy-imports its work, so `diemcau --help`
  * loads commander and nothing else.
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import type { Context } from './context.js';
@@ -16,6 +16,14 @@ import { register as profileCommands } from './wiring/profile.js';
 import { register as registryCommands } from './wiring/registry.js';
 import { register as reportCommands } from './wiring/report.js';
 import { register as simCommands } from './wiring/sim.js';
+
+/**
+ * The options commander parses for a command, as extra-typings infers them from
+ * its `.option()` calls: `Flags<typeof define>` for a function that defines one.
+ */
+export type Flags<Define extends (...args: never[]) => { opts(): object }> = ReturnType<
+  ReturnType<Define>['opts']
+>;
 
 export type Body<A extends unknown[]> = (ctx: Context, ...args: A) => Promise<number>;
 
@@ -58,7 +66,7 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
     return extra.length ? `${option.description} (${extra.join('; ')})` : option.description;
   };
   const program = new Command('diemcau');
-  const configure = (cmd: Command) => {
+  const configure = (cmd: CommandUnknownOpts) => {
     cmd
       .exitOverride()
       .showSuggestionAfterError(false)
@@ -91,7 +99,7 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
       },
   };
   for (const register of registrations) register(program, wiring);
-  const walk = (cmd: Command) => {
+  const walk = (cmd: CommandUnknownOpts) => {
     // `help [command]` only where there are commands to ask about.
     if (cmd.commands.length > 0) cmd.helpCommand('help [command]', t('cli.cmd.help'));
     else cmd.helpCommand(false);
@@ -106,12 +114,12 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
 
 /** Commander's own errors, in the user's language, as UsageError (exit 3). */
 /** The subcommand path the user typed (`check`, `profile validate`), for messages. */
-function commandPath(program: Command, argv: readonly string[]): string {
+function commandPath(program: CommandUnknownOpts, argv: readonly string[]): string {
   const names: string[] = [];
-  let cmd: Command | undefined = program;
+  let cmd: CommandUnknownOpts | undefined = program;
   for (const word of argv) {
     if (word.startsWith('-')) continue;
-    const sub: Command | undefined = cmd?.commands.find(
+    const sub: CommandUnknownOpts | undefined = cmd?.commands.find(
       (c) => c.name() === word || c.aliases().includes(word),
     );
     if (!sub) break;
@@ -125,7 +133,7 @@ export function translateCommanderError(
   err: CommanderError,
   t: Translator,
   argv: readonly string[],
-  program: Command,
+  program: CommandUnknownOpts,
 ): UsageError | number {
   if (
     err.code === 'commander.helpDisplayed' ||

@@ -12,13 +12,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context } from '../cli/context.js';
+import type { DemoFlags } from '../cli/wiring/demo.js';
 import { DiemcauError } from '../errors.js';
 
-export interface DemoOptions {
-  keep?: boolean;
-  driver: 'cisco' | 'poly';
-  scenario?: string;
-}
+export type DemoOptions = DemoFlags;
 
 interface Services {
   registryUrl: string;

@@ -1,12 +1,11 @@
 /** `diemcau outbox` lists what waits to be sent and what was refused; `outbox retry <id>` queues a refused item again. */
 import type { Context } from '../cli/context.js';
+import type { OutboxFlags } from '../cli/wiring/registry.js';
 import { UsageError } from '../errors.js';
 import { outboxOf } from '../registry/session.js';
 import { renderTable } from './incident/table.js';
 
-export interface OutboxOptions {
-  format?: 'table' | 'json';
-}
+export type OutboxOptions = OutboxFlags;
 
 export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<number> {
   const { t } = ctx;

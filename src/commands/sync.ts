@@ -1,14 +1,11 @@
 /** `diemcau sync`: send the outbox in order; report what was sent, what is still queued and what was refused. */
 import type { Context } from '../cli/context.js';
+import type { SyncFlags } from '../cli/wiring/registry.js';
 import { ExitWith } from '../errors.js';
 import { deliver, outboxOf, resolveTarget, stopWhy } from '../registry/session.js';
 import { optionalProfile } from './incident/common.js';
 
-export interface SyncOptions {
-  profile?: string;
-  registry?: string;
-  format?: 'text' | 'json';
-}
+export type SyncOptions = SyncFlags;
 
 export async function syncCommand(ctx0: Context, opts: SyncOptions): Promise<number> {
   const { profile, ctx } = await optionalProfile(ctx0, opts.profile);

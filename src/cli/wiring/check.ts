@@ -1,13 +1,10 @@
 /** `diemcau check`: flags only; the work is lazy-imported. */
-import type { Command } from 'commander';
-import type { CheckOptions } from '../../commands/check/check.js';
+import type { Command } from '@commander-js/extra-typings';
+import type { Translator } from '../../i18n/index.js';
 import { durationFlag, intFlag, listFlag, sharedOption } from '../flags.js';
-import type { Wiring } from '../program.js';
+import type { Flags, Wiring } from '../program.js';
 
-// Type-only: erased at build, so --help still loads nothing of the command.
-type CheckFlags = Omit<CheckOptions, 'profiles'>;
-
-export function register(program: Command, { t, act }: Wiring): void {
+const check = (program: Command, t: Translator) =>
   program
     .command('check')
     .description(t('cmd.check'))
@@ -23,11 +20,16 @@ export function register(program: Command, { t, act }: Wiring): void {
     .option('--deadline <duration>', t('flag.check.deadline'), durationFlag(t, '--deadline'))
     .option('--history <dir>', t('flag.check.history'))
     .option('--upload', t('registry.flag.upload'))
-    .option('--registry <url>', t('registry.flag.registry'))
-    .action(
-      act(async (ctx, profiles: string[], opts: CheckFlags) => {
-        const { checkCommand } = await import('../../commands/check/check.js');
-        return checkCommand(ctx, { ...opts, profiles });
-      }),
-    );
+    // For --upload; default: each profile's registry.url, or DIEMCAU_REGISTRY.
+    .option('--registry <url>', t('registry.flag.registry'));
+
+export type CheckFlags = Flags<typeof check>;
+
+export function register(program: Command, { t, act }: Wiring): void {
+  check(program, t).action(
+    act(async (ctx, profiles, opts) => {
+      const { checkCommand } = await import('../../commands/check/check.js');
+      return checkCommand(ctx, { ...opts, profiles });
+    }),
+  );
 }

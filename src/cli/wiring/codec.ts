@@ -1,25 +1,10 @@
 /** `diemcau dial|hangup|call|join`: flags only; the work is lazy-imported. */
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '@commander-js/extra-typings';
+import type { Translator } from '../../i18n/index.js';
 import { durationFlag, intFlag, sharedOption } from '../flags.js';
-import type { Wiring } from '../program.js';
+import type { Flags, Wiring } from '../program.js';
 
-export interface DialFlags {
-  profile?: string;
-  rate?: number;
-  protocol?: 'sip' | 'h323' | 'auto';
-  wait?: number;
-  test?: number;
-}
-
-export interface CallFlags {
-  profile?: string;
-  watch?: boolean;
-  interval?: number;
-  count?: number;
-  format?: 'table' | 'json';
-}
-
-export function register(program: Command, { t, act }: Wiring): void {
+const dial = (program: Command, t: Translator) =>
   program
     .command('dial')
     .description(t('codec.cmd.dial'))
@@ -27,28 +12,19 @@ export function register(program: Command, { t, act }: Wiring): void {
     .addOption(sharedOption('profile', t))
     .option('--rate <kbps>', t('codec.flag.rate'), intFlag(t, '--rate', 64))
     .addOption(new Option('--protocol <protocol>', t('codec.flag.protocol')).choices(['sip', 'h323', 'auto']))
+    // In ms once parsed; 0: print the call id at once.
     .option('--wait <duration>', t('codec.flag.wait'), durationFlag(t, '--wait'))
-    .option('--test <duration>', t('codec.flag.test'), durationFlag(t, '--test'))
-    .action(
-      act(async (ctx, bridge: string | undefined, opts: DialFlags) => {
-        const { dialCommand } = await import('../../commands/codec/dial.js');
-        return dialCommand(ctx, { ...opts, target: bridge });
-      }),
-    );
+    .option('--test <duration>', t('codec.flag.test'), durationFlag(t, '--test'));
 
+const hangup = (program: Command, t: Translator) =>
   program
     .command('hangup')
     .description(t('codec.cmd.hangup'))
     .argument('[call-id]', t('codec.arg.call_id'))
     .addOption(sharedOption('profile', t))
-    .option('--all', t('codec.flag.all'))
-    .action(
-      act(async (ctx, callId: string | undefined, opts: { profile?: string; all?: boolean }) => {
-        const { hangupCommand } = await import('../../commands/codec/hangup.js');
-        return hangupCommand(ctx, { ...opts, callId });
-      }),
-    );
+    .option('--all', t('codec.flag.all'));
 
+const call = (program: Command, t: Translator) =>
   program
     .command('call')
     .description(t('codec.cmd.call'))
@@ -56,24 +32,44 @@ export function register(program: Command, { t, act }: Wiring): void {
     .addOption(sharedOption('format', t, ['table', 'json']))
     .option('-w, --watch', t('codec.flag.watch'))
     .option('--interval <duration>', t('codec.flag.interval'), durationFlag(t, '--interval'))
-    .option('-n, --count <n>', t('codec.flag.count'), intFlag(t, '--count', 1))
-    .action(
-      act(async (ctx, opts: CallFlags) => {
-        const { callCommand } = await import('../../commands/codec/call.js');
-        return callCommand(ctx, opts);
-      }),
-    );
+    .option('-n, --count <n>', t('codec.flag.count'), intFlag(t, '--count', 1));
 
+const join = (program: Command, t: Translator) =>
   program
     .command('join')
     .description(t('codec.cmd.join'))
     .argument('[bridge]', t('codec.arg.bridge'))
     .addOption(sharedOption('profile', t))
-    .option('--print', t('codec.flag.print'))
-    .action(
-      act(async (ctx, bridge: string | undefined, opts: { profile?: string; print?: boolean }) => {
-        const { joinCommand } = await import('../../commands/codec/join.js');
-        return joinCommand(ctx, { ...opts, target: bridge });
-      }),
-    );
+    .option('--print', t('codec.flag.print'));
+
+export type DialFlags = Flags<typeof dial>;
+export type HangupFlags = Flags<typeof hangup>;
+export type CallFlags = Flags<typeof call>;
+export type JoinFlags = Flags<typeof join>;
+
+export function register(program: Command, { t, act }: Wiring): void {
+  dial(program, t).action(
+    act(async (ctx, bridge, opts) => {
+      const { dialCommand } = await import('../../commands/codec/dial.js');
+      return dialCommand(ctx, { ...opts, target: bridge });
+    }),
+  );
+  hangup(program, t).action(
+    act(async (ctx, callId, opts) => {
+      const { hangupCommand } = await import('../../commands/codec/hangup.js');
+      return hangupCommand(ctx, { ...opts, callId });
+    }),
+  );
+  call(program, t).action(
+    act(async (ctx, opts) => {
+      const { callCommand } = await import('../../commands/codec/call.js');
+      return callCommand(ctx, opts);
+    }),
+  );
+  join(program, t).action(
+    act(async (ctx, bridge, opts) => {
+      const { joinCommand } = await import('../../commands/codec/join.js');
+      return joinCommand(ctx, { ...opts, target: bridge });
+    }),
+  );
 }

@@ -1,8 +1,9 @@
 /** `diemcau demo`: flags only; the work is lazy-imported. */
-import { type Command, Option } from 'commander';
-import type { Wiring } from '../program.js';
+import { type Command, Option } from '@commander-js/extra-typings';
+import type { Translator } from '../../i18n/index.js';
+import type { Flags, Wiring } from '../program.js';
 
-export function register(program: Command, { t, act }: Wiring): void {
+const demo = (program: Command, t: Translator) =>
   program
     .command('demo')
     .description(t('cmd.demo'))
@@ -10,11 +11,15 @@ export function register(program: Command, { t, act }: Wiring): void {
     .addOption(
       new Option('--driver <driver>', t('flag.demo.driver')).choices(['cisco', 'poly']).default('cisco'),
     )
-    .option('--scenario <names>', t('flag.demo.scenario'))
-    .action(
-      act(async (ctx, opts: { keep?: boolean; driver: 'cisco' | 'poly'; scenario?: string }) => {
-        const { demoCommand } = await import('../../commands/demo.js');
-        return demoCommand(ctx, opts);
-      }),
-    );
+    .option('--scenario <names>', t('flag.demo.scenario'));
+
+export type DemoFlags = Flags<typeof demo>;
+
+export function register(program: Command, { t, act }: Wiring): void {
+  demo(program, t).action(
+    act(async (ctx, opts) => {
+      const { demoCommand } = await import('../../commands/demo.js');
+      return demoCommand(ctx, opts);
+    }),
+  );
 }

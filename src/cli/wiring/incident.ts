@@ -1,12 +1,11 @@
 /** `diemcau incident file|list|update`: flags only; the work is lazy-imported. */
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '@commander-js/extra-typings';
+import type { Translator } from '../../i18n/index.js';
 import { INCIDENT_CATEGORIES } from '../../registry/categories.js';
 import { intFlag, sharedOption } from '../flags.js';
-import type { Wiring } from '../program.js';
+import type { Flags, Wiring } from '../program.js';
 
-export function register(program: Command, { t, act }: Wiring): void {
-  const incident = program.command('incident').description(t('incident.cmd'));
-
+const file = (incident: Command, t: Translator) =>
   incident
     .command('file')
     .description(t('incident.cmd.file'))
@@ -28,14 +27,9 @@ export function register(program: Command, { t, act }: Wiring): void {
     .option('--reporter <name>', t('incident.flag.reporter'))
     .option('--phone <phone>', t('incident.flag.phone'))
     .option('--attach-run', t('incident.flag.attach_run'))
-    .option('--no-attach-run', t('incident.flag.no_attach_run'))
-    .action(
-      act(async (ctx, opts: Record<string, string | boolean | undefined>) => {
-        const { fileCommand } = await import('../../commands/incident/file.js');
-        return fileCommand(ctx, opts);
-      }),
-    );
+    .option('--no-attach-run', t('incident.flag.no_attach_run'));
 
+const list = (incident: Command, t: Translator) =>
   incident
     .command('list')
     .description(t('incident.cmd.list'))
@@ -59,14 +53,9 @@ export function register(program: Command, { t, act }: Wiring): void {
         .choices(['table', 'json', 'csv'])
         .default('table'),
     )
-    .addOption(sharedOption('output', t))
-    .action(
-      act(async (ctx, opts: Record<string, string | number | undefined>) => {
-        const { listCommand } = await import('../../commands/incident/list.js');
-        return listCommand(ctx, opts);
-      }),
-    );
+    .addOption(sharedOption('output', t));
 
+const update = (incident: Command, t: Translator) =>
   incident
     .command('update')
     .description(t('incident.cmd.update'))
@@ -79,23 +68,31 @@ export function register(program: Command, { t, act }: Wiring): void {
     .option('--note <text>', t('incident.flag.note'))
     .option('--by <name>', t('incident.flag.by'))
     .addOption(sharedOption('profile', t))
-    .option('--registry <url>', t('registry.flag.registry'))
-    .action(
-      act(
-        async (
-          ctx,
-          id: number,
-          opts: {
-            status: 'acknowledged' | 'resolved';
-            note?: string;
-            by?: string;
-            profile?: string;
-            registry?: string;
-          },
-        ) => {
-          const { updateCommand } = await import('../../commands/incident/update.js');
-          return updateCommand(ctx, { ...opts, id });
-        },
-      ),
-    );
+    .option('--registry <url>', t('registry.flag.registry'));
+
+export type IncidentFileFlags = Flags<typeof file>;
+export type IncidentListFlags = Flags<typeof list>;
+export type IncidentUpdateFlags = Flags<typeof update>;
+
+export function register(program: Command, { t, act }: Wiring): void {
+  const incident = program.command('incident').description(t('incident.cmd'));
+
+  file(incident, t).action(
+    act(async (ctx, opts) => {
+      const { fileCommand } = await import('../../commands/incident/file.js');
+      return fileCommand(ctx, opts);
+    }),
+  );
+  list(incident, t).action(
+    act(async (ctx, opts) => {
+      const { listCommand } = await import('../../commands/incident/list.js');
+      return listCommand(ctx, opts);
+    }),
+  );
+  update(incident, t).action(
+    act(async (ctx, id, opts) => {
+      const { updateCommand } = await import('../../commands/incident/update.js');
+      return updateCommand(ctx, { ...opts, id });
+    }),
+  );
 }

@@ -1,45 +1,18 @@
 /** `diemcau profile validate|show|schema|init`: flags only; the work is lazy-imported. */
-import { type Command, Option } from 'commander';
-import type { Wiring } from '../program.js';
+import { type Command, Option } from '@commander-js/extra-typings';
+import type { Translator } from '../../i18n/index.js';
+import type { Flags, Wiring } from '../program.js';
 
-export function register(program: Command, { t, act }: Wiring): void {
-  const profile = program.command('profile').description(t('cmd.profile'));
-
-  profile
-    .command('validate')
-    .description(t('cmd.profile.validate'))
-    .argument('<files...>', t('arg.profile_files'))
-    .action(
-      act(async (ctx, files: string[]) => {
-        const { validateCommand } = await import('../../commands/profile/validate.js');
-        return validateCommand(ctx, { files });
-      }),
-    );
-
+const show = (profile: Command, t: Translator) =>
   profile
     .command('show')
     .description(t('cmd.profile.show'))
     .argument('[file]', t('arg.profile_file'))
     .addOption(
       new Option('-f, --format <format>', t('cli.flag.format')).choices(['yaml', 'json']).default('yaml'),
-    )
-    .action(
-      act(async (ctx, file: string | undefined, opts: { format: 'yaml' | 'json' }) => {
-        const { showCommand } = await import('../../commands/profile/show.js');
-        return showCommand(ctx, { file, format: opts.format });
-      }),
     );
 
-  profile
-    .command('schema')
-    .description(t('cmd.profile.schema'))
-    .action(
-      act(async (ctx) => {
-        const { schemaCommand } = await import('../../commands/profile/schema.js');
-        return schemaCommand(ctx);
-      }),
-    );
-
+const init = (profile: Command, t: Translator) =>
   profile
     .command('init')
     .description(t('cmd.profile.init'))
@@ -64,11 +37,46 @@ export function register(program: Command, { t, act }: Wiring): void {
     .option('--codec-host <host>', t('profile.init.q.codec_host'))
     .option('--bridge <uri>', t('profile.init.q.bridge_uri'))
     .option('--mcu-host <host>', t('profile.init.q.mcu_host'))
-    .addOption(new Option('--locale <locale>', t('profile.init.q.locale')).choices(['vi', 'en']))
+    .addOption(new Option('--locale <locale>', t('profile.init.q.locale')).choices(['vi', 'en']));
+
+export type ProfileShowFlags = Flags<typeof show>;
+export type ProfileInitFlags = Flags<typeof init>;
+
+export function register(program: Command, { t, act }: Wiring): void {
+  const profile = program.command('profile').description(t('cmd.profile'));
+
+  profile
+    .command('validate')
+    .description(t('cmd.profile.validate'))
+    .argument('<files...>', t('arg.profile_files'))
     .action(
-      act(async (ctx, file: string, opts: Record<string, string | boolean | undefined>) => {
-        const { initCommand } = await import('../../commands/profile/init.js');
-        return initCommand(ctx, { file, ...opts });
+      act(async (ctx, files) => {
+        const { validateCommand } = await import('../../commands/profile/validate.js');
+        return validateCommand(ctx, { files });
       }),
     );
+
+  show(profile, t).action(
+    act(async (ctx, file, opts) => {
+      const { showCommand } = await import('../../commands/profile/show.js');
+      return showCommand(ctx, { file, format: opts.format });
+    }),
+  );
+
+  profile
+    .command('schema')
+    .description(t('cmd.profile.schema'))
+    .action(
+      act(async (ctx) => {
+        const { schemaCommand } = await import('../../commands/profile/schema.js');
+        return schemaCommand(ctx);
+      }),
+    );
+
+  init(profile, t).action(
+    act(async (ctx, file, opts) => {
+      const { initCommand } = await import('../../commands/profile/init.js');
+      return initCommand(ctx, { file, ...opts });
+    }),
+  );
 }

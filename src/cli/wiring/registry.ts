@@ -1,9 +1,9 @@
 /** `diemcau registry serve|token create`, `diemcau sync`, `diemcau outbox`: flags only; the work is lazy-imported. */
-import { type Command, Option } from 'commander';
+import { type Command, Option } from '@commander-js/extra-typings';
 import { UsageError } from '../../errors.js';
 import type { Translator } from '../../i18n/index.js';
 import { durationFlag, intFlag, sharedOption } from '../flags.js';
-import type { Wiring } from '../program.js';
+import type { Flags, Wiring } from '../program.js';
 
 const SIZE_UNITS: Record<string, number> = {
   '': 1,
@@ -25,9 +25,7 @@ function sizeFlag(t: Translator, flag: string) {
   };
 }
 
-export function register(program: Command, { t, act }: Wiring): void {
-  const registry = program.command('registry').description(t('registry.cmd'));
-
+const serve = (registry: Command, t: Translator) =>
   registry
     .command('serve')
     .description(t('registry.cmd.serve'))
@@ -46,23 +44,9 @@ export function register(program: Command, { t, act }: Wiring): void {
         'silent',
       ]),
     )
-    .option('--trust-proxy', t('registry.flag.trust_proxy'))
-    .action(
-      act(async (ctx, opts: Record<string, unknown>) => {
-        // SIGTERM (systemd, docker stop) stops the service like Ctrl-C does.
-        const stop = new AbortController();
-        const onTerm = () => stop.abort(new Error('SIGTERM'));
-        process.once('SIGTERM', onTerm);
-        try {
-          const { serveCommand } = await import('../../commands/registry/serve.js');
-          return await serveCommand(ctx, { ...opts, stop: stop.signal });
-        } finally {
-          process.off('SIGTERM', onTerm);
-        }
-      }),
-    );
+    .option('--trust-proxy', t('registry.flag.trust_proxy'));
 
-  const token = registry.command('token').description(t('registry.cmd.token'));
+const tokenCreate = (token: Command, t: Translator) =>
   token
     .command('create')
     .description(t('registry.cmd.token_create'))
@@ -73,19 +57,9 @@ export function register(program: Command, { t, act }: Wiring): void {
     )
     .option('--unit <path>', t('registry.flag.unit'))
     .option('--label <text>', t('registry.flag.label'))
-    .option('--db <file|url>', t('registry.flag.db'))
-    .action(
-      act(
-        async (
-          ctx,
-          opts: { role: 'technician' | 'viewer' | 'admin'; unit?: string; label?: string; db?: string },
-        ) => {
-          const { tokenCreateCommand } = await import('../../commands/registry/token.js');
-          return tokenCreateCommand(ctx, opts);
-        },
-      ),
-    );
+    .option('--db <file|url>', t('registry.flag.db'));
 
+const sync = (program: Command, t: Translator) =>
   program
     .command('sync')
     .description(t('sync.cmd'))
@@ -93,32 +67,66 @@ export function register(program: Command, { t, act }: Wiring): void {
     .option('--registry <url>', t('registry.flag.registry'))
     .addOption(
       new Option('-f, --format <format>', t('cli.flag.format')).choices(['text', 'json']).default('text'),
-    )
-    .action(
-      act(async (ctx, opts: { profile?: string; registry?: string; format: 'text' | 'json' }) => {
-        const { syncCommand } = await import('../../commands/sync.js');
-        return syncCommand(ctx, opts);
-      }),
     );
 
-  const outbox = program
+const outbox = (program: Command, t: Translator) =>
+  program
     .command('outbox')
     .description(t('outbox.cmd'))
     .addOption(
       new Option('-f, --format <format>', t('cli.flag.format')).choices(['table', 'json']).default('table'),
-    )
-    .action(
-      act(async (ctx, opts: { format: 'table' | 'json' }) => {
-        const { outboxCommand } = await import('../../commands/outbox.js');
-        return outboxCommand(ctx, opts);
-      }),
     );
-  outbox
+
+export type ServeFlags = Flags<typeof serve>;
+export type TokenCreateFlags = Flags<typeof tokenCreate>;
+export type SyncFlags = Flags<typeof sync>;
+export type OutboxFlags = Flags<typeof outbox>;
+
+export function register(program: Command, { t, act }: Wiring): void {
+  const registry = program.command('registry').description(t('registry.cmd'));
+
+  serve(registry, t).action(
+    act(async (ctx, opts) => {
+      // SIGTERM (systemd, docker stop) stops the service like Ctrl-C does.
+      const stop = new AbortController();
+      const onTerm = () => stop.abort(new Error('SIGTERM'));
+      process.once('SIGTERM', onTerm);
+      try {
+        const { serveCommand } = await import('../../commands/registry/serve.js');
+        return await serveCommand(ctx, { ...opts, stop: stop.signal });
+      } finally {
+        process.off('SIGTERM', onTerm);
+      }
+    }),
+  );
+
+  const token = registry.command('token').description(t('registry.cmd.token'));
+  tokenCreate(token, t).action(
+    act(async (ctx, opts) => {
+      const { tokenCreateCommand } = await import('../../commands/registry/token.js');
+      return tokenCreateCommand(ctx, opts);
+    }),
+  );
+
+  sync(program, t).action(
+    act(async (ctx, opts) => {
+      const { syncCommand } = await import('../../commands/sync.js');
+      return syncCommand(ctx, opts);
+    }),
+  );
+
+  const box = outbox(program, t).action(
+    act(async (ctx, opts) => {
+      const { outboxCommand } = await import('../../commands/outbox.js');
+      return outboxCommand(ctx, opts);
+    }),
+  );
+  box
     .command('retry')
     .description(t('outbox.cmd.retry'))
     .argument('<id>', t('outbox.arg.id'))
     .action(
-      act(async (ctx, id: string) => {
+      act(async (ctx, id) => {
         const { outboxRetryCommand } = await import('../../commands/outbox.js');
         return outboxRetryCommand(ctx, { id });
       }),

@@ -1,33 +1,26 @@
 /** `diemcau report readiness|incidents|site <id>`: flags only; the work is lazy-imported. */
-import { type Command, Option } from 'commander';
+import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
+import type { Translator } from '../../i18n/index.js';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../registry/categories.js';
 import { intFlag, sharedOption } from '../flags.js';
-import type { Wiring } from '../program.js';
-
-/** Flags every report takes; the parsed options keep commander's camelCase names. */
-export interface ReportFlags {
-  profile?: string;
-  registry?: string;
-  format?: 'table' | 'csv' | 'json' | 'html';
-  output?: string;
-  bom?: boolean;
-}
+import type { Flags, Wiring } from '../program.js';
 
 const FORMATS = ['table', 'csv', 'json', 'html'] as const;
 
-export function register(program: Command, { t, act }: Wiring): void {
-  const report = program.command('report').description(t('report.cmd'));
-  const common = (cmd: Command) =>
-    cmd
-      // Not DIEMCAU_FORMAT: that one is for `check` (junit, prometheus...), which reports do not speak.
-      .addOption(
-        new Option('-f, --format <format>', t('report.flag.format')).choices(FORMATS).default('table'),
-      )
-      .addOption(sharedOption('output', t))
-      .option('--bom', t('report.flag.bom'))
-      .addOption(sharedOption('profile', t))
-      .option('--registry <url>', t('registry.flag.registry'));
+/** Flags every report takes, after its own; the parsed options keep commander's camelCase names. */
+const common = <A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+  t: Translator,
+) =>
+  cmd
+    // Not DIEMCAU_FORMAT: that one is for `check` (junit, prometheus...), which reports do not speak.
+    .addOption(new Option('-f, --format <format>', t('report.flag.format')).choices(FORMATS).default('table'))
+    .addOption(sharedOption('output', t))
+    .option('--bom', t('report.flag.bom'))
+    .addOption(sharedOption('profile', t))
+    .option('--registry <url>', t('registry.flag.registry'));
 
+const readiness = (report: Command, t: Translator) =>
   common(
     report
       .command('readiness')
@@ -35,13 +28,10 @@ export function register(program: Command, { t, act }: Wiring): void {
       .option('--unit <prefix>', t('report.flag.unit'))
       .option('--since <when>', t('report.flag.stale_since'))
       .option('--days <n>', t('report.flag.days'), intFlag(t, '--days', 0)),
-  ).action(
-    act(async (ctx, opts: ReportFlags & { unit?: string; since?: string; days?: number }) => {
-      const { readinessCommand } = await import('../../commands/report/readiness.js');
-      return readinessCommand(ctx, opts);
-    }),
+    t,
   );
 
+const incidents = (report: Command, t: Translator) =>
   common(
     report
       .command('incidents')
@@ -51,32 +41,42 @@ export function register(program: Command, { t, act }: Wiring): void {
       .addOption(new Option('--status <status>', t('report.flag.status')).choices(INCIDENT_STATUSES))
       .addOption(new Option('--category <code>', t('report.flag.category')).choices(INCIDENT_CATEGORIES))
       .option('--since <when>', t('report.flag.since')),
-  ).action(
-    act(
-      async (
-        ctx,
-        opts: ReportFlags & {
-          unit?: string;
-          site?: string;
-          status?: string;
-          category?: string;
-          since?: string;
-        },
-      ) => {
-        const { incidentsCommand } = await import('../../commands/report/incidents.js');
-        return incidentsCommand(ctx, opts);
-      },
-    ),
+    t,
   );
 
+const site = (report: Command, t: Translator) =>
   common(
     report
       .command('site')
       .description(t('report.cmd.site'))
       .argument('<id>', t('report.arg.site'))
       .option('--since <when>', t('report.flag.site_since')),
-  ).action(
-    act(async (ctx, id: string, opts: ReportFlags & { since?: string }) => {
+    t,
+  );
+
+/** The flags every report shares (what `openSession` and `emit` read). */
+export type ReportFlags = Flags<typeof common<[], Record<never, never>, OptionValues>>;
+export type ReadinessFlags = Flags<typeof readiness>;
+export type IncidentsFlags = Flags<typeof incidents>;
+export type SiteFlags = Flags<typeof site>;
+
+export function register(program: Command, { t, act }: Wiring): void {
+  const report = program.command('report').description(t('report.cmd'));
+
+  readiness(report, t).action(
+    act(async (ctx, opts) => {
+      const { readinessCommand } = await import('../../commands/report/readiness.js');
+      return readinessCommand(ctx, opts);
+    }),
+  );
+  incidents(report, t).action(
+    act(async (ctx, opts) => {
+      const { incidentsCommand } = await import('../../commands/report/incidents.js');
+      return incidentsCommand(ctx, opts);
+    }),
+  );
+  site(report, t).action(
+    act(async (ctx, id, opts) => {
       const { siteCommand } = await import('../../commands/report/site.js');
       return siteCommand(ctx, { ...opts, id });
     }),

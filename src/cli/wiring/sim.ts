@@ -1,17 +1,10 @@
 /** `diemcau sim codec|bridge`: simulated gear for practice, tests and the demo. Flags only; the work is lazy-imported. */
-import { type Command, Option } from 'commander';
-import type { SimBridgeOptions } from '../../commands/sim/bridge.js';
-import type { SimCodecOptions } from '../../commands/sim/codec.js';
+import { type Command, Option } from '@commander-js/extra-typings';
+import type { Translator } from '../../i18n/index.js';
 import { intFlag, listFlag } from '../flags.js';
-import type { Wiring } from '../program.js';
+import type { Flags, Wiring } from '../program.js';
 
-// Type-only: erased at build, so --help still loads nothing of the commands.
-type SimCodecFlags = SimCodecOptions;
-type SimBridgeFlags = SimBridgeOptions;
-
-export function register(program: Command, { t, act }: Wiring): void {
-  const sim = program.command('sim').description(t('sim.cmd'));
-
+const codec = (sim: Command, t: Translator) =>
   sim
     .command('codec')
     .description(t('sim.cmd.codec'))
@@ -25,14 +18,9 @@ export function register(program: Command, { t, act }: Wiring): void {
     .option('--username <name>', t('sim.flag.username'), 'admin')
     .option('--tls-cert <file>', t('sim.flag.tls_cert'))
     .option('--tls-key <file>', t('sim.flag.tls_key'))
-    .option('--no-sip-dial', t('sim.flag.no_sip_dial'))
-    .action(
-      act(async (ctx, opts: SimCodecFlags) => {
-        const { simCodecCommand } = await import('../../commands/sim/codec.js');
-        return simCodecCommand(ctx, opts);
-      }),
-    );
+    .option('--no-sip-dial', t('sim.flag.no_sip_dial'));
 
+const bridge = (sim: Command, t: Translator) =>
   sim
     .command('bridge')
     .description(t('sim.cmd.bridge'))
@@ -44,11 +32,24 @@ export function register(program: Command, { t, act }: Wiring): void {
         .default('both'),
     )
     .option('--scenario <names>', t('sim.flag.bridge_scenario'), listFlag)
-    .option('--scenario-file <file>', t('sim.flag.scenario_file'))
-    .action(
-      act(async (ctx, opts: SimBridgeFlags) => {
-        const { simBridgeCommand } = await import('../../commands/sim/bridge.js');
-        return simBridgeCommand(ctx, opts);
-      }),
-    );
+    .option('--scenario-file <file>', t('sim.flag.scenario_file'));
+
+export type SimCodecFlags = Flags<typeof codec>;
+export type SimBridgeFlags = Flags<typeof bridge>;
+
+export function register(program: Command, { t, act }: Wiring): void {
+  const sim = program.command('sim').description(t('sim.cmd'));
+
+  codec(sim, t).action(
+    act(async (ctx, opts) => {
+      const { simCodecCommand } = await import('../../commands/sim/codec.js');
+      return simCodecCommand(ctx, opts);
+    }),
+  );
+  bridge(sim, t).action(
+    act(async (ctx, opts) => {
+      const { simBridgeCommand } = await import('../../commands/sim/bridge.js');
+      return simBridgeCommand(ctx, opts);
+    }),
+  );
 }

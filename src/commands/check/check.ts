@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { type Context, withLocale } from '../../cli/context.js';
+import type { CheckFlags } from '../../cli/wiring/check.js';
 import { type EngineOptions, runSite, type SiteRun, selectChecks } from '../../engine/run.js';
 import { exitCodeFor, worstVerdict } from '../../engine/verdict.js';
 import { ProfileError, UsageError } from '../../errors.js';
@@ -19,23 +20,8 @@ import { appendHistory, prepareHistoryDir } from './history.js';
 import { type Progress, startProgress } from './progress.js';
 import { expandTargets, type Target } from './targets.js';
 
-export interface CheckOptions {
-  profiles: string[];
-  profile?: string;
-  format?: string[];
-  output?: string;
-  only?: string[];
-  skip?: string[];
-  remote?: boolean;
-  concurrency?: number;
-  parallel?: number;
-  /** Whole-run deadline in ms. */
-  deadline?: number;
-  upload?: boolean;
-  /** Registry URL for --upload (default: each profile's registry.url, or DIEMCAU_REGISTRY). */
-  registry?: string;
-  history?: string;
-}
+/** The flags of `diemcau check` (--deadline in ms), and the profiles named on the command line. */
+export type CheckOptions = CheckFlags & { profiles: string[] };
 
 export interface CheckRun {
   report: RunReport;

@@ -4,19 +4,14 @@
  * --count snapshots; on a terminal the table is redrawn in place.
  */
 import type { Context } from '../../cli/context.js';
+import type { CallFlags } from '../../cli/wiring/codec.js';
 import { sleep } from '../../drivers/call-flow.js';
 import { type MediaSummary, summarize } from '../../drivers/media.js';
 import type { CallInfo, CodecDriver } from '../../drivers/types.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { fmt, loadCodecSite, openDriver, table } from './shared.js';
 
-export interface CallOptions {
-  profile?: string;
-  watch?: boolean;
-  interval?: number;
-  count?: number;
-  format?: 'table' | 'json';
-}
+export type CallOptions = CallFlags;
 
 export interface CallRow extends CallInfo {
   media?: MediaSummary;

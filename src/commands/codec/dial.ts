@@ -9,6 +9,7 @@
 import { judgeTestCall, TEST_CALL_DEFAULTS, testCallMetrics } from '../../checks/test-call.js';
 import { round } from '../../checks/thresholds.js';
 import type { Context } from '../../cli/context.js';
+import type { DialFlags } from '../../cli/wiring/codec.js';
 import {
   assertIdle,
   canCall,
@@ -20,21 +21,13 @@ import {
   type Sampled,
   sampleMedia,
 } from '../../drivers/call-flow.js';
-import type { CallState, DialProtocol, MediaStats } from '../../drivers/types.js';
+import type { CallState, MediaStats } from '../../drivers/types.js';
 import { CancelledError, ExitCode, UsageError } from '../../errors.js';
 import { startLive } from './live.js';
 import { fmt, loadCodecSite, openDriver, resolveBridge, table } from './shared.js';
 
-export interface DialOptions {
-  target?: string;
-  profile?: string;
-  rate?: number;
-  protocol?: DialProtocol;
-  /** Wait for connected this long (ms); 0: print the call id at once. */
-  wait?: number;
-  /** Test call of this length (ms). */
-  test?: number;
-}
+/** The flags of `diemcau dial` (durations already in ms), and the bridge named on the command line. */
+export type DialOptions = DialFlags & { target?: string };
 
 const DEFAULT_WAIT_MS = 30_000;
 

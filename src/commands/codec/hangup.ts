@@ -4,15 +4,12 @@
  * --all rather than guess (one of them may be a meeting).
  */
 import type { Context } from '../../cli/context.js';
+import type { HangupFlags } from '../../cli/wiring/codec.js';
 import { canCall } from '../../drivers/call-flow.js';
 import { ExitCode, UsageError } from '../../errors.js';
 import { loadCodecSite, openDriver } from './shared.js';
 
-export interface HangupOptions {
-  callId?: string;
-  all?: boolean;
-  profile?: string;
-}
+export type HangupOptions = HangupFlags & { callId?: string };
 
 export async function hangupCommand(baseCtx: Context, opts: HangupOptions): Promise<number> {
   const { profile, ctx } = await loadCodecSite(baseCtx, opts.profile);

@@ -5,15 +5,12 @@
  * an SSH session) or with --print.
  */
 import type { Context } from '../../cli/context.js';
+import type { JoinFlags } from '../../cli/wiring/codec.js';
 import { DriverError, ExitCode, UsageError } from '../../errors.js';
 import type { BridgeConfig } from '../../profile/types.js';
 import { loadCodecSite } from './shared.js';
 
-export interface JoinOptions {
-  target?: string;
-  profile?: string;
-  print?: boolean;
-}
+export type JoinOptions = JoinFlags & { target?: string };
 
 const CHECK_TIMEOUT_MS = 10_000;
 

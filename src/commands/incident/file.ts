@@ -9,6 +9,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../../cli/context.js';
+import type { IncidentFileFlags } from '../../cli/wiring/incident.js';
 import type { SiteRun } from '../../engine/run.js';
 import { RegistryError, UsageError } from '../../errors.js';
 import type { ResolvedProfile } from '../../profile/types.js';
@@ -20,25 +21,8 @@ import { categoryLabel, optionalProfile } from './common.js';
 import { parseWhen } from './occurred.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
 
-export interface FileOptions {
-  profile?: string;
-  registry?: string;
-  site?: string;
-  unit?: string;
-  siteName?: string;
-  category?: string;
-  severity?: string;
-  summary?: string;
-  details?: string;
-  occurred?: string;
-  meeting?: string;
-  action?: string;
-  effect?: string;
-  reporter?: string;
-  phone?: string;
-  /** true: attach (error if none saved); false: never; undefined: ask on a terminal, else no. */
-  attachRun?: boolean;
-}
+/** attachRun true: attach (error if none saved); false: never; undefined: ask on a terminal, else no. */
+export type FileOptions = IncidentFileFlags;
 
 export interface FileDeps {
   prompter?: Prompter;

@@ -1,5 +1,6 @@
 /** `diemcau incident list`: flush the outbox, then read incidents (table, json or csv). */
 import type { Context } from '../../cli/context.js';
+import type { IncidentListFlags } from '../../cli/wiring/incident.js';
 import { RegistryError, UsageError } from '../../errors.js';
 import { parseDuration } from '../../profile/duration.js';
 import type { Outcome } from '../../registry/client.js';
@@ -12,19 +13,7 @@ import { renderCsv, renderTable } from './table.js';
 export const LIST_FORMATS = ['table', 'json', 'csv'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
-export interface ListOptions {
-  profile?: string;
-  registry?: string;
-  unit?: string;
-  site?: string;
-  status?: string;
-  category?: string;
-  since?: string;
-  limit?: number;
-  cursor?: string;
-  format?: ListFormat;
-  output?: string;
-}
+export type ListOptions = IncidentListFlags;
 
 /** "7d" back from now, or a date-time. */
 export function sinceOf(ctx: Context, since: string | undefined): string | undefined {

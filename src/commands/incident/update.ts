@@ -1,18 +1,12 @@
 /** `diemcau incident update <id> --status acknowledged|resolved --note ...`, through the outbox. */
 import type { Context } from '../../cli/context.js';
+import type { IncidentUpdateFlags } from '../../cli/wiring/incident.js';
 import { RegistryError } from '../../errors.js';
 import type { Incident, IncidentPatch } from '../../registry/schemas.js';
 import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { optionalProfile } from './common.js';
 
-export interface UpdateOptions {
-  id: number;
-  status: IncidentPatch['status'];
-  note?: string;
-  by?: string;
-  profile?: string;
-  registry?: string;
-}
+export type UpdateOptions = IncidentUpdateFlags & { id: number };
 
 export async function updateCommand(ctx0: Context, opts: UpdateOptions): Promise<number> {
   const { profile, ctx } = await optionalProfile(ctx0, opts.profile);

@@ -9,26 +9,12 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { findKind } from '../../checks/index.js';
 import type { Context } from '../../cli/context.js';
+import type { ProfileInitFlags } from '../../cli/wiring/profile.js';
 import { UsageError } from '../../errors.js';
 import { loadProfile } from '../../profile/load.js';
 import { writeOutput } from '../common.js';
 
-export interface InitOptions {
-  file: string;
-  yes?: boolean;
-  force?: boolean;
-  id?: string;
-  name?: string;
-  unit?: string;
-  level?: string;
-  technician?: string;
-  phone?: string;
-  codec?: string;
-  codecHost?: string;
-  bridge?: string;
-  mcuHost?: string;
-  locale?: string;
-}
+export type InitOptions = ProfileInitFlags & { file: string };
 
 export interface InitAnswers {
   id: string;

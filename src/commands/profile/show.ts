@@ -1,13 +1,11 @@
 import { stringify } from 'yaml';
 import type { Context } from '../../cli/context.js';
+import type { ProfileShowFlags } from '../../cli/wiring/profile.js';
 import { loadProfile } from '../../profile/load.js';
 import { formatPath, type PathSegment } from '../../profile/position.js';
 import { resolveProfilePath } from '../common.js';
 
-export interface ShowOptions {
-  file?: string;
-  format: 'yaml' | 'json';
-}
+export type ShowOptions = ProfileShowFlags & { file?: string };
 
 /** The merged document with every secret replaced by a mask. */
 export function maskSecrets(doc: unknown, secretPaths: readonly string[], mask: string): unknown {

@@ -4,27 +4,19 @@
  * taking requests, finish those in flight, close the store, return 0.
  */
 import type { Context } from '../../cli/context.js';
+import type { ServeFlags } from '../../cli/wiring/registry.js';
 import { DiemcauError, UsageError } from '../../errors.js';
 import { buildApp, DEFAULT_BODY_LIMIT, DEFAULT_STALE_MS } from '../../registry/server.js';
 import { openStore, redactDb } from '../../registry/store/open.js';
 import { dbOf } from './db.js';
 
-export interface ServeOptions {
-  db?: string;
-  host?: string;
-  port?: number;
-  /** ms */
-  stale?: number;
-  /** bytes */
-  bodyLimit?: number;
-  reflectorPort?: number;
-  logLevel?: string;
-  trustProxy?: boolean;
+/** The flags of `diemcau registry serve` (--stale in ms, --body-limit in bytes), and what the wiring and tests add. */
+export type ServeOptions = ServeFlags & {
   /** Aborted on SIGTERM (the wiring adds it to Ctrl-C). */
   stop?: AbortSignal;
   /** Called once listening (tests learn the port). */
   onListening?: (url: string) => void;
-}
+};
 
 export const DEFAULT_PORT = 8080;
 /** After this long, connections still open at shutdown are cut. */

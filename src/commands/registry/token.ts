@@ -1,17 +1,12 @@
 /** `diemcau registry token create`: the secret goes to stdout once (for scripts); what it is goes to stderr. */
 import type { Context } from '../../cli/context.js';
+import type { TokenCreateFlags } from '../../cli/wiring/registry.js';
 import { UsageError } from '../../errors.js';
 import { createToken } from '../../registry/auth.js';
-import type { Role } from '../../registry/categories.js';
 import { openStore, redactDb } from '../../registry/store/open.js';
 import { dbOf } from './db.js';
 
-export interface TokenCreateOptions {
-  db?: string;
-  role: Role;
-  unit?: string;
-  label?: string;
-}
+export type TokenCreateOptions = TokenCreateFlags;
 
 const UNIT = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
 

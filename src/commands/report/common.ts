@@ -4,22 +4,17 @@
  * page of a list, and printing through the chosen renderer.
  */
 import type { Context } from '../../cli/context.js';
+import type { ReportFlags } from '../../cli/wiring/report.js';
 import { UsageError } from '../../errors.js';
 import type { RegistryClient } from '../../registry/client.js';
 import { clientFor, deliver, reportBacklog, resolveTarget, type Target } from '../../registry/session.js';
 import { loadReportRenderer, type ReportData, type ReportKind } from '../../report/fleet/index.js';
-import type { FleetRenderOptions, ReportFormat } from '../../report/fleet/types.js';
+import type { FleetRenderOptions } from '../../report/fleet/types.js';
 import { assertWritable, writeOutput } from '../common.js';
 import { optionalProfile } from '../incident/common.js';
 import { readOrThrow } from '../incident/list.js';
 
-export interface ReportOptions {
-  profile?: string;
-  registry?: string;
-  format?: ReportFormat;
-  output?: string;
-  bom?: boolean;
-}
+export type ReportOptions = ReportFlags;
 
 export interface Session {
   ctx: Context;

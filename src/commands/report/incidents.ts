@@ -1,17 +1,12 @@
 /** `diemcau report incidents`: every incident matching the filters (all pages), summed up and rendered. */
 import type { Context } from '../../cli/context.js';
+import type { IncidentsFlags } from '../../cli/wiring/report.js';
 import type { Incident } from '../../registry/schemas.js';
 import type { IncidentReportData } from '../../report/fleet/types.js';
 import { sinceOf } from '../incident/list.js';
-import { emit, getAll, openSession, type ReportOptions, type Session } from './common.js';
+import { emit, getAll, openSession, type Session } from './common.js';
 
-export interface IncidentsOptions extends ReportOptions {
-  unit?: string;
-  site?: string;
-  status?: string;
-  category?: string;
-  since?: string;
-}
+export type IncidentsOptions = IncidentsFlags;
 
 export async function loadIncidents(s: Session, opts: IncidentsOptions): Promise<IncidentReportData> {
   const since = sinceOf(s.ctx, opts.since);

@@ -4,20 +4,15 @@
  * each site's runs from a registry without it), and the incidents of those days.
  */
 import type { Context } from '../../cli/context.js';
+import type { ReadinessFlags } from '../../cli/wiring/report.js';
 import type { Daily, Incident, Readiness, Run } from '../../registry/schemas.js';
 import { dailyFromRuns } from '../../report/fleet/daily.js';
 import { lastDays, zoneClock } from '../../report/fleet/time.js';
 import type { DailyVerdicts, ReadinessReportData, Verdict } from '../../report/fleet/types.js';
 import { readOrThrow, sinceOf } from '../incident/list.js';
-import { emit, getAll, getOne, openSession, pool, type ReportOptions, type Session } from './common.js';
+import { emit, getAll, getOne, openSession, pool, type Session } from './common.js';
 
-export interface ReadinessOptions extends ReportOptions {
-  unit?: string;
-  /** Stale cut-off: a duration back or a date-time. */
-  since?: string;
-  /** Days of daily verdicts (default 7 for html, else 0). */
-  days?: number;
-}
+export type ReadinessOptions = ReadinessFlags;
 
 export const HTML_DAYS = 7;
 /** Sites whose runs are read at once when the registry has no daily report (the runs API is per site). */

@@ -1,14 +1,12 @@
 /** `diemcau report site <id>`: one site's runs and incidents since a date (default 30 days back). */
 import type { Context } from '../../cli/context.js';
+import type { SiteFlags } from '../../cli/wiring/report.js';
 import type { Incident, Run } from '../../registry/schemas.js';
 import type { SiteReportData } from '../../report/fleet/types.js';
 import { sinceOf } from '../incident/list.js';
-import { emit, getAll, openSession, type ReportOptions, type Session } from './common.js';
+import { emit, getAll, openSession, type Session } from './common.js';
 
-export interface SiteOptions extends ReportOptions {
-  id: string;
-  since?: string;
-}
+export type SiteOptions = SiteFlags & { id: string };
 
 export const SITE_SINCE = '30d';
 

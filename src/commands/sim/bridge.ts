@@ -6,17 +6,12 @@
  * stderr.
  */
 import type { Context } from '../../cli/context.js';
+import type { SimBridgeFlags } from '../../cli/wiring/sim.js';
 import { UsageError } from '../../errors.js';
 import type { BridgeScenario } from '../../sim/bridge.js';
 import { listenError, readScenarioFile, untilCancelled } from './scenario-file.js';
 
-export interface SimBridgeOptions {
-  host: string;
-  port: number;
-  transport: 'udp' | 'tcp' | 'both';
-  scenario?: string[];
-  scenarioFile?: string;
-}
+export type SimBridgeOptions = SimBridgeFlags;
 
 export const BRIDGE_SCENARIOS: Record<string, BridgeScenario> = {
   normal: {},

@@ -9,21 +9,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../../cli/context.js';
+import type { SimCodecFlags } from '../../cli/wiring/sim.js';
 import { UsageError } from '../../errors.js';
 import type { CodecScenario } from '../../sim/scenario.js';
 import { listenError, readScenarioFile, untilCancelled } from './scenario-file.js';
 
-export interface SimCodecOptions {
-  driver: 'cisco' | 'poly';
-  host: string;
-  port: number;
-  scenario?: string[];
-  scenarioFile?: string;
-  username: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  sipDial: boolean;
-}
+export type SimCodecOptions = SimCodecFlags;
 
 export async function simCodecCommand(ctx: Context, opts: SimCodecOptions): Promise<number> {
   const { t } = ctx;
