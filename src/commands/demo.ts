@@ -12,11 +12,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Context } from '../cli/context.js';
+import type { SimulatedDriver } from '../drivers/table.js';
 import { DiemcauError } from '../errors.js';
 
 export interface DemoOptions {
   keep?: boolean;
-  driver: 'cisco' | 'poly';
+  driver: SimulatedDriver;
   scenario?: string;
 }
 

@@ -9,7 +9,7 @@
  */
 import { CancelledError, DriverError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
-import { aggregate, type MediaSummary } from './media.js';
+import { aggregate } from './media.js';
 import {
   type CallInfo,
   type CallState,
@@ -218,5 +218,3 @@ export async function sampleMedia(
   }
   return { samples, sampledMs: performance.now() - t0, summary: aggregate(samples) };
 }
-
-export type { MediaSummary };

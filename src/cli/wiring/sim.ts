@@ -2,6 +2,7 @@
 import { type Command, Option } from 'commander';
 import type { SimBridgeOptions } from '../../commands/sim/bridge.js';
 import type { SimCodecOptions } from '../../commands/sim/codec.js';
+import { SIMULATED_DRIVERS } from '../../drivers/table.js';
 import { intFlag, listFlag } from '../flags.js';
 import type { Wiring } from '../program.js';
 
@@ -16,7 +17,7 @@ export function register(program: Command, { t, act }: Wiring): void {
     .command('codec')
     .description(t('sim.cmd.codec'))
     .addOption(
-      new Option('--driver <driver>', t('sim.flag.driver')).choices(['cisco', 'poly']).default('cisco'),
+      new Option('--driver <driver>', t('sim.flag.driver')).choices(SIMULATED_DRIVERS).default('cisco'),
     )
     .option('--host <address>', t('sim.flag.host'), '127.0.0.1')
     .option('--port <n>', t('sim.flag.port'), intFlag(t, '--port', 0), 8080)

@@ -1,5 +1,5 @@
 /**
- * `diemcau sim codec --driver cisco|poly --port N`: a simulated codec on
+ * `diemcau sim codec --driver <a driver with a simulator> --port N`: a simulated codec on
  * this machine for practice, the demo and tests, speaking the vendor's real
  * API. `--scenario asleep,lossy` or `--scenario-file` makes it misbehave.
  * Runs until Ctrl-C; prints its URL on stdout, one line per request on
@@ -9,12 +9,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../../cli/context.js';
+import type { SimulatedDriver } from '../../drivers/table.js';
 import { UsageError } from '../../errors.js';
 import type { CodecScenario } from '../../sim/scenario.js';
 import { listenError, readScenarioFile, untilCancelled } from './scenario-file.js';
 
 export interface SimCodecOptions {
-  driver: 'cisco' | 'poly';
+  driver: SimulatedDriver;
   host: string;
   port: number;
   scenario?: string[];
