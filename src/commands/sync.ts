@@ -2,7 +2,7 @@
 import type { Context } from '../cli/context.js';
 import { ExitWith } from '../errors.js';
 import { deliver, outboxOf, resolveTarget, stopWhy } from '../registry/session.js';
-import { optionalProfile } from './incident/common.js';
+import { optionalProfile } from './common.js';
 
 export interface SyncOptions {
   profile?: string;

@@ -4,7 +4,7 @@
  * every command that talks to the registry sends what is already queued first.
  */
 import type { Context } from '../cli/context.js';
-import { UsageError } from '../errors.js';
+import { RegistryError, UsageError } from '../errors.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import { type Outcome, RegistryClient } from './client.js';
 import { type FlushReport, type NewItem, Outbox, type OutboxItem, type StopReason } from './outbox.js';
@@ -129,4 +129,34 @@ export function reportBacklog(ctx: Context, report: FlushReport, skip: readonly 
         `${ctx.t('sync.rejected', { label: r.label, reason: `${r.rejected.status} ${r.rejected.message}` })}\n`,
       );
   }
+}
+
+/** A read: outcomes other than 200 become a RegistryError that says what to do. */
+export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>): T {
+  const { t } = ctx;
+  if (outcome.kind === 'ok') return outcome.body;
+  if (outcome.kind === 'unreachable') {
+    throw new RegistryError(t('registry.err.unreachable', { url: target.url, reason: outcome.message }), {
+      hint: t('registry.hint.unreachable'),
+    });
+  }
+  if (outcome.status === 401) {
+    throw new RegistryError(t('registry.err.unauthorized', { message: outcome.message }), {
+      status: 401,
+      code: outcome.code,
+      hint: t('registry.hint.no_token'),
+    });
+  }
+  if (outcome.status >= 500)
+    throw new RegistryError(t('registry.err.server', { message: `${outcome.status} ${outcome.message}` }), {
+      status: outcome.status,
+    });
+  throw new RegistryError(
+    t('registry.err.rejected', { status: outcome.status, code: outcome.code, message: outcome.message }),
+    {
+      status: outcome.status,
+      code: outcome.code,
+      exitCode: 3,
+    },
+  );
 }

@@ -4,10 +4,10 @@
  * --count snapshots; on a terminal the table is redrawn in place.
  */
 import type { Context } from '../../cli/context.js';
-import { sleep } from '../../drivers/call-flow.js';
 import { type MediaSummary, summarize } from '../../drivers/media.js';
 import type { CallInfo, CodecDriver } from '../../drivers/types.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { sleep } from '../../util/sleep.js';
 import { fmt, loadCodecSite, openDriver, table } from './shared.js';
 
 export interface CallOptions {

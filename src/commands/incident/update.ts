@@ -3,7 +3,7 @@ import type { Context } from '../../cli/context.js';
 import { RegistryError } from '../../errors.js';
 import type { Incident, IncidentPatch } from '../../registry/schemas.js';
 import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
-import { optionalProfile } from './common.js';
+import { optionalProfile } from '../common.js';
 
 export interface UpdateOptions {
   id: number;

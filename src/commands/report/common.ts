@@ -6,12 +6,17 @@
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
 import type { RegistryClient } from '../../registry/client.js';
-import { clientFor, deliver, reportBacklog, resolveTarget, type Target } from '../../registry/session.js';
+import {
+  clientFor,
+  deliver,
+  readOrThrow,
+  reportBacklog,
+  resolveTarget,
+  type Target,
+} from '../../registry/session.js';
 import { loadReportRenderer, type ReportData, type ReportKind } from '../../report/fleet/index.js';
 import type { FleetRenderOptions, ReportFormat } from '../../report/fleet/types.js';
-import { assertWritable, writeOutput } from '../common.js';
-import { optionalProfile } from '../incident/common.js';
-import { readOrThrow } from '../incident/list.js';
+import { assertWritable, optionalProfile, writeOutput } from '../common.js';
 
 export interface ReportOptions {
   profile?: string;
@@ -73,24 +78,6 @@ export async function getAll<T>(
     cursor = body.nextCursor;
   }
   throw new UsageError(s.ctx.t('report.err.too_many', { n: MAX_ITEMS }));
-}
-
-/** Run `work` over `items`, at most `limit` at once, results in order. */
-export async function pool<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** Render with the chosen format and write to stdout or -o FILE (atomically). */
