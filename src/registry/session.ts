@@ -3,10 +3,10 @@
  * profile), and "queue, then flush": every write goes through the outbox, and
  * every command that talks to the registry sends what is already queued first.
  */
-import type { Context } from '../cli/context.js';
+import type { Context, RegistryApi } from '../cli/context.js';
 import { RegistryError, UsageError } from '../errors.js';
 import type { ResolvedProfile } from '../profile/types.js';
-import { type Outcome, RegistryClient } from './client.js';
+import { type ClientOptions, type Outcome, RegistryClient } from './client.js';
 import { type FlushReport, type NewItem, Outbox, type OutboxItem, type StopReason } from './outbox.js';
 
 export interface Target {
@@ -34,19 +34,21 @@ export function outboxOf(ctx: Context): Outbox {
   return new Outbox(ctx.stateDir);
 }
 
-export function clientFor(ctx: Context, target: Target): RegistryClient {
+/** A client for the target: the context's factory when it has one (tests), else the real RegistryClient. */
+export function clientFor(ctx: Context, target: Target): RegistryApi {
   const timeoutMs = Number(ctx.env.DIEMCAU_REGISTRY_TIMEOUT_MS) || 8000;
-  return new RegistryClient({
+  const opts: ClientOptions = {
     url: target.url,
     token: target.token,
     timeoutMs,
     retries: 2,
     signal: ctx.signal,
     userAgent: `diemcau/${ctx.version}`,
-  });
+  };
+  return ctx.registryClient?.(opts) ?? new RegistryClient(opts);
 }
 
-const sendItem = (client: RegistryClient, item: OutboxItem): Promise<Outcome> =>
+const sendItem = (client: RegistryApi, item: OutboxItem): Promise<Outcome> =>
   client.send(item.method, item.path, { body: item.body, idempotencyKey: item.key });
 
 /** Queue the items durably, then send everything queued for this registry, oldest first. */

@@ -3,9 +3,8 @@
  * token, sending the outbox first like every registry call, reading every
  * page of a list, and printing through the chosen renderer.
  */
-import type { Context } from '../../cli/context.js';
+import type { Context, RegistryApi } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
-import type { RegistryClient } from '../../registry/client.js';
 import {
   clientFor,
   deliver,
@@ -29,7 +28,7 @@ export interface ReportOptions {
 export interface Session {
   ctx: Context;
   target: Target;
-  client: RegistryClient;
+  client: RegistryApi;
 }
 
 /** Resolve the registry, send what the outbox holds, and open a client; close it with `session.client.close()`. */
