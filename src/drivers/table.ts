@@ -5,15 +5,16 @@
  * simulator. The profile schema, `profile init`, the help text, `sim codec`
  * and `createDriver` all read this table.
  *
- * This file imports nothing at run time (types only): the CLI's help and
- * the check kinds read it without loading any driver, because each row
- * names its modules with `import()`. Adding a driver is its file, one row
+ * This file imports nothing at run time but the capability names from
+ * ./types.js (which imports nothing): the CLI's help and the check kinds
+ * read it without loading any driver, because each row names its modules
+ * with `import()`. Adding a driver is its file, one row
  * here, its messages and its tests (docs/architecture.md, "Start-up cost").
  */
 import type { MessageKey } from '../i18n/index.js';
 import type { CodecConfig } from '../profile/types.js';
 import type { CodecSim, CodecSimOptions } from '../sim/cisco.js';
-import type { Capability, CodecDriver, DriverContext } from './types.js';
+import { CAPABILITIES, type Capability, type CodecDriver, type DriverContext } from './types.js';
 
 export interface DriverRow {
   readonly name: string;
@@ -32,16 +33,6 @@ export interface DriverRow {
   readonly simulate?: (opts: CodecSimOptions) => Promise<CodecSim>;
 }
 
-const EVERY_CAPABILITY = [
-  'registration',
-  'peripherals',
-  'diagnostics',
-  'dial',
-  'hangup',
-  'calls',
-  'mediaStats',
-] as const satisfies readonly Capability[];
-
 // Each `open` and `simulate` states its return type: inferring it would go round in a circle
 // (CodecDriver.name is a DriverName, and DriverName comes from this table).
 export const DRIVERS = [
@@ -49,7 +40,7 @@ export const DRIVERS = [
     name: 'cisco',
     label: 'profile.init.driver.cisco',
     http: { scheme: 'https' },
-    capabilities: EVERY_CAPABILITY,
+    capabilities: CAPABILITIES,
     open: async (codec, ctx): Promise<CodecDriver> =>
       new (await import('./cisco.js')).CiscoDriver(codec, ctx),
     simulate: async (opts): Promise<CodecSim> => (await import('../sim/cisco.js')).startCiscoSim(opts),
@@ -58,7 +49,7 @@ export const DRIVERS = [
     name: 'poly',
     label: 'profile.init.driver.poly',
     http: { scheme: 'https' },
-    capabilities: EVERY_CAPABILITY,
+    capabilities: CAPABILITIES,
     open: async (codec, ctx): Promise<CodecDriver> => new (await import('./poly.js')).PolyDriver(codec, ctx),
     simulate: async (opts): Promise<CodecSim> => (await import('../sim/poly.js')).startPolySim(opts),
   },

@@ -154,14 +154,17 @@ export interface CodecDriver {
   close(): Promise<void>;
 }
 
-export type Capability =
-  | 'registration'
-  | 'peripherals'
-  | 'diagnostics'
-  | 'dial'
-  | 'hangup'
-  | 'calls'
-  | 'mediaStats';
+/** The optional methods of CodecDriver, each a capability a driver may have. */
+export const CAPABILITIES = [
+  'registration',
+  'peripherals',
+  'diagnostics',
+  'dial',
+  'hangup',
+  'calls',
+  'mediaStats',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
 
 export function hasCapability<C extends Capability>(
   driver: CodecDriver,
