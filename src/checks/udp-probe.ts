@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import net from 'node:net';
+import { sleep } from '../util/sleep.js';
 
 /** RTP's registered port (RFC 3551): a firewall that lets media through likely lets this through. */
 export const DEFAULT_REFLECTOR_PORT = 5004;
@@ -143,18 +144,6 @@ export interface ProbeStats {
   foreign: number;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, Math.max(0, ms));
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-
 /** Send the stream and measure. Resolves (never rejects for network trouble); see `stopped`. */
 export async function runProbe(opts: ProbeOptions): Promise<ProbeStats> {
   const now = opts.now ?? (() => performance.now());
@@ -252,7 +241,7 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeStats> {
       await new Promise<void>((resolve) => {
         allIn = resolve;
         if (received >= sent) resolve();
-        void sleep(grace, opts.signal).then(resolve);
+        void sleep(grace, opts.signal).then(() => resolve());
       });
     }
   } finally {

@@ -5,7 +5,10 @@
 import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
+import type { CodecDriver, DriverContext } from '../drivers/types.js';
 import { type Locale, type Translator, translator } from '../i18n/index.js';
+import type { CodecConfig } from '../profile/types.js';
+import type { ClientOptions, RegistryClient } from '../registry/client.js';
 
 export interface OutStream {
   write(chunk: string): unknown;
@@ -35,7 +38,21 @@ export interface Clock {
   monotonic(): number;
 }
 
-export interface Context {
+/** What commands use of a registry client: all a fake needs. */
+export type RegistryApi = Pick<RegistryClient, 'send' | 'close'>;
+
+/**
+ * The collaborators commands open, as factories a test can replace with
+ * fakes (no server, no codec). When absent, commands use the real ones:
+ * `RegistryClient` (src/registry/client.ts) and `createDriver`
+ * (src/drivers/index.ts), which the commands import only when they run.
+ */
+export interface Factories {
+  registryClient?(opts: ClientOptions): RegistryApi;
+  createDriver?(codec: CodecConfig | undefined, dctx: DriverContext): Promise<CodecDriver>;
+}
+
+export interface Context extends Factories {
   io: IO;
   locale: Locale;
   /** The locale was chosen with --lang (a profile's `locale:` does not override it). */
@@ -70,7 +87,7 @@ export function defaultStateDir(
   return path.join(env.XDG_STATE_HOME || path.join(home, '.local', 'state'), 'diemcau');
 }
 
-export interface ContextInit {
+export interface ContextInit extends Factories {
   io: IO;
   locale: Locale;
   localeFixed?: boolean;
@@ -99,6 +116,8 @@ export function createContext(init: ContextInit): Context {
     debug: init.debug ?? false,
     signal,
     version: init.version ?? '0.0.0',
+    ...(init.registryClient ? { registryClient: init.registryClient } : {}),
+    ...(init.createDriver ? { createDriver: init.createDriver } : {}),
   };
 }
 

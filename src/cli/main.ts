@@ -6,7 +6,14 @@ import { createRequire } from 'node:module';
 import { CommanderError } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import { isLocale, localeFromEnv, translator } from '../i18n/index.js';
-import { type Clock, type Context, createContext, type IO, type OutStream } from './context.js';
+import {
+  type Clock,
+  type Context,
+  createContext,
+  type Factories,
+  type IO,
+  type OutStream,
+} from './context.js';
 import { errorToExit } from './exit.js';
 import { preparseGlobals } from './flags.js';
 import { buildProgram, translateCommanderError } from './program.js';
@@ -25,6 +32,8 @@ export interface RunInit {
   clock?: Clock;
   stateDir?: string;
   signal?: AbortSignal;
+  /** Fakes for the registry client and the codec driver (tests). */
+  factories?: Factories;
 }
 
 export function makeIO(init: RunInit, color: boolean): IO {
@@ -68,6 +77,7 @@ export async function runCli(init: RunInit): Promise<number> {
     debug: globals.debug,
     signal: init.signal,
     version: pkg.version,
+    ...init.factories,
   });
   let exitCode = 0;
   const program = buildProgram(

@@ -1,8 +1,9 @@
-/** Helpers shared by commands: which profile, loading it in the right language, output files. */
+/** Helpers shared by commands: which profile, loading it in the right language, output files, --since. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Context, withLocale } from '../cli/context.js';
 import { FileError, UsageError } from '../errors.js';
+import { parseDuration } from '../profile/duration.js';
 import { loadProfile } from '../profile/load.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import { writableProblem, writeFileAtomic } from '../util/atomic.js';
@@ -59,4 +60,34 @@ export async function writeOutput(ctx: Context, file: string, data: string): Pro
       { cause: err },
     );
   }
+}
+
+/**
+ * The profile when there is one: -p/--profile or $DIEMCAU_PROFILE must load;
+ * a missing ./diemcau.yaml is fine (everything can come from flags).
+ */
+export async function optionalProfile(
+  ctx: Context,
+  flag: string | undefined,
+): Promise<{ profile?: ResolvedProfile; ctx: Context }> {
+  let file: string;
+  try {
+    file = await resolveProfilePath(ctx, flag);
+  } catch (err) {
+    if (err instanceof UsageError && !flag && !ctx.env.DIEMCAU_PROFILE) return { ctx };
+    throw err;
+  }
+  return loadSite(ctx, file);
+}
+
+/** "7d" back from now, or a date-time. */
+export function sinceOf(ctx: Context, since: string | undefined): string | undefined {
+  if (since === undefined) return undefined;
+  const back = parseDuration(since);
+  if (back !== undefined && /[a-z]$/i.test(since.trim()))
+    return new Date(ctx.clock.now().getTime() - back).toISOString();
+  const ms = Date.parse(since);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(ms))
+    throw new UsageError(ctx.t('incident.err.since', { got: since }));
+  return new Date(ms).toISOString();
 }

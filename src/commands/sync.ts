@@ -3,7 +3,7 @@ import type { Context } from '../cli/context.js';
 import type { SyncFlags } from '../cli/wiring/registry.js';
 import { ExitWith } from '../errors.js';
 import { deliver, outboxOf, resolveTarget, stopWhy } from '../registry/session.js';
-import { optionalProfile } from './incident/common.js';
+import { optionalProfile } from './common.js';
 
 export type SyncOptions = SyncFlags;
 

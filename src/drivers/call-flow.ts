@@ -9,7 +9,8 @@
  */
 import { CancelledError, DriverError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
-import { aggregate, type MediaSummary } from './media.js';
+import { sleep } from '../util/sleep.js';
+import { aggregate } from './media.js';
 import {
   type CallInfo,
   type CallState,
@@ -51,19 +52,6 @@ const ACTIVE: ReadonlySet<CallState> = new Set([
   'on_hold',
   'other',
 ]);
-
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
 
 export function canCall(driver: CodecDriver): driver is CallDriver {
   return hasCapability(driver, 'dial') && hasCapability(driver, 'hangup') && hasCapability(driver, 'calls');
@@ -218,5 +206,3 @@ export async function sampleMedia(
   }
   return { samples, sampledMs: performance.now() - t0, summary: aggregate(samples) };
 }
-
-export type { MediaSummary };

@@ -32,7 +32,7 @@ import { at, attr, escapeXml, list, num, parseXml, text, XmlError, type XmlNode 
 
 const SESSION_COOKIES = ['SessionId', 'SecureSessionId'] as const;
 
-export function ciscoCallState(raw: string): CallState {
+function ciscoCallState(raw: string): CallState {
   switch (raw.toLowerCase()) {
     case 'dialling':
     case 'dialing':

@@ -13,6 +13,7 @@ import type { Translator } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
 import type { CodecConfig } from '../profile/types.js';
 import { configError } from './errors.js';
+import { type DriverName, driverRow } from './table.js';
 import { DRIVER_ERRORS, type DriverContext } from './types.js';
 
 export interface HttpReply {
@@ -21,7 +22,7 @@ export interface HttpReply {
   text: string;
 }
 
-export interface HttpRequest {
+interface HttpRequest {
   method: 'GET' | 'POST' | 'DELETE' | 'PUT';
   path: string;
   headers?: Record<string, string>;
@@ -30,7 +31,7 @@ export interface HttpRequest {
   detached?: boolean;
 }
 
-export interface HttpClientOptions {
+interface HttpClientOptions {
   baseUrl: string;
   insecureTls: boolean;
   timeoutMs: number;
@@ -77,7 +78,7 @@ function codeOf(err: unknown): string | undefined {
   return codes.find((c) => TLS_CODES.has(c) || UNREACHABLE_CODES.has(c)) ?? codes[0];
 }
 
-export function hostOf(baseUrl: string): string {
+function hostOf(baseUrl: string): string {
   try {
     return new URL(baseUrl).host;
   } catch {
@@ -109,7 +110,7 @@ async function sharedAgent(
   return { undici, agent };
 }
 
-export function createHttpClient(opts: HttpClientOptions): HttpClient {
+function createHttpClient(opts: HttpClientOptions): HttpClient {
   const { t } = opts;
   const host = hostOf(opts.baseUrl);
 
@@ -203,16 +204,30 @@ export function basicAuth(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
 }
 
-/** Base URL of a codec from the profile: scheme (default https), host, optional port. */
-export function codecBaseUrl(codec: {
-  host?: string;
+/** Where an HTTP driver finds the codec when the profile does not say (its row in src/drivers/table.ts). */
+export interface HttpDefaults {
+  scheme: 'http' | 'https';
+  /** Only when the vendor's API is not on the scheme's own port. */
   port?: number;
-  scheme?: 'http' | 'https';
-}): string | undefined {
+}
+
+/**
+ * Base URL of a codec from the profile: scheme (else the driver's), host,
+ * port (else the driver's when the scheme is the driver's, else the scheme's own).
+ */
+export function codecBaseUrl(
+  codec: {
+    host?: string;
+    port?: number;
+    scheme?: 'http' | 'https';
+  },
+  defaults: HttpDefaults = { scheme: 'https' },
+): string | undefined {
   if (!codec.host) return undefined;
-  const scheme = codec.scheme ?? 'https';
+  const scheme = codec.scheme ?? defaults.scheme;
+  const port = codec.port ?? (scheme === defaults.scheme ? defaults.port : undefined);
   const host = codec.host.includes(':') && !codec.host.startsWith('[') ? `[${codec.host}]` : codec.host;
-  return `${scheme}://${host}${codec.port ? `:${codec.port}` : ''}/`;
+  return `${scheme}://${host}${port ? `:${port}` : ''}/`;
 }
 
 const DEFAULT_TIMEOUT_MS = 5_000;
@@ -224,10 +239,10 @@ const DEFAULT_TIMEOUT_MS = 5_000;
 export function openCodecHttp(
   codec: CodecConfig,
   ctx: DriverContext,
-  driver: 'cisco' | 'poly',
+  driver: DriverName,
 ): { http: HttpClient; host: string; user: string } {
   const { t } = ctx;
-  const baseUrl = codecBaseUrl(codec);
+  const baseUrl = codecBaseUrl(codec, driverRow(driver)?.http);
   if (!baseUrl) throw configError(t, driver, 'codec.host');
   if (!codec.username) throw configError(t, driver, 'codec.username');
   const http = createHttpClient({

@@ -44,7 +44,7 @@ export function summarize(stats: MediaStats): MediaSummary {
 }
 
 /** Loss over a window from cumulative counters, when the codec has them. */
-export function windowLoss(first: MediaStats, last: MediaStats): number | undefined {
+function windowLoss(first: MediaStats, last: MediaStats): number | undefined {
   const a = counted(rx(first));
   const b = counted(rx(last));
   if (!a || !b) return undefined;

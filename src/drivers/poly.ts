@@ -50,7 +50,7 @@ export function parseJsonBody(body: string): Json {
   }
 }
 
-export function polyCallState(raw: string): CallState {
+function polyCallState(raw: string): CallState {
   const s = raw.toUpperCase();
   if (s.includes('DISCONNECTING')) return 'disconnecting';
   if (s.includes('DISCONNECTED') || s === 'IDLE') return 'idle';

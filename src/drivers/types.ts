@@ -1,5 +1,5 @@
 /**
- * One interface for every codec family (DESIGN.md section 5). `identify()` is
+ * One interface for every codec family (docs/drivers.md). `identify()` is
  * required; everything else is an optional capability: a caller asks
  * `driver.dial` (etc.) before using it and says plainly when it is missing.
  *
@@ -8,9 +8,7 @@
  * cannot be asked: unreachable, credentials refused, busy, bad reply.
  */
 import type { Translator } from '../i18n/index.js';
-
-export const DRIVER_NAMES = ['cisco', 'poly', 'none'] as const;
-export type DriverName = (typeof DRIVER_NAMES)[number];
+import type { DriverName } from './table.js';
 
 /** Codes of DriverError thrown by drivers (stable: they appear in JSON results). */
 export const DRIVER_ERRORS = {
@@ -156,14 +154,17 @@ export interface CodecDriver {
   close(): Promise<void>;
 }
 
-export type Capability =
-  | 'registration'
-  | 'peripherals'
-  | 'diagnostics'
-  | 'dial'
-  | 'hangup'
-  | 'calls'
-  | 'mediaStats';
+/** The optional methods of CodecDriver, each a capability a driver may have. */
+export const CAPABILITIES = [
+  'registration',
+  'peripherals',
+  'diagnostics',
+  'dial',
+  'hangup',
+  'calls',
+  'mediaStats',
+] as const;
+export type Capability = (typeof CAPABILITIES)[number];
 
 export function hasCapability<C extends Capability>(
   driver: CodecDriver,

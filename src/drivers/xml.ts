@@ -37,7 +37,7 @@ export async function parseXml(text: string): Promise<XmlNode> {
   return doc;
 }
 
-export function isNode(v: unknown): v is XmlNode {
+function isNode(v: unknown): v is XmlNode {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

@@ -9,6 +9,7 @@ import { findKind } from '../checks/index.js';
 import type { CheckContext, CheckKind, CheckOutcome, CheckResult } from '../checks/types.js';
 import type { Context } from '../cli/context.js';
 import type { CheckSpec, ResolvedProfile, SiteInfo } from '../profile/types.js';
+import { sleep } from '../util/sleep.js';
 import { NEEDS_NOT_MET, siteVerdict, type Verdict } from './verdict.js';
 
 export interface EngineOptions {
@@ -56,20 +57,6 @@ export function selectChecks(profile: ResolvedProfile, opts: EngineOptions): Che
     return true;
   });
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        resolve();
-      },
-      { once: true },
-    );
-  });
 
 type StopReason = 'timeout' | 'deadline' | 'cancelled';
 

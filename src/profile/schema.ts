@@ -9,9 +9,9 @@
 import { type TObject, type TSchema, Type } from '@sinclair/typebox';
 import { checkKinds } from '../checks/index.js';
 import { Duration, Limit } from '../checks/params.js';
+import { DRIVER_NAMES } from '../drivers/table.js';
 
 export const SITE_LEVELS = ['trung_uong', 'tinh', 'huyen', 'xa', 'so_nganh'] as const;
-export const CODEC_DRIVERS = ['cisco', 'poly', 'none'] as const;
 
 const literals = <T extends readonly string[]>(values: T, allowed: string) =>
   Type.Union(
@@ -66,7 +66,7 @@ export const Registry = Type.Object(
 
 export const Codec = Type.Object(
   {
-    driver: literals(CODEC_DRIVERS, 'profile.allowed.enum'),
+    driver: literals(DRIVER_NAMES, 'profile.allowed.enum'),
     host: Type.Optional(Type.String({ minLength: 1 })),
     port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
     scheme: Type.Optional(literals(['http', 'https'] as const, 'profile.allowed.enum')),

@@ -1,3 +1,4 @@
+import type { DriverName } from '../drivers/table.js';
 import type { Locale } from '../i18n/index.js';
 
 export interface SiteInfo {
@@ -10,7 +11,7 @@ export interface SiteInfo {
 }
 
 export interface CodecConfig {
-  driver: 'cisco' | 'poly' | 'none';
+  driver: DriverName;
   host?: string;
   port?: number;
   scheme?: 'http' | 'https';

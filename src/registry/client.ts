@@ -5,6 +5,7 @@
  * twice). It returns outcomes as data; callers decide what is an error.
  */
 import { Agent, request } from 'undici';
+import { sleep } from '../util/sleep.js';
 
 export interface ClientOptions {
   /** Base URL, e.g. https://hnth.thanhhoa.gov.vn (a path prefix is kept). */
@@ -150,19 +151,4 @@ export class RegistryClient {
       };
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -3,10 +3,10 @@
  * profile), and "queue, then flush": every write goes through the outbox, and
  * every command that talks to the registry sends what is already queued first.
  */
-import type { Context } from '../cli/context.js';
-import { UsageError } from '../errors.js';
+import type { Context, RegistryApi } from '../cli/context.js';
+import { RegistryError, UsageError } from '../errors.js';
 import type { ResolvedProfile } from '../profile/types.js';
-import { type Outcome, RegistryClient } from './client.js';
+import { type ClientOptions, type Outcome, RegistryClient } from './client.js';
 import { type FlushReport, type NewItem, Outbox, type OutboxItem, type StopReason } from './outbox.js';
 
 export interface Target {
@@ -34,19 +34,21 @@ export function outboxOf(ctx: Context): Outbox {
   return new Outbox(ctx.stateDir);
 }
 
-export function clientFor(ctx: Context, target: Target): RegistryClient {
+/** A client for the target: the context's factory when it has one (tests), else the real RegistryClient. */
+export function clientFor(ctx: Context, target: Target): RegistryApi {
   const timeoutMs = Number(ctx.env.DIEMCAU_REGISTRY_TIMEOUT_MS) || 8000;
-  return new RegistryClient({
+  const opts: ClientOptions = {
     url: target.url,
     token: target.token,
     timeoutMs,
     retries: 2,
     signal: ctx.signal,
     userAgent: `diemcau/${ctx.version}`,
-  });
+  };
+  return ctx.registryClient?.(opts) ?? new RegistryClient(opts);
 }
 
-const sendItem = (client: RegistryClient, item: OutboxItem): Promise<Outcome> =>
+const sendItem = (client: RegistryApi, item: OutboxItem): Promise<Outcome> =>
   client.send(item.method, item.path, { body: item.body, idempotencyKey: item.key });
 
 /** Queue the items durably, then send everything queued for this registry, oldest first. */
@@ -129,4 +131,34 @@ export function reportBacklog(ctx: Context, report: FlushReport, skip: readonly 
         `${ctx.t('sync.rejected', { label: r.label, reason: `${r.rejected.status} ${r.rejected.message}` })}\n`,
       );
   }
+}
+
+/** A read: outcomes other than 200 become a RegistryError that says what to do. */
+export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>): T {
+  const { t } = ctx;
+  if (outcome.kind === 'ok') return outcome.body;
+  if (outcome.kind === 'unreachable') {
+    throw new RegistryError(t('registry.err.unreachable', { url: target.url, reason: outcome.message }), {
+      hint: t('registry.hint.unreachable'),
+    });
+  }
+  if (outcome.status === 401) {
+    throw new RegistryError(t('registry.err.unauthorized', { message: outcome.message }), {
+      status: 401,
+      code: outcome.code,
+      hint: t('registry.hint.no_token'),
+    });
+  }
+  if (outcome.status >= 500)
+    throw new RegistryError(t('registry.err.server', { message: `${outcome.status} ${outcome.message}` }), {
+      status: outcome.status,
+    });
+  throw new RegistryError(
+    t('registry.err.rejected', { status: outcome.status, code: outcome.code, message: outcome.message }),
+    {
+      status: outcome.status,
+      code: outcome.code,
+      exitCode: 3,
+    },
+  );
 }

@@ -3,11 +3,11 @@
  * simulated Cisco and Poly codecs (real HTTP servers on loopback speaking
  * the vendors' wire formats) and a SIP bridge.
  */
+import { driverRow, type SimulatedDriver } from '../drivers/table.js';
 import type { CodecSim, CodecSimOptions } from './cisco.js';
 
 export { type BridgeScenario, type BridgeSim, type BridgeSimOptions, startBridgeSim } from './bridge.js';
-export { type CodecSim, type CodecSimOptions, startCiscoSim } from './cisco.js';
-export { startPolySim } from './poly.js';
+export type { CodecSim, CodecSimOptions } from './cisco.js';
 export {
   type CodecScenario,
   NAMED_SCENARIOS,
@@ -16,11 +16,9 @@ export {
   validateScenario,
 } from './scenario.js';
 
-export async function startCodecSim(driver: 'cisco' | 'poly', opts: CodecSimOptions = {}): Promise<CodecSim> {
-  if (driver === 'poly') {
-    const { startPolySim } = await import('./poly.js');
-    return startPolySim(opts);
-  }
-  const { startCiscoSim } = await import('./cisco.js');
-  return startCiscoSim(opts);
+/** The simulator of a driver, from its row in the driver table (src/drivers/table.ts). */
+export async function startCodecSim(driver: SimulatedDriver, opts: CodecSimOptions = {}): Promise<CodecSim> {
+  const simulate = driverRow(driver)?.simulate;
+  if (!simulate) throw new Error(`no simulator for driver ${driver}`);
+  return simulate(opts);
 }

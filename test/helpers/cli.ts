@@ -3,6 +3,7 @@
  * code, with or without a TTY.
  */
 import { Writable } from 'node:stream';
+import type { Factories } from '../../src/cli/context.js';
 import { runCli } from '../../src/cli/main.js';
 
 /** A real Writable that keeps what was written (prompts pipe into it), and looks like a TTY when asked. */
@@ -57,6 +58,8 @@ export interface FakeOptions {
   stdin?: NodeJS.ReadableStream;
   /** Watch stderr while the command runs (to answer prompts as they appear). */
   stderr?: Buffer;
+  /** Fakes for the registry client and the codec driver, instead of servers. */
+  factories?: Factories;
 }
 
 export async function run(argv: string[], opts: FakeOptions = {}): Promise<FakeRun> {
@@ -73,6 +76,7 @@ export async function run(argv: string[], opts: FakeOptions = {}): Promise<FakeR
     stdin: opts.stdin,
     stateDir: opts.stateDir,
     signal: opts.signal,
+    factories: opts.factories,
   });
   return { code, stdout: stdout.text, stderr: stderr.text };
 }

@@ -1,5 +1,6 @@
 /** `diemcau demo`: flags only; the work is lazy-imported. */
 import { type Command, Option } from '@commander-js/extra-typings';
+import { SIMULATED_DRIVERS } from '../../drivers/table.js';
 import type { Translator } from '../../i18n/index.js';
 import type { Flags, Wiring } from '../program.js';
 
@@ -9,7 +10,7 @@ const demo = (program: Command, t: Translator) =>
     .description(t('cmd.demo'))
     .option('--keep', t('flag.demo.keep'))
     .addOption(
-      new Option('--driver <driver>', t('flag.demo.driver')).choices(['cisco', 'poly']).default('cisco'),
+      new Option('--driver <driver>', t('flag.demo.driver')).choices(SIMULATED_DRIVERS).default('cisco'),
     )
     .option('--scenario <names>', t('flag.demo.scenario'));
 

@@ -1,5 +1,6 @@
 /** `diemcau profile validate|show|schema|init`: flags only; the work is lazy-imported. */
 import { type Command, Option } from '@commander-js/extra-typings';
+import { DRIVER_NAMES } from '../../drivers/table.js';
 import type { Translator } from '../../i18n/index.js';
 import type { Flags, Wiring } from '../program.js';
 
@@ -33,7 +34,7 @@ const init = (profile: Command, t: Translator) =>
     )
     .option('--technician <name>', t('profile.init.q.technician'))
     .option('--phone <phone>', t('profile.init.q.phone'))
-    .addOption(new Option('--codec <driver>', t('profile.init.q.driver')).choices(['cisco', 'poly', 'none']))
+    .addOption(new Option('--codec <driver>', t('profile.init.q.driver')).choices(DRIVER_NAMES))
     .option('--codec-host <host>', t('profile.init.q.codec_host'))
     .option('--bridge <uri>', t('profile.init.q.bridge_uri'))
     .option('--mcu-host <host>', t('profile.init.q.mcu_host'))

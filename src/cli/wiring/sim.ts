@@ -1,5 +1,6 @@
 /** `diemcau sim codec|bridge`: simulated gear for practice, tests and the demo. Flags only; the work is lazy-imported. */
 import { type Command, Option } from '@commander-js/extra-typings';
+import { SIMULATED_DRIVERS } from '../../drivers/table.js';
 import type { Translator } from '../../i18n/index.js';
 import { intFlag, listFlag } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
@@ -9,7 +10,7 @@ const codec = (sim: Command, t: Translator) =>
     .command('codec')
     .description(t('sim.cmd.codec'))
     .addOption(
-      new Option('--driver <driver>', t('sim.flag.driver')).choices(['cisco', 'poly']).default('cisco'),
+      new Option('--driver <driver>', t('sim.flag.driver')).choices(SIMULATED_DRIVERS).default('cisco'),
     )
     .option('--host <address>', t('sim.flag.host'), '127.0.0.1')
     .option('--port <n>', t('sim.flag.port'), intFlag(t, '--port', 0), 8080)

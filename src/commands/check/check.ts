@@ -14,6 +14,7 @@ import { displayPath, loadProfile } from '../../profile/load.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { loadRenderer, RUN_SCHEMA, type RunReport } from '../../report/types.js';
 import { writeFileAtomic } from '../../util/atomic.js';
+import { pool } from '../../util/pool.js';
 import { assertWritable, resolveProfilePath, writeOutput } from '../common.js';
 import { parseOutputs } from './formats.js';
 import { appendHistory, prepareHistoryDir } from './history.js';
@@ -30,24 +31,6 @@ export interface CheckRun {
   profiles: ResolvedProfile[];
   /** The context the run spoke in (a single profile's `locale:` applies). */
   ctx: Context;
-}
-
-/** Run bounded-concurrent work over a list, keeping order. */
-async function pool<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T, i: number) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T, i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 function brokenSite(ctx: Context, target: Target, err: ProfileError): SiteRun {

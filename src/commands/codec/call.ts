@@ -5,10 +5,10 @@
  */
 import type { Context } from '../../cli/context.js';
 import type { CallFlags } from '../../cli/wiring/codec.js';
-import { sleep } from '../../drivers/call-flow.js';
 import { type MediaSummary, summarize } from '../../drivers/media.js';
 import type { CallInfo, CodecDriver } from '../../drivers/types.js';
 import { ExitCode, UsageError } from '../../errors.js';
+import { sleep } from '../../util/sleep.js';
 import { fmt, loadCodecSite, openDriver, table } from './shared.js';
 
 export type CallOptions = CallFlags;

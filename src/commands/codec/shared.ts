@@ -41,8 +41,10 @@ export async function openDriver(ctx: Context, profile: ResolvedProfile): Promis
     throw new UsageError(t('codec.check.no_codec'), { hint: t('codec.check.hint.no_codec') });
   if (profile.codec.driver === 'none')
     throw new UsageError(t('codec.check.driver_none'), { hint: t('codec.cmd.hint.none') });
+  const dctx = { t, signal: ctx.signal };
+  if (ctx.createDriver) return ctx.createDriver(profile.codec, dctx);
   const { createDriver } = await import('../../drivers/index.js');
-  return createDriver(profile.codec, { t, signal: ctx.signal });
+  return createDriver(profile.codec, dctx);
 }
 
 /** Plain aligned table on a terminal, tab-separated when piped (for scripts). */

@@ -17,7 +17,8 @@ import { EFFECTS, INCIDENT_CATEGORIES, SEVERITIES } from '../../registry/categor
 import type { Incident, IncidentInput, RunInput } from '../../registry/schemas.js';
 import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { runInputOf } from '../../registry/upload.js';
-import { categoryLabel, optionalProfile } from './common.js';
+import { optionalProfile } from '../common.js';
+import { categoryLabel } from './common.js';
 import { parseWhen } from './occurred.js';
 import { inquirerPrompter, type Prompter } from './prompter.js';
 

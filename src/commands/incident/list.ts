@@ -1,61 +1,16 @@
 /** `diemcau incident list`: flush the outbox, then read incidents (table, json or csv). */
 import type { Context } from '../../cli/context.js';
 import type { IncidentListFlags } from '../../cli/wiring/incident.js';
-import { RegistryError, UsageError } from '../../errors.js';
-import { parseDuration } from '../../profile/duration.js';
-import type { Outcome } from '../../registry/client.js';
 import type { IncidentList } from '../../registry/schemas.js';
-import { clientFor, deliver, reportBacklog, resolveTarget, type Target } from '../../registry/session.js';
-import { writeOutput } from '../common.js';
-import { categoryLabel, optionalProfile } from './common.js';
+import { clientFor, deliver, readOrThrow, reportBacklog, resolveTarget } from '../../registry/session.js';
+import { optionalProfile, sinceOf, writeOutput } from '../common.js';
+import { categoryLabel } from './common.js';
 import { renderCsv, renderTable } from './table.js';
 
 export const LIST_FORMATS = ['table', 'json', 'csv'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
 export type ListOptions = IncidentListFlags;
-
-/** "7d" back from now, or a date-time. */
-export function sinceOf(ctx: Context, since: string | undefined): string | undefined {
-  if (since === undefined) return undefined;
-  const back = parseDuration(since);
-  if (back !== undefined && /[a-z]$/i.test(since.trim()))
-    return new Date(ctx.clock.now().getTime() - back).toISOString();
-  const ms = Date.parse(since);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(ms))
-    throw new UsageError(ctx.t('incident.err.since', { got: since }));
-  return new Date(ms).toISOString();
-}
-
-/** A read: outcomes other than 200 become a RegistryError that says what to do. */
-export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>): T {
-  const { t } = ctx;
-  if (outcome.kind === 'ok') return outcome.body;
-  if (outcome.kind === 'unreachable') {
-    throw new RegistryError(t('registry.err.unreachable', { url: target.url, reason: outcome.message }), {
-      hint: t('registry.hint.unreachable'),
-    });
-  }
-  if (outcome.status === 401) {
-    throw new RegistryError(t('registry.err.unauthorized', { message: outcome.message }), {
-      status: 401,
-      code: outcome.code,
-      hint: t('registry.hint.no_token'),
-    });
-  }
-  if (outcome.status >= 500)
-    throw new RegistryError(t('registry.err.server', { message: `${outcome.status} ${outcome.message}` }), {
-      status: outcome.status,
-    });
-  throw new RegistryError(
-    t('registry.err.rejected', { status: outcome.status, code: outcome.code, message: outcome.message }),
-    {
-      status: outcome.status,
-      code: outcome.code,
-      exitCode: 3,
-    },
-  );
-}
 
 const localTime = (iso: string) => {
   const d = new Date(iso);

@@ -4,7 +4,7 @@ import type { IncidentUpdateFlags } from '../../cli/wiring/incident.js';
 import { RegistryError } from '../../errors.js';
 import type { Incident, IncidentPatch } from '../../registry/schemas.js';
 import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
-import { optionalProfile } from './common.js';
+import { optionalProfile } from '../common.js';
 
 export type UpdateOptions = IncidentUpdateFlags & { id: number };
 

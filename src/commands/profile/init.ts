@@ -10,6 +10,7 @@ import { stringify } from 'yaml';
 import { findKind } from '../../checks/index.js';
 import type { Context } from '../../cli/context.js';
 import type { ProfileInitFlags } from '../../cli/wiring/profile.js';
+import { DRIVERS, type DriverName, driverRow } from '../../drivers/table.js';
 import { UsageError } from '../../errors.js';
 import { loadProfile } from '../../profile/load.js';
 import { writeOutput } from '../common.js';
@@ -23,7 +24,7 @@ export interface InitAnswers {
   level?: string;
   technician?: string;
   phone?: string;
-  codec: 'cisco' | 'poly' | 'none';
+  codec: DriverName;
   codecHost?: string;
   bridge?: string;
   mcuHost?: string;
@@ -36,6 +37,9 @@ function hostOf(uri: string | undefined): string | undefined {
   const m = /^(?:sips?:|h323:)?(?:[^@]*@)?([^:;>/]+)/.exec(uri);
   return m?.[1];
 }
+
+/** A codec the tool talks to (over HTTP: it needs an address and an account), not `none`. */
+const reachable = (driver: DriverName): boolean => driverRow(driver)?.http !== undefined;
 
 /** The profile document for these answers; checks only of kinds this build has. */
 export function buildProfile(a: InitAnswers): Record<string, unknown> {
@@ -50,10 +54,13 @@ export function buildProfile(a: InitAnswers): Record<string, unknown> {
     add({ id: 'mcu-dns', kind: 'dns', name: mcu });
   }
   if (a.bridge) add({ id: 'mcu-sip', kind: 'sip-options', bridge: 'chinh' });
-  if (a.codec !== 'none') {
+  const driver = driverRow(a.codec);
+  if (reachable(a.codec)) {
+    const can = (cap: string) => driver?.capabilities.some((c) => c === cap) === true;
     add({ id: 'codec', kind: 'codec-status' });
-    add({ id: 'codec-reg', kind: 'codec-registration', needs: ['codec'] });
-    add({ id: 'av', kind: 'codec-peripherals', expect: { cameras: 1, microphones: 1 }, needs: ['codec'] });
+    if (can('registration')) add({ id: 'codec-reg', kind: 'codec-registration', needs: ['codec'] });
+    if (can('peripherals'))
+      add({ id: 'av', kind: 'codec-peripherals', expect: { cameras: 1, microphones: 1 }, needs: ['codec'] });
   } else {
     add({ id: 'mic', kind: 'microphone', capture: '3s' });
     add({ id: 'cam', kind: 'camera', grab: true });
@@ -69,7 +76,7 @@ export function buildProfile(a: InitAnswers): Record<string, unknown> {
     },
     locale: a.locale,
   };
-  if (a.codec !== 'none') {
+  if (reachable(a.codec)) {
     doc.codec = {
       driver: a.codec,
       host: a.codecHost ?? '192.0.2.10',
@@ -138,22 +145,20 @@ async function ask(ctx: Context, opts: InitOptions): Promise<InitAnswers> {
   const phone =
     opts.phone ??
     (technician ? (await input({ message: t('profile.init.q.phone') }, context)) || undefined : undefined);
-  const drivers = ['cisco', 'poly', 'none'] as const;
   const codec =
     (opts.codec as InitAnswers['codec'] | undefined) ??
     (await select(
       {
         theme,
         message: t('profile.init.q.driver'),
-        choices: drivers.map((d) => ({ value: d, name: t(`profile.init.driver.${d}`) })),
+        choices: DRIVERS.map((d) => ({ value: d.name, name: t(d.label) })),
       },
       context,
     ));
-  const codecHost =
-    codec === 'none'
-      ? undefined
-      : (opts.codecHost ??
-        (await input({ message: t('profile.init.q.codec_host'), validate: required }, context)));
+  const codecHost = !reachable(codec)
+    ? undefined
+    : (opts.codecHost ??
+      (await input({ message: t('profile.init.q.codec_host'), validate: required }, context)));
   const bridge =
     opts.bridge ?? ((await input({ message: t('profile.init.q.bridge_uri') }, context)) || undefined);
   const locale = (opts.locale as 'vi' | 'en' | undefined) ?? ctx.locale;

@@ -3,23 +3,27 @@
  * token, sending the outbox first like every registry call, reading every
  * page of a list, and printing through the chosen renderer.
  */
-import type { Context } from '../../cli/context.js';
+import type { Context, RegistryApi } from '../../cli/context.js';
 import type { ReportFlags } from '../../cli/wiring/report.js';
 import { UsageError } from '../../errors.js';
-import type { RegistryClient } from '../../registry/client.js';
-import { clientFor, deliver, reportBacklog, resolveTarget, type Target } from '../../registry/session.js';
+import {
+  clientFor,
+  deliver,
+  readOrThrow,
+  reportBacklog,
+  resolveTarget,
+  type Target,
+} from '../../registry/session.js';
 import { loadReportRenderer, type ReportData, type ReportKind } from '../../report/fleet/index.js';
 import type { FleetRenderOptions } from '../../report/fleet/types.js';
-import { assertWritable, writeOutput } from '../common.js';
-import { optionalProfile } from '../incident/common.js';
-import { readOrThrow } from '../incident/list.js';
+import { assertWritable, optionalProfile, writeOutput } from '../common.js';
 
 export type ReportOptions = ReportFlags;
 
 export interface Session {
   ctx: Context;
   target: Target;
-  client: RegistryClient;
+  client: RegistryApi;
 }
 
 /** Resolve the registry, send what the outbox holds, and open a client; close it with `session.client.close()`. */
@@ -68,24 +72,6 @@ export async function getAll<T>(
     cursor = body.nextCursor;
   }
   throw new UsageError(s.ctx.t('report.err.too_many', { n: MAX_ITEMS }));
-}
-
-/** Run `work` over `items`, at most `limit` at once, results in order. */
-export async function pool<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /** Render with the chosen format and write to stdout or -o FILE (atomically). */

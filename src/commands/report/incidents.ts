@@ -3,7 +3,7 @@ import type { Context } from '../../cli/context.js';
 import type { IncidentsFlags } from '../../cli/wiring/report.js';
 import type { Incident } from '../../registry/schemas.js';
 import type { IncidentReportData } from '../../report/fleet/types.js';
-import { sinceOf } from '../incident/list.js';
+import { sinceOf } from '../common.js';
 import { emit, getAll, openSession, type Session } from './common.js';
 
 export type IncidentsOptions = IncidentsFlags;

@@ -6,11 +6,13 @@
 import type { Context } from '../../cli/context.js';
 import type { ReadinessFlags } from '../../cli/wiring/report.js';
 import type { Daily, Incident, Readiness, Run } from '../../registry/schemas.js';
+import { readOrThrow } from '../../registry/session.js';
 import { dailyFromRuns } from '../../report/fleet/daily.js';
 import { lastDays, zoneClock } from '../../report/fleet/time.js';
 import type { DailyVerdicts, ReadinessReportData, Verdict } from '../../report/fleet/types.js';
-import { readOrThrow, sinceOf } from '../incident/list.js';
-import { emit, getAll, getOne, openSession, pool, type Session } from './common.js';
+import { pool } from '../../util/pool.js';
+import { sinceOf } from '../common.js';
+import { emit, getAll, getOne, openSession, type Session } from './common.js';
 
 export type ReadinessOptions = ReadinessFlags;
 

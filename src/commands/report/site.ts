@@ -3,7 +3,7 @@ import type { Context } from '../../cli/context.js';
 import type { SiteFlags } from '../../cli/wiring/report.js';
 import type { Incident, Run } from '../../registry/schemas.js';
 import type { SiteReportData } from '../../report/fleet/types.js';
-import { sinceOf } from '../incident/list.js';
+import { sinceOf } from '../common.js';
 import { emit, getAll, openSession, type Session } from './common.js';
 
 export type SiteOptions = SiteFlags & { id: string };

@@ -1,5 +1,5 @@
 /**
- * `diemcau sim codec --driver cisco|poly --port N`: a simulated codec on
+ * `diemcau sim codec --driver <a driver with a simulator> --port N`: a simulated codec on
  * this machine for practice, the demo and tests, speaking the vendor's real
  * API. `--scenario asleep,lossy` or `--scenario-file` makes it misbehave.
  * Runs until Ctrl-C; prints its URL on stdout, one line per request on

@@ -3,7 +3,7 @@ export const en = {
   'cmd.demo':
     'try everything on this machine: a registry, a simulated codec and bridge on loopback, the checklist, an incident, a report',
   'flag.demo.keep': 'leave the services running and print how to use them (Ctrl-C stops them)',
-  'flag.demo.driver': 'which simulated codec (cisco or poly)',
+  'flag.demo.driver': 'which simulated codec',
   'flag.demo.scenario': 'make the simulated codec misbehave (e.g. unregistered, camera-unplugged, lossy)',
   'demo.title':
     'diemcau demo: a registry, a simulated {driver} codec and a simulated MCU bridge, all on 127.0.0.1',
@@ -31,7 +31,7 @@ export const vi: Record<keyof typeof en, string> = {
   'cmd.demo':
     'chạy thử mọi thứ trên máy này: máy chủ tổng hợp, codec và phòng họp MCU mô phỏng trên 127.0.0.1, danh mục kiểm tra, báo cáo sự cố, báo cáo',
   'flag.demo.keep': 'giữ các dịch vụ chạy và hướng dẫn cách dùng (Ctrl-C để dừng)',
-  'flag.demo.driver': 'loại codec mô phỏng (cisco hoặc poly)',
+  'flag.demo.driver': 'loại codec mô phỏng',
   'flag.demo.scenario': 'cho codec mô phỏng gặp sự cố (ví dụ unregistered, camera-unplugged, lossy)',
   'demo.title':
     'diemcau demo: máy chủ tổng hợp, codec {driver} mô phỏng và phòng họp MCU mô phỏng, tất cả trên 127.0.0.1',
