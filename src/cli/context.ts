@@ -6,6 +6,7 @@ import { setMaxListeners } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { type Locale, type Translator, translator } from '../i18n/index.js';
+import { colorScheme, type Scheme } from '../util/colors.js';
 
 export interface OutStream {
   write(chunk: string): unknown;
@@ -47,6 +48,8 @@ export interface Context {
   /** Where the outbox and other per-user state live. */
   stateDir: string;
   debug: boolean;
+  /** How statuses and verdicts look on stderr and a terminal stdout (plain without colour). */
+  colors: Scheme;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
   version: string;
@@ -97,6 +100,7 @@ export function createContext(init: ContextInit): Context {
     cwd: init.cwd,
     stateDir: init.stateDir ?? defaultStateDir(init.env),
     debug: init.debug ?? false,
+    colors: colorScheme(init.io.color),
     signal,
     version: init.version ?? '0.0.0',
   };

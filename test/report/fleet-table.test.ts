@@ -2,8 +2,8 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/i18n/index.js';
 import { renderIncidentsTable, renderReadinessTable, renderSiteTable } from '../../src/report/fleet/table.js';
-import { drawTable, truncate, width } from '../../src/report/fleet/text.js';
 import type { FleetRenderOptions } from '../../src/report/fleet/types.js';
+import { drawTable, truncate, width } from '../../src/util/table.js';
 import { incidentData, readiness, readinessData, siteData, ZONE } from './fleet-sample.js';
 
 const vi: FleetRenderOptions = {

@@ -1,6 +1,7 @@
 /** `diemcau report readiness|incidents|site <id>`: flags only; the work is lazy-imported. */
 import { type Command, Option } from 'commander';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../registry/categories.js';
+import { REPORT_FORMATS } from '../../report/fleet/index.js';
 import { intFlag, sharedOption } from '../flags.js';
 import type { Wiring } from '../program.js';
 
@@ -13,15 +14,13 @@ export interface ReportFlags {
   bom?: boolean;
 }
 
-const FORMATS = ['table', 'csv', 'json', 'html'] as const;
-
 export function register(program: Command, { t, act }: Wiring): void {
   const report = program.command('report').description(t('report.cmd'));
   const common = (cmd: Command) =>
     cmd
       // Not DIEMCAU_FORMAT: that one is for `check` (junit, prometheus...), which reports do not speak.
       .addOption(
-        new Option('-f, --format <format>', t('report.flag.format')).choices(FORMATS).default('table'),
+        new Option('-f, --format <format>', t('report.flag.format')).choices(REPORT_FORMATS).default('table'),
       )
       .addOption(sharedOption('output', t))
       .option('--bom', t('report.flag.bom'))

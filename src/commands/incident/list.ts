@@ -5,9 +5,10 @@ import { parseDuration } from '../../profile/duration.js';
 import type { Outcome } from '../../registry/client.js';
 import type { IncidentList } from '../../registry/schemas.js';
 import { clientFor, deliver, reportBacklog, resolveTarget, type Target } from '../../registry/session.js';
+import { csvDocument } from '../../util/csv.js';
+import { simpleTable } from '../../util/table.js';
 import { writeOutput } from '../common.js';
 import { categoryLabel, optionalProfile } from './common.js';
-import { renderCsv, renderTable } from './table.js';
 
 export const LIST_FORMATS = ['table', 'json', 'csv'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
@@ -78,7 +79,7 @@ export function renderIncidents(ctx: Context, list: IncidentList, format: ListFo
   const { t } = ctx;
   if (format === 'json') return `${JSON.stringify(list, null, 2)}\n`;
   if (format === 'csv') {
-    return renderCsv(
+    return csvDocument(
       [
         'id',
         'site',
@@ -110,7 +111,7 @@ export function renderIncidents(ctx: Context, list: IncidentList, format: ListFo
     );
   }
   if (list.items.length === 0) return `${t('incident.list.empty')}\n`;
-  return renderTable(
+  return simpleTable(
     [
       'incident.col.id',
       'incident.col.site',

@@ -26,6 +26,7 @@ import {
   type IncidentSummary,
   newestFirst,
   type ReadinessReportData,
+  type ReportFormatOf,
   SITE_STATES,
   type SiteReportData,
   type SiteState,
@@ -400,3 +401,8 @@ export function renderSiteHtml(data: SiteReportData, opts: FleetRenderOptions): 
   body.push('</section>', ...legend(opts, undefined));
   return page(opts, `${title} · ${clock.local(data.generatedAt).slice(0, 10)}`, body);
 }
+
+export const format: ReportFormatOf<'html'> = {
+  name: 'html',
+  render: { readiness: renderReadinessHtml, incidents: renderIncidentsHtml, site: renderSiteHtml },
+};

@@ -4,9 +4,10 @@
  * ISO times, no header and no summary (like ../human.ts; scripts that want
  * headers take csv or json).
  */
-import { Chalk } from 'chalk';
 import { formatDuration } from '../../profile/duration.js';
 import type { Incident } from '../../registry/schemas.js';
+import { colorScheme } from '../../util/colors.js';
+import { type Column, drawTable, tsv } from '../../util/table.js';
 import {
   categoryLabel,
   countsText,
@@ -17,13 +18,14 @@ import {
   statusLabel,
   verdictCounts,
 } from './labels.js';
-import { type Column, drawTable, tsv } from './text.js';
 import { zoneClock } from './time.js';
 import {
   type FleetRenderOptions,
   type IncidentReportData,
+  type IncidentSummary,
   newestFirst,
   type ReadinessReportData,
+  type ReportFormatOf,
   type SiteReportData,
   type SiteState,
   sortWorstFirst,
@@ -32,19 +34,8 @@ import {
   timeToResolveMs,
 } from './types.js';
 
-type Paint = (s: string) => string;
-
-function palette(opts: FleetRenderOptions) {
-  const c = new Chalk({ level: opts.color && opts.tty ? 1 : 0 });
-  const state: Record<SiteState, Paint> = {
-    ready: c.green,
-    degraded: c.yellow,
-    'not-ready': c.red,
-    unknown: c.magenta,
-    stale: c.gray,
-  };
-  return { c, state };
-}
+// Colour only on a terminal: the same text piped or in a file is plain.
+const palette = (opts: FleetRenderOptions) => colorScheme(opts.color && opts.tty);
 
 const upper = (opts: FleetRenderOptions, s: string) => s.toLocaleUpperCase(opts.locale);
 
@@ -70,7 +61,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
     return tsv(sites.map((s) => [stateOf(s), s.id, s.name, s.unit, s.at ?? '', s.failing.join(',')]));
   }
   const { t } = opts;
-  const { c, state } = palette(opts);
+  const c = palette(opts);
   const clock = zoneClock(opts.timeZone);
   const out = [
     c.bold(
@@ -83,7 +74,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
       { head: upper(opts, t('report.col.state')) },
       { head: upper(opts, t('report.col.site')) },
       { head: upper(opts, t('report.col.name')), flex: true, min: 12 },
-      { head: upper(opts, t('report.col.unit')), flex: true, min: 12 },
+      { head: upper(opts, t('report.col.unit')), flex: true, min: 12, cut: 'left' },
       { head: upper(opts, t('report.col.last_run')) },
       // Which checks fail matters more than the full name: it gives way last.
       { head: upper(opts, t('report.col.failing')), flex: 0.5, min: 10 },
@@ -104,7 +95,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
       ...drawTable(cols, rows, {
         columns: opts.columns,
         head: c.dim,
-        paint: (row, col, text) => (col === 0 ? state[states[row] as SiteState](text) : text),
+        paint: (row, col, text) => (col === 0 ? c.state[states[row] as SiteState](text) : text),
       }),
     );
   }
@@ -169,11 +160,63 @@ function incidentTsv(incidents: readonly Incident[]): string[][] {
   });
 }
 
+/** Time to resolve, what is still open, and how that time is counted. */
+function resolveLines(s: IncidentSummary, opts: FleetRenderOptions): string[] {
+  const { t } = opts;
+  const out = [
+    s.resolve.count === 0
+      ? t('report.incidents.mttr_none')
+      : t('report.incidents.mttr', {
+          mean: formatSpan(t, s.resolve.meanMs),
+          median: formatSpan(t, s.resolve.medianMs),
+          max: formatSpan(t, s.resolve.maxMs),
+          n: s.resolve.count,
+        }),
+  ];
+  if (s.unresolved.count > 0)
+    out.push(
+      t('report.incidents.unresolved', {
+        n: s.unresolved.count,
+        age: formatSpan(t, s.unresolved.oldestAgeMs),
+      }),
+    );
+  out.push(palette(opts).dim(t('report.incidents.mttr_rule')));
+  return out;
+}
+
+/** Counts by category and by unit, each a two-column table after a blank line. */
+function countTables(s: IncidentSummary, opts: FleetRenderOptions): string[] {
+  const { t } = opts;
+  const small = (title: string, rows: string[][], cut: Column['cut']) => [
+    '',
+    ...drawTable(
+      [
+        { head: upper(opts, title), flex: true, min: 12, cut },
+        { head: upper(opts, t('report.col.count')), right: true },
+      ],
+      rows,
+      { columns: opts.columns, head: palette(opts).dim },
+    ),
+  ];
+  return [
+    ...small(
+      t('report.incidents.by_category'),
+      s.byCategory.map((x) => [categoryLabel(opts.locale, x.category), String(x.count)]),
+      'right',
+    ),
+    ...small(
+      t('report.incidents.by_unit'),
+      s.byUnit.map((x) => [x.unit, String(x.count)]),
+      'left',
+    ),
+  ];
+}
+
 export function renderIncidentsTable(data: IncidentReportData, opts: FleetRenderOptions): string {
   const list = newestFirst(data.incidents);
   if (!opts.tty) return tsv(incidentTsv(list));
   const { t } = opts;
-  const { c } = palette(opts);
+  const c = palette(opts);
   const clock = zoneClock(opts.timeZone);
   const s = summariseIncidents(data.incidents, new Date(data.generatedAt));
   const parts = [scopeText(opts, data.unit)];
@@ -184,50 +227,7 @@ export function renderIncidentsTable(data: IncidentReportData, opts: FleetRender
     .join(', ');
   out.push(t('report.incidents.total', { n: s.total, parts: statusParts }));
   if (s.total === 0) return `${out.join('\n')}\n`;
-  out.push(
-    s.resolve.count === 0
-      ? t('report.incidents.mttr_none')
-      : t('report.incidents.mttr', {
-          mean: formatSpan(t, s.resolve.meanMs),
-          median: formatSpan(t, s.resolve.medianMs),
-          max: formatSpan(t, s.resolve.maxMs),
-          n: s.resolve.count,
-        }),
-  );
-  if (s.unresolved.count > 0)
-    out.push(
-      t('report.incidents.unresolved', {
-        n: s.unresolved.count,
-        age: formatSpan(t, s.unresolved.oldestAgeMs),
-      }),
-    );
-  out.push(c.dim(t('report.incidents.mttr_rule')));
-  const small = (title: string, rows: string[][]) =>
-    drawTable(
-      [
-        { head: upper(opts, title), flex: true, min: 12 },
-        { head: upper(opts, t('report.col.count')), right: true },
-      ],
-      rows,
-      {
-        columns: opts.columns,
-        head: c.dim,
-      },
-    );
-  out.push(
-    '',
-    ...small(
-      t('report.incidents.by_category'),
-      s.byCategory.map((x) => [categoryLabel(opts.locale, x.category), String(x.count)]),
-    ),
-  );
-  out.push(
-    '',
-    ...small(
-      t('report.incidents.by_unit'),
-      s.byUnit.map((x) => [x.unit, String(x.count)]),
-    ),
-  );
+  out.push(...resolveLines(s, opts), ...countTables(s, opts));
   const { cols, rows } = incidentRows(list, opts);
   out.push(
     '',
@@ -238,6 +238,32 @@ export function renderIncidentsTable(data: IncidentReportData, opts: FleetRender
 }
 
 // ---- one site -----------------------------------------------------------------
+
+/** The site's check runs, newest first (as the registry sends them). */
+function runsTable(data: SiteReportData, opts: FleetRenderOptions): string[] {
+  const { t } = opts;
+  if (data.runs.length === 0) return [t('report.site.no_runs')];
+  const c = palette(opts);
+  const clock = zoneClock(opts.timeZone);
+  const cols: Column[] = [
+    { head: upper(opts, t('report.col.started')) },
+    { head: upper(opts, t('report.col.verdict')) },
+    { head: upper(opts, t('report.col.duration')), right: true },
+    { head: upper(opts, t('report.col.failing')), flex: true, min: 10 },
+  ];
+  const rows = data.runs.map((r) => [
+    clock.local(r.startedAt),
+    `${STATE_ICON[r.verdict]} ${stateLabel(t, r.verdict)}`,
+    formatDuration(r.durationMs),
+    r.failing.join(', '),
+  ]);
+  return drawTable(cols, rows, {
+    columns: opts.columns,
+    head: c.dim,
+    paint: (row, col, text) =>
+      col === 1 ? c.state[(data.runs[row] as (typeof data.runs)[number]).verdict](text) : text,
+  });
+}
 
 export function renderSiteTable(data: SiteReportData, opts: FleetRenderOptions): string {
   const incidents = newestFirst(data.incidents);
@@ -253,8 +279,7 @@ export function renderSiteTable(data: SiteReportData, opts: FleetRenderOptions):
     return tsv([...runs, ...incidentTsv(incidents).map((r) => ['incident', ...r])]);
   }
   const { t } = opts;
-  const { c, state } = palette(opts);
-  const clock = zoneClock(opts.timeZone);
+  const c = palette(opts);
   const { site } = data;
   const out = [
     c.bold(
@@ -268,30 +293,7 @@ export function renderSiteTable(data: SiteReportData, opts: FleetRenderOptions):
   ];
   const counts = verdictCounts(data.runs.map((r) => r.verdict));
   out.push(t('report.site.summary', { runs: data.runs.length, counts: countsText(t, counts, false) }));
-  out.push('', c.bold(t('report.site.runs')));
-  if (data.runs.length === 0) out.push(t('report.site.no_runs'));
-  else {
-    const cols: Column[] = [
-      { head: upper(opts, t('report.col.started')) },
-      { head: upper(opts, t('report.col.verdict')) },
-      { head: upper(opts, t('report.col.duration')), right: true },
-      { head: upper(opts, t('report.col.failing')), flex: true, min: 10 },
-    ];
-    const rows = data.runs.map((r) => [
-      clock.local(r.startedAt),
-      `${STATE_ICON[r.verdict]} ${stateLabel(t, r.verdict)}`,
-      formatDuration(r.durationMs),
-      r.failing.join(', '),
-    ]);
-    out.push(
-      ...drawTable(cols, rows, {
-        columns: opts.columns,
-        head: c.dim,
-        paint: (row, col, text) =>
-          col === 1 ? state[(data.runs[row] as (typeof data.runs)[number]).verdict](text) : text,
-      }),
-    );
-  }
+  out.push('', c.bold(t('report.site.runs')), ...runsTable(data, opts));
   out.push('', c.bold(t('report.site.incidents')));
   if (incidents.length === 0) out.push(t('report.incidents.empty'));
   else {
@@ -300,3 +302,8 @@ export function renderSiteTable(data: SiteReportData, opts: FleetRenderOptions):
   }
   return `${out.join('\n')}\n`;
 }
+
+export const format: ReportFormatOf<'table'> = {
+  name: 'table',
+  render: { readiness: renderReadinessTable, incidents: renderIncidentsTable, site: renderSiteTable },
+};
