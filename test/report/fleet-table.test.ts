@@ -90,6 +90,14 @@ describe('readiness table', () => {
     expect(text).toContain('mcu-ping, codec-reg');
     expect(text).toContain('…');
   });
+  it('cuts units from the left on a narrow terminal, so the place stays readable', () => {
+    const lines = renderReadinessTable(readinessData, { ...en, columns: 96 }).split('\n');
+    for (const s of readiness.sites) {
+      const line = lines.find((l) => l.includes(s.id)) as string;
+      expect(line, s.id).toContain(`  …${s.unit.slice(-11)}  `);
+      expect(stringWidth(line), line).toBeLessThanOrEqual(96);
+    }
+  });
   it('colours the state only when colour is allowed and stdout is a terminal', () => {
     const ansi = /\u001b\[/;
     expect(renderReadinessTable(readinessData, { ...vi, color: true })).toMatch(ansi);

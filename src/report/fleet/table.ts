@@ -2,27 +2,16 @@
  * The reports for a terminal: aligned tables fitted to its width, colour only
  * when allowed. When stdout is not a terminal: tab-separated rows of codes and
  * ISO times, no header and no summary (like ../human.ts; scripts that want
- * headers take csv or json).
+ * headers take csv or json). The incident report is in ./table-incidents.ts.
  */
 import { formatDuration } from '../../profile/duration.js';
-import type { Incident } from '../../registry/schemas.js';
-import { colorScheme } from '../../util/colors.js';
 import { type Column, drawTable, tsv } from '../../util/table.js';
-import {
-  categoryLabel,
-  countsText,
-  formatSpan,
-  STATE_ICON,
-  severityLabel,
-  stateLabel,
-  statusLabel,
-  verdictCounts,
-} from './labels.js';
+import { countsText, STATE_ICON, stateLabel, verdictCounts } from './labels.js';
+import { incidentRows, incidentTsv, renderIncidentsTable } from './table-incidents.js';
+import { header, palette, scopeText, upper } from './table-parts.js';
 import { zoneClock } from './time.js';
 import {
   type FleetRenderOptions,
-  type IncidentReportData,
-  type IncidentSummary,
   newestFirst,
   type ReadinessReportData,
   type ReportFormatOf,
@@ -30,27 +19,10 @@ import {
   type SiteState,
   sortWorstFirst,
   stateOf,
-  summariseIncidents,
-  timeToResolveMs,
 } from './types.js';
 
-// Colour only on a terminal: the same text piped or in a file is plain.
-const palette = (opts: FleetRenderOptions) => colorScheme(opts.color && opts.tty);
-
-const upper = (opts: FleetRenderOptions, s: string) => s.toLocaleUpperCase(opts.locale);
-
-function header(opts: FleetRenderOptions, title: string, parts: string[], generatedAt: string): string {
-  const clock = zoneClock(opts.timeZone);
-  const ms = Date.parse(generatedAt);
-  const generated = opts.t('report.generated', {
-    time: clock.local(generatedAt),
-    zone: clock.offsetLabel(ms),
-  });
-  return [title, ...parts, generated].join(' · ');
-}
-
-const scopeText = (opts: FleetRenderOptions, unit: string | undefined) =>
-  unit ? opts.t('report.scope', { unit }) : opts.t('report.scope_all');
+// The incident report lives in its own file; it is part of this format all the same.
+export { renderIncidentsTable };
 
 // ---- readiness ----------------------------------------------------------------
 
@@ -109,131 +81,6 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
     ),
   );
   out.push(c.dim(t('report.readiness.stale_rule', { time: clock.local(readiness.staleBefore) })));
-  return `${out.join('\n')}\n`;
-}
-
-// ---- incidents ----------------------------------------------------------------
-
-function incidentRows(
-  incidents: readonly Incident[],
-  opts: FleetRenderOptions,
-): { cols: Column[]; rows: string[][] } {
-  const { t } = opts;
-  const clock = zoneClock(opts.timeZone);
-  const cols: Column[] = [
-    { head: upper(opts, t('report.col.incident')), right: true },
-    { head: upper(opts, t('report.col.site')) },
-    { head: upper(opts, t('report.col.category')), flex: true, min: 10 },
-    { head: upper(opts, t('report.col.severity')) },
-    { head: upper(opts, t('report.col.status')) },
-    { head: upper(opts, t('report.col.occurred')) },
-    { head: upper(opts, t('report.col.resolved_in')) },
-    { head: upper(opts, t('report.col.summary')), flex: true, min: 12 },
-  ];
-  const rows = incidents.map((i) => [
-    String(i.id),
-    i.site.id,
-    categoryLabel(opts.locale, i.category),
-    severityLabel(t, i.severity),
-    statusLabel(t, i.status),
-    clock.local(i.occurredAt),
-    formatSpan(t, timeToResolveMs(i)),
-    i.summary,
-  ]);
-  return { cols, rows };
-}
-
-function incidentTsv(incidents: readonly Incident[]): string[][] {
-  return incidents.map((i) => {
-    const ttr = timeToResolveMs(i);
-    return [
-      String(i.id),
-      i.site.id,
-      i.site.unit,
-      i.category,
-      i.severity,
-      i.status,
-      i.occurredAt,
-      ttr === null ? '' : String(Math.round(ttr / 1000)),
-      i.summary,
-    ];
-  });
-}
-
-/** Time to resolve, what is still open, and how that time is counted. */
-function resolveLines(s: IncidentSummary, opts: FleetRenderOptions): string[] {
-  const { t } = opts;
-  const out = [
-    s.resolve.count === 0
-      ? t('report.incidents.mttr_none')
-      : t('report.incidents.mttr', {
-          mean: formatSpan(t, s.resolve.meanMs),
-          median: formatSpan(t, s.resolve.medianMs),
-          max: formatSpan(t, s.resolve.maxMs),
-          n: s.resolve.count,
-        }),
-  ];
-  if (s.unresolved.count > 0)
-    out.push(
-      t('report.incidents.unresolved', {
-        n: s.unresolved.count,
-        age: formatSpan(t, s.unresolved.oldestAgeMs),
-      }),
-    );
-  out.push(palette(opts).dim(t('report.incidents.mttr_rule')));
-  return out;
-}
-
-/** Counts by category and by unit, each a two-column table after a blank line. */
-function countTables(s: IncidentSummary, opts: FleetRenderOptions): string[] {
-  const { t } = opts;
-  const small = (title: string, rows: string[][], cut: Column['cut']) => [
-    '',
-    ...drawTable(
-      [
-        { head: upper(opts, title), flex: true, min: 12, cut },
-        { head: upper(opts, t('report.col.count')), right: true },
-      ],
-      rows,
-      { columns: opts.columns, head: palette(opts).dim },
-    ),
-  ];
-  return [
-    ...small(
-      t('report.incidents.by_category'),
-      s.byCategory.map((x) => [categoryLabel(opts.locale, x.category), String(x.count)]),
-      'right',
-    ),
-    ...small(
-      t('report.incidents.by_unit'),
-      s.byUnit.map((x) => [x.unit, String(x.count)]),
-      'left',
-    ),
-  ];
-}
-
-export function renderIncidentsTable(data: IncidentReportData, opts: FleetRenderOptions): string {
-  const list = newestFirst(data.incidents);
-  if (!opts.tty) return tsv(incidentTsv(list));
-  const { t } = opts;
-  const c = palette(opts);
-  const clock = zoneClock(opts.timeZone);
-  const s = summariseIncidents(data.incidents, new Date(data.generatedAt));
-  const parts = [scopeText(opts, data.unit)];
-  if (data.since) parts.push(t('report.incidents.since', { time: clock.local(data.since) }));
-  const out = [c.bold(header(opts, t('report.incidents.title'), parts, data.generatedAt))];
-  const statusParts = (['open', 'acknowledged', 'resolved'] as const)
-    .map((st) => t('report.incidents.status_count', { n: s.byStatus[st], status: statusLabel(t, st) }))
-    .join(', ');
-  out.push(t('report.incidents.total', { n: s.total, parts: statusParts }));
-  if (s.total === 0) return `${out.join('\n')}\n`;
-  out.push(...resolveLines(s, opts), ...countTables(s, opts));
-  const { cols, rows } = incidentRows(list, opts);
-  out.push(
-    '',
-    c.bold(t('report.incidents.list')),
-    ...drawTable(cols, rows, { columns: opts.columns, head: c.dim }),
-  );
   return `${out.join('\n')}\n`;
 }
 
