@@ -17,3 +17,13 @@ export const formatTable =
   <R>() =>
   <T extends FormatTable<T, R>>(table: T): T =>
     table;
+
+/** `name` is listed in `table` (own keys only: not "toString"). */
+export function hasFormat<T extends object>(table: T, name: string): name is Extract<keyof T, string> {
+  return Object.hasOwn(table, name);
+}
+
+/** The names in a table, in the order listed (the order of --help and of error messages). */
+export function formatNames<T extends object>(table: T): ReadonlyArray<Extract<keyof T, string>> {
+  return Object.keys(table).filter((name) => hasFormat(table, name));
+}

@@ -4,7 +4,7 @@
  * each one lives, so `--help` and `--format` validation load none of them and
  * a run imports only the ones it writes.
  */
-import { formatTable } from './format-table.js';
+import { formatNames, formatTable, hasFormat } from './format-table.js';
 import type { Renderer } from './types.js';
 
 export const RUN_FORMATS = formatTable<Renderer>()({
@@ -17,11 +17,8 @@ export const RUN_FORMATS = formatTable<Renderer>()({
 });
 
 export type CheckFormat = keyof typeof RUN_FORMATS;
-export function isCheckFormat(name: string): name is CheckFormat {
-  return Object.hasOwn(RUN_FORMATS, name);
-}
-
-export const CHECK_FORMATS: readonly CheckFormat[] = Object.keys(RUN_FORMATS).filter(isCheckFormat);
+export const isCheckFormat = (name: string): name is CheckFormat => hasFormat(RUN_FORMATS, name);
+export const CHECK_FORMATS = formatNames(RUN_FORMATS);
 
 /** Lazy: only the chosen renderers are loaded. */
 export async function loadRenderer(format: CheckFormat): Promise<Renderer> {

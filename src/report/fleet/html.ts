@@ -13,10 +13,13 @@ import {
   categoryLabel,
   countsText,
   formatSpan,
+  incidentTotalText,
+  resolveText,
   STATE_ICON,
   severityLabel,
   stateLabel,
   statusLabel,
+  unresolvedText,
   verdictCounts,
 } from './labels.js';
 import { lastDays, zoneClock } from './time.js';
@@ -170,26 +173,11 @@ function incidentTable(opts: FleetRenderOptions, incidents: readonly Incident[])
 
 function incidentFigures(opts: FleetRenderOptions, s: IncidentSummary): string[] {
   const { t } = opts;
-  const parts = (['open', 'acknowledged', 'resolved'] as const)
-    .map((st) => t('report.incidents.status_count', { n: s.byStatus[st], status: statusLabel(t, st) }))
-    .join(', ');
-  const out = [`<p id="incident-total">${esc(t('report.incidents.total', { n: s.total, parts }))}</p>`];
+  const out = [`<p id="incident-total">${esc(incidentTotalText(t, s))}</p>`];
   if (s.total === 0) return out;
-  const mttr =
-    s.resolve.count === 0
-      ? t('report.incidents.mttr_none')
-      : t('report.incidents.mttr', {
-          mean: formatSpan(t, s.resolve.meanMs),
-          median: formatSpan(t, s.resolve.medianMs),
-          max: formatSpan(t, s.resolve.maxMs),
-          n: s.resolve.count,
-        });
-  out.push(`<p id="mttr"><b>${esc(mttr)}</b></p>`);
-  if (s.unresolved.count > 0) {
-    out.push(
-      `<p>${esc(t('report.incidents.unresolved', { n: s.unresolved.count, age: formatSpan(t, s.unresolved.oldestAgeMs) }))}</p>`,
-    );
-  }
+  out.push(`<p id="mttr"><b>${esc(resolveText(t, s))}</b></p>`);
+  const unresolved = unresolvedText(t, s);
+  if (unresolved) out.push(`<p>${esc(unresolved)}</p>`);
   out.push(`<p class="note">${esc(t('report.incidents.mttr_rule'))}</p>`);
   return out;
 }

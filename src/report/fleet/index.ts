@@ -5,7 +5,7 @@
  * report imports only the one it prints. Every renderer is a pure
  * `(data, opts) → string`.
  */
-import { formatTable } from '../format-table.js';
+import { formatNames, formatTable } from '../format-table.js';
 import type { ReportFormatOf, ReportKind, ReportRenderer } from './types.js';
 
 export const REPORT_FORMAT_MODULES = formatTable<ReportFormatOf<string>['render']>()({
@@ -17,12 +17,7 @@ export const REPORT_FORMAT_MODULES = formatTable<ReportFormatOf<string>['render'
 
 export type ReportFormat = keyof typeof REPORT_FORMAT_MODULES;
 
-export function isReportFormat(name: string): name is ReportFormat {
-  return Object.hasOwn(REPORT_FORMAT_MODULES, name);
-}
-
-export const REPORT_FORMATS: readonly ReportFormat[] =
-  Object.keys(REPORT_FORMAT_MODULES).filter(isReportFormat);
+export const REPORT_FORMATS = formatNames(REPORT_FORMAT_MODULES);
 
 export async function loadReportRenderer<K extends ReportKind>(
   kind: K,

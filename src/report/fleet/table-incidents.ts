@@ -1,7 +1,15 @@
 /** The incident report for a terminal, and the incident rows the site report shows too (see ./table.ts). */
 import type { Incident } from '../../registry/schemas.js';
 import { type Column, drawTable, tsv } from '../../util/table.js';
-import { categoryLabel, formatSpan, severityLabel, statusLabel } from './labels.js';
+import {
+  categoryLabel,
+  formatSpan,
+  incidentTotalText,
+  resolveText,
+  severityLabel,
+  statusLabel,
+  unresolvedText,
+} from './labels.js';
 import { header, palette, scopeText, upper } from './table-parts.js';
 import { zoneClock } from './time.js';
 import {
@@ -62,25 +70,12 @@ export function incidentTsv(incidents: readonly Incident[]): string[][] {
 /** Time to resolve, what is still open, and how that time is counted. */
 function resolveLines(s: IncidentSummary, opts: FleetRenderOptions): string[] {
   const { t } = opts;
-  const out = [
-    s.resolve.count === 0
-      ? t('report.incidents.mttr_none')
-      : t('report.incidents.mttr', {
-          mean: formatSpan(t, s.resolve.meanMs),
-          median: formatSpan(t, s.resolve.medianMs),
-          max: formatSpan(t, s.resolve.maxMs),
-          n: s.resolve.count,
-        }),
+  const unresolved = unresolvedText(t, s);
+  return [
+    resolveText(t, s),
+    ...(unresolved ? [unresolved] : []),
+    palette(opts).dim(t('report.incidents.mttr_rule')),
   ];
-  if (s.unresolved.count > 0)
-    out.push(
-      t('report.incidents.unresolved', {
-        n: s.unresolved.count,
-        age: formatSpan(t, s.unresolved.oldestAgeMs),
-      }),
-    );
-  out.push(palette(opts).dim(t('report.incidents.mttr_rule')));
-  return out;
 }
 
 /** Counts by category and by unit, each a two-column table after a blank line. */
@@ -121,10 +116,7 @@ export function renderIncidentsTable(data: IncidentReportData, opts: FleetRender
   const parts = [scopeText(opts, data.unit)];
   if (data.since) parts.push(t('report.incidents.since', { time: clock.local(data.since) }));
   const out = [c.bold(header(opts, t('report.incidents.title'), parts, data.generatedAt))];
-  const statusParts = (['open', 'acknowledged', 'resolved'] as const)
-    .map((st) => t('report.incidents.status_count', { n: s.byStatus[st], status: statusLabel(t, st) }))
-    .join(', ');
-  out.push(t('report.incidents.total', { n: s.total, parts: statusParts }));
+  out.push(incidentTotalText(t, s));
   if (s.total === 0) return `${out.join('\n')}\n`;
   out.push(...resolveLines(s, opts), ...countTables(s, opts));
   const { cols, rows } = incidentRows(list, opts);
