@@ -107,3 +107,7 @@ export function unresolvedText(t: Translator, s: IncidentSummary): string | unde
     age: formatSpan(t, s.unresolved.oldestAgeMs),
   });
 }
+
+/** "đơn vị thanh-hoa", or every unit the token may read. */
+export const scopeText = (opts: { t: Translator }, unit: string | undefined): string =>
+  unit ? opts.t('report.scope', { unit }) : opts.t('report.scope_all');

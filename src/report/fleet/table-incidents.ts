@@ -6,11 +6,12 @@ import {
   formatSpan,
   incidentTotalText,
   resolveText,
+  scopeText,
   severityLabel,
   statusLabel,
   unresolvedText,
 } from './labels.js';
-import { header, palette, scopeText, upper } from './table-parts.js';
+import { header, palette, upper } from './table-parts.js';
 import { zoneClock } from './time.js';
 import {
   type FleetRenderOptions,

@@ -22,6 +22,3 @@ export function header(
   });
   return [title, ...parts, generated].join(' · ');
 }
-
-export const scopeText = (opts: FleetRenderOptions, unit: string | undefined) =>
-  unit ? opts.t('report.scope', { unit }) : opts.t('report.scope_all');

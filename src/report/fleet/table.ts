@@ -6,9 +6,9 @@
  */
 import { formatDuration } from '../../profile/duration.js';
 import { type Column, drawTable, tsv } from '../../util/table.js';
-import { countsText, STATE_ICON, stateLabel, verdictCounts } from './labels.js';
+import { countsText, STATE_ICON, scopeText, stateLabel, verdictCounts } from './labels.js';
 import { incidentRows, incidentTsv, renderIncidentsTable } from './table-incidents.js';
-import { header, palette, scopeText, upper } from './table-parts.js';
+import { header, palette, upper } from './table-parts.js';
 import { zoneClock } from './time.js';
 import {
   type FleetRenderOptions,
