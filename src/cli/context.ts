@@ -9,6 +9,7 @@ import type { CodecDriver, DriverContext } from '../drivers/types.js';
 import { type Locale, type Translator, translator } from '../i18n/index.js';
 import type { CodecConfig } from '../profile/types.js';
 import type { ClientOptions, RegistryClient } from '../registry/client.js';
+import { colorScheme, type Scheme } from '../util/colors.js';
 
 export interface OutStream {
   write(chunk: string): unknown;
@@ -64,6 +65,8 @@ export interface Context extends Factories {
   /** Where the outbox and other per-user state live. */
   stateDir: string;
   debug: boolean;
+  /** How statuses and verdicts look on stderr and a terminal stdout (plain without colour). */
+  colors: Scheme;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
   version: string;
@@ -114,6 +117,7 @@ export function createContext(init: ContextInit): Context {
     cwd: init.cwd,
     stateDir: init.stateDir ?? defaultStateDir(init.env),
     debug: init.debug ?? false,
+    colors: colorScheme(init.io.color),
     signal,
     version: init.version ?? '0.0.0',
     ...(init.registryClient ? { registryClient: init.registryClient } : {}),

@@ -3,7 +3,7 @@ import type { Context } from '../cli/context.js';
 import type { OutboxFlags } from '../cli/wiring/registry.js';
 import { UsageError } from '../errors.js';
 import { outboxOf } from '../registry/session.js';
-import { renderTable } from './incident/table.js';
+import { simpleTable } from '../util/table.js';
 
 export type OutboxOptions = OutboxFlags;
 
@@ -25,7 +25,7 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
   if (queued.length) {
     if (ctx.io.stdoutTTY) out.write(`${t('outbox.title.queued', { n: queued.length })}\n`);
     out.write(
-      renderTable(
+      simpleTable(
         [
           t('outbox.col.id'),
           t('outbox.col.kind'),
@@ -42,7 +42,7 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
     if (queued.length && ctx.io.stdoutTTY) out.write('\n');
     if (ctx.io.stdoutTTY) out.write(`${t('outbox.title.rejected', { n: rejected.length })}\n`);
     out.write(
-      renderTable(
+      simpleTable(
         [t('outbox.col.id'), t('outbox.col.kind'), t('outbox.col.what'), t('outbox.col.reason')],
         rejected.map((r) => [
           r.id,

@@ -3,14 +3,14 @@
  * figures), what to try next under every failed or warned check, and the
  * verdict. Colour only when allowed; tab-separated rows when piped.
  */
-import { Chalk } from 'chalk';
-import stringWidth from 'string-width';
 import type { CheckResult, Status } from '../checks/types.js';
 import type { SiteRun } from '../engine/run.js';
-import type { Verdict } from '../engine/verdict.js';
 import { formatDuration } from '../profile/duration.js';
+import { colorScheme, type Scheme } from '../util/colors.js';
+import { type Column, clean, drawTable, tsv, width, wrap } from '../util/table.js';
+import { countStatuses, countVerdicts } from './counts.js';
 import { formatMetric } from './metrics.js';
-import { countStatuses, countVerdicts, type RenderOptions, type RunReport } from './types.js';
+import type { RenderOptions, RunFormat, RunReport } from './types.js';
 
 // Narrow symbols only: emoji-width ones (✔ ⚠ ✖) are drawn one column wide by most terminals but
 // measured two, which breaks alignment.
@@ -29,138 +29,87 @@ export function hintOf(r: CheckResult): string | undefined {
   return r.hint ?? r.error?.hint;
 }
 
-function pad(text: string, width: number): string {
-  return text + ' '.repeat(Math.max(0, width - stringWidth(text)));
-}
-
-function truncate(text: string, width: number): string {
-  if (width <= 1 || stringWidth(text) <= width) return text;
-  let out = '';
-  for (const ch of text) {
-    if (stringWidth(`${out}${ch}…`) > width) break;
-    out += ch;
-  }
-  return `${out}…`;
-}
-
-function wrap(text: string, width: number): string[] {
-  const words = text.split(/\s+/);
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && stringWidth(`${line} ${w}`) > width) {
-      lines.push(line);
-      line = w;
-    } else line = line ? `${line} ${w}` : w;
-  }
-  if (line) lines.push(line);
-  return lines;
-}
-
-function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Chalk>): string {
+function siteTitle(site: SiteRun, opts: RenderOptions): string {
   const { t } = opts;
-  const paint: Record<Status, (s: string) => string> = {
-    pass: c.green,
-    warn: c.yellow,
-    fail: c.red,
-    error: c.red,
-    skip: c.gray,
-  };
-  const out: string[] = [];
-  const title = site.site.unit
+  return site.site.unit
     ? t('check.site', { id: site.site.id, name: site.site.name, unit: site.site.unit })
     : t('check.site_file', { id: site.site.id, name: site.site.name });
-  out.push(c.bold(title));
-  if (site.error) {
-    out.push(`  ${c.red(`${ICON.error} ${t('check.site_error', { message: site.error.message })}`)}`);
-  }
-  if (site.checks.length > 0) {
-    const rows = site.checks.map((r) => ({
-      status: `${ICON[r.status]} ${t(`status.${r.status}`)}`,
-      id: r.id,
-      summary: r.summary,
-      metrics: keyMetrics(r),
-      r,
-    }));
-    const head = {
-      status: t('check.col.status'),
-      id: t('check.col.check'),
-      summary: t('check.col.result'),
-      metrics: t('check.col.metrics'),
-    };
-    const w = {
-      status: Math.max(stringWidth(head.status), ...rows.map((x) => stringWidth(x.status))),
-      id: Math.max(stringWidth(head.id), ...rows.map((x) => stringWidth(x.id))),
-      metrics: Math.max(stringWidth(head.metrics), ...rows.map((x) => stringWidth(x.metrics))),
-    };
-    const fixed = 2 + w.status + 2 + w.id + 2 + 2 + w.metrics;
-    const summaryWidth = Math.max(24, Math.min(72, opts.columns - fixed));
-    out.push(
-      c.dim(
-        `  ${pad(head.status, w.status)}  ${pad(head.id, w.id)}  ${pad(head.summary, summaryWidth)}  ${head.metrics}`,
-      ),
-    );
-    for (const row of rows) {
-      const status = paint[row.r.status](pad(row.status, w.status));
-      const summary = pad(truncate(row.summary, summaryWidth), summaryWidth);
-      out.push(`  ${status}  ${pad(row.id, w.id)}  ${summary}  ${row.metrics}`.trimEnd());
-      const hint = hintOf(row.r);
-      if (hint) {
-        const lines = wrap(hint, Math.max(30, opts.columns - 8));
-        for (const [i, line] of lines.entries()) out.push(`      ${i === 0 ? '→ ' : '  '}${c.cyan(line)}`);
-      }
-    }
-  }
-  const n = countStatuses(site);
-  const verdictPaint: Record<Verdict, (s: string) => string> = {
-    ready: c.green.bold,
-    degraded: c.yellow.bold,
-    'not-ready': c.red.bold,
-    unknown: c.red.bold,
-  };
-  const needsHelp = site.verdict === 'not-ready' || site.verdict === 'degraded';
-  const verdictLine = t('check.verdict_line', {
-    verdict: verdictPaint[site.verdict](t(`verdict.${site.verdict}`)),
-    counts: t('check.counts', n),
-    duration: formatDuration(site.durationMs),
+}
+
+/** The checks' table, with what to try next under each failed or warned one. */
+function checkRows(site: SiteRun, opts: RenderOptions, c: Scheme): string[] {
+  const { t } = opts;
+  const rows = site.checks.map((r) => [
+    `${ICON[r.status]} ${t(`status.${r.status}`)}`,
+    r.id,
+    r.summary,
+    keyMetrics(r),
+  ]);
+  const widest = (i: number, head: string) =>
+    Math.max(width(head), ...rows.map((x) => width(clean(x[i] as string))));
+  const heads = ['check.col.status', 'check.col.check', 'check.col.result', 'check.col.metrics'] as const;
+  const [status, id, summary, metrics] = heads.map((k) => t(k)) as [string, string, string, string];
+  const fixed = 2 + widest(0, status) + 2 + widest(1, id) + 2 + 2 + widest(3, metrics);
+  const cols: Column[] = [
+    { head: status },
+    { head: id },
+    // The result keeps one width whatever the rows say, so consecutive runs line up.
+    { head: summary, width: Math.max(24, Math.min(72, opts.columns - fixed)) },
+    { head: metrics },
+  ];
+  const [head, ...lines] = drawTable(cols, rows, {
+    columns: opts.columns,
+    indent: '  ',
+    head: c.dim,
+    paint: (row, col, text) => (col === 0 ? c.status[(site.checks[row] as CheckResult).status](text) : text),
   });
-  out.push(verdictLine);
+  const out = [head as string];
+  for (const [i, line] of lines.entries()) {
+    out.push(line);
+    const hint = hintOf(site.checks[i] as CheckResult);
+    if (!hint) continue;
+    for (const [j, part] of wrap(hint, Math.max(30, opts.columns - 8)).entries())
+      out.push(`      ${j === 0 ? '→ ' : '  '}${c.cyan(part)}`);
+  }
+  return out;
+}
+
+function siteTable(site: SiteRun, opts: RenderOptions, c: Scheme): string {
+  const { t } = opts;
+  const out = [c.bold(siteTitle(site, opts))];
+  if (site.error)
+    out.push(`  ${c.red(`${ICON.error} ${t('check.site_error', { message: site.error.message })}`)}`);
+  if (site.checks.length > 0) out.push(...checkRows(site, opts, c));
+  out.push(
+    t('check.verdict_line', {
+      verdict: c.verdict[site.verdict](t(`verdict.${site.verdict}`)),
+      counts: t('check.counts', countStatuses(site)),
+      duration: formatDuration(site.durationMs),
+    }),
+  );
   // Whom to call: the province's focal point (đầu mối) when the profile names one.
   const who = site.site.focal_point;
+  const needsHelp = site.verdict === 'not-ready' || site.verdict === 'degraded';
   if (needsHelp && who)
     out.push(c.cyan(t('check.call_focal_point', { name: who.name, phone: who.phone ?? '—' })));
   return out.join('\n');
 }
 
-function tsv(report: RunReport, opts: RenderOptions): string {
-  const clean = (s: string) => s.replace(/[\t\n\r]+/g, ' ');
-  const lines: string[] = [];
+/** Piped: a line per check and per verdict, codes rather than words where scripts match them. */
+function rowsForScripts(report: RunReport, opts: RenderOptions): string[][] {
+  const rows: string[][] = [];
   for (const site of report.sites) {
-    if (site.error)
-      lines.push([site.site.id, '-', '-', 'error', clean(site.error.message), '', ''].join('\t'));
-    for (const r of site.checks) {
-      lines.push(
-        [
-          site.site.id,
-          r.id,
-          r.kind,
-          r.status,
-          clean(r.summary),
-          clean(keyMetrics(r)),
-          clean(hintOf(r) ?? ''),
-        ].join('\t'),
-      );
-    }
-    lines.push(
-      [site.site.id, '-', '-', site.verdict, clean(opts.t(`verdict.${site.verdict}`)), '', ''].join('\t'),
-    );
+    if (site.error) rows.push([site.site.id, '-', '-', 'error', site.error.message, '', '']);
+    for (const r of site.checks)
+      rows.push([site.site.id, r.id, r.kind, r.status, r.summary, keyMetrics(r), hintOf(r) ?? '']);
+    rows.push([site.site.id, '-', '-', site.verdict, opts.t(`verdict.${site.verdict}`), '', '']);
   }
-  return `${lines.join('\n')}\n`;
+  return rows;
 }
 
 export function renderHuman(report: RunReport, opts: RenderOptions): string {
-  if (!opts.tty) return tsv(report, opts);
-  const c = new Chalk({ level: opts.color ? 1 : 0 });
+  if (!opts.tty) return tsv(rowsForScripts(report, opts));
+  const c = colorScheme(opts.color);
   const blocks = report.sites.map((s) => siteTable(s, opts, c));
   if (report.sites.length > 1) {
     const v = countVerdicts(report);
@@ -178,3 +127,5 @@ export function renderHuman(report: RunReport, opts: RenderOptions): string {
   }
   return `${blocks.join('\n\n')}\n`;
 }
+
+export const format: RunFormat<'human'> = { name: 'human', render: renderHuman };

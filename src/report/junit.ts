@@ -1,7 +1,7 @@
 /** JUnit XML (the Jenkins / Ant shape): a testsuite per site, a testcase per check. */
 import type { CheckResult } from '../checks/types.js';
 import { formatMetric } from './metrics.js';
-import type { RenderOptions, RunReport } from './types.js';
+import type { RenderOptions, RunFormat, RunReport } from './types.js';
 
 export function xmlEscape(text: string): string {
   return text
@@ -84,3 +84,5 @@ export function renderJunit(report: RunReport, opts: RenderOptions): string {
     '',
   ].join('\n');
 }
+
+export const format: RunFormat<'junit'> = { name: 'junit', render: renderJunit };

@@ -4,8 +4,9 @@
  * the verdict's (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
  */
 import type { SiteRun } from '../engine/run.js';
+import { countVerdicts } from './counts.js';
 import { formatNumber, nagiosUom } from './metrics.js';
-import { countVerdicts, type RenderOptions, type RunReport } from './types.js';
+import type { RenderOptions, RunFormat, RunReport } from './types.js';
 
 const STATE = { ready: 'OK', degraded: 'WARNING', 'not-ready': 'CRITICAL', unknown: 'UNKNOWN' } as const;
 
@@ -84,3 +85,5 @@ export function renderNagios(report: RunReport, opts: RenderOptions): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+export const format: RunFormat<'nagios'> = { name: 'nagios', render: renderNagios };

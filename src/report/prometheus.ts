@@ -6,7 +6,7 @@
 import type { Status } from '../checks/types.js';
 import type { Verdict } from '../engine/verdict.js';
 import { prometheusMetric } from './metrics.js';
-import type { RenderOptions, RunReport } from './types.js';
+import type { RenderOptions, RunFormat, RunReport } from './types.js';
 
 const VERDICT_VALUE: Record<Verdict, number> = { ready: 0, degraded: 1, 'not-ready': 2, unknown: 3 };
 const STATUS_VALUE: Record<Status, number> = { pass: 0, warn: 1, fail: 2, error: 3, skip: -1 };
@@ -81,3 +81,5 @@ export function renderPrometheus(report: RunReport, _opts?: RenderOptions): stri
   }
   return `${out.join('\n')}\n`;
 }
+
+export const format: RunFormat<'prometheus'> = { name: 'prometheus', render: renderPrometheus };

@@ -5,7 +5,7 @@
  */
 import { stringify } from 'yaml';
 import type { CheckResult } from '../checks/types.js';
-import type { RenderOptions, RunReport } from './types.js';
+import type { RenderOptions, RunFormat, RunReport } from './types.js';
 
 const desc = (s: string) => s.replace(/\\/g, '\\\\').replace(/#/g, '\\#').replace(/\n/g, ' ');
 
@@ -53,3 +53,5 @@ export function renderTap(report: RunReport, opts: RenderOptions): string {
   });
   return `${out.join('\n')}\n`;
 }
+
+export const format: RunFormat<'tap'> = { name: 'tap', render: renderTap };

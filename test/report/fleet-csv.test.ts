@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/i18n/index.js';
 import {
-  csvDocument,
-  csvField,
   INCIDENT_COLUMNS,
   READINESS_COLUMNS,
   renderIncidentsCsv,
@@ -12,6 +10,7 @@ import {
 } from '../../src/report/fleet/csv.js';
 import { renderIncidentsJson, renderReadinessJson, renderSiteJson } from '../../src/report/fleet/json.js';
 import type { FleetRenderOptions } from '../../src/report/fleet/types.js';
+import { csvDocument, csvField } from '../../src/util/csv.js';
 import { incidentData, incidents, readinessData, siteData, ZONE } from './fleet-sample.js';
 
 const vi: FleetRenderOptions = {

@@ -2,8 +2,8 @@ import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/i18n/index.js';
 import { renderIncidentsTable, renderReadinessTable, renderSiteTable } from '../../src/report/fleet/table.js';
-import { drawTable, truncate, width } from '../../src/report/fleet/text.js';
 import type { FleetRenderOptions } from '../../src/report/fleet/types.js';
+import { drawTable, truncate, width } from '../../src/util/table.js';
 import { incidentData, readiness, readinessData, siteData, ZONE } from './fleet-sample.js';
 
 const vi: FleetRenderOptions = {
@@ -89,6 +89,14 @@ describe('readiness table', () => {
     for (const line of table) expect(stringWidth(line), line).toBeLessThanOrEqual(110);
     expect(text).toContain('mcu-ping, codec-reg');
     expect(text).toContain('…');
+  });
+  it('cuts units from the left on a narrow terminal, so the place stays readable', () => {
+    const lines = renderReadinessTable(readinessData, { ...en, columns: 96 }).split('\n');
+    for (const s of readiness.sites) {
+      const line = lines.find((l) => l.includes(s.id)) as string;
+      expect(line, s.id).toContain(`  …${s.unit.slice(-11)}  `);
+      expect(stringWidth(line), line).toBeLessThanOrEqual(96);
+    }
   });
   it('colours the state only when colour is allowed and stdout is a terminal', () => {
     const ansi = /\u001b\[/;

@@ -2,10 +2,10 @@
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import type { Translator } from '../../i18n/index.js';
 import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../registry/categories.js';
+import { REPORT_FORMATS } from '../../report/fleet/index.js';
 import { intFlag, sharedOption } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
 
-const FORMATS = ['table', 'csv', 'json', 'html'] as const;
 
 /** Flags every report takes, after its own; the parsed options keep commander's camelCase names. */
 const common = <A extends unknown[], O extends OptionValues, G extends OptionValues>(
@@ -14,7 +14,7 @@ const common = <A extends unknown[], O extends OptionValues, G extends OptionVal
 ) =>
   cmd
     // Not DIEMCAU_FORMAT: that one is for `check` (junit, prometheus...), which reports do not speak.
-    .addOption(new Option('-f, --format <format>', t('report.flag.format')).choices(FORMATS).default('table'))
+    .addOption(new Option('-f, --format <format>', t('report.flag.format')).choices(REPORT_FORMATS).default('table'))
     .addOption(sharedOption('output', t))
     .option('--bom', t('report.flag.bom'))
     .addOption(sharedOption('profile', t))

@@ -1,7 +1,7 @@
 /** `--format X`, `--format X=FILE` (repeatable) and `-o FILE`: which renderer goes where. */
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
-import { CHECK_FORMATS, type CheckFormat } from '../../report/types.js';
+import { CHECK_FORMATS, type CheckFormat, isCheckFormat } from '../../report/formats.js';
 
 export interface OutputSpec {
   format: CheckFormat;
@@ -19,10 +19,10 @@ export function parseOutputs(
     const eq = entry.indexOf('=');
     const name = eq < 0 ? entry : entry.slice(0, eq);
     const file = eq < 0 ? undefined : entry.slice(eq + 1);
-    if (!(CHECK_FORMATS as readonly string[]).includes(name)) {
+    if (!isCheckFormat(name)) {
       throw new UsageError(ctx.t('cli.err.format', { got: name, allowed: CHECK_FORMATS.join(', ') }));
     }
-    return { format: name as CheckFormat, ...(file ? { file } : {}) };
+    return { format: name, ...(file ? { file } : {}) };
   });
   const toStdout = specs.filter((s) => !s.file);
   if (output) {

@@ -22,8 +22,7 @@ const NOOP: Progress = { checkStarted() {}, checkDone() {}, siteDone() {}, stop(
 export async function startProgress(ctx: Context, sites: number): Promise<Progress> {
   if (!ctx.io.stderrTTY) return NOOP;
   const { default: ora } = await import('ora');
-  const { Chalk } = await import('chalk');
-  const c = new Chalk({ level: ctx.io.color ? 1 : 0 });
+  const c = ctx.colors;
   const { t } = ctx;
   const spinner = ora({
     stream: ctx.io.stderr as NodeJS.WritableStream,
@@ -51,7 +50,6 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
     });
   };
   spinner.start(text());
-  const paint = { pass: c.green, warn: c.yellow, fail: c.red, error: c.red, skip: c.gray } as const;
   return {
     checkStarted(id) {
       running.push(id);
@@ -64,7 +62,7 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
         spinner.clear();
         const metrics = keyMetrics(r);
         ctx.io.stderr.write(
-          `${paint[r.status](`${ICON[r.status]} ${r.id}`)} ${c.dim(r.summary)}${metrics ? c.dim(` (${metrics})`) : ''}\n`,
+          `${c.status[r.status](`${ICON[r.status]} ${r.id}`)} ${c.dim(r.summary)}${metrics ? c.dim(` (${metrics})`) : ''}\n`,
         );
       }
       spinner.text = text();

@@ -3,6 +3,7 @@ import type { Context } from '../../cli/context.js';
 import type { CodecDriver } from '../../drivers/types.js';
 import { UsageError } from '../../errors.js';
 import type { BridgeConfig, ResolvedProfile } from '../../profile/types.js';
+import { simpleTable } from '../../util/table.js';
 import { loadSite, resolveProfilePath } from '../common.js';
 
 export async function loadCodecSite(
@@ -47,16 +48,9 @@ export async function openDriver(ctx: Context, profile: ResolvedProfile): Promis
   return createDriver(profile.codec, dctx);
 }
 
-/** Plain aligned table on a terminal, tab-separated when piped (for scripts). */
+/** Aligned on a terminal, tab-separated when piped (for scripts). */
 export function table(ctx: Context, header: string[], rows: string[][]): string {
-  if (!ctx.io.stdoutTTY) return `${[header, ...rows].map((r) => r.join('\t')).join('\n')}\n`;
-  const widths = header.map((h, i) => Math.max([...h].length, ...rows.map((r) => [...(r[i] ?? '')].length)));
-  const line = (r: string[]) =>
-    r
-      .map((c, i) => c + ' '.repeat(Math.max(0, (widths[i] ?? 0) - [...c].length)))
-      .join('  ')
-      .trimEnd();
-  return `${[header, ...rows].map(line).join('\n')}\n`;
+  return simpleTable(header, rows, ctx.io.stdoutTTY);
 }
 
 export const fmt = (n: number | undefined, digits = 1): string => {

@@ -3,9 +3,10 @@ import type { Context } from '../../cli/context.js';
 import type { IncidentListFlags } from '../../cli/wiring/incident.js';
 import type { IncidentList } from '../../registry/schemas.js';
 import { clientFor, deliver, readOrThrow, reportBacklog, resolveTarget } from '../../registry/session.js';
+import { csvDocument } from '../../util/csv.js';
+import { simpleTable } from '../../util/table.js';
 import { optionalProfile, sinceOf, writeOutput } from '../common.js';
 import { categoryLabel } from './common.js';
-import { renderCsv, renderTable } from './table.js';
 
 export const LIST_FORMATS = ['table', 'json', 'csv'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
@@ -22,7 +23,7 @@ export function renderIncidents(ctx: Context, list: IncidentList, format: ListFo
   const { t } = ctx;
   if (format === 'json') return `${JSON.stringify(list, null, 2)}\n`;
   if (format === 'csv') {
-    return renderCsv(
+    return csvDocument(
       [
         'id',
         'site',
@@ -54,7 +55,7 @@ export function renderIncidents(ctx: Context, list: IncidentList, format: ListFo
     );
   }
   if (list.items.length === 0) return `${t('incident.list.empty')}\n`;
-  return renderTable(
+  return simpleTable(
     [
       'incident.col.id',
       'incident.col.site',

@@ -6,16 +6,9 @@
 import type { Context, RegistryApi } from '../../cli/context.js';
 import type { ReportFlags } from '../../cli/wiring/report.js';
 import { UsageError } from '../../errors.js';
-import {
-  clientFor,
-  deliver,
-  readOrThrow,
-  reportBacklog,
-  resolveTarget,
-  type Target,
-} from '../../registry/session.js';
-import { loadReportRenderer, type ReportData, type ReportKind } from '../../report/fleet/index.js';
-import type { FleetRenderOptions } from '../../report/fleet/types.js';
+import { clientFor, deliver, readOrThrow, reportBacklog, resolveTarget, type Target } from '../../registry/session.js';
+import { loadReportRenderer, type ReportFormat } from '../../report/fleet/index.js';
+import type { FleetRenderOptions, ReportData, ReportKind } from '../../report/fleet/types.js';
 import { assertWritable, optionalProfile, writeOutput } from '../common.js';
 
 export type ReportOptions = ReportFlags;

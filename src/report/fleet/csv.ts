@@ -1,40 +1,23 @@
 /**
- * CSV (RFC 4180): CRLF line ends; a field holding a comma, a quote, CR or LF
- * is quoted with its quotes doubled; UTF-8, with a byte-order mark on request
- * (Excel needs it to read Vietnamese). Headers are stable English keys that
+ * The reports as CSV, written by the one CSV writer (../../util/csv.ts:
+ * RFC 4180, a byte-order mark on request). Headers are stable English keys that
  * scripts can rely on in both languages; only the *_label columns are words
  * in the chosen language. Times are the API's ISO 8601 strings, unchanged.
  */
 import type { Incident, Run } from '../../registry/schemas.js';
+import { csvDocument } from '../../util/csv.js';
 import { categoryLabel, severityLabel, stateLabel, statusLabel } from './labels.js';
 import {
   type FleetRenderOptions,
   type IncidentReportData,
   newestFirst,
   type ReadinessReportData,
+  type ReportFormatOf,
   type SiteReportData,
   sortWorstFirst,
   stateOf,
   timeToResolveMs,
 } from './types.js';
-
-export const BOM = '\uFEFF';
-
-export function csvField(value: string | number | boolean | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function csvDocument(
-  head: readonly string[],
-  rows: Iterable<ReadonlyArray<string | number | boolean | null | undefined>>,
-  bom = false,
-): string {
-  const lines = [head.map(csvField).join(',')];
-  for (const r of rows) lines.push(r.map(csvField).join(','));
-  return `${bom ? BOM : ''}${lines.join('\r\n')}\r\n`;
-}
 
 export const READINESS_COLUMNS = [
   'site_id',
@@ -193,3 +176,8 @@ export function renderSiteCsv(data: SiteReportData, opts: FleetRenderOptions): s
     opts.bom,
   );
 }
+
+export const format: ReportFormatOf<'csv'> = {
+  name: 'csv',
+  render: { readiness: renderReadinessCsv, incidents: renderIncidentsCsv, site: renderSiteCsv },
+};

@@ -1,53 +1,27 @@
 /**
- * The reports' renderers by report and format, loaded lazily (only the chosen
- * one is imported). Every renderer is a pure `(data, opts) → string`.
+ * The report formats (`diemcau report … --format`), by name. Each is one
+ * module exporting `format = { name, render }` with a renderer per report;
+ * this table only says where each lives, so `--help` loads none of them and a
+ * report imports only the one it prints. Every renderer is a pure
+ * `(data, opts) → string`.
  */
-import type {
-  FleetRenderOptions,
-  IncidentReportData,
-  ReadinessReportData,
-  ReportFormat,
-  SiteReportData,
-} from './types.js';
+import { formatNames, formatTable } from '../format-table.js';
+import type { ReportFormatOf, ReportKind, ReportRenderer } from './types.js';
 
-export interface ReportData {
-  readiness: ReadinessReportData;
-  incidents: IncidentReportData;
-  site: SiteReportData;
-}
-export type ReportKind = keyof ReportData;
-export type ReportRenderer<K extends ReportKind> = (data: ReportData[K], opts: FleetRenderOptions) => string;
+export const REPORT_FORMAT_MODULES = formatTable<ReportFormatOf<string>['render']>()({
+  table: () => import('./table.js'),
+  csv: () => import('./csv.js'),
+  json: () => import('./json.js'),
+  html: () => import('./html.js'),
+});
+
+export type ReportFormat = keyof typeof REPORT_FORMAT_MODULES;
+
+export const REPORT_FORMATS = formatNames(REPORT_FORMAT_MODULES);
 
 export async function loadReportRenderer<K extends ReportKind>(
   kind: K,
   format: ReportFormat,
 ): Promise<ReportRenderer<K>> {
-  const pick = <M>(mod: M, names: Record<ReportKind, keyof M>) =>
-    mod[names[kind]] as unknown as ReportRenderer<K>;
-  switch (format) {
-    case 'table':
-      return pick(await import('./table.js'), {
-        readiness: 'renderReadinessTable',
-        incidents: 'renderIncidentsTable',
-        site: 'renderSiteTable',
-      });
-    case 'csv':
-      return pick(await import('./csv.js'), {
-        readiness: 'renderReadinessCsv',
-        incidents: 'renderIncidentsCsv',
-        site: 'renderSiteCsv',
-      });
-    case 'json':
-      return pick(await import('./json.js'), {
-        readiness: 'renderReadinessJson',
-        incidents: 'renderIncidentsJson',
-        site: 'renderSiteJson',
-      });
-    case 'html':
-      return pick(await import('./html.js'), {
-        readiness: 'renderReadinessHtml',
-        incidents: 'renderIncidentsHtml',
-        site: 'renderSiteHtml',
-      });
-  }
+  return (await REPORT_FORMAT_MODULES[format]()).format.render[kind];
 }

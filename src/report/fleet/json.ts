@@ -11,6 +11,7 @@ import {
   newestFirst,
   READINESS_SCHEMA,
   type ReadinessReportData,
+  type ReportFormatOf,
   SITE_SCHEMA,
   type SiteReportData,
   sortWorstFirst,
@@ -42,3 +43,8 @@ export function renderIncidentsJson(data: IncidentReportData, _opts?: FleetRende
 export function renderSiteJson(data: SiteReportData, _opts?: FleetRenderOptions): string {
   return print({ schema: SITE_SCHEMA, ...data });
 }
+
+export const format: ReportFormatOf<'json'> = {
+  name: 'json',
+  render: { readiness: renderReadinessJson, incidents: renderIncidentsJson, site: renderSiteJson },
+};

@@ -7,7 +7,7 @@ import {
   type Severity,
 } from '../../registry/categories.js';
 import type { Readiness } from '../../registry/schemas.js';
-import { SITE_STATES, type SiteState, type Verdict } from './types.js';
+import { type IncidentSummary, SITE_STATES, type SiteState, type Verdict } from './types.js';
 
 /** Narrow symbols only (see the note in ../human.ts): emoji-width ones break alignment. */
 export const STATE_ICON: Record<SiteState, string> = {
@@ -79,3 +79,35 @@ export function verdictCounts(verdicts: Iterable<Verdict>): Readiness['counts'] 
 }
 
 export { SITE_STATES };
+
+/** "6 sự cố: 1 mới báo, 1 đã tiếp nhận, 4 đã khắc phục". */
+export function incidentTotalText(t: Translator, s: IncidentSummary): string {
+  const parts = (['open', 'acknowledged', 'resolved'] as const)
+    .map((st) => t('report.incidents.status_count', { n: s.byStatus[st], status: statusLabel(t, st) }))
+    .join(', ');
+  return t('report.incidents.total', { n: s.total, parts });
+}
+
+/** Mean, median and longest time to resolve, or that nothing was resolved. */
+export function resolveText(t: Translator, s: IncidentSummary): string {
+  if (s.resolve.count === 0) return t('report.incidents.mttr_none');
+  return t('report.incidents.mttr', {
+    mean: formatSpan(t, s.resolve.meanMs),
+    median: formatSpan(t, s.resolve.medianMs),
+    max: formatSpan(t, s.resolve.maxMs),
+    n: s.resolve.count,
+  });
+}
+
+/** How many are still open and for how long the oldest; undefined when none is. */
+export function unresolvedText(t: Translator, s: IncidentSummary): string | undefined {
+  if (s.unresolved.count === 0) return undefined;
+  return t('report.incidents.unresolved', {
+    n: s.unresolved.count,
+    age: formatSpan(t, s.unresolved.oldestAgeMs),
+  });
+}
+
+/** "đơn vị thanh-hoa", or every unit the token may read. */
+export const scopeText = (opts: { t: Translator }, unit: string | undefined): string =>
+  unit ? opts.t('report.scope', { unit }) : opts.t('report.scope_all');

@@ -2,64 +2,27 @@
  * The reports for a terminal: aligned tables fitted to its width, colour only
  * when allowed. When stdout is not a terminal: tab-separated rows of codes and
  * ISO times, no header and no summary (like ../human.ts; scripts that want
- * headers take csv or json).
+ * headers take csv or json). The incident report is in ./table-incidents.ts.
  */
-import { Chalk } from 'chalk';
 import { formatDuration } from '../../profile/duration.js';
-import type { Incident } from '../../registry/schemas.js';
-import {
-  categoryLabel,
-  countsText,
-  formatSpan,
-  STATE_ICON,
-  severityLabel,
-  stateLabel,
-  statusLabel,
-  verdictCounts,
-} from './labels.js';
-import { type Column, drawTable, tsv } from './text.js';
+import { type Column, drawTable, tsv } from '../../util/table.js';
+import { countsText, STATE_ICON, scopeText, stateLabel, verdictCounts } from './labels.js';
+import { incidentRows, incidentTsv, renderIncidentsTable } from './table-incidents.js';
+import { header, palette, upper } from './table-parts.js';
 import { zoneClock } from './time.js';
 import {
   type FleetRenderOptions,
-  type IncidentReportData,
   newestFirst,
   type ReadinessReportData,
+  type ReportFormatOf,
   type SiteReportData,
   type SiteState,
   sortWorstFirst,
   stateOf,
-  summariseIncidents,
-  timeToResolveMs,
 } from './types.js';
 
-type Paint = (s: string) => string;
-
-function palette(opts: FleetRenderOptions) {
-  const c = new Chalk({ level: opts.color && opts.tty ? 1 : 0 });
-  const state: Record<SiteState, Paint> = {
-    ready: c.green,
-    degraded: c.yellow,
-    'not-ready': c.red,
-    unknown: c.magenta,
-    stale: c.gray,
-  };
-  return { c, state };
-}
-
-const upper = (opts: FleetRenderOptions, s: string) => s.toLocaleUpperCase(opts.locale);
-
-function header(opts: FleetRenderOptions, title: string, parts: string[], generatedAt: string): string {
-  const clock = zoneClock(opts.timeZone);
-  const ms = Date.parse(generatedAt);
-  const generated = opts.t('report.generated', {
-    time: clock.local(generatedAt),
-    zone: clock.offsetLabel(ms),
-  });
-  return [title, ...parts, generated].join(' · ');
-}
-
-const scopeText = (opts: FleetRenderOptions, unit: string | undefined) =>
-  unit ? opts.t('report.scope', { unit }) : opts.t('report.scope_all');
+// The incident report lives in its own file; it is part of this format all the same.
+export { renderIncidentsTable };
 
 // ---- readiness ----------------------------------------------------------------
 
@@ -70,7 +33,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
     return tsv(sites.map((s) => [stateOf(s), s.id, s.name, s.unit, s.at ?? '', s.failing.join(',')]));
   }
   const { t } = opts;
-  const { c, state } = palette(opts);
+  const c = palette(opts);
   const clock = zoneClock(opts.timeZone);
   const out = [
     c.bold(
@@ -83,7 +46,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
       { head: upper(opts, t('report.col.state')) },
       { head: upper(opts, t('report.col.site')) },
       { head: upper(opts, t('report.col.name')), flex: true, min: 12 },
-      { head: upper(opts, t('report.col.unit')), flex: true, min: 12 },
+      { head: upper(opts, t('report.col.unit')), flex: true, min: 12, cut: 'left' },
       { head: upper(opts, t('report.col.last_run')) },
       // Which checks fail matters more than the full name: it gives way last.
       { head: upper(opts, t('report.col.failing')), flex: 0.5, min: 10 },
@@ -104,7 +67,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
       ...drawTable(cols, rows, {
         columns: opts.columns,
         head: c.dim,
-        paint: (row, col, text) => (col === 0 ? state[states[row] as SiteState](text) : text),
+        paint: (row, col, text) => (col === 0 ? c.state[states[row] as SiteState](text) : text),
       }),
     );
   }
@@ -121,123 +84,33 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
   return `${out.join('\n')}\n`;
 }
 
-// ---- incidents ----------------------------------------------------------------
+// ---- one site -----------------------------------------------------------------
 
-function incidentRows(
-  incidents: readonly Incident[],
-  opts: FleetRenderOptions,
-): { cols: Column[]; rows: string[][] } {
+/** The site's check runs, newest first (as the registry sends them). */
+function runsTable(data: SiteReportData, opts: FleetRenderOptions): string[] {
   const { t } = opts;
+  if (data.runs.length === 0) return [t('report.site.no_runs')];
+  const c = palette(opts);
   const clock = zoneClock(opts.timeZone);
   const cols: Column[] = [
-    { head: upper(opts, t('report.col.incident')), right: true },
-    { head: upper(opts, t('report.col.site')) },
-    { head: upper(opts, t('report.col.category')), flex: true, min: 10 },
-    { head: upper(opts, t('report.col.severity')) },
-    { head: upper(opts, t('report.col.status')) },
-    { head: upper(opts, t('report.col.occurred')) },
-    { head: upper(opts, t('report.col.resolved_in')) },
-    { head: upper(opts, t('report.col.summary')), flex: true, min: 12 },
+    { head: upper(opts, t('report.col.started')) },
+    { head: upper(opts, t('report.col.verdict')) },
+    { head: upper(opts, t('report.col.duration')), right: true },
+    { head: upper(opts, t('report.col.failing')), flex: true, min: 10 },
   ];
-  const rows = incidents.map((i) => [
-    String(i.id),
-    i.site.id,
-    categoryLabel(opts.locale, i.category),
-    severityLabel(t, i.severity),
-    statusLabel(t, i.status),
-    clock.local(i.occurredAt),
-    formatSpan(t, timeToResolveMs(i)),
-    i.summary,
+  const rows = data.runs.map((r) => [
+    clock.local(r.startedAt),
+    `${STATE_ICON[r.verdict]} ${stateLabel(t, r.verdict)}`,
+    formatDuration(r.durationMs),
+    r.failing.join(', '),
   ]);
-  return { cols, rows };
-}
-
-function incidentTsv(incidents: readonly Incident[]): string[][] {
-  return incidents.map((i) => {
-    const ttr = timeToResolveMs(i);
-    return [
-      String(i.id),
-      i.site.id,
-      i.site.unit,
-      i.category,
-      i.severity,
-      i.status,
-      i.occurredAt,
-      ttr === null ? '' : String(Math.round(ttr / 1000)),
-      i.summary,
-    ];
+  return drawTable(cols, rows, {
+    columns: opts.columns,
+    head: c.dim,
+    paint: (row, col, text) =>
+      col === 1 ? c.state[(data.runs[row] as (typeof data.runs)[number]).verdict](text) : text,
   });
 }
-
-export function renderIncidentsTable(data: IncidentReportData, opts: FleetRenderOptions): string {
-  const list = newestFirst(data.incidents);
-  if (!opts.tty) return tsv(incidentTsv(list));
-  const { t } = opts;
-  const { c } = palette(opts);
-  const clock = zoneClock(opts.timeZone);
-  const s = summariseIncidents(data.incidents, new Date(data.generatedAt));
-  const parts = [scopeText(opts, data.unit)];
-  if (data.since) parts.push(t('report.incidents.since', { time: clock.local(data.since) }));
-  const out = [c.bold(header(opts, t('report.incidents.title'), parts, data.generatedAt))];
-  const statusParts = (['open', 'acknowledged', 'resolved'] as const)
-    .map((st) => t('report.incidents.status_count', { n: s.byStatus[st], status: statusLabel(t, st) }))
-    .join(', ');
-  out.push(t('report.incidents.total', { n: s.total, parts: statusParts }));
-  if (s.total === 0) return `${out.join('\n')}\n`;
-  out.push(
-    s.resolve.count === 0
-      ? t('report.incidents.mttr_none')
-      : t('report.incidents.mttr', {
-          mean: formatSpan(t, s.resolve.meanMs),
-          median: formatSpan(t, s.resolve.medianMs),
-          max: formatSpan(t, s.resolve.maxMs),
-          n: s.resolve.count,
-        }),
-  );
-  if (s.unresolved.count > 0)
-    out.push(
-      t('report.incidents.unresolved', {
-        n: s.unresolved.count,
-        age: formatSpan(t, s.unresolved.oldestAgeMs),
-      }),
-    );
-  out.push(c.dim(t('report.incidents.mttr_rule')));
-  const small = (title: string, rows: string[][]) =>
-    drawTable(
-      [
-        { head: upper(opts, title), flex: true, min: 12 },
-        { head: upper(opts, t('report.col.count')), right: true },
-      ],
-      rows,
-      {
-        columns: opts.columns,
-        head: c.dim,
-      },
-    );
-  out.push(
-    '',
-    ...small(
-      t('report.incidents.by_category'),
-      s.byCategory.map((x) => [categoryLabel(opts.locale, x.category), String(x.count)]),
-    ),
-  );
-  out.push(
-    '',
-    ...small(
-      t('report.incidents.by_unit'),
-      s.byUnit.map((x) => [x.unit, String(x.count)]),
-    ),
-  );
-  const { cols, rows } = incidentRows(list, opts);
-  out.push(
-    '',
-    c.bold(t('report.incidents.list')),
-    ...drawTable(cols, rows, { columns: opts.columns, head: c.dim }),
-  );
-  return `${out.join('\n')}\n`;
-}
-
-// ---- one site -----------------------------------------------------------------
 
 export function renderSiteTable(data: SiteReportData, opts: FleetRenderOptions): string {
   const incidents = newestFirst(data.incidents);
@@ -253,8 +126,7 @@ export function renderSiteTable(data: SiteReportData, opts: FleetRenderOptions):
     return tsv([...runs, ...incidentTsv(incidents).map((r) => ['incident', ...r])]);
   }
   const { t } = opts;
-  const { c, state } = palette(opts);
-  const clock = zoneClock(opts.timeZone);
+  const c = palette(opts);
   const { site } = data;
   const out = [
     c.bold(
@@ -268,30 +140,7 @@ export function renderSiteTable(data: SiteReportData, opts: FleetRenderOptions):
   ];
   const counts = verdictCounts(data.runs.map((r) => r.verdict));
   out.push(t('report.site.summary', { runs: data.runs.length, counts: countsText(t, counts, false) }));
-  out.push('', c.bold(t('report.site.runs')));
-  if (data.runs.length === 0) out.push(t('report.site.no_runs'));
-  else {
-    const cols: Column[] = [
-      { head: upper(opts, t('report.col.started')) },
-      { head: upper(opts, t('report.col.verdict')) },
-      { head: upper(opts, t('report.col.duration')), right: true },
-      { head: upper(opts, t('report.col.failing')), flex: true, min: 10 },
-    ];
-    const rows = data.runs.map((r) => [
-      clock.local(r.startedAt),
-      `${STATE_ICON[r.verdict]} ${stateLabel(t, r.verdict)}`,
-      formatDuration(r.durationMs),
-      r.failing.join(', '),
-    ]);
-    out.push(
-      ...drawTable(cols, rows, {
-        columns: opts.columns,
-        head: c.dim,
-        paint: (row, col, text) =>
-          col === 1 ? state[(data.runs[row] as (typeof data.runs)[number]).verdict](text) : text,
-      }),
-    );
-  }
+  out.push('', c.bold(t('report.site.runs')), ...runsTable(data, opts));
   out.push('', c.bold(t('report.site.incidents')));
   if (incidents.length === 0) out.push(t('report.incidents.empty'));
   else {
@@ -300,3 +149,8 @@ export function renderSiteTable(data: SiteReportData, opts: FleetRenderOptions):
   }
   return `${out.join('\n')}\n`;
 }
+
+export const format: ReportFormatOf<'table'> = {
+  name: 'table',
+  render: { readiness: renderReadinessTable, incidents: renderIncidentsTable, site: renderSiteTable },
+};

@@ -14,9 +14,6 @@ export const READINESS_SCHEMA = 'diemcau/report-readiness@1';
 export const INCIDENTS_SCHEMA = 'diemcau/report-incidents@1';
 export const SITE_SCHEMA = 'diemcau/report-site@1';
 
-export const REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
-
 export interface FleetRenderOptions extends RenderOptions {
   /** CSV only: start with a UTF-8 byte-order mark so Excel reads the Vietnamese right. */
   bom?: boolean;
@@ -52,6 +49,20 @@ export interface SiteReportData {
   runs: Run[];
   incidents: Incident[];
   daily?: DailyVerdicts;
+}
+
+export interface ReportData {
+  readiness: ReadinessReportData;
+  incidents: IncidentReportData;
+  site: SiteReportData;
+}
+export type ReportKind = keyof ReportData;
+export type ReportRenderer<K extends ReportKind> = (data: ReportData[K], opts: FleetRenderOptions) => string;
+
+/** What each report format module exports as `format` (listed in ./index.ts): a renderer per report. */
+export interface ReportFormatOf<N extends string> {
+  name: N;
+  render: { [K in ReportKind]: ReportRenderer<K> };
 }
 
 // ---- readiness order --------------------------------------------------------

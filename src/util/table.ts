@@ -1,8 +1,11 @@
 /**
- * Terminal tables measured in display columns (string-width), so Vietnamese
- * text lines up whether it is precomposed (NFC: "ệ" is one column) or
- * decomposed (NFD: base letter plus zero-width marks). When the table is
- * wider than the terminal, the flexible columns shrink and end in "…".
+ * Every table the CLI draws for people: measured in display columns
+ * (string-width), so Vietnamese lines up whether it is precomposed (NFC: "ệ"
+ * is one column) or decomposed (NFD: base letter plus zero-width marks), and
+ * wide glyphs count two. When the table is wider than the terminal, the
+ * flexible columns shrink and are cut with "…": from the right for words, from
+ * the left for units (`…/xa-quang-phu`), whose last part names the place.
+ * When stdout is not a terminal the same rows go out tab-separated.
  */
 import stringWidth from 'string-width';
 
@@ -16,11 +19,16 @@ export interface Column {
   flex?: boolean | number;
   /** Narrowest a flexible column may get (default 8). */
   min?: number;
+  /** Exactly this wide: padded, and cut when longer. */
+  width?: number;
   /** Numbers: pad on the left. */
   right?: boolean;
+  /** Which end gives way when cut: the right (default), or the left for paths like units. */
+  cut?: 'left' | 'right';
 }
 
 export interface DrawOptions {
+  /** The terminal's width; flexible columns shrink to fit it. */
   columns: number;
   indent?: string;
   /** Colour a padded cell (row index, column index); the header is not passed here. */
@@ -30,6 +38,7 @@ export interface DrawOptions {
 
 const GAP = '  ';
 
+/** One line per cell: tabs and line breaks become a space. */
 export function clean(text: string): string {
   return text.replace(/[\t\r\n]+/g, ' ');
 }
@@ -85,24 +94,51 @@ export function truncate(text: string, w: number, textWidth = width(text)): stri
   return `${out}…`;
 }
 
-const weight = (c: Column) => (c.flex === true ? 1 : c.flex || 0);
+/** Cut to at most `w` columns keeping the end, starting with "…" when cut: `…/xa-quang-phu`. */
+export function truncateLeft(text: string, w: number, textWidth = width(text)): string {
+  if (textWidth <= w) return text;
+  if (w <= 1) return '…'.slice(0, Math.max(0, w));
+  const chars = [...text];
+  let start = chars.length;
+  let used = 0;
+  while (start > 0) {
+    const cw = stringWidth(chars[start - 1] as string);
+    if (used + cw > w - 1) break;
+    used += cw;
+    start -= 1;
+  }
+  // A combining mark kept without its letter would sit on the "…".
+  while (start < chars.length && stringWidth(chars[start] as string) === 0) start += 1;
+  return `…${chars.slice(start).join('')}`;
+}
 
-/** The table's lines (header first), each already fitted to `columns`. */
-export function drawTable(cols: readonly Column[], rows: readonly string[][], opts: DrawOptions): string[] {
-  const indent = opts.indent ?? '';
-  const heads = cols.map((c) => clean(c.head));
-  const cells = rows.map((r) => cols.map((_, i) => clean(r[i] ?? '')));
-  const cellWidths = cells.map((r) => r.map((c) => width(c)));
-  const widths = cols.map((_, i) => {
+/** Words on lines of at most `w` columns (a longer word stays whole on its own line). */
+export function wrap(text: string, w: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && stringWidth(`${line} ${word}`) > w) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+const weight = (c: Column) => (c.width !== undefined ? 0 : c.flex === true ? 1 : c.flex || 0);
+
+/** Each column's width: its widest text, then the flexible ones shrunk until the table fits. */
+function fitWidths(cols: readonly Column[], heads: string[], cellWidths: number[][], opts: DrawOptions) {
+  const widths = cols.map((c, i) => {
+    if (c.width !== undefined) return c.width;
     let w = width(heads[i] as string);
     for (const r of cellWidths) if ((r[i] as number) > w) w = r[i] as number;
     return w;
   });
   // The last column is not padded, so only its own text counts against the terminal width.
-  let total = indent.length + widths.reduce((a, b) => a + b, 0) + GAP.length * (cols.length - 1);
-  const mins = cols.map((c, i) =>
-    c.flex ? Math.min(widths[i] as number, c.min ?? 8) : (widths[i] as number),
-  );
+  let total = (opts.indent ?? '').length + widths.reduce((a, b) => a + b, 0) + GAP.length * (cols.length - 1);
+  const mins = cols.map((c, i) => (weight(c) ? Math.min(widths[i] as number, c.min ?? 8) : widths[i]));
   while (total > opts.columns) {
     let widest = -1;
     let score = 0;
@@ -118,16 +154,27 @@ export function drawTable(cols: readonly Column[], rows: readonly string[][], op
     widths[widest] = (widths[widest] as number) - 1;
     total -= 1;
   }
+  return widths;
+}
+
+/** The table's lines (header first), each already fitted to `columns`. */
+export function drawTable(cols: readonly Column[], rows: readonly string[][], opts: DrawOptions): string[] {
+  const indent = opts.indent ?? '';
+  const heads = cols.map((c) => clean(c.head));
+  const cells = rows.map((r) => cols.map((_, i) => clean(r[i] ?? '')));
+  const cellWidths = cells.map((r) => r.map((c) => width(c)));
+  const widths = fitWidths(cols, heads, cellWidths, opts);
   const line = (texts: string[], textWidths: number[], row: number | null) =>
     (
       indent +
       texts
         .map((text, i) => {
+          const col = cols[i] as Column;
           const w = widths[i] as number;
-          const fitted = truncate(text, w, textWidths[i]);
+          const fitted = (col.cut === 'left' ? truncateLeft : truncate)(text, w, textWidths[i]);
           const fw = fitted === text ? (textWidths[i] as number) : width(fitted);
-          const last = i === texts.length - 1;
-          const padded = cols[i]?.right ? padStart(fitted, w, fw) : last ? fitted : padEnd(fitted, w, fw);
+          const last = i === texts.length - 1 && col.width === undefined;
+          const padded = col.right ? padStart(fitted, w, fw) : last ? fitted : padEnd(fitted, w, fw);
           return row !== null && opts.paint ? opts.paint(row, i, padded) : padded;
         })
         .join(GAP)
@@ -136,7 +183,17 @@ export function drawTable(cols: readonly Column[], rows: readonly string[][], op
   return [opts.head ? opts.head(head) : head, ...cells.map((r, k) => line(r, cellWidths[k] as number[], k))];
 }
 
-/** Rows joined by tabs, no header: what scripts get when stdout is not a terminal. */
+/** Rows joined by tabs: what scripts get when stdout is not a terminal. */
 export function tsv(rows: readonly string[][]): string {
   return rows.map((r) => r.map(clean).join('\t')).join('\n') + (rows.length ? '\n' : '');
+}
+
+/**
+ * A plain table with a header: aligned on a terminal (never cut), else
+ * tab-separated with the header as the first line.
+ */
+export function simpleTable(head: readonly string[], rows: readonly string[][], tty: boolean): string {
+  if (!tty) return tsv([[...head], ...rows]);
+  const cols = head.map((h) => ({ head: h }));
+  return `${drawTable(cols, rows, { columns: Number.POSITIVE_INFINITY }).join('\n')}\n`;
 }
