@@ -44,4 +44,9 @@ export const skipped = (code: string, message: string, extras: OutcomeExtras = {
   outcome('skip', code, message, extras);
 
 /** Stopped by timeout, deadline or Ctrl-C. */
-export const cancelled = (message: string): CheckOutcome => outcome('error', 'CANCELLED', message, {});
+export const cancelled = (message: string, extras: OutcomeExtras = {}): CheckOutcome =>
+  outcome('error', 'CANCELLED', message, extras);
+
+/** The same hint under the result and on its error (how the network kinds report a failure). */
+export const bothHints = (hint: string | undefined): OutcomeExtras =>
+  hint === undefined ? {} : { hint, errorHint: hint };
