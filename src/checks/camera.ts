@@ -18,7 +18,7 @@ import {
   parseInputStream,
   parseShowinfo,
 } from './ffmpeg-parse.js';
-import { errored } from './outcome.js';
+import { errored, judgedOutcome } from './outcome.js';
 import { Duration, Limits } from './params.js';
 import { judgeMetrics, round } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
@@ -164,14 +164,11 @@ export function judgeGrab(
     black: Math.round(m.black_ratio * 100),
     frozen: Math.round(m.freeze_ratio * 100),
   });
-  return {
-    status: judged.status,
-    summary: [measured, ...judged.said].join('; '),
+  return judgedOutcome(judged, [measured, ...judged.said].join('; '), {
     metrics,
     details: { ...evidence, frames: m.frames },
     limits: { warn, fail },
-    ...(judged.status !== 'pass' && judged.hint ? { hint: judged.hint } : {}),
-  };
+  });
 }
 
 export const camera = defineKind({

@@ -10,7 +10,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { Translator } from '../i18n/index.js';
 import { formatNumber } from '../report/metrics.js';
 import { abortable, errCode, errMessage, overLimits, ownBudgetMs, seconds } from './net-common.js';
-import { bothHints, cancelled, failed } from './outcome.js';
+import { bothHints, cancelled, failed, judgedOutcome } from './outcome.js';
 import { Host, Limits, oneOf } from './params.js';
 import { judgeMetrics, round } from './thresholds.js';
 import { type CheckContext, type CheckOutcome, defineKind } from './types.js';
@@ -196,14 +196,11 @@ function dnsAnswer(
     { warn: p.warn, fail: p.fail },
     { hints: { resolve_ms: 'net.dns.hint.timeout' } },
   );
-  return {
-    status: judged.status,
-    summary:
-      t('net.dns.ok', { ...said, addresses: shown, ms: formatNumber(resolveMs) }) + overLimits(t, judged),
-    metrics,
-    details,
-    ...(judged.hint ? { hint: judged.hint } : {}),
-  };
+  return judgedOutcome(
+    judged,
+    t('net.dns.ok', { ...said, addresses: shown, ms: formatNumber(resolveMs) }) + overLimits(t, judged),
+    { metrics, details },
+  );
 }
 
 /** The registry imports this kind as `dns`. */

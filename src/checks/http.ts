@@ -9,7 +9,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import type { Translator } from '../i18n/index.js';
 import { formatNumber } from '../report/metrics.js';
 import { errCode, errMessage, overLimits, ownBudgetMs, seconds } from './net-common.js';
-import { bothHints, cancelled, failed } from './outcome.js';
+import { bothHints, cancelled, failed, judgedOutcome } from './outcome.js';
 import { Limits, oneOf } from './params.js';
 import { judgeMetrics, round } from './thresholds.js';
 import { type CheckContext, type CheckOutcome, defineKind } from './types.js';
@@ -174,20 +174,17 @@ function judgeAnswer(t: Translator, p: HttpParams, a: Answer): CheckOutcome {
     { warn: p.warn, fail: p.fail },
     { hints: { ttfb_ms: 'net.http.hint.timeout', total_ms: 'net.http.hint.timeout' } },
   );
-  return {
-    status: judged.status,
-    summary:
-      t('net.http.ok', {
-        method,
-        url: p.url,
-        status: a.status,
-        ttfb: formatNumber(metrics.ttfb_ms),
-        total: formatNumber(metrics.total_ms),
-      }) + overLimits(t, judged),
-    metrics,
-    details,
-    ...(judged.hint ? { hint: judged.hint } : {}),
-  };
+  return judgedOutcome(
+    judged,
+    t('net.http.ok', {
+      method,
+      url: p.url,
+      status: a.status,
+      ttfb: formatNumber(metrics.ttfb_ms),
+      total: formatNumber(metrics.total_ms),
+    }) + overLimits(t, judged),
+    { metrics, details },
+  );
 }
 
 /** Why no answer came, in the technician's words. */

@@ -11,7 +11,7 @@ import { type Captured, capture, chooseInput } from './av-capture.js';
 import { isMonitor, listMicrophones } from './av-devices.js';
 import { ffmpegMissing, installHint, locateFfmpeg } from './ffmpeg.js';
 import { type AudioLevels, parseAstats, parseInputStream, parseVolumedetect } from './ffmpeg-parse.js';
-import { errored } from './outcome.js';
+import { errored, judgedOutcome } from './outcome.js';
 import { Duration } from './params.js';
 import { judgeMetrics, round } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
@@ -116,14 +116,11 @@ export function judgeCapture(
     level: metrics.level_dbfs as number,
     peak: metrics.peak_dbfs as number,
   });
-  return {
-    status: judged.status,
-    summary: [measured, ...judged.said].join('; '),
+  return judgedOutcome(judged, [measured, ...judged.said].join('; '), {
     metrics,
     details: { ...evidence, levels_from: levels.source, ...(stream ? { stream } : {}) },
     limits: { warn, fail },
-    ...(judged.status !== 'pass' && judged.hint ? { hint: judged.hint } : {}),
-  };
+  });
 }
 
 export const microphone = defineKind({

@@ -11,7 +11,7 @@ import { Type } from '@sinclair/typebox';
 import type { Translator } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
 import { errCode, errMessage, overLimits, ownBudgetMs, seconds, withDefaults } from './net-common.js';
-import { cancelled, errored, failed } from './outcome.js';
+import { cancelled, errored, failed, judgedOutcome } from './outcome.js';
 import { Duration, Host, Limits, oneOf } from './params.js';
 import {
   flavorFor,
@@ -194,7 +194,7 @@ export function judgePing(
       jitter: metrics.jitter_ms ?? '—',
       loss: stats.loss_pct,
     }) + overLimits(t, judged);
-  return { status: judged.status, summary, metrics, details, ...(judged.hint ? { hint: judged.hint } : {}) };
+  return judgedOutcome(judged, summary, { metrics, details });
 }
 
 /**

@@ -7,7 +7,7 @@ import net from 'node:net';
 import { Type } from '@sinclair/typebox';
 import { formatNumber } from '../report/metrics.js';
 import { errCode, errMessage, overLimits, ownBudgetMs, seconds } from './net-common.js';
-import { bothHints, cancelled, failed } from './outcome.js';
+import { bothHints, cancelled, failed, judgedOutcome } from './outcome.js';
 import { Host, Limits, Port } from './params.js';
 import { judgeMetrics, round } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
@@ -101,15 +101,11 @@ export const tcp = defineKind({
         { warn: p.warn, fail: p.fail },
         { hints: { connect_ms: 'net.tcp.hint.timeout' } },
       );
-      return {
-        status: judged.status,
-        summary:
-          t('net.tcp.ok', { ...where, ms: formatNumber(metrics.connect_ms as number) }) +
-          overLimits(t, judged),
-        metrics,
-        details: { address: a.address, family: a.family, port: p.port },
-        ...(judged.hint ? { hint: judged.hint } : {}),
-      };
+      return judgedOutcome(
+        judged,
+        t('net.tcp.ok', { ...where, ms: formatNumber(metrics.connect_ms as number) }) + overLimits(t, judged),
+        { metrics, details: { address: a.address, family: a.family, port: p.port } },
+      );
     }
     const details = a.address ? { address: a.address, port: p.port } : { port: p.port };
     // A failure's hint shows under the result and stays on its error.

@@ -11,7 +11,7 @@ import type { MessageKey, Translator } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
 import { mos } from './emodel.js';
 import { errCode, errMessage, overLimits, ownBudgetMs, withDefaults } from './net-common.js';
-import { cancelled, errored } from './outcome.js';
+import { cancelled, errored, judgedOutcome } from './outcome.js';
 import { Duration, Limits, Port } from './params.js';
 import { judgeMetrics, type Limits as LimitValues, round } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
@@ -190,12 +190,5 @@ function judgeStream(
       loss: metrics.loss_pct as number,
       mos: metrics.mos as number,
     }) + overLimits(t, judged);
-  return {
-    status: judged.status,
-    summary,
-    metrics,
-    details,
-    limits: { warn, fail },
-    ...(judged.status !== 'pass' && judged.hint ? { hint: judged.hint } : {}),
-  };
+  return judgedOutcome(judged, summary, { metrics, details, limits: { warn, fail } });
 }
