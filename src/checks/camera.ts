@@ -149,12 +149,7 @@ export function judgeGrab(
     { warn, fail },
     {
       hints: HINTS,
-      breach: (b) => {
-        const said = SAID[b.metric];
-        return said
-          ? t(said, { value: b.value, limit: b.limit })
-          : t('cam.breach', { metric: b.metric, value: b.value, limit: b.limit });
-      },
+      breach: (b) => t(SAID[b.metric] ?? 'cam.breach', { metric: b.metric, value: b.value, limit: b.limit }),
     },
   );
   const measured = t('cam.measured', {
