@@ -5,29 +5,22 @@
  * frozen one (freezedetect) or fewer than 5 frames per second fail, as in
  * the WebRTC pre-call test (more than a third black or frozen; < 5 fps).
  */
-import { Type } from '@sinclair/typebox';
-import type { MessageKey } from '../i18n/index.js';
+import { type Static, Type } from '@sinclair/typebox';
+import type { MessageKey, Translator } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
-import { type AvInput, listCameras, pickDevice } from './av-devices.js';
-import {
-  BASE_ARGS,
-  ffmpegMissing,
-  ffmpegRunProblem,
-  inputArgs,
-  installHint,
-  locateFfmpeg,
-  runFfmpeg,
-} from './ffmpeg.js';
+import { type Captured, capture, chooseInput } from './av-capture.js';
+import { listCameras } from './av-devices.js';
+import { ffmpegMissing, installHint, locateFfmpeg } from './ffmpeg.js';
 import {
   coveredSeconds,
-  ffmpegErrorLine,
   parseBlackdetect,
   parseFreezedetect,
   parseInputStream,
   parseShowinfo,
 } from './ffmpeg-parse.js';
+import { errored, judgedOutcome } from './outcome.js';
 import { Duration, Limits } from './params.js';
-import { judge, round } from './thresholds.js';
+import { judgeMetrics, round } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
 
 const camLimits = {
@@ -110,6 +103,69 @@ const HINTS: Record<string, MessageKey> = {
   height: 'cam.hint.size',
 };
 
+/** How a broken limit reads for the metrics that have their own words. */
+const SAID: Record<string, MessageKey> = {
+  black_ratio: 'cam.black',
+  freeze_ratio: 'cam.frozen',
+  fps: 'cam.slow',
+};
+
+/** The grab's figures against the limits (defaults included), in words. */
+export function judgeGrab(
+  t: Translator,
+  params: Static<typeof cameraParams>,
+  label: string,
+  captured: Captured,
+): CheckOutcome {
+  const { run, evidence } = captured;
+  const m = measureGrab(run.stderr);
+  if (!m) {
+    // ffmpeg ran but no frame came through: a camera that delivers nothing, or an ffmpeg that prints nothing.
+    if (run.stderr.trim() === '')
+      return errored('FFMPEG_NO_OUTPUT', t('av.err.no_output', { path: evidence.ffmpeg }), {
+        errorHint: installHint(t),
+        details: evidence,
+      });
+    return {
+      status: 'fail',
+      summary: t('cam.no_frames', { device: label }),
+      metrics: { fps: 0 },
+      details: evidence,
+      hint: t('cam.hint.busy'),
+    };
+  }
+  const metrics: Record<string, number> = {
+    fps: round(m.fps, 1),
+    black_ratio: round(m.black_ratio, 2),
+    freeze_ratio: round(m.freeze_ratio, 2),
+    ...(m.width ? { width: m.width, height: m.height as number } : {}),
+  };
+  const fail = { ...CAM_DEFAULT_FAIL, ...(params.fail ?? {}) };
+  const warn = params.warn ?? {};
+  const judged = judgeMetrics(
+    t,
+    metrics,
+    camera.thresholds ?? {},
+    { warn, fail },
+    {
+      hints: HINTS,
+      breach: (b) => t(SAID[b.metric] ?? 'cam.breach', { metric: b.metric, value: b.value, limit: b.limit }),
+    },
+  );
+  const measured = t('cam.measured', {
+    device: label,
+    size: m.width ? `${m.width}x${m.height}` : '?',
+    fps: metrics.fps as number,
+    black: Math.round(m.black_ratio * 100),
+    frozen: Math.round(m.freeze_ratio * 100),
+  });
+  return judgedOutcome(judged, [measured, ...judged.said].join('; '), {
+    metrics,
+    details: { ...evidence, frames: m.frames },
+    limits: { warn, fail },
+  });
+}
+
 export const camera = defineKind({
   kind: 'camera',
   remote: false,
@@ -126,132 +182,27 @@ export const camera = defineKind({
       : undefined;
     if (located && !located.path) return ffmpegMissing(t, located);
     const bin = located?.path;
-
-    let chosen: AvInput | undefined;
-    let devices: AvInput[] = [];
-    if (params.input) {
-      const args = inputArgs(params.input);
-      if (!args) {
-        const message = t('av.err.bad_input', { input: params.input });
-        return { status: 'error', summary: message, error: { code: 'AV_BAD_INPUT', message } };
-      }
-      chosen = { name: params.input, format: args[1] as string, args };
-    } else {
-      devices = await listCameras({
+    const list = () =>
+      listCameras({
         ...(bin ? { ffmpeg: bin } : {}),
         env: ctx.env,
         signal: ctx.signal,
         timeoutMs: Math.min(5000, budget),
       });
-      chosen = pickDevice(devices, params.device);
-      if (!chosen) {
-        const listed = devices.map((d) => d.name);
-        const message = params.device
-          ? t('cam.err.not_found', { device: params.device, found: listed.join(', ') || '—' })
-          : t('cam.none');
-        return { status: 'fail', summary: message, details: { devices: listed }, hint: t('cam.hint.none') };
-      }
-    }
-    const label = chosen.description ? `${chosen.description} (${chosen.name})` : chosen.name;
-    const found = {
-      device: chosen.name,
-      format: chosen.format,
-      ...(devices.length ? { devices: devices.map((d) => d.name) } : {}),
-    };
+    const picked = await chooseInput(t, 'cam', params, list);
+    if (!picked.ok) return picked.outcome;
+    const { chosen } = picked;
     if (params.grab !== true)
-      return { status: 'pass', summary: t('cam.present', { device: label }), details: found };
+      return { status: 'pass', summary: t('cam.present', { device: chosen.label }), details: chosen.found };
 
     const grabMs = toMs(params.duration ?? '3s', 3000);
-    // Opening a USB camera and its first frames can take seconds.
-    const timeoutMs = Math.min(budget, grabMs + 10_000);
-    const run = await runFfmpeg(
-      bin as string,
-      [
-        ...BASE_ARGS,
-        ...chosen.args,
-        '-t',
-        (grabMs / 1000).toFixed(3),
-        '-vf',
-        grabFilters(grabMs / 1000),
-        '-an',
-        '-f',
-        'null',
-        '-',
-      ],
-      { timeoutMs, signal: ctx.signal, env: ctx.env },
-    );
-    const evidence = { ...found, ffmpeg: bin, exit: run.code, log_tail: ffmpegErrorLine(run.stderr) };
-    const problem = ffmpegRunProblem(t, run, {
-      device: 'cam',
-      bin: bin as string,
-      label,
-      timeoutMs,
-      details: evidence,
+    const grabS = grabMs / 1000;
+    const grabbed = await capture(ctx, 'cam', bin as string, chosen, {
+      seconds: grabS,
+      filter: ['-vf', grabFilters(grabS), '-an'],
+      // Opening a USB camera and its first frames can take seconds.
+      timeoutMs: Math.min(budget, grabMs + 10_000),
     });
-    if (problem) return problem;
-    const m = measureGrab(run.stderr);
-    if (!m) {
-      // ffmpeg ran but no frame came through: a camera that delivers nothing, or an ffmpeg that prints nothing.
-      const silent = run.stderr.trim() === '';
-      const message = silent
-        ? t('av.err.no_output', { path: bin as string })
-        : t('cam.no_frames', { device: label });
-      return silent
-        ? {
-            status: 'error',
-            summary: message,
-            error: { code: 'FFMPEG_NO_OUTPUT', message, hint: installHint(t) },
-            details: evidence,
-          }
-        : {
-            status: 'fail',
-            summary: message,
-            metrics: { fps: 0 },
-            details: evidence,
-            hint: t('cam.hint.busy'),
-          };
-    }
-    const metrics: Record<string, number> = {
-      fps: round(m.fps, 1),
-      black_ratio: round(m.black_ratio, 2),
-      freeze_ratio: round(m.freeze_ratio, 2),
-      ...(m.width ? { width: m.width, height: m.height as number } : {}),
-    };
-    const fail = { ...CAM_DEFAULT_FAIL, ...(params.fail ?? {}) };
-    const warn = params.warn ?? {};
-    const judged = judge(metrics, camera.thresholds ?? {}, warn, fail);
-    const parts = [
-      t('cam.measured', {
-        device: label,
-        size: m.width ? `${m.width}x${m.height}` : '?',
-        fps: metrics.fps as number,
-        black: Math.round(m.black_ratio * 100),
-        frozen: Math.round(m.freeze_ratio * 100),
-      }),
-    ];
-    const tags: Record<string, MessageKey> = {
-      black_ratio: 'cam.black',
-      freeze_ratio: 'cam.frozen',
-      fps: 'cam.slow',
-    };
-    for (const b of judged.breaches) {
-      const tag = tags[b.metric];
-      parts.push(
-        tag
-          ? t(tag, { value: b.value, limit: b.limit })
-          : t('cam.breach', { metric: b.metric, value: b.value, limit: b.limit }),
-      );
-    }
-    const hints = [
-      ...new Set(judged.breaches.map((b) => HINTS[b.metric]).filter((k): k is MessageKey => k !== undefined)),
-    ];
-    return {
-      status: judged.status,
-      summary: parts.join('; '),
-      metrics,
-      details: { ...evidence, frames: m.frames },
-      limits: { warn, fail },
-      ...(judged.status !== 'pass' && hints.length ? { hint: hints.map((k) => t(k)).join(' ') } : {}),
-    };
+    return grabbed.ok ? judgeGrab(t, params, chosen.label, grabbed.captured) : grabbed.outcome;
   },
 });

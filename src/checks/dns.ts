@@ -6,11 +6,13 @@
  * servers), which is what this PC sees.
  */
 import dns from 'node:dns';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
+import type { Translator } from '../i18n/index.js';
 import { formatNumber } from '../report/metrics.js';
-import { abortable, errCode, errMessage, judgeMetrics, ownBudgetMs, seconds } from './net-common.js';
+import { abortable, errCode, errMessage, overLimits, ownBudgetMs, seconds } from './net-common.js';
+import { bothHints, cancelled, failed, judgedOutcome } from './outcome.js';
 import { Host, Limits, oneOf } from './params.js';
-import { round } from './thresholds.js';
+import { judgeMetrics, round } from './thresholds.js';
 import { type CheckContext, type CheckOutcome, defineKind } from './types.js';
 
 const dnsLimits = { resolve_ms: 'Time to the answer (ms).' };
@@ -99,27 +101,27 @@ async function viaSystem(
   }
 }
 
+export const dnsParams = Type.Object({
+  name: Host,
+  server: Type.Optional(
+    Type.String({
+      pattern: DNS_SERVER_PATTERN,
+      'x-allowed': 'net.allowed.dns_server',
+      description: 'Ask this DNS server ("ip" or "ip:port") instead of the system resolver.',
+    }),
+  ),
+  family: Type.Optional(oneOf(['any', 'ipv4', 'ipv6'] as const, 'Which addresses to ask for (default any).')),
+  expect: Type.Optional(
+    Type.Array(Type.String({ minLength: 1 }), { description: 'Addresses that must be among the answers.' }),
+  ),
+  warn: Limits(dnsLimits),
+  fail: Limits(dnsLimits),
+});
+
 export const dnsKind = defineKind({
   kind: 'dns',
   remote: true,
-  params: Type.Object({
-    name: Host,
-    server: Type.Optional(
-      Type.String({
-        pattern: DNS_SERVER_PATTERN,
-        'x-allowed': 'net.allowed.dns_server',
-        description: 'Ask this DNS server ("ip" or "ip:port") instead of the system resolver.',
-      }),
-    ),
-    family: Type.Optional(
-      oneOf(['any', 'ipv4', 'ipv6'] as const, 'Which addresses to ask for (default any).'),
-    ),
-    expect: Type.Optional(
-      Type.Array(Type.String({ minLength: 1 }), { description: 'Addresses that must be among the answers.' }),
-    ),
-    warn: Limits(dnsLimits),
-    fail: Limits(dnsLimits),
-  }),
+  params: dnsParams,
   defaultTimeoutMs: 5_000,
   thresholds: { resolve_ms: 'max' },
   async run(p, ctx: CheckContext): Promise<CheckOutcome> {
@@ -132,80 +134,74 @@ export const dnsKind = defineKind({
       ? await viaServer(p.name, p.server, family, budget, ctx.signal)
       : await viaSystem(p.name, family, budget, ctx.signal);
     const resolveMs = round(ctx.clock.monotonic() - t0, 3);
-    const base = { name: p.name, server };
-    if (!a.ok) {
-      const details = { server: p.server ?? 'system', family };
-      const fail = (message: string, code: string, hint?: string): CheckOutcome => ({
-        status: 'fail',
-        summary: message,
-        details,
-        error: { code, message, ...(hint ? { hint } : {}) },
-        ...(hint ? { hint } : {}),
-      });
-      switch (a.code) {
-        case 'CANCELLED': {
-          const message = t('net.cancelled');
-          return { status: 'error', summary: message, error: { code: 'CANCELLED', message } };
-        }
-        case 'ENOTFOUND':
-          return fail(t('net.dns.notfound', base), 'ENOTFOUND', t('net.dns.hint.notfound'));
-        case 'ENODATA':
-          return fail(
-            t('net.dns.nodata', {
-              ...base,
-              family: family === 'any' ? 'IP' : family === 'ipv4' ? 'IPv4' : 'IPv6',
-            }),
-            'ENODATA',
-            t('net.dns.hint.notfound'),
-          );
-        case 'TIMEOUT':
-        case 'EAI_AGAIN':
-          return fail(
-            t('net.dns.timeout', { ...base, s: seconds(budget) }),
-            a.code,
-            t('net.dns.hint.timeout'),
-          );
-        case 'ECONNREFUSED':
-        case 'EREFUSED':
-          return fail(t('net.dns.refused', base), a.code, t('net.dns.hint.timeout'));
-        default:
-          return fail(
-            t('net.dns.failed', { name: p.name, code: a.code }),
-            a.code,
-            t('net.dns.hint.notfound'),
-          );
-      }
-    }
-    const addresses = a.addresses;
-    const metrics = { resolve_ms: resolveMs, addresses: addresses.length };
-    const details = { server: p.server ?? 'system', family, addresses };
-    const shown = addresses.join(', ');
-    const norm = (s: string) => s.toLowerCase().replace(/^\[|\]$/g, '');
-    const missing = (p.expect ?? []).filter((e) => !addresses.some((x) => norm(x) === norm(e)));
-    if (missing.length > 0) {
-      const message = t('net.dns.mismatch', { name: p.name, addresses: shown, missing: missing.join(', ') });
-      const hint = t('net.dns.hint.mismatch');
-      return {
-        status: 'fail',
-        summary: message,
-        metrics,
-        details,
-        error: { code: 'DNS_MISMATCH', message, hint },
-        hint,
-      };
-    }
-    const judged = judgeMetrics(t, metrics, dnsKind.thresholds ?? {}, p.warn, p.fail, {
-      resolve_ms: 'net.dns.hint.timeout',
-    });
-    return {
-      status: judged.status,
-      summary: t('net.dns.ok', { ...base, addresses: shown, ms: formatNumber(resolveMs) }) + judged.suffix,
-      metrics,
-      details,
-      ...(judged.hint ? { hint: judged.hint } : {}),
-    };
+    const said = { name: p.name, server };
+    if (!a.ok) return dnsFailure(t, a, said, { server: p.server ?? 'system', family }, budget);
+    return dnsAnswer(t, p, a.addresses, resolveMs, said);
   },
 });
+
+type Said = { name: string; server: string };
+
+/** Why the name did not resolve, and what to try. */
+function dnsFailure(
+  t: Translator,
+  a: Extract<Answer, { ok: false }>,
+  said: Said,
+  details: { server: string; family: Family },
+  budget: number,
+): CheckOutcome {
+  const fail = (message: string, code: string, hint: string) =>
+    failed(code, message, { details, ...bothHints(hint) });
+  switch (a.code) {
+    case 'CANCELLED':
+      return cancelled(t('net.cancelled'));
+    case 'ENOTFOUND':
+      return fail(t('net.dns.notfound', said), 'ENOTFOUND', t('net.dns.hint.notfound'));
+    case 'ENODATA': {
+      const family = details.family === 'any' ? 'IP' : details.family === 'ipv4' ? 'IPv4' : 'IPv6';
+      return fail(t('net.dns.nodata', { ...said, family }), 'ENODATA', t('net.dns.hint.notfound'));
+    }
+    case 'TIMEOUT':
+    case 'EAI_AGAIN':
+      return fail(t('net.dns.timeout', { ...said, s: seconds(budget) }), a.code, t('net.dns.hint.timeout'));
+    case 'ECONNREFUSED':
+    case 'EREFUSED':
+      return fail(t('net.dns.refused', said), a.code, t('net.dns.hint.timeout'));
+    default:
+      return fail(t('net.dns.failed', { name: said.name, code: a.code }), a.code, t('net.dns.hint.notfound'));
+  }
+}
+
+/** The answer: the expected addresses are among it, and it came fast enough. */
+function dnsAnswer(
+  t: Translator,
+  p: Static<typeof dnsParams>,
+  addresses: string[],
+  resolveMs: number,
+  said: Said,
+): CheckOutcome {
+  const metrics = { resolve_ms: resolveMs, addresses: addresses.length };
+  const details = { server: p.server ?? 'system', family: p.family ?? 'any', addresses };
+  const shown = addresses.join(', ');
+  const norm = (s: string) => s.toLowerCase().replace(/^\[|\]$/g, '');
+  const missing = (p.expect ?? []).filter((e) => !addresses.some((x) => norm(x) === norm(e)));
+  if (missing.length > 0) {
+    const message = t('net.dns.mismatch', { name: p.name, addresses: shown, missing: missing.join(', ') });
+    return failed('DNS_MISMATCH', message, { metrics, details, ...bothHints(t('net.dns.hint.mismatch')) });
+  }
+  const judged = judgeMetrics(
+    t,
+    metrics,
+    dnsKind.thresholds ?? {},
+    { warn: p.warn, fail: p.fail },
+    { hints: { resolve_ms: 'net.dns.hint.timeout' } },
+  );
+  return judgedOutcome(
+    judged,
+    t('net.dns.ok', { ...said, addresses: shown, ms: formatNumber(resolveMs) }) + overLimits(t, judged),
+    { metrics, details },
+  );
+}
 
 /** The registry imports this kind as `dns`. */
 export { dnsKind as dns };

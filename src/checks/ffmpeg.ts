@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Translator } from '../i18n/index.js';
 import { ffmpegErrorLine } from './ffmpeg-parse.js';
+import { cancelled, errored } from './outcome.js';
 import type { CheckOutcome } from './types.js';
 
 export interface FfmpegRun {
@@ -147,11 +148,7 @@ export function installHint(t: Translator, platform: NodeJS.Platform = process.p
 export function ffmpegMissing(t: Translator, located: Located): CheckOutcome {
   const message =
     located.looked === 'PATH' ? t('av.err.no_ffmpeg') : t('av.err.no_ffmpeg_at', { path: located.looked });
-  return {
-    status: 'error',
-    summary: message,
-    error: { code: 'FFMPEG_MISSING', message, hint: installHint(t) },
-  };
+  return errored('FFMPEG_MISSING', message, { errorHint: installHint(t) });
 }
 
 /**
@@ -177,15 +174,11 @@ export function ffmpegRunProblem(
   run: FfmpegRun,
   o: { device: 'mic' | 'cam'; bin: string; label: string; timeoutMs: number; details: unknown },
 ): CheckOutcome | undefined {
-  const fail = (code: string, message: string, hint?: string): CheckOutcome => ({
-    status: 'error',
-    summary: message,
-    error: { code, message, ...(hint ? { hint } : {}) },
-    details: o.details,
-  });
+  const fail = (code: string, message: string, hint: string) =>
+    errored(code, message, { errorHint: hint, details: o.details });
   if (run.spawnError)
     return fail('FFMPEG_START', t('av.err.spawn', { path: o.bin, reason: run.spawnError }), installHint(t));
-  if (run.aborted) return fail('CANCELLED', t('av.err.aborted'));
+  if (run.aborted) return cancelled(t('av.err.aborted'), { details: o.details });
   const busy = t(`${o.device}.hint.busy`);
   if (run.timedOut) {
     return fail(

@@ -4,28 +4,16 @@
  * below −60 dBFS, the WebRTC pre-call test's limit) nor clipping (peak at
  * full scale, ≥ −0.1 dBFS, for more than 0.1 % of the samples).
  */
-import { Type } from '@sinclair/typebox';
-import type { MessageKey } from '../i18n/index.js';
+import { type Static, Type } from '@sinclair/typebox';
+import type { MessageKey, Translator } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
-import { type AvInput, isMonitor, listMicrophones, pickDevice } from './av-devices.js';
-import {
-  BASE_ARGS,
-  ffmpegMissing,
-  ffmpegRunProblem,
-  inputArgs,
-  installHint,
-  locateFfmpeg,
-  runFfmpeg,
-} from './ffmpeg.js';
-import {
-  type AudioLevels,
-  ffmpegErrorLine,
-  parseAstats,
-  parseInputStream,
-  parseVolumedetect,
-} from './ffmpeg-parse.js';
+import { type Captured, capture, chooseInput } from './av-capture.js';
+import { isMonitor, listMicrophones } from './av-devices.js';
+import { ffmpegMissing, installHint, locateFfmpeg } from './ffmpeg.js';
+import { type AudioLevels, parseAstats, parseInputStream, parseVolumedetect } from './ffmpeg-parse.js';
+import { errored, judgedOutcome } from './outcome.js';
 import { Duration } from './params.js';
-import { judge, round } from './thresholds.js';
+import { judgeMetrics, round } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
 
 /** Below this a level is reported as this (JSON has no −Infinity; 16-bit silence is −96 dBFS). */
@@ -93,6 +81,48 @@ const HINTS: Record<string, MessageKey> = {
   peak_dbfs: 'mic.hint.clip',
 };
 
+/** The capture's levels against the limits (defaults included), in words. */
+export function judgeCapture(
+  t: Translator,
+  params: Static<typeof microphoneParams>,
+  label: string,
+  captured: Captured,
+): CheckOutcome {
+  const { run, evidence } = captured;
+  const levels = parseAstats(run.stderr) ?? parseVolumedetect(run.stderr);
+  if (!levels) {
+    return errored('FFMPEG_NO_OUTPUT', t('av.err.no_output', { path: evidence.ffmpeg }), {
+      errorHint: installHint(t),
+      details: evidence,
+    });
+  }
+  const stream = parseInputStream(run.stderr);
+  const metrics = micMetrics(levels, stream?.channels ?? 1);
+  const warn = { ...MIC_DEFAULT_WARN, ...(params.warn ?? {}) };
+  const fail = { ...MIC_DEFAULT_FAIL, ...(params.fail ?? {}) };
+  const judged = judgeMetrics(
+    t,
+    metrics,
+    microphone.thresholds ?? {},
+    { warn, fail },
+    {
+      hints: HINTS,
+      breach: (b) =>
+        t(b.metric === 'level_dbfs' ? 'mic.silent' : 'mic.clipping', { value: b.value, limit: b.limit }),
+    },
+  );
+  const measured = t('mic.levels', {
+    device: label,
+    level: metrics.level_dbfs as number,
+    peak: metrics.peak_dbfs as number,
+  });
+  return judgedOutcome(judged, [measured, ...judged.said].join('; '), {
+    metrics,
+    details: { ...evidence, levels_from: levels.source, ...(stream ? { stream } : {}) },
+    limits: { warn, fail },
+  });
+}
+
 export const microphone = defineKind({
   kind: 'microphone',
   remote: false,
@@ -109,104 +139,20 @@ export const microphone = defineKind({
     if (!located.path) return ffmpegMissing(t, located);
     const bin = located.path;
     const budget = Math.max(1, ctx.timeoutMs - 250);
-
-    let chosen: AvInput | undefined;
-    let devices: AvInput[] = [];
-    if (params.input) {
-      const args = inputArgs(params.input);
-      if (!args) {
-        const message = t('av.err.bad_input', { input: params.input });
-        return { status: 'error', summary: message, error: { code: 'AV_BAD_INPUT', message } };
-      }
-      chosen = { name: params.input, format: args[1] as string, args };
-    } else {
-      devices = await listMicrophones({
-        ffmpeg: bin,
-        env: ctx.env,
-        signal: ctx.signal,
-        timeoutMs: Math.min(5000, budget),
-      });
-      chosen = pickDevice(devices, params.device, (d) => !isMonitor(d));
-      const listed = devices.map((d) => d.name);
-      if (!chosen) {
-        const message = params.device
-          ? t('mic.err.not_found', { device: params.device, found: listed.join(', ') || '—' })
-          : t('mic.none');
-        return { status: 'fail', summary: message, details: { devices: listed }, hint: t('mic.hint.none') };
-      }
-    }
-    const label = chosen.description ? `${chosen.description} (${chosen.name})` : chosen.name;
-    const found = {
-      device: chosen.name,
-      format: chosen.format,
-      ...(devices.length ? { devices: devices.map((d) => d.name) } : {}),
-    };
-    if (params.capture === undefined) {
-      return { status: 'pass', summary: t('mic.present', { device: label }), details: found };
-    }
+    const list = () =>
+      listMicrophones({ ffmpeg: bin, env: ctx.env, signal: ctx.signal, timeoutMs: Math.min(5000, budget) });
+    const picked = await chooseInput(t, 'mic', params, list, (d) => !isMonitor(d));
+    if (!picked.ok) return picked.outcome;
+    const { chosen } = picked;
+    if (params.capture === undefined)
+      return { status: 'pass', summary: t('mic.present', { device: chosen.label }), details: chosen.found };
 
     const captureMs = toMs(params.capture, 3000);
-    const timeoutMs = Math.min(budget, captureMs + 8000);
-    const run = await runFfmpeg(
-      bin,
-      [
-        ...BASE_ARGS,
-        ...chosen.args,
-        '-t',
-        (captureMs / 1000).toFixed(3),
-        '-af',
-        'astats=measure_perchannel=none,volumedetect',
-        '-f',
-        'null',
-        '-',
-      ],
-      { timeoutMs, signal: ctx.signal, env: ctx.env },
-    );
-    const evidence = { ...found, ffmpeg: bin, exit: run.code, log_tail: ffmpegErrorLine(run.stderr) };
-    const problem = ffmpegRunProblem(t, run, {
-      device: 'mic',
-      bin: bin as string,
-      label,
-      timeoutMs,
-      details: evidence,
+    const captured = await capture(ctx, 'mic', bin, chosen, {
+      seconds: captureMs / 1000,
+      filter: ['-af', 'astats=measure_perchannel=none,volumedetect'],
+      timeoutMs: Math.min(budget, captureMs + 8000),
     });
-    if (problem) return problem;
-    const levels = parseAstats(run.stderr) ?? parseVolumedetect(run.stderr);
-    if (!levels) {
-      const message = t('av.err.no_output', { path: bin });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'FFMPEG_NO_OUTPUT', message, hint: installHint(t) },
-        details: evidence,
-      };
-    }
-    const stream = parseInputStream(run.stderr);
-    const metrics = micMetrics(levels, stream?.channels ?? 1);
-    const warn = { ...MIC_DEFAULT_WARN, ...(params.warn ?? {}) };
-    const fail = { ...MIC_DEFAULT_FAIL, ...(params.fail ?? {}) };
-    const judged = judge(metrics, microphone.thresholds ?? {}, warn, fail);
-    const parts = [
-      t('mic.levels', {
-        device: label,
-        level: metrics.level_dbfs as number,
-        peak: metrics.peak_dbfs as number,
-      }),
-    ];
-    for (const b of judged.breaches)
-      parts.push(
-        t(b.metric === 'level_dbfs' ? 'mic.silent' : 'mic.clipping', { value: b.value, limit: b.limit }),
-      );
-    const hints = [
-      ...new Set(judged.breaches.map((b) => HINTS[b.metric]).filter((k): k is MessageKey => k !== undefined)),
-    ];
-    return {
-      status: judged.status,
-      summary: parts.join('; '),
-      metrics,
-      details: { ...evidence, levels_from: levels.source, ...(stream ? { stream } : {}) },
-      limits: { warn, fail },
-      ...(judged.status !== 'pass' && hints.length ? { hint: hints.map((k) => t(k)).join(' ') } : {}),
-    };
+    return captured.ok ? judgeCapture(t, params, chosen.label, captured.captured) : captured.outcome;
   },
 });

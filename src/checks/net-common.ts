@@ -1,11 +1,11 @@
 /**
  * What the network kinds share: their own time budget inside the engine's,
- * the warn/fail verdict with a line that names the broken limits, and the
+ * the line that names the broken warn/fail limits after a summary, and the
  * code of a Node socket/DNS error.
  */
-import type { MessageKey, Translator } from '../i18n/index.js';
-import { judge, type Limits, round } from './thresholds.js';
-import type { CheckContext, Direction } from './types.js';
+import type { Translator } from '../i18n/index.js';
+import type { Judgement, Limits } from './thresholds.js';
+import type { CheckContext } from './types.js';
 
 /**
  * The kind stops itself a little before the engine would, so a slow peer is
@@ -32,47 +32,9 @@ export function errMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export interface Judged {
-  status: 'pass' | 'warn' | 'fail';
-  /** "; over the limit: rtt_ms = 180 (warn 150)" or "" when nothing broke. */
-  suffix: string;
-  /** Hints of the broken metrics, in the order of the breaches, without repeats. */
-  hint?: string;
-}
-
-/**
- * Judge metrics against warn/fail limits, and say which limit broke and what
- * to try (`hints` maps a metric to its hint key).
- */
-export function judgeMetrics(
-  t: Translator,
-  metrics: Record<string, number>,
-  directions: Record<string, Direction>,
-  warn: Limits | undefined,
-  fail: Limits | undefined,
-  hints: Partial<Record<string, MessageKey>> = {},
-): Judged {
-  const { status, breaches } = judge(metrics, directions, warn, fail);
-  if (breaches.length === 0) return { status, suffix: '' };
-  const list = breaches
-    .map((b) =>
-      t('net.breach', {
-        metric: b.metric,
-        value: round(b.value),
-        level: t(`net.level.${b.level}`),
-        limit: b.limit,
-      }),
-    )
-    .join(', ');
-  const hintKeys = [
-    ...new Set(breaches.map((b) => hints[b.metric]).filter((k): k is MessageKey => k !== undefined)),
-  ];
-  return {
-    status,
-    suffix: t('net.breaches', { list }),
-    ...(hintKeys.length > 0 ? { hint: hintKeys.map((k) => t(k)).join(' ') } : {}),
-  };
-}
+/** "; over the limit: rtt_ms = 180 (warn 150)" after a network kind's summary, or "" when nothing broke. */
+export const overLimits = (t: Translator, judged: Judgement): string =>
+  judged.said.length > 0 ? t('net.breaches', { list: judged.said.join(', ') }) : '';
 
 /** Limits given in the profile win, metric by metric, over the kind's defaults. */
 export function withDefaults(given: Limits | undefined, defaults: Limits): Limits {

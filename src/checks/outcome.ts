@@ -3,6 +3,7 @@
  * measurement: the summary is the error's message, so a reader of the table
  * and a reader of the JSON see the same words.
  */
+import type { Judgement } from './thresholds.js';
 import type { CheckOutcome } from './types.js';
 
 export interface OutcomeExtras {
@@ -44,4 +45,21 @@ export const skipped = (code: string, message: string, extras: OutcomeExtras = {
   outcome('skip', code, message, extras);
 
 /** Stopped by timeout, deadline or Ctrl-C. */
-export const cancelled = (message: string): CheckOutcome => outcome('error', 'CANCELLED', message, {});
+export const cancelled = (message: string, extras: OutcomeExtras = {}): CheckOutcome =>
+  outcome('error', 'CANCELLED', message, extras);
+
+/** The same hint under the result and on its error (how the network kinds report a failure). */
+export const bothHints = (hint: string | undefined): OutcomeExtras =>
+  hint === undefined ? {} : { hint, errorHint: hint };
+
+/** The check measured and the judge spoke: its status, and its hint when a limit broke. */
+export const judgedOutcome = (
+  judgement: Pick<Judgement, 'status' | 'hint'>,
+  summary: string,
+  extras: Pick<CheckOutcome, 'metrics' | 'details' | 'limits'>,
+): CheckOutcome => ({
+  status: judgement.status,
+  summary,
+  ...extras,
+  ...(judgement.hint !== undefined ? { hint: judgement.hint } : {}),
+});

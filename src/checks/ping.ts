@@ -10,7 +10,8 @@
 import { Type } from '@sinclair/typebox';
 import type { Translator } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
-import { errCode, errMessage, judgeMetrics, ownBudgetMs, seconds, withDefaults } from './net-common.js';
+import { errCode, errMessage, overLimits, ownBudgetMs, seconds, withDefaults } from './net-common.js';
+import { cancelled, errored, failed, judgedOutcome } from './outcome.js';
 import { Duration, Host, Limits, oneOf } from './params.js';
 import {
   flavorFor,
@@ -22,6 +23,7 @@ import {
 } from './ping-command.js';
 import { parsePingOutput, pingStats, seqBase } from './ping-parse.js';
 import { findOnPath, type ProgramResult, realFile, runProgram } from './program.js';
+import { judgeMetrics } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
 
 const pingLimits = {
@@ -100,11 +102,7 @@ export const ping = defineKind({
         need: seconds(plan.needMs),
         timeout: seconds(ctx.timeoutMs),
       });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'PING_TOO_LONG', message, hint: t('net.ping.hint.too_long') },
-      };
+      return errored('PING_TOO_LONG', message, { errorHint: t('net.ping.hint.too_long') });
     }
 
     let result: ProgramResult;
@@ -117,8 +115,7 @@ export const ping = defineKind({
       });
     } catch (err) {
       if (errCode(err) === 'ENOENT') return missing(t);
-      const message = t('net.ping.failed', { message: errMessage(err) });
-      return { status: 'error', summary: message, error: { code: 'PING_FAILED', message } };
+      return errored('PING_FAILED', t('net.ping.failed', { message: errMessage(err) }));
     }
     return judgePing(
       result,
@@ -130,12 +127,7 @@ export const ping = defineKind({
 });
 
 function missing(t: Translator): CheckOutcome {
-  const message = t('net.ping.missing');
-  return {
-    status: 'error',
-    summary: message,
-    error: { code: 'PING_MISSING', message, hint: t('net.ping.hint.missing') },
-  };
+  return errored('PING_MISSING', t('net.ping.missing'), { errorHint: t('net.ping.hint.missing') });
 }
 
 export interface PingRunInfo {
@@ -156,15 +148,11 @@ export function judgePing(
   info: PingRunInfo,
   t: Translator,
 ): CheckOutcome {
-  const command = [plan.program, ...plan.args].join(' ');
-  if (result.aborted) {
-    const message = t('net.cancelled');
-    return { status: 'error', summary: message, error: { code: 'CANCELLED', message } };
-  }
+  if (result.aborted) return cancelled(t('net.cancelled'));
   const parsed = parsePingOutput(result.stdout, { ttlLess: plan.ttlLess });
   const stats = pingStats(parsed, info.count, seqBase(parsed, info.platform));
   const details = {
-    command,
+    command: [plan.program, ...plan.args].join(' '),
     exit_code: result.code,
     probes: stats.probes,
     ...(stats.duplicates ? { duplicates: stats.duplicates } : {}),
@@ -175,42 +163,7 @@ export function judgePing(
       : {}),
   };
   const base = { sent: stats.sent, received: stats.received, loss_pct: stats.loss_pct };
-
-  // Exit 0: at least one reply; 1: no reply, or (with -c and -w) fewer than count; 2 and up: ping could not work
-  // (unknown host, no route, bad option). Windows ping says 0 even for "Destination host unreachable".
-  const ran = result.code === 0 || result.code === 1;
-  if (stats.received === 0) {
-    if (!ran) {
-      const why =
-        firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code ?? result.signal}`;
-      const message = t('net.ping.failed', { message: why });
-      return {
-        status: 'error',
-        summary: message,
-        details: { ...details, stderr: result.stderr.slice(0, 2000) },
-        error: { code: 'PING_FAILED', message, hint: t('net.ping.hint.failed') },
-      };
-    }
-    if (result.code === 0 && plan.flavor !== 'windows') {
-      // Unix ping promises a reply with exit 0: if we read none, our parser is wrong, and we must not call it loss.
-      const message = t('net.ping.unparsed', { code: 0 });
-      return {
-        status: 'error',
-        summary: message,
-        details: { ...details, stdout: result.stdout.slice(0, 4000) },
-        error: { code: 'PING_UNPARSED', message, hint: t('net.ping.hint.unparsed') },
-      };
-    }
-    const message = t('net.ping.no_reply', { target: info.target, sent: stats.sent });
-    return {
-      status: 'fail',
-      summary: message,
-      metrics: { ...base, loss_pct: 100 },
-      details,
-      error: { code: 'NO_REPLY', message },
-      hint: t('net.ping.hint.no_reply'),
-    };
-  }
+  if (stats.received === 0) return noReply(result, plan, info, t, details, base);
 
   const metrics: Record<string, number> = { ...base };
   if (stats.rtt_ms !== undefined) metrics.rtt_ms = stats.rtt_ms;
@@ -221,9 +174,14 @@ export function judgePing(
     t,
     metrics,
     ping.thresholds ?? {},
-    withDefaults(info.warn, PING_DEFAULT_WARN),
-    withDefaults(info.fail, PING_DEFAULT_FAIL),
-    { rtt_ms: 'net.ping.hint.rtt', loss_pct: 'net.ping.hint.loss', jitter_ms: 'net.ping.hint.jitter' },
+    { warn: withDefaults(info.warn, PING_DEFAULT_WARN), fail: withDefaults(info.fail, PING_DEFAULT_FAIL) },
+    {
+      hints: {
+        rtt_ms: 'net.ping.hint.rtt',
+        loss_pct: 'net.ping.hint.loss',
+        jitter_ms: 'net.ping.hint.jitter',
+      },
+    },
   );
   const summary =
     t('net.ping.ok', {
@@ -235,6 +193,41 @@ export function judgePing(
       max: metrics.rtt_max_ms ?? '—',
       jitter: metrics.jitter_ms ?? '—',
       loss: stats.loss_pct,
-    }) + judged.suffix;
-  return { status: judged.status, summary, metrics, details, ...(judged.hint ? { hint: judged.hint } : {}) };
+    }) + overLimits(t, judged);
+  return judgedOutcome(judged, summary, { metrics, details });
+}
+
+/**
+ * No reply at all. Exit 0: at least one reply; 1: no reply, or (with -c and -w) fewer than count;
+ * 2 and up: ping could not work (unknown host, no route, bad option). Windows ping says 0 even for
+ * "Destination host unreachable".
+ */
+function noReply(
+  result: ProgramResult,
+  plan: Pick<PingPlan, 'flavor'>,
+  info: PingRunInfo,
+  t: Translator,
+  details: Record<string, unknown>,
+  base: { sent: number; received: number; loss_pct: number },
+): CheckOutcome {
+  if (result.code !== 0 && result.code !== 1) {
+    const why =
+      firstLine(result.stderr) || firstLine(result.stdout) || `exit ${result.code ?? result.signal}`;
+    return errored('PING_FAILED', t('net.ping.failed', { message: why }), {
+      details: { ...details, stderr: result.stderr.slice(0, 2000) },
+      errorHint: t('net.ping.hint.failed'),
+    });
+  }
+  if (result.code === 0 && plan.flavor !== 'windows') {
+    // Unix ping promises a reply with exit 0: if we read none, our parser is wrong, and we must not call it loss.
+    return errored('PING_UNPARSED', t('net.ping.unparsed', { code: 0 }), {
+      details: { ...details, stdout: result.stdout.slice(0, 4000) },
+      errorHint: t('net.ping.hint.unparsed'),
+    });
+  }
+  return failed('NO_REPLY', t('net.ping.no_reply', { target: info.target, sent: base.sent }), {
+    metrics: { ...base, loss_pct: 100 },
+    details,
+    hint: t('net.ping.hint.no_reply'),
+  });
 }

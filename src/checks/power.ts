@@ -8,8 +8,9 @@
 import { Type } from '@sinclair/typebox';
 import type { MessageKey, Params, Translator } from '../i18n/index.js';
 import { formatDuration, toMs } from '../profile/duration.js';
+import { errored } from './outcome.js';
 import { Duration, Limits } from './params.js';
-import { judge, round } from './thresholds.js';
+import { judgeMetrics, round, worse } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
 
 /** On battery below this charge the meeting is at risk whatever the estimate says. */
@@ -74,18 +75,17 @@ export function powerOutcome(
   t: Translator,
 ): CheckOutcome {
   const v = powerVerdict(b, Math.round(opts.minRuntimeMs / 1000));
-  const judged = b.hasBattery
-    ? judge(v.metrics, power.thresholds ?? {}, opts.warn, opts.fail)
-    : { status: 'pass' as const, breaches: [] };
-  const rank = { pass: 0, warn: 1, fail: 2 } as const;
-  const status = rank[judged.status] > rank[v.status] ? judged.status : v.status;
+  // Without a battery there are no figures, so no limit can break.
+  const judged = judgeMetrics(t, v.metrics, power.thresholds ?? {}, opts, {
+    breach: (br) => t('power.part.breach', { metric: br.metric, value: br.value, limit: br.limit }),
+  });
+  const status = worse(judged.status, v.status);
   const p: Params = { min: formatDuration(opts.minRuntimeMs) };
   const parts = [t(v.reason, p)];
   if (v.metrics.charge_pct !== undefined) parts.push(t('power.part.charge', { pct: v.metrics.charge_pct }));
   if (v.metrics.runtime_s !== undefined)
     parts.push(t('power.part.runtime', { runtime: formatDuration(v.metrics.runtime_s * 1000) }));
-  for (const br of judged.breaches)
-    parts.push(t('power.part.breach', { metric: br.metric, value: br.value, limit: br.limit }));
+  parts.push(...judged.said);
   const hintKey = v.hint ?? (status !== 'pass' ? 'power.hint.battery' : undefined);
   return {
     status,
@@ -130,8 +130,8 @@ export const power = defineKind({
         );
       });
     } catch (err) {
-      const message = ctx.t('power.err.read', { reason: err instanceof Error ? err.message : String(err) });
-      return { status: 'error', summary: message, error: { code: 'POWER_UNREADABLE', message } };
+      const reason = err instanceof Error ? err.message : String(err);
+      return errored('POWER_UNREADABLE', ctx.t('power.err.read', { reason }));
     }
     return powerOutcome(info, { minRuntimeMs, warn: params.warn, fail: params.fail }, ctx.t);
   },

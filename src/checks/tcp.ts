@@ -6,9 +6,10 @@
 import net from 'node:net';
 import { Type } from '@sinclair/typebox';
 import { formatNumber } from '../report/metrics.js';
-import { errCode, errMessage, judgeMetrics, ownBudgetMs, seconds } from './net-common.js';
+import { errCode, errMessage, overLimits, ownBudgetMs, seconds } from './net-common.js';
+import { bothHints, cancelled, failed, judgedOutcome } from './outcome.js';
 import { Host, Limits, Port } from './params.js';
-import { round } from './thresholds.js';
+import { judgeMetrics, round } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
 
 const tcpLimits = { connect_ms: 'Time of the TCP handshake (ms).' };
@@ -93,50 +94,40 @@ export const tcp = defineKind({
     if (a.ok) {
       const metrics: Record<string, number> = { connect_ms: round(a.connectMs, 3) };
       if (a.lookupMs !== undefined) metrics.lookup_ms = round(a.lookupMs, 3);
-      const judged = judgeMetrics(t, metrics, tcp.thresholds ?? {}, p.warn, p.fail, {
-        connect_ms: 'net.tcp.hint.timeout',
-      });
-      return {
-        status: judged.status,
-        summary:
-          t('net.tcp.ok', { ...where, ms: formatNumber(metrics.connect_ms as number) }) + judged.suffix,
+      const judged = judgeMetrics(
+        t,
         metrics,
-        details: { address: a.address, family: a.family, port: p.port },
-        ...(judged.hint ? { hint: judged.hint } : {}),
-      };
+        tcp.thresholds ?? {},
+        { warn: p.warn, fail: p.fail },
+        { hints: { connect_ms: 'net.tcp.hint.timeout' } },
+      );
+      return judgedOutcome(
+        judged,
+        t('net.tcp.ok', { ...where, ms: formatNumber(metrics.connect_ms as number) }) + overLimits(t, judged),
+        { metrics, details: { address: a.address, family: a.family, port: p.port } },
+      );
     }
     const details = a.address ? { address: a.address, port: p.port } : { port: p.port };
-    if (a.code === 'CANCELLED') {
-      const message = t('net.cancelled');
-      return { status: 'error', summary: message, error: { code: 'CANCELLED', message } };
-    }
-    if (a.code === 'ECONNREFUSED') {
-      const message = t('net.tcp.refused', where);
-      const hint = t('net.tcp.hint.refused');
-      return {
-        status: 'fail',
-        summary: message,
-        details,
-        error: { code: 'ECONNREFUSED', message, hint },
-        hint,
-      };
-    }
-    if (a.code === 'TIMEOUT' || a.code === 'ETIMEDOUT') {
-      const message = t('net.tcp.timeout', { ...where, s: seconds(budget) });
-      const hint = t('net.tcp.hint.timeout');
-      return { status: 'fail', summary: message, details, error: { code: 'TIMEOUT', message, hint }, hint };
-    }
-    if (UNREACHABLE.has(a.code)) {
-      const message = t('net.tcp.unreachable', { target: p.target, code: a.code });
-      const hint = t('net.tcp.hint.unreachable');
-      return { status: 'fail', summary: message, details, error: { code: a.code, message, hint }, hint };
-    }
-    if (NOT_FOUND.has(a.code)) {
-      const message = t('net.dns.failed', { name: p.target, code: a.code });
-      const hint = t('net.dns.hint.notfound');
-      return { status: 'fail', summary: message, details, error: { code: a.code, message, hint }, hint };
-    }
-    const message = t('net.tcp.failed', { ...where, message: a.message });
-    return { status: 'fail', summary: message, details, error: { code: a.code, message } };
+    // A failure's hint shows under the result and stays on its error.
+    const fail = (code: string, message: string, hint?: string) =>
+      failed(code, message, { details, ...bothHints(hint) });
+    if (a.code === 'CANCELLED') return cancelled(t('net.cancelled'));
+    if (a.code === 'ECONNREFUSED')
+      return fail('ECONNREFUSED', t('net.tcp.refused', where), t('net.tcp.hint.refused'));
+    if (a.code === 'TIMEOUT' || a.code === 'ETIMEDOUT')
+      return fail(
+        'TIMEOUT',
+        t('net.tcp.timeout', { ...where, s: seconds(budget) }),
+        t('net.tcp.hint.timeout'),
+      );
+    if (UNREACHABLE.has(a.code))
+      return fail(
+        a.code,
+        t('net.tcp.unreachable', { target: p.target, code: a.code }),
+        t('net.tcp.hint.unreachable'),
+      );
+    if (NOT_FOUND.has(a.code))
+      return fail(a.code, t('net.dns.failed', { name: p.target, code: a.code }), t('net.dns.hint.notfound'));
+    return fail(a.code, t('net.tcp.failed', { ...where, message: a.message }));
   },
 });

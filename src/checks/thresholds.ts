@@ -1,3 +1,4 @@
+import type { MessageKey, Translator } from '../i18n/index.js';
 import type { Direction } from './types.js';
 
 export type Limits = Record<string, number>;
@@ -36,6 +37,61 @@ export function judge(
   const status = breaches.some((b) => b.level === 'fail') ? 'fail' : breaches.length > 0 ? 'warn' : 'pass';
   return { status, breaches };
 }
+
+export interface Wording {
+  /** One breach in words (default: "rtt_ms 180 (warn limit 150)", the network kinds' wording). */
+  breach?: (b: Breach) => string;
+  /** The hint for each metric that can break. */
+  hints?: Partial<Record<string, MessageKey>>;
+}
+
+export interface Judgement {
+  status: 'pass' | 'warn' | 'fail';
+  breaches: Breach[];
+  /** Each breach in words, in the order of the breaches. */
+  said: string[];
+  /** The hints of the broken metrics, in the order of the breaches, without repeats; absent when none. */
+  hint?: string;
+}
+
+/**
+ * The one threshold judge of the kinds: compare the figures with the limits
+ * (see `judge`), then say which limit broke and what to try. Each kind joins
+ * `said` into its own summary.
+ */
+export function judgeMetrics(
+  t: Translator,
+  metrics: Record<string, number>,
+  directions: Record<string, Direction>,
+  limits: { warn?: Limits | undefined; fail?: Limits | undefined },
+  wording: Wording = {},
+): Judgement {
+  const { status, breaches } = judge(metrics, directions, limits.warn, limits.fail);
+  const word =
+    wording.breach ??
+    ((b: Breach) =>
+      t('net.breach', {
+        metric: b.metric,
+        value: round(b.value),
+        level: t(`net.level.${b.level}`),
+        limit: b.limit,
+      }));
+  const hints = wording.hints ?? {};
+  const hintKeys = [
+    ...new Set(breaches.map((b) => hints[b.metric]).filter((k): k is MessageKey => k !== undefined)),
+  ];
+  return {
+    status,
+    breaches,
+    said: breaches.map(word),
+    ...(hintKeys.length > 0 ? { hint: hintKeys.map((k) => t(k)).join(' ') } : {}),
+  };
+}
+
+const RANK = { pass: 0, warn: 1, fail: 2 } as const;
+
+/** The worse of two verdicts (a kind's own rule and its limits). */
+export const worse = <S extends keyof typeof RANK>(a: S, b: S): S => (RANK[a] >= RANK[b] ? a : b);
 
 /** Round for display and JSON: 3 significant decimals is plenty for ms and %. */
 export function round(n: number, digits = 2): number {

@@ -6,12 +6,14 @@
  * and retransmissions).
  */
 import { Readable } from 'node:stream';
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
+import type { Translator } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
 import type { BridgeConfig } from '../profile/types.js';
-import { errCode, errMessage, judgeMetrics, ownBudgetMs, withDefaults } from './net-common.js';
+import { errCode, errMessage, overLimits, ownBudgetMs, withDefaults } from './net-common.js';
+import { cancelled, errored } from './outcome.js';
 import { Duration, Limits, oneOf } from './params.js';
-import { round } from './thresholds.js';
+import { judgeMetrics, round } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
 
 /** The call rate times this is the bandwidth needed. */
@@ -87,6 +89,175 @@ interface Measured {
 
 const mbps = (bytes: number, seconds: number) => (seconds > 0 ? (bytes * 8) / seconds / 1e6 : 0);
 
+type Undici = typeof import('undici');
+
+/** What both legs share: where, how long, and the connections to use. */
+interface Leg {
+  url: string;
+  headers: Record<string, string>;
+  legMs: number;
+  signal: AbortSignal;
+  now: () => number;
+  request: Undici['request'];
+  dispatcher: InstanceType<Undici['Agent']>;
+}
+
+function checkStatus(status: number): void {
+  if (status === 401 || status === 403)
+    throw new SpeedtestFailure({ code: 'TPUT_AUTH', key: 'tput.err.auth', status });
+  if (status !== 200) throw new SpeedtestFailure({ code: 'TPUT_HTTP', key: 'tput.err.http', status });
+}
+
+/** Download for the leg's time, request after request; timed from the first byte to the last. */
+async function download(leg: Leg): Promise<Measured> {
+  const { now, signal } = leg;
+  const deadline = now() + leg.legMs;
+  let bytes = 0;
+  let first: number | undefined;
+  let last = 0;
+  while (now() < deadline && !signal.aborted) {
+    const ac = new AbortController();
+    const stop = () => ac.abort();
+    const timer = setTimeout(stop, Math.max(1, deadline - now() + 1000));
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      const res = await leg.request(`${leg.url}?bytes=${DOWNLOAD_CHUNK}`, {
+        headers: leg.headers,
+        signal: ac.signal,
+        dispatcher: leg.dispatcher,
+      });
+      if (res.statusCode !== 200) {
+        await res.body.dump();
+        checkStatus(res.statusCode);
+      }
+      for await (const chunk of res.body) {
+        const at = now();
+        first ??= at;
+        last = at;
+        bytes += (chunk as Buffer).length;
+        if (at >= deadline) break;
+      }
+      if (!res.body.destroyed) res.body.destroy();
+    } catch (err) {
+      // Our own time limit cut a silent or slow request: the leg is over, judge what came.
+      if (!ac.signal.aborted || signal.aborted) throw err;
+      break;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', stop);
+    }
+  }
+  if (first === undefined || bytes === 0)
+    throw new SpeedtestFailure({ code: 'TPUT_EMPTY', key: 'tput.err.empty' });
+  const seconds = (last - first) / 1000;
+  return { bytes, seconds: round(seconds, 3), mbps: mbps(bytes, seconds) };
+}
+
+/** Upload for the leg's time; the server counts the bytes and the time. */
+async function upload(leg: Leg): Promise<Measured> {
+  const { now, signal } = leg;
+  const block = Buffer.alloc(UPLOAD_BLOCK);
+  // Not all zeros, in case something on the way compresses.
+  for (let i = 0; i < block.length; i += 1) block[i] = (i * 2654435761) >>> 24;
+  const deadline = now() + leg.legMs;
+  let bytes = 0;
+  let ms = 0;
+  // Requests of at most UPLOAD_CHUNK bytes, one after another until the time is up: the
+  // server caps one upload, and a fast line would pass the cap within the leg.
+  while (now() < deadline && !signal.aborted) {
+    async function* body() {
+      for (let n = 0; n < UPLOAD_CHUNK && now() < deadline && !signal.aborted; n += block.length) yield block;
+    }
+    // The answer must come soon after the body ends; a server that never answers ends the leg.
+    const limit = AbortSignal.timeout(Math.max(1000, Math.round(deadline - now() + UPLOAD_ANSWER_MS)));
+    let res: Awaited<ReturnType<Undici['request']>>;
+    try {
+      res = await leg.request(leg.url, {
+        method: 'POST',
+        headers: { ...leg.headers, 'content-type': 'application/octet-stream' },
+        body: Readable.from(body()),
+        signal: AbortSignal.any([signal, limit]),
+        dispatcher: leg.dispatcher,
+      });
+    } catch (err) {
+      if (limit.aborted && !signal.aborted)
+        throw new SpeedtestFailure({ code: 'TPUT_NO_ANSWER', key: 'tput.err.no_answer' });
+      throw err;
+    }
+    if (res.statusCode !== 200) {
+      await res.body.dump();
+      checkStatus(res.statusCode);
+    }
+    const answer = (await res.body.json()) as { bytes?: unknown; ms?: unknown };
+    // The server's count and clock: bytes still in our socket buffer when we stopped are not counted.
+    if (typeof answer.bytes !== 'number' || typeof answer.ms !== 'number') {
+      throw new SpeedtestFailure({ code: 'TPUT_HTTP', key: 'tput.err.http', status: res.statusCode });
+    }
+    bytes += answer.bytes;
+    ms += answer.ms;
+  }
+  if (bytes === 0 || ms <= 0) throw new SpeedtestFailure({ code: 'TPUT_EMPTY', key: 'tput.err.empty' });
+  return { bytes, seconds: round(ms / 1000, 3), mbps: mbps(bytes, ms / 1000) };
+}
+
+/** Why the speed test could not measure, and what to try. */
+function speedtestError(t: Translator, err: unknown, url: string, legMs: number): CheckOutcome {
+  const info: Fail =
+    err instanceof SpeedtestFailure
+      ? err.info
+      : { code: 'TPUT_UNREACHABLE', key: 'tput.err.unreachable', reason: errCode(err) ?? errMessage(err) };
+  const s = ((legMs + (info.key === 'tput.err.no_answer' ? UPLOAD_ANSWER_MS : 0)) / 1000).toFixed(0);
+  const message = t(info.key, { url, status: info.status ?? 0, reason: info.reason ?? '', s });
+  const hintKey =
+    info.key === 'tput.err.auth'
+      ? 'tput.hint.auth'
+      : info.key === 'tput.err.http'
+        ? 'tput.hint.http'
+        : 'tput.hint.unreachable';
+  return errored(info.code, message, { errorHint: t(hintKey) });
+}
+
+/** The speeds against what the call needs (the profile's limits, else the bridge's rate). */
+function judgeSpeed(
+  t: Translator,
+  params: Static<typeof throughputParams>,
+  bridges: readonly BridgeConfig[],
+  measured: { url: string; legMs: number; down?: Measured | undefined; up?: Measured | undefined },
+): CheckOutcome {
+  const { url, down, up } = measured;
+  const metrics: Record<string, number> = {};
+  if (down) metrics.down_mbps = round(down.mbps, 2);
+  if (up) metrics.up_mbps = round(up.mbps, 2);
+  const need = neededMbps(bridges, params.bridge);
+  const defaults: Record<string, number> = {};
+  const minDown = params.min_down_mbps ?? need?.mbps;
+  const minUp = params.min_up_mbps ?? need?.mbps;
+  if (minDown !== undefined) defaults.down_mbps = minDown;
+  if (minUp !== undefined) defaults.up_mbps = minUp;
+  const fail = withDefaults(params.fail, defaults);
+  const warn = withDefaults(params.warn, {});
+  const judged = judgeMetrics(t, metrics, throughput.thresholds ?? {}, { warn, fail });
+  const parts: string[] = [];
+  if (down) parts.push(t('tput.part.down', { mbps: metrics.down_mbps as number }));
+  if (up) parts.push(t('tput.part.up', { mbps: metrics.up_mbps as number }));
+  const needShown = Math.max(fail.down_mbps ?? 0, fail.up_mbps ?? 0);
+  if (needShown > 0) parts.push(t('tput.part.need', { need: needShown }));
+  return {
+    status: judged.status,
+    summary: t('tput.ok', { parts: parts.join(', '), url }) + overLimits(t, judged),
+    metrics,
+    details: {
+      url,
+      duration_s: round(measured.legMs / 1000, 1),
+      ...(down ? { down } : {}),
+      ...(up ? { up } : {}),
+      ...(need ? { bridge_rate_kbps: need.rateKbps } : {}),
+    },
+    limits: { warn, fail },
+    ...(judged.status !== 'pass' ? { hint: t('tput.hint.slow', { need: needShown }) } : {}),
+  };
+}
+
 export const throughput = defineKind({
   kind: 'throughput',
   remote: true,
@@ -96,14 +267,7 @@ export const throughput = defineKind({
   async run(params, ctx): Promise<CheckOutcome> {
     const { t } = ctx;
     const base = params.url ?? ctx.profile.registry?.url;
-    if (!base) {
-      const message = t('tput.err.no_url');
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'TPUT_NO_URL', message, hint: t('tput.hint.no_url') },
-      };
-    }
+    if (!base) return errored('TPUT_NO_URL', t('tput.err.no_url'), { errorHint: t('tput.hint.no_url') });
     const url = `${base.replace(/\/+$/, '')}/v1/speedtest`;
     const direction = params.direction ?? 'both';
     const legs = direction === 'both' ? 2 : 1;
@@ -117,165 +281,25 @@ export const throughput = defineKind({
     // Our own connection pool, torn down at the end: a download cut short leaves its connection
     // mid-response, and it must not be reused for the upload or linger after the check.
     const dispatcher = new Agent({ connections: 2 });
-    const now = () => ctx.clock.monotonic();
-
-    const check = (status: number) => {
-      if (status === 401 || status === 403)
-        throw new SpeedtestFailure({ code: 'TPUT_AUTH', key: 'tput.err.auth', status });
-      if (status !== 200) throw new SpeedtestFailure({ code: 'TPUT_HTTP', key: 'tput.err.http', status });
+    const leg: Leg = {
+      url,
+      headers,
+      legMs,
+      signal: ctx.signal,
+      now: () => ctx.clock.monotonic(),
+      request,
+      dispatcher,
     };
-
-    const download = async (): Promise<Measured> => {
-      const deadline = now() + legMs;
-      let bytes = 0;
-      let first: number | undefined;
-      let last = 0;
-      while (now() < deadline && !ctx.signal.aborted) {
-        const ac = new AbortController();
-        const stop = () => ac.abort();
-        const timer = setTimeout(stop, Math.max(1, deadline - now() + 1000));
-        ctx.signal.addEventListener('abort', stop, { once: true });
-        try {
-          const res = await request(`${url}?bytes=${DOWNLOAD_CHUNK}`, {
-            headers,
-            signal: ac.signal,
-            dispatcher,
-          });
-          if (res.statusCode !== 200) {
-            await res.body.dump();
-            check(res.statusCode);
-          }
-          for await (const chunk of res.body) {
-            const at = now();
-            first ??= at;
-            last = at;
-            bytes += (chunk as Buffer).length;
-            if (at >= deadline) break;
-          }
-          if (!res.body.destroyed) res.body.destroy();
-        } catch (err) {
-          // Our own time limit cut a silent or slow request: the leg is over, judge what came.
-          if (!ac.signal.aborted || ctx.signal.aborted) throw err;
-          break;
-        } finally {
-          clearTimeout(timer);
-          ctx.signal.removeEventListener('abort', stop);
-        }
-      }
-      if (first === undefined || bytes === 0)
-        throw new SpeedtestFailure({ code: 'TPUT_EMPTY', key: 'tput.err.empty' });
-      const seconds = (last - first) / 1000;
-      return { bytes, seconds: round(seconds, 3), mbps: mbps(bytes, seconds) };
-    };
-
-    const upload = async (): Promise<Measured> => {
-      const block = Buffer.alloc(UPLOAD_BLOCK);
-      // Not all zeros, in case something on the way compresses.
-      for (let i = 0; i < block.length; i += 1) block[i] = (i * 2654435761) >>> 24;
-      const deadline = now() + legMs;
-      const signal = ctx.signal;
-      let bytes = 0;
-      let ms = 0;
-      // Requests of at most UPLOAD_CHUNK bytes, one after another until the time is up: the
-      // server caps one upload, and a fast line would pass the cap within the leg.
-      while (now() < deadline && !signal.aborted) {
-        async function* body() {
-          for (let n = 0; n < UPLOAD_CHUNK && now() < deadline && !signal.aborted; n += block.length)
-            yield block;
-        }
-        // The answer must come soon after the body ends; a server that never answers ends the leg.
-        const limit = AbortSignal.timeout(Math.max(1000, Math.round(deadline - now() + UPLOAD_ANSWER_MS)));
-        let res: Awaited<ReturnType<typeof request>>;
-        try {
-          res = await request(url, {
-            method: 'POST',
-            headers: { ...headers, 'content-type': 'application/octet-stream' },
-            body: Readable.from(body()),
-            signal: AbortSignal.any([signal, limit]),
-            dispatcher,
-          });
-        } catch (err) {
-          if (limit.aborted && !signal.aborted)
-            throw new SpeedtestFailure({ code: 'TPUT_NO_ANSWER', key: 'tput.err.no_answer' });
-          throw err;
-        }
-        if (res.statusCode !== 200) {
-          await res.body.dump();
-          check(res.statusCode);
-        }
-        const answer = (await res.body.json()) as { bytes?: unknown; ms?: unknown };
-        // The server's count and clock: bytes still in our socket buffer when we stopped are not counted.
-        if (typeof answer.bytes !== 'number' || typeof answer.ms !== 'number') {
-          throw new SpeedtestFailure({ code: 'TPUT_HTTP', key: 'tput.err.http', status: res.statusCode });
-        }
-        bytes += answer.bytes;
-        ms += answer.ms;
-      }
-      if (bytes === 0 || ms <= 0) throw new SpeedtestFailure({ code: 'TPUT_EMPTY', key: 'tput.err.empty' });
-      return { bytes, seconds: round(ms / 1000, 3), mbps: mbps(bytes, ms / 1000) };
-    };
-
     let down: Measured | undefined;
     let up: Measured | undefined;
     try {
-      if (direction !== 'up') down = await download();
-      if (direction !== 'down') up = await upload();
+      if (direction !== 'up') down = await download(leg);
+      if (direction !== 'down') up = await upload(leg);
     } catch (err) {
+      return ctx.signal.aborted ? cancelled(t('tput.err.aborted')) : speedtestError(t, err, url, legMs);
+    } finally {
       void dispatcher.destroy().catch(() => {});
-      if (ctx.signal.aborted) {
-        const message = t('tput.err.aborted');
-        return { status: 'error', summary: message, error: { code: 'CANCELLED', message } };
-      }
-      const info: Fail =
-        err instanceof SpeedtestFailure
-          ? err.info
-          : {
-              code: 'TPUT_UNREACHABLE',
-              key: 'tput.err.unreachable',
-              reason: errCode(err) ?? errMessage(err),
-            };
-      const s = ((legMs + (info.key === 'tput.err.no_answer' ? UPLOAD_ANSWER_MS : 0)) / 1000).toFixed(0);
-      const message = t(info.key, { url, status: info.status ?? 0, reason: info.reason ?? '', s });
-      const hintKey =
-        info.key === 'tput.err.auth'
-          ? 'tput.hint.auth'
-          : info.key === 'tput.err.http'
-            ? 'tput.hint.http'
-            : 'tput.hint.unreachable';
-      return { status: 'error', summary: message, error: { code: info.code, message, hint: t(hintKey) } };
     }
-
-    void dispatcher.destroy().catch(() => {});
-    const metrics: Record<string, number> = {};
-    if (down) metrics.down_mbps = round(down.mbps, 2);
-    if (up) metrics.up_mbps = round(up.mbps, 2);
-    const need = neededMbps(ctx.profile.bridges, params.bridge);
-    const defaults: Record<string, number> = {};
-    const minDown = params.min_down_mbps ?? need?.mbps;
-    const minUp = params.min_up_mbps ?? need?.mbps;
-    if (minDown !== undefined) defaults.down_mbps = minDown;
-    if (minUp !== undefined) defaults.up_mbps = minUp;
-    const fail = withDefaults(params.fail, defaults);
-    const warn = withDefaults(params.warn, {});
-    const judged = judgeMetrics(t, metrics, throughput.thresholds ?? {}, warn, fail);
-    const parts: string[] = [];
-    if (down) parts.push(t('tput.part.down', { mbps: metrics.down_mbps as number }));
-    if (up) parts.push(t('tput.part.up', { mbps: metrics.up_mbps as number }));
-    const needShown = Math.max(fail.down_mbps ?? 0, fail.up_mbps ?? 0);
-    if (needShown > 0) parts.push(t('tput.part.need', { need: needShown }));
-    return {
-      status: judged.status,
-      summary: t('tput.ok', { parts: parts.join(', '), url }) + judged.suffix,
-      metrics,
-      details: {
-        url,
-        duration_s: round(legMs / 1000, 1),
-        ...(down ? { down } : {}),
-        ...(up ? { up } : {}),
-        ...(need ? { bridge_rate_kbps: need.rateKbps } : {}),
-      },
-      limits: { warn, fail },
-      ...(judged.status !== 'pass' ? { hint: t('tput.hint.slow', { need: needShown }) } : {}),
-    };
+    return judgeSpeed(t, params, ctx.profile.bridges, { url, legMs, down, up });
   },
 });

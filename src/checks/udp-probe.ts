@@ -144,6 +144,138 @@ export interface ProbeStats {
   foreign: number;
 }
 
+/** One stream's bookkeeping: what was sent when, what came back, and the figures from it. */
+class Stream {
+  readonly sentAt: Float64Array;
+  private readonly seen: Uint8Array;
+  readonly rtts: number[] = [];
+  private readonly jitter = new JitterEstimator();
+  sent = 0;
+  received = 0;
+  private duplicates = 0;
+  private reordered = 0;
+  private highest = -1;
+  refused = 0;
+  private foreign = 0;
+  /** Called once every packet is back (ends the wait for stragglers early). */
+  allIn: (() => void) | undefined;
+
+  constructor(
+    readonly count: number,
+    readonly ssrc: number,
+    private readonly now: () => number,
+  ) {
+    this.sentAt = new Float64Array(count);
+    this.seen = new Uint8Array(count);
+  }
+
+  send(socket: dgram.Socket, buf: Buffer): void {
+    const seq = this.sent;
+    const at = this.now();
+    this.sentAt[seq] = at;
+    encodeProbe(buf, this.ssrc, seq, at);
+    this.sent += 1;
+    // send() copies the buffer before returning on a connected socket's fast path only
+    // when it completes synchronously; give each datagram its own copy to be safe.
+    socket.send(Buffer.from(buf));
+  }
+
+  receive(msg: Buffer): void {
+    const arrived = this.now();
+    const p = decodeProbe(msg);
+    if (!p || p.ssrc !== this.ssrc || p.seq >= this.sent) {
+      this.foreign += 1;
+      return;
+    }
+    if (this.seen[p.seq]) {
+      this.duplicates += 1;
+      return;
+    }
+    this.seen[p.seq] = 1;
+    this.received += 1;
+    // Our own record of the send time, not the echoed one: a reflector cannot skew it.
+    const s = this.sentAt[p.seq] as number;
+    this.rtts.push(arrived - s);
+    this.jitter.add(s, arrived);
+    if (p.seq < this.highest) this.reordered += 1;
+    else this.highest = p.seq;
+    if (this.received === this.count) this.allIn?.();
+  }
+
+  stats(target: string, durationMs: number, stopped: ProbeStats['stopped']): ProbeStats {
+    const { sent, received, rtts } = this;
+    const lost = sent - received;
+    let sum = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const r of rtts) {
+      sum += r;
+      if (r < min) min = r;
+      if (r > max) max = r;
+    }
+    return {
+      target,
+      sent,
+      received,
+      lost,
+      loss_pct: sent > 0 ? (100 * lost) / sent : 0,
+      duplicates: this.duplicates,
+      reordered: this.reordered,
+      reorder_pct: received > 0 ? (100 * this.reordered) / received : 0,
+      rtt_avg_ms: rtts.length ? sum / rtts.length : Number.NaN,
+      rtt_p95_ms: percentile(rtts, 95),
+      rtt_min_ms: rtts.length ? min : Number.NaN,
+      rtt_max_ms: rtts.length ? max : Number.NaN,
+      jitter_ms: this.jitter.mean(),
+      jitter_last_ms: this.jitter.j,
+      duration_ms: durationMs,
+      ...(stopped ? { stopped } : {}),
+      refused: this.refused,
+      foreign: this.foreign,
+    };
+  }
+}
+
+function connectSocket(socket: dgram.Socket, port: number, address: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.connect(port, address, () => {
+      socket.removeListener('error', reject);
+      resolve();
+    });
+  }).catch((err: NodeJS.ErrnoException) => {
+    socket.close();
+    throw err;
+  });
+}
+
+/** Send at the stream's pace until all are sent, nothing comes back in time, or the signal aborts. */
+async function sendAll(
+  socket: dgram.Socket,
+  stream: Stream,
+  o: {
+    size: number;
+    interval: number;
+    noReplyMs: number;
+    started: number;
+    now: () => number;
+    signal?: AbortSignal;
+  },
+): Promise<ProbeStats['stopped']> {
+  const { count } = stream;
+  const buf = Buffer.alloc(o.size);
+  while (stream.sent < count) {
+    if (o.signal?.aborted) return 'aborted';
+    const t = o.now();
+    if (stream.received === 0 && t - o.started > o.noReplyMs)
+      return stream.refused > 0 ? 'refused' : 'no-reply';
+    const due = Math.min(count, Math.floor((t - o.started) / o.interval) + 1);
+    while (stream.sent < due) stream.send(socket, buf);
+    if (stream.sent < count) await sleep(o.started + stream.sent * o.interval - o.now(), o.signal);
+  }
+  return undefined;
+}
+
 /** Send the stream and measure. Resolves (never rejects for network trouble); see `stopped`. */
 export async function runProbe(opts: ProbeOptions): Promise<ProbeStats> {
   const now = opts.now ?? (() => performance.now());
@@ -152,128 +284,42 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeStats> {
   const count = Math.max(1, Math.floor(opts.count));
   const noReplyMs = opts.noReplyMs ?? 3000;
   const interval = 1000 / pps;
-  const ssrc = randomBytes(4).readUInt32BE(0);
+  const stream = new Stream(count, randomBytes(4).readUInt32BE(0), now);
   // Resolve first so that a name with only an IPv6 address gets a udp6 socket.
   const address = net.isIP(opts.host) ? opts.host : (await lookup(opts.host)).address;
   const family = net.isIPv6(address) ? 'udp6' : 'udp4';
   const socket = dgram.createSocket({ type: family });
-  const sentAt = new Float64Array(count);
-  const seen = new Uint8Array(count);
-  const rtts: number[] = [];
-  const jitter = new JitterEstimator();
-  let received = 0;
-  let duplicates = 0;
-  let reordered = 0;
-  let highest = -1;
-  let refused = 0;
-  let foreign = 0;
-  let sent = 0;
-  let stopped: ProbeStats['stopped'];
-  let allIn: (() => void) | undefined;
-
-  socket.on('message', (msg) => {
-    const arrived = now();
-    const p = decodeProbe(msg);
-    if (!p || p.ssrc !== ssrc || p.seq >= sent) {
-      foreign += 1;
-      return;
-    }
-    if (seen[p.seq]) {
-      duplicates += 1;
-      return;
-    }
-    seen[p.seq] = 1;
-    received += 1;
-    // Our own record of the send time, not the echoed one: a reflector cannot skew it.
-    const s = sentAt[p.seq] as number;
-    rtts.push(arrived - s);
-    jitter.add(s, arrived);
-    if (p.seq < highest) reordered += 1;
-    else highest = p.seq;
-    if (received === count) allIn?.();
-  });
+  socket.on('message', (msg) => stream.receive(msg));
   socket.on('error', (err: NodeJS.ErrnoException) => {
     // A connected UDP socket reports ICMP port unreachable as ECONNREFUSED; keep sending.
-    if (err.code === 'ECONNREFUSED') refused += 1;
+    if (err.code === 'ECONNREFUSED') stream.refused += 1;
   });
 
   const target = family === 'udp6' ? `[${opts.host}]:${opts.port}` : `${opts.host}:${opts.port}`;
-  await new Promise<void>((resolve, reject) => {
-    socket.once('error', reject);
-    socket.connect(opts.port, address, () => {
-      socket.removeListener('error', reject);
-      resolve();
-    });
-  }).catch((err: NodeJS.ErrnoException) => {
-    socket.close();
-    throw err;
-  });
+  await connectSocket(socket, opts.port, address);
 
   const started = now();
-  const buf = Buffer.alloc(size);
+  let stopped: ProbeStats['stopped'];
   try {
-    while (sent < count) {
-      if (opts.signal?.aborted) {
-        stopped = 'aborted';
-        break;
-      }
-      const t = now();
-      if (received === 0 && t - started > noReplyMs) {
-        stopped = refused > 0 ? 'refused' : 'no-reply';
-        break;
-      }
-      const due = Math.min(count, Math.floor((t - started) / interval) + 1);
-      while (sent < due) {
-        const seq = sent;
-        const at = now();
-        sentAt[seq] = at;
-        encodeProbe(buf, ssrc, seq, at);
-        sent += 1;
-        // send() copies the buffer before returning on a connected socket's fast path only
-        // when it completes synchronously; give each datagram its own copy to be safe.
-        socket.send(Buffer.from(buf));
-      }
-      if (sent < count) await sleep(started + sent * interval - now(), opts.signal);
-    }
-    if (!stopped && received < sent) {
-      const p95 = rtts.length ? percentile(rtts, 95) : 500;
+    stopped = await sendAll(socket, stream, {
+      size,
+      interval,
+      noReplyMs,
+      started,
+      now,
+      signal: opts.signal,
+    });
+    if (!stopped && stream.received < stream.sent) {
+      const p95 = stream.rtts.length ? percentile(stream.rtts, 95) : 500;
       const grace = opts.graceMs ?? Math.min(opts.maxGraceMs ?? 2000, Math.max(300, 4 * p95));
       await new Promise<void>((resolve) => {
-        allIn = resolve;
-        if (received >= sent) resolve();
+        stream.allIn = resolve;
+        if (stream.received >= stream.sent) resolve();
         void sleep(grace, opts.signal).then(() => resolve());
       });
     }
   } finally {
     socket.close();
   }
-  const lost = sent - received;
-  let sum = 0;
-  let min = Number.POSITIVE_INFINITY;
-  let max = Number.NEGATIVE_INFINITY;
-  for (const r of rtts) {
-    sum += r;
-    if (r < min) min = r;
-    if (r > max) max = r;
-  }
-  return {
-    target,
-    sent,
-    received,
-    lost,
-    loss_pct: sent > 0 ? (100 * lost) / sent : 0,
-    duplicates,
-    reordered,
-    reorder_pct: received > 0 ? (100 * reordered) / received : 0,
-    rtt_avg_ms: rtts.length ? sum / rtts.length : Number.NaN,
-    rtt_p95_ms: percentile(rtts, 95),
-    rtt_min_ms: rtts.length ? min : Number.NaN,
-    rtt_max_ms: rtts.length ? max : Number.NaN,
-    jitter_ms: jitter.mean(),
-    jitter_last_ms: jitter.j,
-    duration_ms: now() - started,
-    ...(stopped ? { stopped } : {}),
-    refused,
-    foreign,
-  };
+  return stream.stats(target, now() - started, stopped);
 }

@@ -7,14 +7,15 @@
  * measured accuracy are in docs/udp-quality.md.
  */
 import { Type } from '@sinclair/typebox';
-import type { MessageKey } from '../i18n/index.js';
+import type { MessageKey, Translator } from '../i18n/index.js';
 import { toMs } from '../profile/duration.js';
 import { mos } from './emodel.js';
-import { errCode, errMessage, judgeMetrics, ownBudgetMs, withDefaults } from './net-common.js';
+import { errCode, errMessage, overLimits, ownBudgetMs, withDefaults } from './net-common.js';
+import { cancelled, errored, judgedOutcome } from './outcome.js';
 import { Duration, Limits, Port } from './params.js';
-import { round } from './thresholds.js';
+import { judgeMetrics, type Limits as LimitValues, round } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
-import { DEFAULT_REFLECTOR_PORT, PROBE_HEADER, PROBE_MAX, runProbe } from './udp-probe.js';
+import { DEFAULT_REFLECTOR_PORT, PROBE_HEADER, PROBE_MAX, type ProbeStats, runProbe } from './udp-probe.js';
 
 const udpLimits = {
   rtt_ms: 'Average round-trip time (ms).',
@@ -108,12 +109,7 @@ export const udpQuality = defineKind({
       where = { host, port: params.reflector_port ?? DEFAULT_REFLECTOR_PORT };
     }
     if (!where) {
-      const message = t('udpq.err.no_target');
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'UDPQ_NO_TARGET', message, hint: t('udpq.hint.no_target') },
-      };
+      return errored('UDPQ_NO_TARGET', t('udpq.err.no_target'), { errorHint: t('udpq.hint.no_target') });
     }
     const pps = params.pps ?? 50;
     const wantedMs = toMs(params.duration ?? '10s', 10_000);
@@ -139,11 +135,7 @@ export const udpQuality = defineKind({
       });
     } catch (err) {
       const message = t('udpq.err.socket', { target: targetText, reason: errCode(err) ?? errMessage(err) });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'UDPQ_SOCKET', message, hint: t('udpq.hint.no_reply', { port: where.port }) },
-      };
+      return errored('UDPQ_SOCKET', message, { errorHint: t('udpq.hint.no_reply', { port: where.port }) });
     }
     const details = {
       ...stats,
@@ -151,57 +143,52 @@ export const udpQuality = defineKind({
       payload: params.payload ?? 200,
       ...(durationMs < wantedMs ? { shortened_to_ms: durationMs } : {}),
     };
-    if (stats.stopped === 'aborted') {
-      const message = t('udpq.err.aborted');
-      return { status: 'error', summary: message, error: { code: 'CANCELLED', message }, details };
-    }
-    if (stats.received === 0) {
-      const refused = stats.stopped === 'refused' || stats.refused > 0;
-      const message = refused
-        ? t('udpq.err.refused', { target: targetText })
-        : t('udpq.err.no_reply', { target: targetText, sent: stats.sent });
-      return {
-        status: 'error',
-        summary: message,
-        error: {
-          code: refused ? 'UDPQ_REFUSED' : 'UDPQ_NO_REPLY',
-          message,
-          hint: t('udpq.hint.no_reply', { port: where.port }),
-        },
-        details,
-      };
-    }
-
-    const metrics: Record<string, number> = {
-      rtt_ms: round(stats.rtt_avg_ms, 2),
-      rtt_p95_ms: round(stats.rtt_p95_ms, 2),
-      jitter_ms: round(stats.jitter_ms, 2),
-      loss_pct: round(stats.loss_pct, 2),
-      reorder_pct: round(stats.reorder_pct, 2),
-      duplicates: stats.duplicates,
-      mos: round(mos(stats.rtt_avg_ms, stats.jitter_ms, stats.loss_pct), 2),
-    };
-    const warn = withDefaults(params.warn, UDP_DEFAULT_WARN);
-    const fail = withDefaults(params.fail, UDP_DEFAULT_FAIL);
-    const judged = judgeMetrics(t, metrics, udpQuality.thresholds ?? {}, warn, fail, HINTS);
-    const summary =
-      t('udpq.ok', {
-        target: targetText,
-        received: stats.received,
-        sent: stats.sent,
-        rtt: metrics.rtt_ms as number,
-        p95: metrics.rtt_p95_ms as number,
-        jitter: metrics.jitter_ms as number,
-        loss: metrics.loss_pct as number,
-        mos: metrics.mos as number,
-      }) + judged.suffix;
-    return {
-      status: judged.status,
-      summary,
-      metrics,
-      details,
-      limits: { warn, fail },
-      ...(judged.status !== 'pass' && judged.hint ? { hint: judged.hint } : {}),
-    };
+    return judgeStream(t, stats, details, targetText, where.port, params);
   },
 });
+
+/** What the stream came back as, judged against the limits (defaults included). */
+function judgeStream(
+  t: Translator,
+  stats: ProbeStats,
+  details: ProbeStats & Record<string, unknown>,
+  target: string,
+  port: number,
+  limits: { warn?: LimitValues | undefined; fail?: LimitValues | undefined },
+): CheckOutcome {
+  if (stats.stopped === 'aborted') return cancelled(t('udpq.err.aborted'), { details });
+  if (stats.received === 0) {
+    const refused = stats.stopped === 'refused' || stats.refused > 0;
+    const message = refused
+      ? t('udpq.err.refused', { target })
+      : t('udpq.err.no_reply', { target, sent: stats.sent });
+    return errored(refused ? 'UDPQ_REFUSED' : 'UDPQ_NO_REPLY', message, {
+      errorHint: t('udpq.hint.no_reply', { port }),
+      details,
+    });
+  }
+  const metrics: Record<string, number> = {
+    rtt_ms: round(stats.rtt_avg_ms, 2),
+    rtt_p95_ms: round(stats.rtt_p95_ms, 2),
+    jitter_ms: round(stats.jitter_ms, 2),
+    loss_pct: round(stats.loss_pct, 2),
+    reorder_pct: round(stats.reorder_pct, 2),
+    duplicates: stats.duplicates,
+    mos: round(mos(stats.rtt_avg_ms, stats.jitter_ms, stats.loss_pct), 2),
+  };
+  const warn = withDefaults(limits.warn, UDP_DEFAULT_WARN);
+  const fail = withDefaults(limits.fail, UDP_DEFAULT_FAIL);
+  const judged = judgeMetrics(t, metrics, udpQuality.thresholds ?? {}, { warn, fail }, { hints: HINTS });
+  const summary =
+    t('udpq.ok', {
+      target,
+      received: stats.received,
+      sent: stats.sent,
+      rtt: metrics.rtt_ms as number,
+      p95: metrics.rtt_p95_ms as number,
+      jitter: metrics.jitter_ms as number,
+      loss: metrics.loss_pct as number,
+      mos: metrics.mos as number,
+    }) + overLimits(t, judged);
+  return judgedOutcome(judged, summary, { metrics, details, limits: { warn, fail } });
+}

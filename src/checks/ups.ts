@@ -4,12 +4,13 @@
  * forced shutdown (FSD), output off or a runtime shorter than the meeting
  * fail; stale data, a driver that lost the UPS and unknown names are errors.
  */
-import { Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import type { MessageKey, Translator } from '../i18n/index.js';
 import { formatDuration, toMs } from '../profile/duration.js';
 import { NUT_DEFAULT_PORT, NutClient, NutError, NutFailure } from './nut-client.js';
+import { errored } from './outcome.js';
 import { Duration, Host, Limits, Port } from './params.js';
-import { judge, round } from './thresholds.js';
+import { judgeMetrics, round, worse } from './thresholds.js';
 import { type CheckOutcome, defineKind } from './types.js';
 
 const DEFAULT_MIN_RUNTIME = '45m';
@@ -116,12 +117,133 @@ export function nutErrorOutcome(
   };
   const [msgKey, hintKey] = map[err.code] ?? (['ups.err.server', 'ups.hint.protocol'] as const);
   const params = { where, name: name ?? '?', word: err.code, detail: err.detail ?? err.message };
-  const message = t(msgKey, params);
-  return {
-    status: 'error',
-    summary: message,
-    error: { code: `NUT_${err.code.replace(/-/g, '_')}`, message, hint: t(hintKey, params) },
+  return errored(`NUT_${err.code.replace(/-/g, '_')}`, t(msgKey, params), {
+    errorHint: t(hintKey, params),
     details: { server: where, ups: name, nut: err.code, ...(err.detail ? { reply: err.detail } : {}) },
+  });
+}
+
+type UpsParams = Static<typeof upsParams>;
+
+type Read = { ok: true; name: string; vars: Record<string, string> } | { ok: false; outcome: CheckOutcome };
+
+/** Ask upsd for the UPS's variables (the only one it has when the profile names none). */
+async function readUps(
+  t: Translator,
+  params: UpsParams,
+  server: { host: string; port: number; where: string },
+  signal: AbortSignal,
+  budget: number,
+): Promise<Read> {
+  const { host, port, where } = server;
+  let client: NutClient | undefined;
+  let name = params.name;
+  try {
+    client = await NutClient.connect({ host, port, timeoutMs: budget, signal });
+    if (params.username) await client.login(params.username, params.password ?? '');
+    if (!name) {
+      const list = await client.listUps();
+      if (list.length !== 1) {
+        await client.logout();
+        const names = list.map((u) => u.name).join(', ');
+        const message =
+          list.length === 0 ? t('ups.err.none', { where }) : t('ups.err.which', { where, names });
+        return {
+          ok: false,
+          outcome: errored(list.length === 0 ? 'NUT_NO_UPS' : 'NUT_WHICH_UPS', message, {
+            errorHint: t('ups.hint.name', { names }),
+            details: { server: where, ups_list: list },
+          }),
+        };
+      }
+      name = (list[0] as { name: string }).name;
+    }
+    let vars: Record<string, string>;
+    try {
+      vars = await client.listVars(name);
+    } catch (err) {
+      if (err instanceof NutError && err.code === 'UNKNOWN-UPS') {
+        // Name the UPSes that do exist: the technician copies the right one into the profile.
+        const known = await client.listUps().catch(() => []);
+        const names = known.map((u) => u.name).join(', ') || '—';
+        const out = nutErrorOutcome(err, t, where, name);
+        return {
+          ok: false,
+          outcome: errored(out.error?.code as string, t('ups.err.unknown_ups', { where, name, names }), {
+            errorHint: t('ups.hint.unknown_ups', { names }),
+            details: out.details,
+          }),
+        };
+      }
+      throw err;
+    }
+    await client.logout();
+    return { ok: true, name, vars };
+  } catch (err) {
+    client?.close();
+    if (err instanceof NutError) return { ok: false, outcome: nutErrorOutcome(err, t, where, name) };
+    throw err;
+  }
+}
+
+/** The UPS's status words and figures: its own flags, then the profile's limits. */
+export function judgeUps(
+  t: Translator,
+  params: UpsParams,
+  read: { name: string; vars: Record<string, string>; where: string; minRuntimeMs: number },
+): CheckOutcome {
+  const { name, vars, where, minRuntimeMs } = read;
+  const statusText = vars['ups.status'];
+  if (statusText === undefined || statusText.trim() === '')
+    return errored('NUT_NO_STATUS', t('ups.err.no_status', { where, name }), {
+      errorHint: t('ups.hint.driver'),
+    });
+  const flags = statusText.trim().split(/\s+/);
+  const metrics: Record<string, number> = {};
+  for (const [variable, metric] of Object.entries(METRIC_VARS)) {
+    const v = num(vars[variable]);
+    if (v !== undefined) metrics[metric] = v;
+  }
+  const minRuntimeS = Math.round(minRuntimeMs / 1000);
+  const verdict = upsVerdict(flags, metrics.runtime_s, minRuntimeS);
+  const judged = judgeMetrics(
+    t,
+    metrics,
+    ups.thresholds ?? {},
+    { warn: params.warn, fail: params.fail },
+    { breach: (b) => t('ups.part.breach', { metric: b.metric, value: b.value, limit: b.limit }) },
+  );
+  const status = worse(judged.status, verdict.status);
+  const parts = [
+    t(verdict.reason, {
+      status: statusText,
+      runtime: formatDuration((metrics.runtime_s ?? 0) * 1000),
+      min: formatDuration(minRuntimeMs),
+    }),
+  ];
+  if (metrics.charge_pct !== undefined)
+    parts.push(t('ups.part.charge', { pct: round(metrics.charge_pct, 0) }));
+  if (metrics.runtime_s !== undefined)
+    parts.push(t('ups.part.runtime', { runtime: formatDuration(metrics.runtime_s * 1000) }));
+  if (metrics.load_pct !== undefined) parts.push(t('ups.part.load', { pct: round(metrics.load_pct, 0) }));
+  parts.push(...judged.said);
+
+  const evidence: Record<string, string> = {};
+  for (const [k, v] of Object.entries(vars)) if (EVIDENCE.test(k)) evidence[k] = v;
+  const hintKey = verdict.hint ?? (status !== 'pass' ? 'ups.hint.limits' : undefined);
+  return {
+    status,
+    summary: `${name}: ${parts.join(', ')}`,
+    metrics,
+    details: {
+      server: where,
+      ups: name,
+      status: statusText,
+      flags,
+      min_runtime_s: minRuntimeS,
+      vars: evidence,
+    },
+    ...(status !== 'pass' && hintKey ? { hint: t(hintKey, { min: formatDuration(minRuntimeMs) }) } : {}),
   };
 }
 
@@ -132,7 +254,6 @@ export const ups = defineKind({
   defaultTimeoutMs: 10_000,
   thresholds: { charge_pct: 'min', runtime_s: 'min', load_pct: 'max', input_voltage_v: 'min' },
   async run(params, ctx) {
-    const { t } = ctx;
     const host = params.host ?? '127.0.0.1';
     const port = params.port ?? NUT_DEFAULT_PORT;
     const where = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
@@ -142,112 +263,8 @@ export const ups = defineKind({
     );
     // Finish a little before the engine's timeout so our error, not a bare timeout, is reported.
     const budget = Math.max(200, ctx.timeoutMs - 250);
-    let client: NutClient | undefined;
-    let name = params.name;
-    let vars: Record<string, string>;
-    try {
-      client = await NutClient.connect({ host, port, timeoutMs: budget, signal: ctx.signal });
-      if (params.username) await client.login(params.username, params.password ?? '');
-      if (!name) {
-        const list = await client.listUps();
-        if (list.length !== 1) {
-          await client.logout();
-          const names = list.map((u) => u.name).join(', ');
-          const message =
-            list.length === 0 ? t('ups.err.none', { where }) : t('ups.err.which', { where, names });
-          return {
-            status: 'error',
-            summary: message,
-            error: {
-              code: list.length === 0 ? 'NUT_NO_UPS' : 'NUT_WHICH_UPS',
-              message,
-              hint: t('ups.hint.name', { names }),
-            },
-            details: { server: where, ups_list: list },
-          };
-        }
-        name = (list[0] as { name: string }).name;
-      }
-      try {
-        vars = await client.listVars(name);
-      } catch (err) {
-        if (err instanceof NutError && err.code === 'UNKNOWN-UPS') {
-          // Name the UPSes that do exist: the technician copies the right one into the profile.
-          const known = await client.listUps().catch(() => []);
-          const names = known.map((u) => u.name).join(', ') || '—';
-          const out = nutErrorOutcome(err, t, where, name);
-          const message = t('ups.err.unknown_ups', { where, name, names });
-          return {
-            ...out,
-            summary: message,
-            error: {
-              ...(out.error as NonNullable<CheckOutcome['error']>),
-              message,
-              hint: t('ups.hint.unknown_ups', { names }),
-            },
-          };
-        }
-        throw err;
-      }
-      await client.logout();
-    } catch (err) {
-      client?.close();
-      if (err instanceof NutError) return nutErrorOutcome(err, t, where, name);
-      throw err;
-    }
-
-    const statusText = vars['ups.status'];
-    if (statusText === undefined || statusText.trim() === '') {
-      const message = t('ups.err.no_status', { where, name });
-      return {
-        status: 'error',
-        summary: message,
-        error: { code: 'NUT_NO_STATUS', message, hint: t('ups.hint.driver') },
-      };
-    }
-    const flags = statusText.trim().split(/\s+/);
-    const metrics: Record<string, number> = {};
-    for (const [variable, metric] of Object.entries(METRIC_VARS)) {
-      const v = num(vars[variable]);
-      if (v !== undefined) metrics[metric] = v;
-    }
-    const minRuntimeS = Math.round(minRuntimeMs / 1000);
-    const verdict = upsVerdict(flags, metrics.runtime_s, minRuntimeS);
-    const judged = judge(metrics, ups.thresholds ?? {}, params.warn, params.fail);
-    const rank = { pass: 0, warn: 1, fail: 2 } as const;
-    const status = rank[judged.status] > rank[verdict.status] ? judged.status : verdict.status;
-
-    const parts = [
-      t(verdict.reason, {
-        status: statusText,
-        runtime: formatDuration((metrics.runtime_s ?? 0) * 1000),
-        min: formatDuration(minRuntimeMs),
-      }),
-    ];
-    if (metrics.charge_pct !== undefined)
-      parts.push(t('ups.part.charge', { pct: round(metrics.charge_pct, 0) }));
-    if (metrics.runtime_s !== undefined)
-      parts.push(t('ups.part.runtime', { runtime: formatDuration(metrics.runtime_s * 1000) }));
-    if (metrics.load_pct !== undefined) parts.push(t('ups.part.load', { pct: round(metrics.load_pct, 0) }));
-    for (const b of judged.breaches)
-      parts.push(t('ups.part.breach', { metric: b.metric, value: b.value, limit: b.limit }));
-
-    const evidence: Record<string, string> = {};
-    for (const [k, v] of Object.entries(vars)) if (EVIDENCE.test(k)) evidence[k] = v;
-    const hintKey = verdict.hint ?? (status !== 'pass' ? 'ups.hint.limits' : undefined);
-    return {
-      status,
-      summary: `${name}: ${parts.join(', ')}`,
-      metrics,
-      details: {
-        server: where,
-        ups: name,
-        status: statusText,
-        flags,
-        min_runtime_s: minRuntimeS,
-        vars: evidence,
-      },
-      ...(status !== 'pass' && hintKey ? { hint: t(hintKey, { min: formatDuration(minRuntimeMs) }) } : {}),
-    };
+    const read = await readUps(ctx.t, params, { host, port, where }, ctx.signal, budget);
+    if (!read.ok) return read.outcome;
+    return judgeUps(ctx.t, params, { name: read.name, vars: read.vars, where, minRuntimeMs });
   },
 });

@@ -6,7 +6,6 @@ import { REPORT_FORMATS } from '../../report/fleet/index.js';
 import { intFlag, sharedOption } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
 
-
 /** Flags every report takes, after its own; the parsed options keep commander's camelCase names. */
 const common = <A extends unknown[], O extends OptionValues, G extends OptionValues>(
   cmd: Command<A, O, G>,
@@ -14,7 +13,9 @@ const common = <A extends unknown[], O extends OptionValues, G extends OptionVal
 ) =>
   cmd
     // Not DIEMCAU_FORMAT: that one is for `check` (junit, prometheus...), which reports do not speak.
-    .addOption(new Option('-f, --format <format>', t('report.flag.format')).choices(REPORT_FORMATS).default('table'))
+    .addOption(
+      new Option('-f, --format <format>', t('report.flag.format')).choices(REPORT_FORMATS).default('table'),
+    )
     .addOption(sharedOption('output', t))
     .option('--bom', t('report.flag.bom'))
     .addOption(sharedOption('profile', t))

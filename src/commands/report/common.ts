@@ -6,8 +6,15 @@
 import type { Context, RegistryApi } from '../../cli/context.js';
 import type { ReportFlags } from '../../cli/wiring/report.js';
 import { UsageError } from '../../errors.js';
-import { clientFor, deliver, readOrThrow, reportBacklog, resolveTarget, type Target } from '../../registry/session.js';
-import { loadReportRenderer, type ReportFormat } from '../../report/fleet/index.js';
+import {
+  clientFor,
+  deliver,
+  readOrThrow,
+  reportBacklog,
+  resolveTarget,
+  type Target,
+} from '../../registry/session.js';
+import { loadReportRenderer } from '../../report/fleet/index.js';
 import type { FleetRenderOptions, ReportData, ReportKind } from '../../report/fleet/types.js';
 import { assertWritable, optionalProfile, writeOutput } from '../common.js';
 
