@@ -1,6 +1,6 @@
 // Start-up time: Node 20 has no compile cache, and every ESM module and the
 // CommonJS bridge cost milliseconds. So the CLI is shipped as one bundle of our
-// own code plus commander (the only package `--help` needs; the wiring imports
+// own code plus commander and chalk (the packages `--help` needs; the wiring imports
 // it through @commander-js/extra-typings, a thin re-export that gives the
 // option types, bundled with it), split at the lazy `import()` of each
 // command. TypeBox is bundled too: its ESM build is some 900 small modules,
@@ -17,7 +17,6 @@ const external = [
   '@fastify/*',
   '@inquirer/*',
   'better-sqlite3',
-  'chalk',
   'fast-xml-parser',
   'fastify',
   'open',

@@ -1,10 +1,11 @@
 /**
  * The one colour scheme: what each status, verdict and site state looks like
  * on a terminal, made once per context (`ctx.colors`) or per render (from
- * `RenderOptions.color`). Basic 16-colour ANSI, the same bytes chalk writes at
- * level 1; written here so that building a context loads no package (the
- * start-up cost in docs/architecture.md).
+ * `RenderOptions.color`): one Chalk at level 1 (basic 16 colours) or 0. The
+ * build bundles chalk with our code, so building a context loads no package
+ * (the start-up cost in docs/architecture.md).
  */
+import { Chalk, type ChalkInstance } from 'chalk';
 
 export type Paint = (text: string) => string;
 
@@ -23,48 +24,32 @@ export interface Scheme {
   verdict: Record<'ready' | 'degraded' | 'not-ready' | 'unknown', Paint>;
 }
 
-const ESC = '\u001b[';
-
-/** Open, close; a close inside the text (nested styles) reopens, and so does every line break. */
-function style(open: string, close: string): Paint {
-  const o = `${ESC}${open}m`;
-  const c = `${ESC}${close}m`;
-  return (text) => {
-    if (!text) return '';
-    let body = text.includes(c) ? text.split(c).join(c + o) : text;
-    if (body.includes('\n')) body = body.replace(/(\r?\n)/g, `${c}$1${o}`);
-    return o + body + c;
-  };
-}
-
-/** Two styles at once (green then bold), closed in reverse order. */
-function both(outer: [string, string], inner: [string, string]): Paint {
-  return style(`${outer[0]}m${ESC}${inner[0]}`, `${inner[1]}m${ESC}${outer[1]}`);
-}
-
-const plain: Paint = (text) => text;
-
-const GREEN: [string, string] = ['32', '39'];
-const YELLOW: [string, string] = ['33', '39'];
-const RED: [string, string] = ['31', '39'];
-const MAGENTA: [string, string] = ['35', '39'];
-const GRAY: [string, string] = ['90', '39'];
-const CYAN: [string, string] = ['36', '39'];
-const BOLD: [string, string] = ['1', '22'];
-const DIM: [string, string] = ['2', '22'];
-
 function build(enabled: boolean): Scheme {
-  const s = (c: [string, string]) => (enabled ? style(...c) : plain);
-  const sb = (c: [string, string]) => (enabled ? both(c, BOLD) : plain);
+  const c = new Chalk({ level: enabled ? 1 : 0 });
+  const p =
+    (paint: ChalkInstance): Paint =>
+    (text) =>
+      paint(text);
   return Object.freeze({
     enabled,
-    bold: s(BOLD),
-    dim: s(DIM),
-    cyan: s(CYAN),
-    red: s(RED),
-    status: { pass: s(GREEN), warn: s(YELLOW), fail: s(RED), error: s(RED), skip: s(GRAY) },
-    state: { ready: s(GREEN), degraded: s(YELLOW), 'not-ready': s(RED), unknown: s(MAGENTA), stale: s(GRAY) },
-    verdict: { ready: sb(GREEN), degraded: sb(YELLOW), 'not-ready': sb(RED), unknown: sb(MAGENTA) },
+    bold: p(c.bold),
+    dim: p(c.dim),
+    cyan: p(c.cyan),
+    red: p(c.red),
+    status: { pass: p(c.green), warn: p(c.yellow), fail: p(c.red), error: p(c.red), skip: p(c.gray) },
+    state: {
+      ready: p(c.green),
+      degraded: p(c.yellow),
+      'not-ready': p(c.red),
+      unknown: p(c.magenta),
+      stale: p(c.gray),
+    },
+    verdict: {
+      ready: p(c.green.bold),
+      degraded: p(c.yellow.bold),
+      'not-ready': p(c.red.bold),
+      unknown: p(c.magenta.bold),
+    },
   });
 }
 
