@@ -153,8 +153,12 @@ export class CallBook {
   }
 
   private dialSip(call: SimCall, target: NonNullable<ReturnType<typeof realSipTarget>>): void {
+    const { sip_username: username, sip_password: password } = this.scenario;
+    const auth = username && password ? { username, password } : undefined;
     import('../sip/uac.js')
-      .then(({ placeCall }) => placeCall({ ...target, user: 'codec', timeoutMs: 32_000 }))
+      .then(({ placeCall }) =>
+        placeCall({ ...target, user: username ?? 'codec', timeoutMs: 32_000, ...(auth ? { auth } : {}) }),
+      )
       .then((uac) => {
         call.sip = uac;
         if (!this.calls.has(call.id) || this.closed) {

@@ -34,6 +34,10 @@ export interface CodecScenario {
   no_h323?: boolean;
   /** The account logs in but lacks the role: every read and command answers 403 (Cisco). */
   forbidden?: boolean;
+  /** SIP digest user for real SIP calls (a proxy's 401/407 challenge); also the From user. */
+  sip_username?: string;
+  /** SIP digest password (never logged or printed). */
+  sip_password?: string;
 }
 
 export const NAMED_SCENARIOS = {
@@ -83,6 +87,7 @@ const BOOLS = [
 ] as const;
 const NUMBERS = ['answer_after_ms', 'drop_after_ms', 'loss_pct', 'jitter_ms', 'slow_ms'] as const;
 const CALLS = ['answer', 'reject', 'never_answer'] as const;
+const STRINGS = ['sip_username', 'sip_password'] as const;
 
 /** Check a scenario read from a file: known fields with the right types (`scenario: [names]` is allowed too). */
 export function validateScenario(data: unknown): CodecScenario {
@@ -99,13 +104,16 @@ export function validateScenario(data: unknown): CodecScenario {
     } else if ((NUMBERS as readonly string[]).includes(key)) {
       if (typeof value !== 'number' || !(value >= 0)) throw new ScenarioError(`${key}: a number ≥ 0`);
       (out as Record<string, unknown>)[key] = value;
+    } else if ((STRINGS as readonly string[]).includes(key)) {
+      if (typeof value !== 'string' || value === '') throw new ScenarioError(`${key}: a non-empty string`);
+      (out as Record<string, unknown>)[key] = value;
     } else if (key === 'call') {
       if (!(CALLS as readonly unknown[]).includes(value))
         throw new ScenarioError(`call: one of ${CALLS.join(', ')}`);
       out.call = value as CodecScenario['call'];
     } else {
       throw new ScenarioError(
-        `unknown field "${key}" (known: scenario, ${[...BOOLS, ...NUMBERS, 'call'].join(', ')})`,
+        `unknown field "${key}" (known: scenario, ${[...BOOLS, ...NUMBERS, 'call', ...STRINGS].join(', ')})`,
       );
     }
   }
