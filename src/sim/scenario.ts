@@ -16,6 +16,8 @@ export interface CodecScenario {
   diagnostics_error?: boolean;
   /** What the far end does with a call: answer (default), reject, or never answer. */
   call?: 'answer' | 'reject' | 'never_answer';
+  /** The SIP status a simulated refusal (`call: reject`) files in the call history (default: no cause filed). */
+  reject_status?: number;
   /** Time from Dial to connected (or rejected), default 200 ms. */
   answer_after_ms?: number;
   /** The call drops by itself this long after connecting. */
@@ -85,7 +87,14 @@ const BOOLS = [
   'no_h323',
   'forbidden',
 ] as const;
-const NUMBERS = ['answer_after_ms', 'drop_after_ms', 'loss_pct', 'jitter_ms', 'slow_ms'] as const;
+const NUMBERS = [
+  'reject_status',
+  'answer_after_ms',
+  'drop_after_ms',
+  'loss_pct',
+  'jitter_ms',
+  'slow_ms',
+] as const;
 const CALLS = ['answer', 'reject', 'never_answer'] as const;
 const STRINGS = ['sip_username', 'sip_password'] as const;
 
@@ -103,6 +112,8 @@ export function validateScenario(data: unknown): CodecScenario {
       (out as Record<string, unknown>)[key] = value;
     } else if ((NUMBERS as readonly string[]).includes(key)) {
       if (typeof value !== 'number' || !(value >= 0)) throw new ScenarioError(`${key}: a number ≥ 0`);
+      if (key === 'reject_status' && !(Number.isInteger(value) && value >= 300 && value <= 699))
+        throw new ScenarioError('reject_status: a SIP status 300–699');
       (out as Record<string, unknown>)[key] = value;
     } else if ((STRINGS as readonly string[]).includes(key)) {
       if (typeof value !== 'string' || value === '') throw new ScenarioError(`${key}: a non-empty string`);
