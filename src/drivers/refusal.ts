@@ -2,8 +2,8 @@
  * Why a call was refused: the SIP final status or the codec's own disconnect
  * cause, sorted into the few categories a technician acts on, each with its
  * message and hint (`refusal.<category>`, `refusal.hint.<category>`). This
- * table is the one place that knows which code means what; see
- * docs/checks.md (test-call) for the list.
+ * table is the one place that knows which code means what; the list is in
+ * docs/drivers.md (test-call).
  */
 
 import { DriverError } from '../errors.js';
