@@ -172,7 +172,8 @@ export async function placeCall(opts: UacOptions): Promise<UacCall> {
     if (c.seq !== seq) return;
     clearTimeout(retransmit);
     if (status < 200) {
-      if (status >= 180) set('ringing');
+      // A proxy may forward a 180 after the 200 (its workers race): a late provisional changes nothing.
+      if (status >= 180 && state === 'calling') set('ringing');
       return;
     }
     if (status < 300) {
