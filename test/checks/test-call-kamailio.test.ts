@@ -67,7 +67,7 @@ describe.skipIf(!peers)('test-call through Kamailio (record-route, digest auth) 
       expect(r.details).toMatchObject({ hungUp: true });
       const k = proxy as Kamailio;
       // sipp exits 0 only after the whole scenario: INVITE answered, ACK received, BYE received and answered.
-      expect(await far?.exited).toBe(0);
+      expect(await far?.exited, `${far?.trace()}\n${proxy?.log()}`).toBe(0);
       expect(k.log()).toContain(`diemcau-kamailio: authenticated ${SIP_USER}`);
       // ACK and BYE reached the far end through the proxy, by loose routing on its Record-Route.
       expect(await k.waitForLog(/in-dialog ACK routed to sip:127\.0\.0\.1:\d+/)).toBe(true);

@@ -170,6 +170,8 @@ export async function startKamailio(opts: KamailioOptions): Promise<Kamailio> {
 
 export interface SippScenario {
   port: number;
+  /** What sipp sent and received, and its errors (for a failing test's message). */
+  trace(): string;
   /** sipp's exit code once it ran its calls (null: killed at the deadline). */
   exited: Promise<number | null>;
   kill(): Promise<void>;
@@ -178,7 +180,17 @@ export interface SippScenario {
 /** sipp as a UAS playing a scenario file from test/fixtures/kamailio for `calls` calls, then exiting. */
 export async function startSippScenario(file: string, calls = 1, deadlineMs = 30_000): Promise<SippScenario> {
   const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-sipp-'));
+  const messages = path.join(dir, 'messages.log');
   const args = ['-sf', path.join(FIXTURES, file), '-i', '127.0.0.1', '-p', String(port)];
+  args.push(
+    '-trace_msg',
+    '-message_file',
+    messages,
+    '-trace_err',
+    '-error_file',
+    path.join(dir, 'errors.log'),
+  );
   args.push('-m', String(calls), '-nostdin', '-timeout', String(Math.round(deadlineMs / 1000)));
   const proc = spawn('sipp', args, { stdio: 'ignore', detached: true });
   const exited = new Promise<number | null>((resolve) => {
@@ -193,7 +205,23 @@ export async function startSippScenario(file: string, calls = 1, deadlineMs = 30
   });
   // Up when it holds the port (a UAS scenario answers nothing until called).
   for (let i = 0; i < 50 && proc.exitCode === null; i++) {
-    if (await udpPortTaken(port)) return { port, exited, kill: () => stopGroup(proc) };
+    if (await udpPortTaken(port)) {
+      const trace = () =>
+        ['messages.log', 'errors.log']
+          .map((f) => {
+            try {
+              return fs.readFileSync(path.join(dir, f), 'utf8');
+            } catch {
+              return '';
+            }
+          })
+          .join('\n');
+      const kill = async () => {
+        await stopGroup(proc);
+        fs.rmSync(dir, { recursive: true, force: true });
+      };
+      return { port, exited, trace, kill };
+    }
     await sleep(50);
   }
   await stopGroup(proc);
