@@ -90,16 +90,21 @@ export async function placeCall(opts: UacOptions): Promise<UacCall> {
   let seq = 1;
   let inviteBranch = newBranch();
   let authTries = 0;
+  /** The headers every request of the INVITE transaction (INVITE, its CANCEL, the ACK of a failure) shares. */
+  const transactionHeaders = (method: string, branch: string, toValue: string, cseqNo: number) =>
+    [
+      ['Via', via(branch)],
+      ['Max-Forwards', 70],
+      ['From', from],
+      ['To', toValue],
+      ['Call-ID', callId],
+      ['CSeq', `${cseqNo} ${method}`],
+    ] satisfies Array<[string, string | number]>;
   const buildInvite = (authorization?: [string, string]) =>
     buildMessage(
       `INVITE ${opts.uri} SIP/2.0`,
       [
-        ['Via', via(inviteBranch)],
-        ['Max-Forwards', 70],
-        ['From', from],
-        ['To', `<${opts.uri}>`],
-        ['Call-ID', callId],
-        ['CSeq', `${seq} INVITE`],
+        ...transactionHeaders('INVITE', inviteBranch, `<${opts.uri}>`, seq),
         ['Contact', contact],
         ...(authorization ? [authorization] : []),
         ['Allow', 'INVITE, ACK, CANCEL, OPTIONS, BYE'],
@@ -124,14 +129,10 @@ export async function placeCall(opts: UacOptions): Promise<UacCall> {
   };
   // ACK for a non-2xx belongs to the INVITE transaction: same Request-URI, branch and CSeq number (§17.1.1.3).
   const ackFailure = (response: SipMessage, cseqNo = seq) =>
-    buildMessage(`ACK ${opts.uri} SIP/2.0`, [
-      ['Via', via(branchOf(response) ?? inviteBranch)],
-      ['Max-Forwards', 70],
-      ['From', from],
-      ['To', header(response, 'to') ?? to],
-      ['Call-ID', callId],
-      ['CSeq', `${cseqNo} ACK`],
-    ]);
+    buildMessage(
+      `ACK ${opts.uri} SIP/2.0`,
+      transactionHeaders('ACK', branchOf(response) ?? inviteBranch, header(response, 'to') ?? to, cseqNo),
+    );
   let ack2xx: string | undefined;
 
   /** Answer a 401/407 once (again only when the server says the nonce was stale); false: give up. */
@@ -213,14 +214,10 @@ export async function placeCall(opts: UacOptions): Promise<UacCall> {
     method === 'BYE'
       ? inDialog('BYE', seq + 1)
       : // CANCEL matches the INVITE it cancels: Request-URI, branch, To and CSeq number (§9.1).
-        buildMessage(`CANCEL ${opts.uri} SIP/2.0`, [
-          ['Via', via(inviteBranch)],
-          ['Max-Forwards', 70],
-          ['From', from],
-          ['To', `<${opts.uri}>`],
-          ['Call-ID', callId],
-          ['CSeq', `${seq} CANCEL`],
-        ]);
+        buildMessage(
+          `CANCEL ${opts.uri} SIP/2.0`,
+          transactionHeaders('CANCEL', inviteBranch, `<${opts.uri}>`, seq),
+        );
 
   return {
     get state() {
