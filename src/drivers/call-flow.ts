@@ -11,6 +11,7 @@ import { CancelledError, DriverError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import { sleep } from '../util/sleep.js';
 import { aggregate } from './media.js';
+import { notAnswered, refused } from './refusal.js';
 import {
   type CallInfo,
   type CallState,
@@ -104,6 +105,24 @@ export async function hangupQuietly(
 }
 
 /**
+ * What the codec says about why the call ended; nothing when it cannot say.
+ * A call seen Disconnecting gets a moment to be gone and filed in history.
+ */
+async function whyEnded(driver: CodecDriver, callId: string, stillListed: boolean) {
+  if (!driver.callEnd) return {};
+  for (let i = 0; i < 4; i++) {
+    try {
+      const end = await driver.callEnd(callId);
+      if (end || !stillListed) return end ?? {};
+    } catch {
+      return {};
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {};
+}
+
+/**
  * Dial and wait for connected. On rejection, no answer in time or Ctrl-C the
  * attempt is hung up and a DriverError / CancelledError is thrown.
  */
@@ -134,20 +153,10 @@ export async function dialAndWait(driver: CallDriver, opts: DialOptions): Promis
         return { callId, connected: true, connectMs: performance.now() - t0, call };
       // Gone (twice, to allow for a codec that lists the call a moment late), or being torn down: refused.
       if (missing >= 2 || call?.state === 'disconnecting' || call?.state === 'idle') {
-        throw new DriverError(DRIVER_ERRORS.rejected, t('codec.err.rejected', { number: opts.number }), {
-          hint: t('codec.hint.rejected'),
-        });
+        throw refused(t, opts.number, await whyEnded(driver, callId, call?.state === 'disconnecting'));
       }
       const waited = performance.now() - t0;
-      if (waited >= opts.waitMs) {
-        throw new DriverError(
-          DRIVER_ERRORS.noAnswer,
-          t('codec.err.no_answer', { number: opts.number, s: Math.round(opts.waitMs / 100) / 10 }),
-          {
-            hint: t('codec.hint.no_answer'),
-          },
-        );
-      }
+      if (waited >= opts.waitMs) throw notAnswered(t, opts.number, opts.waitMs);
       await sleep(Math.min(opts.pollMs ?? 250, opts.waitMs - waited), signal);
     }
   } catch (err) {

@@ -12,6 +12,7 @@ import { badReply, httpError } from './errors.js';
 import { basicAuth, cookiesOf, type HttpClient, openCodecHttp } from './http.js';
 import { registrationState } from './normalize.js';
 import {
+  type CallEnd,
   type CallInfo,
   type CallState,
   type ChannelStats,
@@ -349,6 +350,32 @@ export class CiscoDriver implements CodecDriver {
         throw this.commandError(result, 'Call Disconnect');
       }
     }
+  }
+
+  /**
+   * Why a call ended, from `CallHistory Get` (DetailLevel Full): the entry
+   * for this CallId (the most recent one when entries carry no CallId), its DisconnectCauseType /
+   * DisconnectCause shown raw, and DisconnectCauseCode as the SIP status
+   * when the cause came from SIP.
+   */
+  async callEnd(callId: string): Promise<CallEnd | undefined> {
+    const xml =
+      '<Command><CallHistory><Get><Limit>5</Limit><DetailLevel>Full</DetailLevel></Get></CallHistory></Command>';
+    const doc = await this.command(xml, 'CallHistory Get');
+    const result = doc.CallHistoryGetResult;
+    if (attr(result, 'status') !== 'OK') return undefined;
+    const entries = list(at(result, 'Entry'));
+    const withIds = entries.some((e) => text(e.CallId) !== undefined);
+    const entry = withIds ? entries.find((e) => text(e.CallId) === callId) : entries[0];
+    if (!entry) return undefined;
+    const end: CallEnd = {};
+    const code = num(entry.DisconnectCauseCode);
+    const origin = text(entry.DisconnectCauseOrigin);
+    if (code !== undefined && code >= 100 && code <= 699 && (!origin || /^sip$/i.test(origin)))
+      end.sipCode = code;
+    const cause = [text(entry.DisconnectCauseType), text(entry.DisconnectCause)].filter(Boolean).join(': ');
+    if (cause) end.cause = cause;
+    return end.sipCode !== undefined || end.cause ? end : undefined;
   }
 
   async mediaStats(callId: string): Promise<MediaStats> {

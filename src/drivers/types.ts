@@ -107,6 +107,14 @@ export interface CallInfo {
   durationS?: number;
 }
 
+/** What the codec says about a call that ended before connecting (src/drivers/refusal.ts sorts it). */
+export interface CallEnd {
+  /** SIP final status (100–699), when known. */
+  sipCode?: number;
+  /** The codec's own words (Cisco DisconnectCauseType / DisconnectCause, Poly callinfo), shown raw. */
+  cause?: string;
+}
+
 export type DialProtocol = 'sip' | 'h323' | 'auto';
 
 export interface DialRequest {
@@ -150,6 +158,8 @@ export interface CodecDriver {
   hangup?(callId?: string): Promise<void>;
   calls?(): Promise<CallInfo[]>;
   mediaStats?(callId: string): Promise<MediaStats>;
+  /** Why a call that is gone ended (Cisco CallHistory); undefined when the codec does not say. */
+  callEnd?(callId: string): Promise<CallEnd | undefined>;
   /** Release what the driver holds: end the codec session, close sockets. Never throws. */
   close(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import * as net from './messages/net.js';
 import * as netq from './messages/netq.js';
 import * as power from './messages/power.js';
 import * as profile from './messages/profile.js';
+import * as refusal from './messages/refusal.js';
 import * as registry from './messages/registry.js';
 import * as report from './messages/report.js';
 import * as reports from './messages/reports.js';
@@ -22,6 +23,7 @@ export const areas = [
   netq,
   av,
   codec,
+  refusal,
   registry,
   reports,
   demo,

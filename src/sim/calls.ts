@@ -26,6 +26,28 @@ export interface SimCall {
   sip?: UacCall;
 }
 
+/** How a call ended, kept for the codec's call history (Cisco `CallHistory Get`). */
+export interface SimCallEnd {
+  callId: number;
+  remote: string;
+  protocol: SimCall['protocol'];
+  /** SIP final status when the far end (or a proxy) refused. */
+  sipCode?: number;
+  /** Cisco-style DisconnectCauseType: RemoteBusy, UnknownRemoteSite, Rejected, TimedOut, RemoteDisconnect... */
+  causeType: string;
+  origin: 'SIP' | 'Internal';
+  endedAt: number;
+  durationS: number;
+}
+
+/** The SIP codes the sim names a cause type for; others are plain Rejected. */
+const CAUSE_TYPES: Record<number, string> = {
+  404: 'UnknownRemoteSite',
+  486: 'RemoteBusy',
+  600: 'RemoteBusy',
+  604: 'UnknownRemoteSite',
+};
+
 export interface SimChannel {
   item: number;
   direction: 'Incoming' | 'Outgoing';
@@ -64,6 +86,7 @@ export function realSipTarget(
 
 export class CallBook {
   private readonly calls = new Map<number, SimCall>();
+  private readonly history: SimCallEnd[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private nextId = 1;
   private closed = false;
@@ -147,14 +170,18 @@ export class CallBook {
     if (behaviour === 'never_answer') return;
     this.later(answerAfter, () => {
       if (!this.calls.has(call.id)) return;
-      if (behaviour === 'reject') this.tearDown(call, 'rejected by the far end');
+      if (behaviour === 'reject') this.tearDown(call, 'rejected by the far end', this.scenario.reject_status);
       else this.connected(call);
     });
   }
 
   private dialSip(call: SimCall, target: NonNullable<ReturnType<typeof realSipTarget>>): void {
+    const { sip_username: username, sip_password: password } = this.scenario;
+    const auth = username && password ? { username, password } : undefined;
     import('../sip/uac.js')
-      .then(({ placeCall }) => placeCall({ ...target, user: 'codec', timeoutMs: 32_000 }))
+      .then(({ placeCall }) =>
+        placeCall({ ...target, user: username ?? 'codec', timeoutMs: 32_000, ...(auth ? { auth } : {}) }),
+      )
       .then((uac) => {
         call.sip = uac;
         if (!this.calls.has(call.id) || this.closed) {
@@ -164,7 +191,10 @@ export class CallBook {
         uac.onChange((s) => {
           if (s === 'ringing' && call.state === 'Dialling') call.state = 'Ringing';
           else if (s === 'connected') this.connected(call);
-          else if (s === 'ended') this.tearDown(call, `SIP ${uac.endReason ?? 'ended'}`);
+          else if (s === 'ended') {
+            const code = Number(uac.endReason);
+            this.tearDown(call, `SIP ${uac.endReason ?? 'ended'}`, code >= 300 ? code : uac.endReason);
+          }
         });
       })
       .catch((err: unknown) =>
@@ -172,9 +202,40 @@ export class CallBook {
       );
   }
 
+  /** Ended calls, most recent first (at most 20, like a short call history). */
+  ended(): SimCallEnd[] {
+    return [...this.history];
+  }
+
+  private remember(call: SimCall, how: number | string | undefined): void {
+    const sipCode = typeof how === 'number' ? how : undefined;
+    const causeType =
+      sipCode !== undefined
+        ? (CAUSE_TYPES[sipCode] ?? 'Rejected')
+        : how === 'timeout'
+          ? 'TimedOut'
+          : how === 'local'
+            ? 'LocalDisconnect'
+            : 'RemoteDisconnect';
+    const since = call.connectedAt ?? this.now();
+    this.history.unshift({
+      callId: call.id,
+      remote: call.remote,
+      protocol: call.protocol,
+      ...(sipCode !== undefined ? { sipCode } : {}),
+      causeType,
+      origin: sipCode !== undefined ? 'SIP' : 'Internal',
+      endedAt: this.now(),
+      durationS: Math.round((this.now() - since) / 1000),
+    });
+    this.history.length = Math.min(this.history.length, 20);
+  }
+
   /** The far end (or the line) ended the call: Disconnecting briefly, then gone. */
-  private tearDown(call: SimCall, why: string): void {
+  private tearDown(call: SimCall, why: string, how?: number | string): void {
     if (!this.calls.has(call.id) || call.state === 'Disconnecting') return;
+    // A refusal with no status given (the plain `reject` scenario) leaves no cause, like a codec that files none.
+    if (how !== undefined) this.remember(call, how);
     call.state = 'Disconnecting';
     this.opts.log?.(`call ${call.id}: ${why}`);
     void call.sip?.hangup();
@@ -186,6 +247,7 @@ export class CallBook {
     const call = this.get(id);
     if (!call) return false;
     this.calls.delete(id);
+    if (!call.meeting && call.state !== 'Disconnecting') this.remember(call, 'local');
     this.opts.log?.(`call ${id}: hung up`);
     void call.sip?.hangup();
     return true;

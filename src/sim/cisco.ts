@@ -243,6 +243,8 @@ export async function startCiscoSim(opts: CodecSimOptions = {}): Promise<CodecSi
       }
       return result('CallDisconnectResult', 'OK');
     }
+    const history = (command?.CallHistory as Record<string, Record<string, unknown>> | undefined)?.Get;
+    if (history !== undefined) return result('CallHistoryGetResult', 'OK', callHistory(book, history));
     const first = command ? Object.keys(command).find((k) => !k.startsWith('@_')) : undefined;
     return result('Result', 'Error', [el('Reason', 'Unknown command'), el('XPath', `/${first ?? ''}`)]);
   };
@@ -315,4 +317,31 @@ export async function startCiscoSim(opts: CodecSimOptions = {}): Promise<CodecSi
       scenario = { ...scenario, ...next };
     },
   });
+}
+
+/**
+ * `CallHistory Get` (Limit, DetailLevel Full): the ended calls, most recent
+ * first, with the disconnect cause fields drivers read (docs/simulators.md).
+ */
+function callHistory(book: CallBook, get: unknown): XNode[] {
+  const limit = Number((get as Record<string, unknown> | undefined)?.Limit ?? 20);
+  return book
+    .ended()
+    .slice(0, Number.isFinite(limit) && limit > 0 ? limit : 20)
+    .map((e, i) =>
+      item('Entry', i + 1, [
+        el('CallHistoryId', e.callId),
+        el('CallId', e.callId),
+        el('CallbackNumber', `${e.protocol === 'Sip' ? 'sip' : 'h323'}:${e.remote}`),
+        el('RemoteNumber', e.remote),
+        el('OccurrenceType', 'Placed'),
+        el('Direction', 'outgoing'),
+        el('Protocol', e.protocol),
+        el('DisconnectCauseType', e.causeType),
+        el('DisconnectCauseCode', e.sipCode ?? 0),
+        el('DisconnectCauseOrigin', e.origin),
+        el('Duration', e.durationS),
+        el('EndTime', new Date(e.endedAt).toISOString()),
+      ]),
+    );
 }

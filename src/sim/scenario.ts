@@ -16,6 +16,8 @@ export interface CodecScenario {
   diagnostics_error?: boolean;
   /** What the far end does with a call: answer (default), reject, or never answer. */
   call?: 'answer' | 'reject' | 'never_answer';
+  /** The SIP status a simulated refusal (`call: reject`) files in the call history (default: no cause filed). */
+  reject_status?: number;
   /** Time from Dial to connected (or rejected), default 200 ms. */
   answer_after_ms?: number;
   /** The call drops by itself this long after connecting. */
@@ -34,6 +36,10 @@ export interface CodecScenario {
   no_h323?: boolean;
   /** The account logs in but lacks the role: every read and command answers 403 (Cisco). */
   forbidden?: boolean;
+  /** SIP digest user for real SIP calls (a proxy's 401/407 challenge); also the From user. */
+  sip_username?: string;
+  /** SIP digest password (never logged or printed). */
+  sip_password?: string;
 }
 
 export const NAMED_SCENARIOS = {
@@ -81,8 +87,16 @@ const BOOLS = [
   'no_h323',
   'forbidden',
 ] as const;
-const NUMBERS = ['answer_after_ms', 'drop_after_ms', 'loss_pct', 'jitter_ms', 'slow_ms'] as const;
+const NUMBERS = [
+  'reject_status',
+  'answer_after_ms',
+  'drop_after_ms',
+  'loss_pct',
+  'jitter_ms',
+  'slow_ms',
+] as const;
 const CALLS = ['answer', 'reject', 'never_answer'] as const;
+const STRINGS = ['sip_username', 'sip_password'] as const;
 
 /** Check a scenario read from a file: known fields with the right types (`scenario: [names]` is allowed too). */
 export function validateScenario(data: unknown): CodecScenario {
@@ -98,6 +112,11 @@ export function validateScenario(data: unknown): CodecScenario {
       (out as Record<string, unknown>)[key] = value;
     } else if ((NUMBERS as readonly string[]).includes(key)) {
       if (typeof value !== 'number' || !(value >= 0)) throw new ScenarioError(`${key}: a number ≥ 0`);
+      if (key === 'reject_status' && !(Number.isInteger(value) && value >= 300 && value <= 699))
+        throw new ScenarioError('reject_status: a SIP status 300–699');
+      (out as Record<string, unknown>)[key] = value;
+    } else if ((STRINGS as readonly string[]).includes(key)) {
+      if (typeof value !== 'string' || value === '') throw new ScenarioError(`${key}: a non-empty string`);
       (out as Record<string, unknown>)[key] = value;
     } else if (key === 'call') {
       if (!(CALLS as readonly unknown[]).includes(value))
@@ -105,7 +124,7 @@ export function validateScenario(data: unknown): CodecScenario {
       out.call = value as CodecScenario['call'];
     } else {
       throw new ScenarioError(
-        `unknown field "${key}" (known: scenario, ${[...BOOLS, ...NUMBERS, 'call'].join(', ')})`,
+        `unknown field "${key}" (known: scenario, ${[...BOOLS, ...NUMBERS, 'call', ...STRINGS].join(', ')})`,
       );
     }
   }

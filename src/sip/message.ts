@@ -48,7 +48,8 @@ export function parseMessage(text: string): SipMessage | undefined {
   const lines = head.replace(/\r\n[ \t]+/g, ' ').split('\r\n');
   const start = lines.shift() ?? '';
   const msg: SipMessage = { headers: [], body };
-  const res = /^SIP\/2\.0 (\d{3}) ?(.*)$/.exec(start);
+  // Status codes are 100–699 (RFC 3261 §7.2); anything else is not a SIP reply.
+  const res = /^SIP\/2\.0 ([1-6]\d\d)(?: (.*))?$/.exec(start);
   const req = /^([A-Z]+) (\S+) SIP\/2\.0$/.exec(start);
   if (res) {
     msg.status = Number(res[1]);

@@ -1,22 +1,30 @@
 /**
  * A minimal SIP caller (UAC), enough for a simulated codec to really dial a
- * bridge: INVITE with an SDP offer (retransmitted over UDP until a reply),
- * ACK for the final answer, CANCEL while ringing, BYE when connected, and
- * answering the far end's BYE. Not a general SIP stack: no auth, no
- * forking, no re-INVITE.
+ * bridge, also through a proxy: INVITE with an SDP offer (retransmitted over
+ * UDP until a reply), answering one digest challenge (401/407, MD5 or
+ * SHA-256) with the configured credentials, ACK for the final answer,
+ * CANCEL while ringing, BYE when connected, and answering the far end's
+ * BYE. ACK and BYE follow the route set the 2xx's Record-Route gave
+ * (RFC 3261 §12.1.2). Every request goes to the next hop we dialled (the
+ * bridge, or the outbound proxy that record-routes). Not a general SIP
+ * stack: no forking, no re-INVITE.
  */
+
+import { type DigestCredentials, digestAuthorization, pickChallenge } from './digest.js';
 import {
   branchOf,
   buildMessage,
   buildResponse,
   cseq,
   header,
+  headers,
   newBranch,
   newCallId,
   newTag,
   param,
   type SipMessage,
 } from './message.js';
+import { inDialogTarget, routeSetFrom } from './route.js';
 import { offerSdp } from './sdp.js';
 import { openChannel, type SipChannel, type SipTransport } from './transport.js';
 import { hostForUri } from './uri.js';
@@ -30,13 +38,15 @@ export interface UacOptions {
   port: number;
   transport: SipTransport;
   user?: string;
+  /** Credentials for a digest challenge (401 / 407); without them a challenge ends the call. */
+  auth?: DigestCredentials;
   /** Give up when no final answer comes within this (Timer B is 32 s). */
   timeoutMs?: number;
 }
 
 export interface UacCall {
   readonly state: UacState;
-  /** Why it ended: a status (486...), 'bye' (far end hung up), 'timeout', 'local', 'error'. */
+  /** Why it ended: a status (486, 407...), 'bye' (far end hung up), 'timeout', 'local', 'error'. */
   readonly endReason: string | undefined;
   onChange(cb: (state: UacState) => void): void;
   /** CANCEL while ringing, BYE when connected; resolves when done (or after 2 s). */
@@ -54,10 +64,10 @@ export async function placeCall(opts: UacOptions): Promise<UacCall> {
   const user = opts.user ?? 'codec';
   const from = `<sip:${user}@${hostForUri(channel.local.address)}>;tag=${newTag()}`;
   const callId = newCallId(channel.local.address);
-  const inviteBranch = newBranch();
   const contact = `<sip:${user}@${local}${opts.transport === 'tcp' ? ';transport=tcp' : ''}>`;
   let to = `<${opts.uri}>`;
   let remoteTarget = opts.uri;
+  let routeSet: string[] = [];
   let state: UacState = 'calling';
   let endReason: string | undefined;
   const listeners: Array<(s: UacState) => void> = [];
@@ -76,31 +86,70 @@ export async function placeCall(opts: UacOptions): Promise<UacCall> {
     for (const l of listeners) l(next);
   };
 
-  const invite = buildMessage(
-    `INVITE ${opts.uri} SIP/2.0`,
+  // The INVITE transaction in progress: a digest challenge starts a new one (CSeq + 1, new branch).
+  let seq = 1;
+  let inviteBranch = newBranch();
+  let authTries = 0;
+  /** The headers every request of the INVITE transaction (INVITE, its CANCEL, the ACK of a failure) shares. */
+  const transactionHeaders = (method: string, branch: string, toValue: string, cseqNo: number) =>
     [
-      ['Via', via(inviteBranch)],
-      ['Max-Forwards', 70],
-      ['From', from],
-      ['To', to],
-      ['Call-ID', callId],
-      ['CSeq', '1 INVITE'],
-      ['Contact', contact],
-      ['Allow', 'INVITE, ACK, CANCEL, OPTIONS, BYE'],
-      ['Content-Type', 'application/sdp'],
-      ['User-Agent', 'diemcau-sim-codec'],
-    ],
-    offerSdp(channel.local.address, 30_000, 'diemcau-codec'),
-  );
-  const ack = (branch: string) =>
-    buildMessage(`ACK ${remoteTarget} SIP/2.0`, [
       ['Via', via(branch)],
       ['Max-Forwards', 70],
       ['From', from],
+      ['To', toValue],
+      ['Call-ID', callId],
+      ['CSeq', `${cseqNo} ${method}`],
+    ] satisfies Array<[string, string | number]>;
+  const buildInvite = (authorization?: [string, string]) =>
+    buildMessage(
+      `INVITE ${opts.uri} SIP/2.0`,
+      [
+        ...transactionHeaders('INVITE', inviteBranch, `<${opts.uri}>`, seq),
+        ['Contact', contact],
+        ...(authorization ? [authorization] : []),
+        ['Allow', 'INVITE, ACK, CANCEL, OPTIONS, BYE'],
+        ['Content-Type', 'application/sdp'],
+        ['User-Agent', 'diemcau-sim-codec'],
+      ],
+      offerSdp(channel.local.address, 30_000, 'diemcau-codec'),
+    );
+  let invite = buildInvite();
+  /** An in-dialog request (ACK for a 2xx, BYE) along the route set. */
+  const inDialog = (method: 'ACK' | 'BYE', cseqNo: number) => {
+    const { requestUri, routes } = inDialogTarget(routeSet, remoteTarget);
+    return buildMessage(`${method} ${requestUri} SIP/2.0`, [
+      ['Via', via(newBranch())],
+      ...routes.map((r): [string, string] => ['Route', r]),
+      ['Max-Forwards', 70],
+      ['From', from],
       ['To', to],
       ['Call-ID', callId],
-      ['CSeq', '1 ACK'],
+      ['CSeq', `${cseqNo} ${method}`],
     ]);
+  };
+  // ACK for a non-2xx belongs to the INVITE transaction: same Request-URI, branch and CSeq number (§17.1.1.3).
+  const ackFailure = (response: SipMessage, cseqNo = seq) =>
+    buildMessage(
+      `ACK ${opts.uri} SIP/2.0`,
+      transactionHeaders('ACK', branchOf(response) ?? inviteBranch, header(response, 'to') ?? to, cseqNo),
+    );
+  let ack2xx: string | undefined;
+
+  /** Answer a 401/407 once (again only when the server says the nonce was stale); false: give up. */
+  const answerChallenge = (response: SipMessage, status: number): boolean => {
+    if (!opts.auth) return false;
+    const proxy = status === 407;
+    const challenge = pickChallenge(headers(response, proxy ? 'proxy-authenticate' : 'www-authenticate'));
+    if (!challenge || authTries >= 2 || (authTries === 1 && !challenge.stale)) return false;
+    authTries += 1;
+    seq += 1;
+    inviteBranch = newBranch();
+    const value = digestAuthorization(challenge, opts.auth, { method: 'INVITE', uri: opts.uri });
+    invite = buildInvite([proxy ? 'Proxy-Authorization' : 'Authorization', value]);
+    interval = 500;
+    send();
+    return true;
+  };
 
   channel.onMessage((msg: SipMessage) => {
     if (header(msg, 'call-id') !== callId) return;
@@ -116,23 +165,34 @@ export async function placeCall(opts: UacOptions): Promise<UacCall> {
       if (c?.method === 'BYE') for (const w of waiters.splice(0)) w();
       return;
     }
-    clearTimeout(retransmit);
-    if (status < 200) {
-      if (status >= 180) set('ringing');
+    if (status >= 300 && c.seq !== seq) {
+      // A retransmitted final answer to an earlier INVITE (the one challenged): ACK it again, nothing else.
+      channel.send(ackFailure(msg, c.seq));
       return;
     }
-    const toHeader = header(msg, 'to') ?? to;
-    if (param(toHeader, 'tag')) to = toHeader;
-    if (status < 300) {
-      remoteTarget = /<([^>]+)>/.exec(header(msg, 'contact') ?? '')?.[1] ?? remoteTarget;
-      // ACK for a 2xx is a new transaction (new branch); also re-sent for each retransmitted 2xx.
-      channel.send(ack(newBranch()));
-      set('connected');
-    } else {
-      // ACK for a non-2xx belongs to the INVITE transaction: same branch.
-      channel.send(ack(branchOf(msg) ?? inviteBranch));
-      set('ended', String(status));
+    if (c.seq !== seq) return;
+    clearTimeout(retransmit);
+    if (status < 200) {
+      // A proxy may forward a 180 after the 200 (its workers race): a late provisional changes nothing.
+      if (status >= 180 && state === 'calling') set('ringing');
+      return;
     }
+    if (status < 300) {
+      if (!ack2xx) {
+        const toHeader = header(msg, 'to') ?? to;
+        if (param(toHeader, 'tag')) to = toHeader;
+        remoteTarget = /<([^>]+)>/.exec(header(msg, 'contact') ?? '')?.[1] ?? remoteTarget;
+        routeSet = routeSetFrom(msg);
+        ack2xx = inDialog('ACK', seq);
+      }
+      // ACK for a 2xx is a new transaction (new branch); re-sent for each retransmitted 2xx.
+      channel.send(ack2xx);
+      set('connected');
+      return;
+    }
+    channel.send(ackFailure(msg));
+    if ((status === 401 || status === 407) && state !== 'ended' && answerChallenge(msg, status)) return;
+    set('ended', String(status));
   });
   channel.onError(() => set('ended', 'error'));
 
@@ -150,17 +210,14 @@ export async function placeCall(opts: UacOptions): Promise<UacCall> {
   };
   send();
 
-  const request = (method: 'BYE' | 'CANCEL') => {
-    const isCancel = method === 'CANCEL';
-    return buildMessage(`${method} ${isCancel ? opts.uri : remoteTarget} SIP/2.0`, [
-      ['Via', via(isCancel ? inviteBranch : newBranch())],
-      ['Max-Forwards', 70],
-      ['From', from],
-      ['To', isCancel ? `<${opts.uri}>` : to],
-      ['Call-ID', callId],
-      ['CSeq', isCancel ? '1 CANCEL' : '2 BYE'],
-    ]);
-  };
+  const request = (method: 'BYE' | 'CANCEL') =>
+    method === 'BYE'
+      ? inDialog('BYE', seq + 1)
+      : // CANCEL matches the INVITE it cancels: Request-URI, branch, To and CSeq number (§9.1).
+        buildMessage(
+          `CANCEL ${opts.uri} SIP/2.0`,
+          transactionHeaders('CANCEL', inviteBranch, `<${opts.uri}>`, seq),
+        );
 
   return {
     get state() {

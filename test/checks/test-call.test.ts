@@ -188,6 +188,38 @@ describe('test-call over real SIP: simulated codec → simulated bridge', () => 
     expect(r).toMatchObject({ status: 'fail', error: { code: 'CALL_REJECTED' } });
     bridge.update({ invite_status: 200 });
   });
+
+  it.each([
+    [486, 'busy', /^8001@127\.0\.0\.1:\d+ is busy \(SIP 486, RemoteBusy\)$/],
+    [404, 'not_found', /does not exist on the bridge \(SIP 404, UnknownRemoteSite\)$/],
+    [407, 'auth', /asked for credentials and refused the call to .* \(SIP 407, Rejected\)$/],
+    [480, 'unavailable', /cannot take the call .* right now \(SIP 480, Rejected\)$/],
+    [408, 'timeout', /was not answered in time \(SIP 408, Rejected\)$/],
+    [488, 'media', /no common audio\/video format .* \(SIP 488, Rejected\)$/],
+    [603, 'other', /^the bridge refused the call to .* \(SIP 603, Rejected\)$/],
+  ])(
+    'a SIP %i refusal is the %s category, with the code in details and metrics',
+    async (status, category, summary) => {
+      bridge.update({ invite_status: status });
+      try {
+        const bridges = [{ id: 'tinh', uri: `sip:8001@127.0.0.1:${bridge.port}` }];
+        const r = await testCall.run(
+          FAST,
+          kindContext({ timeoutMs: 20_000, profile: { codec: codecConfig(sim, 'cisco'), bridges } }),
+        );
+        expect(r).toMatchObject({
+          status: 'fail',
+          error: { code: 'CALL_REJECTED' },
+          metrics: { sip_code: status },
+          details: { category, sip_code: status, number: `8001@127.0.0.1:${bridge.port}` },
+        });
+        expect(r.summary).toMatch(summary);
+        expect(r.hint).toBe(r.error?.hint);
+      } finally {
+        bridge.update({ invite_status: 200 });
+      }
+    },
+  );
 });
 
 describe('test-call without a codec that can call', () => {

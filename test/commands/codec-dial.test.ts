@@ -89,6 +89,27 @@ describe('diemcau dial', () => {
     });
   });
 
+  it('says why the bridge refused: the category, the SIP code and the codec cause, and what to do', async () => {
+    sim.update({ call: 'reject', reject_status: 480 });
+    try {
+      const r = await run(['dial', '-p', file], { env });
+      expect(r).toEqual({
+        code: 2,
+        stdout: '',
+        stderr:
+          'diemcau: error: the bridge cannot take the call to 8001@mcu.example.gov.vn right now (SIP 480, Rejected)\n' +
+          '  hint: The meeting room on the MCU is not open yet, or the MCU is overloaded or in maintenance: ask the MCU operator, then call again later.\n',
+      });
+      sim.update({ reject_status: 486 });
+      const vi = await run(['--lang', 'vi', 'dial', '-p', file], { env });
+      expect(vi.stderr).toMatch(
+        /^diemcau: lỗi: 8001@mcu\.example\.gov\.vn đang bận \(SIP 486, RemoteBusy\)\n {2}gợi ý: /,
+      );
+    } finally {
+      sim.update({ reject_status: undefined });
+    }
+  });
+
   it('exits 2 and hangs up when nobody answers within --wait', async () => {
     sim.update({ call: 'never_answer' });
     const r = await run(['dial', '--wait', '400ms', '-p', file], { env });

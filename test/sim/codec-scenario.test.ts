@@ -22,7 +22,16 @@ describe('codec scenarios', () => {
     });
   });
 
+  it('reads SIP digest credentials for real SIP calls', () => {
+    expect(validateScenario({ sip_username: 'phong-hop', sip_password: 's3cret' })).toEqual({
+      sip_username: 'phong-hop',
+      sip_password: 's3cret',
+    });
+  });
+
   it.each([
+    [{ sip_password: '' }, 'sip_password: a non-empty string'],
+    [{ sip_username: 7 }, 'sip_username: a non-empty string'],
     [{ asleep: 'yes' }, 'asleep: true or false'],
     [{ loss_pct: -1 }, 'loss_pct: a number ≥ 0'],
     [{ call: 'maybe' }, 'call: one of answer, reject, never_answer'],

@@ -74,6 +74,13 @@ describe('parsing', () => {
     expect(parseMessage('HTTP/1.1 200 OK\r\n\r\n')).toBeUndefined();
   });
 
+  it('takes only status codes 100–699 (RFC 3261 §7.2)', () => {
+    for (const line of ['SIP/2.0 999999 Weird', 'SIP/2.0 099 Low', 'SIP/2.0 700 High', 'SIP/2.0 2000 OK'])
+      expect(parseMessage(`${line}\r\nCall-ID: a\r\n\r\n`), line).toBeUndefined();
+    expect(parseMessage('SIP/2.0 100 Trying\r\n\r\n')?.status).toBe(100);
+    expect(parseMessage('SIP/2.0 699\r\n\r\n')).toMatchObject({ status: 699, reason: '' });
+  });
+
   it('answers with Via, From, Call-ID and CSeq echoed, a To tag, rport and received filled (RFC 3581)', () => {
     const req = parseMessage(OPTIONS)!;
     const res = parseMessage(
