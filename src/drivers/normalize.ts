@@ -13,3 +13,13 @@ export function registrationState(raw: string): RegistrationState {
   if (s === '' || s === 'inactive' || s === 'off') return 'inactive';
   return 'failed';
 }
+
+/**
+ * A codec's own word made safe to show: control characters (a terminal
+ * escape in a hostile or broken reply) removed, long values cut.
+ */
+export function safeRaw(raw: unknown, max = 120): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping them is the point
+  const s = String(raw ?? '').replace(/[\u0000-\u001f\u007f-\u009f]/g, '');
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
