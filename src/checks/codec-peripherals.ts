@@ -68,9 +68,13 @@ export const codecPeripherals = defineKind({
       });
       if (p.touchPanels && (wantPanels > 0 || panels < panelList.length))
         summary += `, ${t('codec.periph.panels', { panels, panelsTotal: panelList.length })}`;
+      // A kind the codec did not report is unknown (below), not short.
+      const said = (kind: PeripheralKind) => !p.unreported?.includes(kind);
+      const camsShort = said('cameras') && cams < wantCams;
+      const micsShort = said('microphones') && mics < wantMics;
       const short: string[] = [];
-      if (cams < wantCams) short.push(t('codec.periph.short_cams', { have: cams, want: wantCams }));
-      if (mics < wantMics) short.push(t('codec.periph.short_mics', { have: mics, want: wantMics }));
+      if (camsShort) short.push(t('codec.periph.short_cams', { have: cams, want: wantCams }));
+      if (micsShort) short.push(t('codec.periph.short_mics', { have: mics, want: wantMics }));
       const unknown = UNREPORTED.filter(
         ([kind, want]) => p.unreported?.includes(kind) && want({ wantCams, wantMics, wantPanels }),
       ).map(([kind]) => kind);
@@ -92,12 +96,11 @@ export const codecPeripherals = defineKind({
       const unplugged = [...p.cameras, ...p.microphones, ...panelList]
         .filter((d) => !d.connected)
         .map((d) => d.name ?? d.id);
-      const hintKey =
-        cams < wantCams
-          ? 'codec.periph.hint.camera'
-          : mics < wantMics
-            ? 'codec.periph.hint.mic'
-            : 'codec.periph.hint.panel';
+      const hintKey = camsShort
+        ? 'codec.periph.hint.camera'
+        : micsShort
+          ? 'codec.periph.hint.mic'
+          : 'codec.periph.hint.panel';
       return {
         status: 'fail',
         summary: `${summary}: ${short.join(', ')}`,

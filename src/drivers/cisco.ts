@@ -166,8 +166,12 @@ export class CiscoDriver implements CodecDriver {
       ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
     });
     if (res.status === 401 && session && !retried) {
-      // The codec forgot our session (it rebooted): begin a new one once (one for all parallel requests).
-      if (this.s.session === session) this.s.session = undefined;
+      // The codec forgot our session (it rebooted): begin a new one once (one for all parallel requests),
+      // and end the old one in case it did not forget it: sessions are few and never time out.
+      if (this.s.session === session) {
+        this.s.session = undefined;
+        await this.endSession(await session);
+      }
       return this.send(method, path, body, detached, true);
     }
     if (res.status >= 400) throw httpError(this.ctx.t, this.host, this.user, res.status, path);
@@ -507,16 +511,19 @@ export class CiscoDriver implements CodecDriver {
     );
   }
 
+  /** End one session (detached, best effort). */
+  private async endSession(cookie: string | undefined): Promise<void> {
+    if (!cookie) return;
+    await this.s.http
+      .request({ method: 'POST', path: '/xmlapi/session/end', headers: { cookie }, detached: true })
+      .catch(() => {});
+  }
+
   async close(): Promise<void> {
     if (this.view || this.s.closed) return;
     this.s.closed = true;
     try {
-      const cookie = await this.s.session?.catch(() => undefined);
-      if (cookie) {
-        await this.s.http
-          .request({ method: 'POST', path: '/xmlapi/session/end', headers: { cookie }, detached: true })
-          .catch(() => {});
-      }
+      await this.endSession(await this.s.session?.catch(() => undefined));
     } finally {
       await this.s.http.close();
     }

@@ -274,7 +274,11 @@ export class PolyDriver implements CodecDriver {
     });
     this.remember(res);
     if (res.status === 403 && !retried) {
-      if (this.s.login === login) this.s.login = undefined;
+      // Expired, or refused: log out the old session (best effort, sessions are capped), then log in again.
+      if (this.s.login === login) {
+        this.s.login = undefined;
+        await this.logout(sessionId);
+      }
       return this.call(method, path, body, detached, true);
     }
     if (res.status === 404) return { status: 404, body: undefined };
@@ -556,22 +560,25 @@ export class PolyDriver implements CodecDriver {
     return { callId, channels };
   }
 
+  /** End one session (detached, best effort). */
+  private async logout(sessionId: string | undefined): Promise<void> {
+    if (!sessionId) return;
+    await this.s.http
+      .request({
+        method: 'DELETE',
+        path: this.s.loginPath,
+        headers: this.headers(sessionId, false),
+        detached: true,
+      })
+      .catch(() => {});
+  }
+
   async close(): Promise<void> {
     const s = this.s;
     if (this.view || s.closed) return;
     s.closed = true;
     try {
-      const sessionId = await s.login?.catch(() => undefined);
-      if (sessionId) {
-        await s.http
-          .request({
-            method: 'DELETE',
-            path: s.loginPath,
-            headers: this.headers(sessionId, false),
-            detached: true,
-          })
-          .catch(() => {});
-      }
+      await this.logout(await s.login?.catch(() => undefined));
     } finally {
       await s.http.close();
     }
