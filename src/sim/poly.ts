@@ -244,6 +244,9 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
           },
         );
       }
+      // The other generation's login path is not on this model.
+      if (req.method === 'POST' && /^\/rest\/(current\/)?session$/.test(path))
+        return reply(404, { success: false });
       // Everything else needs a live session and its XSRF token, in the cookie and the header.
       const c = cookies(req);
       const sid = c.session_id;
