@@ -10,7 +10,7 @@ import { CancelledError, DriverError } from '../errors.js';
 import type { CodecConfig } from '../profile/types.js';
 import { badReply, httpError, saidNothing } from './errors.js';
 import { basicAuth, cookiesOf, type HttpClient, openCodecHttp } from './http.js';
-import { registrationState, safeRaw } from './normalize.js';
+import { notFormat, registrationState, safeRaw } from './normalize.js';
 import {
   type CallInfo,
   type CallState,
@@ -187,9 +187,7 @@ export class CiscoDriver implements CodecDriver {
       return (typeof node === 'object' && node !== null ? node : {}) as XmlNode;
     } catch (err) {
       if (err instanceof XmlError) {
-        const start = safeRaw(body.trim().replace(/\s+/g, ' '), 60);
-        const html = /^<(!doctype html|html)/i.test(body.trim());
-        throw badReply(this.ctx.t, this.host, what, html ? `an HTML page, not XML: ${start}` : err.message);
+        throw badReply(this.ctx.t, this.host, what, notFormat(body, 'XML', err.message));
       }
       throw err;
     }

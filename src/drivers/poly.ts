@@ -13,7 +13,7 @@ import { CancelledError, DriverError } from '../errors.js';
 import type { CodecConfig } from '../profile/types.js';
 import { authError, badReply, httpError, notReported } from './errors.js';
 import { cookiesOf, type HttpClient, type HttpReply, openCodecHttp } from './http.js';
-import { registrationState, safeRaw } from './normalize.js';
+import { notFormat, registrationState, safeRaw } from './normalize.js';
 import {
   type CallInfo,
   type CallState,
@@ -388,6 +388,11 @@ export class PolyDriver implements CodecDriver {
     ]);
     const lines = mics && devices ? undefined : await this.statusLines();
     const unreported: PeripheralKind[] = [];
+    /** Nothing said about this kind: an empty list that means "unknown". */
+    const none = (kind: PeripheralKind): Device[] => {
+      unreported.push(kind);
+      return [];
+    };
     const fromLine = (fact: 'cameras' | 'microphones'): Device[] | undefined => {
       const line = lines?.find((l) => (LINES[fact] as readonly string[]).includes(l.name));
       if (!line) return undefined;
@@ -414,7 +419,7 @@ export class PolyDriver implements CodecDriver {
         return d;
       }) ??
       fromLine('microphones') ??
-      (unreported.push('microphones'), []);
+      none('microphones');
     const device = (d: Obj): Device => {
       const raw = safeRaw(str(d.deviceState) ?? '');
       const dev: Device = {
@@ -429,7 +434,7 @@ export class PolyDriver implements CodecDriver {
     const cameras =
       devices?.filter((d) => str(d.deviceCategory) === 'CAMERA').map(device) ??
       fromLine('cameras') ??
-      (unreported.push('cameras'), []);
+      none('cameras');
     const out: Peripherals = { cameras, microphones };
     if (devices) out.touchPanels = devices.filter((d) => str(d.deviceType) === 'TOUCHCONTROL').map(device);
     else unreported.push('touchPanels');
@@ -585,10 +590,5 @@ export class PolyDriver implements CodecDriver {
   }
 }
 
-/** Why a body is not JSON, with its start shown (made safe): an HTML login page says so. */
-export function notJson(body: string): string {
-  const start = safeRaw(body.trim().replace(/\s+/g, ' '), 60);
-  return /^<(!doctype html|html)/i.test(body.trim())
-    ? `an HTML page, not JSON: ${start}`
-    : `not JSON: ${start}`;
-}
+/** Why a body is not JSON, with its start shown (made safe). */
+export const notJson = (body: string): string => notFormat(body, 'JSON', 'not JSON: {start}');

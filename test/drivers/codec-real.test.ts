@@ -21,7 +21,7 @@ import { assertIdle, canCall } from '../../src/drivers/call-flow.js';
 import type { CodecDriver } from '../../src/drivers/types.js';
 import { translator } from '../../src/i18n/index.js';
 import { kindContext } from '../helpers/kind-context.js';
-import { codecConfig, driverFor, PASSWORD, rejection } from './codec-setup.js';
+import { codecConfig, driverFor, rejection } from './codec-setup.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const fixture = (name: string) => readFileSync(path.join(here, '../fixtures/codec-real', name), 'utf8');
