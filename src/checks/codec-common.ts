@@ -5,8 +5,9 @@
  * result, and always close the driver (end the codec session).
  */
 
-import type { Capability, CodecDriver } from '../drivers/types.js';
+import { type Capability, type CodecDriver, DRIVER_ERRORS } from '../drivers/types.js';
 import { CancelledError, DriverError } from '../errors.js';
+import { skipped } from './outcome.js';
 import type { CheckContext, CheckOutcome } from './types.js';
 
 /** What the check returns when the codec cannot be asked: `fail` for codec-status (that is what it proves), else `error`. */
@@ -32,10 +33,15 @@ export async function withCodec(
     const message = t('codec.check.driver_none');
     return { status: 'skip', summary: message, error: { code: 'CODEC_UNSUPPORTED', message } };
   }
-  const { createDriver } = await import('../drivers/index.js');
+  // The run's shared session when the engine gives one; else this check's own, closed below.
+  const own = ctx.codec === undefined;
   let driver: CodecDriver;
   try {
-    driver = await createDriver(codec, { t, signal: ctx.signal });
+    if (ctx.codec) driver = await ctx.codec.driver(ctx.signal);
+    else {
+      const { createDriver } = await import('../drivers/index.js');
+      driver = await createDriver(codec, { t, signal: ctx.signal });
+    }
   } catch (err) {
     return driverOutcome(err, ctx, 'error');
   }
@@ -52,7 +58,7 @@ export async function withCodec(
   } catch (err) {
     return driverOutcome(err, ctx, onDriverError);
   } finally {
-    await driver.close();
+    if (own) await driver.close();
   }
 }
 
@@ -60,6 +66,19 @@ export function driverOutcome(err: unknown, ctx: CheckContext, status: Unreachab
   if (err instanceof CancelledError) {
     const message = ctx.t('engine.cancelled');
     return { status: 'error', summary: message, error: { code: 'CANCELLED', message } };
+  }
+  if (err instanceof DriverError && err.code === DRIVER_ERRORS.notReported) {
+    // This model has no such path: not applicable, neither a pass nor an error.
+    return skipped(err.code, err.message);
+  }
+  if (err instanceof DriverError && err.code === DRIVER_ERRORS.silent) {
+    // The codec answered but said nothing about it: unknown, which is never a pass.
+    return {
+      status: 'warn',
+      summary: err.message,
+      error: { code: err.code, message: err.message },
+      ...(err.hint ? { hint: err.hint } : {}),
+    };
   }
   if (err instanceof DriverError) {
     return {

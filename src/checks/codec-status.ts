@@ -29,6 +29,16 @@ export const codecStatus = defineKind({
         ? id.model
         : `${id.vendor} ${id.model}`;
       const what = t('codec.status.what', { model, software: id.software || '?' });
+      if (id.powerUnknown) {
+        // The codec answered but said nothing about standby: unknown, never a pass.
+        return {
+          status: 'warn',
+          summary: t('codec.status.power_unknown', { what }),
+          metrics,
+          details: id,
+          hint: t('codec.hint.silent'),
+        };
+      }
       if (id.awake) {
         return { status: 'pass', summary: t('codec.status.awake', { what }), metrics, details: id };
       }

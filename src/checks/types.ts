@@ -7,6 +7,7 @@
  */
 import type { Static, TObject } from '@sinclair/typebox';
 import type { Clock } from '../cli/context.js';
+import type { CodecSession } from '../drivers/session.js';
 import type { Locale, Translator } from '../i18n/index.js';
 import type { ResolvedProfile } from '../profile/types.js';
 
@@ -62,6 +63,8 @@ export interface CheckContext {
   profile: ResolvedProfile;
   /** This attempt's time budget in ms (the check's timeout). */
   timeoutMs: number;
+  /** The run's one codec session, shared by its codec checks (absent: each check opens its own). */
+  codec?: CodecSession;
 }
 
 export type Direction = 'max' | 'min';

@@ -75,7 +75,7 @@ export function protocolOf(bridge: { uri: string; protocol?: 'sip' | 'h323' }): 
   return 'sip';
 }
 
-/** Throws CODEC_BUSY when the codec already has a call up. */
+/** Throws CODEC_BUSY when the codec already has a call up, listed or only counted (Cisco busy()). */
 export async function assertIdle(driver: CallDriver, t: Translator): Promise<void> {
   const active = (await driver.calls()).filter((c) => ACTIVE.has(c.state));
   const first = active[0];
@@ -87,6 +87,13 @@ export async function assertIdle(driver: CallDriver, t: Translator): Promise<voi
         hint: t('codec.hint.in_call', { id: first.id }),
       },
     );
+  }
+  // No call listed, but the codec may still say it is in one (a Teams or Webex meeting).
+  const what = await driver.busy?.();
+  if (what) {
+    throw new DriverError(DRIVER_ERRORS.busy, t('codec.err.busy_state', { what }), {
+      hint: t('codec.hint.busy_state'),
+    });
   }
 }
 

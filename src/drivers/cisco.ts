@@ -8,9 +8,9 @@
  */
 import { CancelledError, DriverError } from '../errors.js';
 import type { CodecConfig } from '../profile/types.js';
-import { badReply, httpError } from './errors.js';
+import { badReply, httpError, saidNothing } from './errors.js';
 import { basicAuth, cookiesOf, type HttpClient, openCodecHttp } from './http.js';
-import { registrationState } from './normalize.js';
+import { notFormat, registrationState, safeRaw } from './normalize.js';
 import {
   type CallEnd,
   type CallInfo,
@@ -25,6 +25,7 @@ import {
   type DriverContext,
   type Identity,
   type MediaStats,
+  type PeripheralKind,
   type Peripherals,
   type Registration,
   type RegistrationEntry,
@@ -33,7 +34,26 @@ import { at, attr, escapeXml, list, num, parseXml, text, XmlError, type XmlNode 
 
 const SESSION_COOKIES = ['SessionId', 'SecureSessionId'] as const;
 
-function ciscoCallState(raw: string): CallState {
+/** Webex cloud registration words (`Status/Webex/Status`). */
+function webexState(raw: string): RegistrationEntry['state'] {
+  const s = raw.toLowerCase();
+  if (s === 'registered') return 'registered';
+  if (s === 'registering') return 'registering';
+  if (s === '' || s === 'disabled' || s === 'stopped') return 'inactive';
+  return 'failed';
+}
+
+const PANEL_TYPES = new Set(['touchpanel', 'navigator', 'roomnavigator']);
+
+/** What the views of one driver share: the HTTP client and the one session. */
+interface CiscoShared {
+  http: HttpClient;
+  mode: 'basic' | 'session';
+  session: Promise<string | undefined> | undefined;
+  closed: boolean;
+}
+
+export function ciscoCallState(raw: string): CallState {
   switch (raw.toLowerCase()) {
     case 'dialling':
     case 'dialing':
@@ -59,38 +79,45 @@ function ciscoCallState(raw: string): CallState {
   }
 }
 
-function diagnosticLevel(raw: string): DiagnosticLevel {
+/** Cisco diagnostic levels; undefined for a word the driver does not know (warned, shown raw). */
+function diagnosticLevel(raw: string): DiagnosticLevel | undefined {
   const s = raw.toLowerCase();
   if (s === 'critical') return 'critical';
   if (s === 'error') return 'error';
   if (s === 'warning') return 'warning';
-  return 'info';
+  if (s === 'info') return 'info';
+  return undefined;
 }
 
 export class CiscoDriver implements CodecDriver {
   readonly name = 'cisco' as const;
-  private readonly http: HttpClient;
+  private readonly s: CiscoShared;
   private readonly host: string;
   private readonly user: string;
   private readonly basic: string;
-  private mode: 'basic' | 'session';
-  private session: Promise<string | undefined> | undefined;
-  private closed = false;
+  private readonly view: boolean;
 
   constructor(
-    codec: CodecConfig,
+    private readonly codec: CodecConfig,
     private readonly ctx: DriverContext,
+    shared?: CiscoShared,
   ) {
-    ({ http: this.http, host: this.host, user: this.user } = openCodecHttp(codec, ctx, 'cisco'));
+    const opened = openCodecHttp(codec, ctx, 'cisco');
+    ({ host: this.host, user: this.user } = opened);
     this.basic = basicAuth(this.user, codec.password ?? '');
-    this.mode = codec.auth ?? 'basic';
+    this.view = shared !== undefined;
+    this.s = shared ?? { http: opened.http, mode: codec.auth ?? 'basic', session: undefined, closed: false };
+  }
+
+  bind(signal: AbortSignal): CodecDriver {
+    return new CiscoDriver(this.codec, { ...this.ctx, signal }, this.s);
   }
 
   /** Begin a session once (single flight); undefined = the codec is too old for sessions, use Basic. */
   private beginSession(): Promise<string | undefined> {
-    this.session ??= (async () => {
+    this.s.session ??= (async () => {
       // Detached: once the codec has opened a session we must learn its id to end it, even on Ctrl-C.
-      const res = await this.http.request({
+      const res = await this.s.http.request({
         method: 'POST',
         path: '/xmlapi/session/begin',
         headers: { authorization: this.basic },
@@ -103,13 +130,13 @@ export class CiscoDriver implements CodecDriver {
       if (!name) throw badReply(this.ctx.t, this.host, 'session/begin', 'no SessionId cookie');
       return `${name}=${cookies[name]}`;
     })();
-    return this.session;
+    return this.s.session;
   }
 
   private async auth(
     detached: boolean,
   ): Promise<{ headers: Record<string, string>; session?: Promise<string | undefined> }> {
-    if (this.mode === 'session') {
+    if (this.s.mode === 'session') {
       const session = this.beginSession();
       const cookie = await session;
       if (this.ctx.signal?.aborted && !detached) throw new CancelledError(this.ctx.t('codec.err.cancelled'));
@@ -129,18 +156,23 @@ export class CiscoDriver implements CodecDriver {
     detached = false,
     retried = false,
   ): Promise<string> {
-    if (this.closed) throw new DriverError(DRIVER_ERRORS.cancelled, this.ctx.t('codec.err.cancelled'));
+    if (this.s.closed) throw new DriverError(DRIVER_ERRORS.cancelled, this.ctx.t('codec.err.cancelled'));
     const { headers, session } = await this.auth(detached);
-    const res = await this.http.request({
+    const res = await this.s.http.request({
       method,
       path,
       headers: body === undefined ? headers : { ...headers, 'content-type': 'text/xml' },
       body,
       detached,
+      ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
     });
     if (res.status === 401 && session && !retried) {
-      // The codec forgot our session (it rebooted): begin a new one once (one for all parallel requests).
-      if (this.session === session) this.session = undefined;
+      // The codec forgot our session (it rebooted): begin a new one once (one for all parallel requests),
+      // and end the old one in case it did not forget it: sessions are few and never time out.
+      if (this.s.session === session) {
+        this.s.session = undefined;
+        await this.endSession(await session);
+      }
       return this.send(method, path, body, detached, true);
     }
     if (res.status >= 400) throw httpError(this.ctx.t, this.host, this.user, res.status, path);
@@ -155,7 +187,9 @@ export class CiscoDriver implements CodecDriver {
         throw new XmlError(`expected <${root}>, got <${Object.keys(doc).find((k) => !k.startsWith('?'))}>`);
       return (typeof node === 'object' && node !== null ? node : {}) as XmlNode;
     } catch (err) {
-      if (err instanceof XmlError) throw badReply(this.ctx.t, this.host, what, err.message);
+      if (err instanceof XmlError) {
+        throw badReply(this.ctx.t, this.host, what, notFormat(body, 'XML', err.message));
+      }
       throw err;
     }
   }
@@ -185,17 +219,22 @@ export class CiscoDriver implements CodecDriver {
     const state = text(at(standbyDoc, 'Standby', 'State'));
     // TC firmware: <Standby><Active>On|Off</Active></Standby>.
     const active = text(at(standbyDoc, 'Standby', 'Active'));
-    const powerState = state ?? (active === undefined ? 'Unknown' : active === 'On' ? 'Standby' : 'Off');
+    const powerState = safeRaw(
+      state ?? (active === undefined ? 'Unknown' : active === 'On' ? 'Standby' : 'Off'),
+    );
     const awake = !/^(standby|enteringstandby)$/i.test(powerState);
     const id: Identity = {
       vendor: 'Cisco',
-      model: text(at(unit, 'ProductId')) || text(at(unit, 'ProductPlatform')) || 'Cisco Codec',
-      software: text(at(unit, 'Software', 'DisplayName')) || text(at(unit, 'Software', 'Version')) || '',
+      model: safeRaw(text(at(unit, 'ProductId')) || text(at(unit, 'ProductPlatform')) || 'Cisco Codec'),
+      software: safeRaw(
+        text(at(unit, 'Software', 'DisplayName')) || text(at(unit, 'Software', 'Version')) || '',
+      ),
       awake,
       powerState,
     };
+    if (state === undefined && active === undefined) id.powerUnknown = true;
     const serial = text(at(unit, 'Hardware', 'Module', 'SerialNumber'));
-    if (serial) id.serial = serial;
+    if (serial) id.serial = safeRaw(serial);
     const uptime = num(at(unit, 'Uptime'));
     if (uptime !== undefined) id.uptimeS = uptime;
     const calls = num(at(unit, 'State', 'NumberOfActiveCalls'));
@@ -204,40 +243,75 @@ export class CiscoDriver implements CodecDriver {
   }
 
   async registration(): Promise<Registration> {
-    const [sipDoc, h323Doc] = await Promise.all([
+    const [sipDoc, h323Doc, webexDoc, teamsDoc] = await Promise.all([
       this.status('SIP'),
-      // Some products (Room Bar) have no H.323 at all; what they answer is undocumented, so any refusal = not applicable.
-      this.status('H323').catch((err: unknown) => {
-        if (
-          err instanceof DriverError &&
-          (err.code === DRIVER_ERRORS.http || err.code === DRIVER_ERRORS.badReply)
-        )
-          return {};
-        throw err;
-      }),
+      this.optionalStatus('H323'),
+      this.optionalStatus('Webex'),
+      this.optionalStatus('MicrosoftTeams'),
     ]);
+    return this.readRegistration(sipDoc, h323Doc, webexDoc, teamsDoc);
+  }
+
+  /** A subtree some products lack: any refusal reads as absent (not applicable), like Room Bar's H323. */
+  private optionalStatus(path: string): Promise<XmlNode> {
+    return this.status(path).catch((err: unknown) => {
+      if (
+        err instanceof DriverError &&
+        (err.code === DRIVER_ERRORS.http || err.code === DRIVER_ERRORS.badReply)
+      )
+        return {};
+      throw err;
+    });
+  }
+
+  /** SIP, H.323, the Webex cloud and Teams mode: each a way to be registered. */
+  private readRegistration(
+    sipDoc: XmlNode,
+    h323Doc: XmlNode,
+    webexDoc: XmlNode,
+    teamsDoc: XmlNode,
+  ): Registration {
     const sipRegs = list(at(sipDoc, 'SIP', 'Registration'));
     // TC firmware: /Status/SIP/Profile/Registration.
     const regs = sipRegs.length > 0 ? sipRegs : list(at(sipDoc, 'SIP', 'Profile', 'Registration'));
     const sip: RegistrationEntry[] = regs.map((r) => {
-      const raw = text(r.Status) ?? '';
+      const raw = safeRaw(text(r.Status) ?? '');
       const entry: RegistrationEntry = { protocol: 'sip', state: registrationState(raw), raw };
       const uri = text(r.URI);
-      if (uri) entry.target = uri;
+      if (uri) entry.target = safeRaw(uri);
       const reason = text(r.Reason);
-      if (reason) entry.reason = reason;
+      if (reason) entry.reason = safeRaw(reason);
       return entry;
     });
     const out: Registration = { sip };
+    const cloud: RegistrationEntry[] = [];
+    const webex = text(at(webexDoc, 'Webex', 'Status'));
+    if (webex !== undefined) {
+      const raw = safeRaw(webex);
+      cloud.push({ protocol: 'webex', state: webexState(raw), raw });
+    }
+    // A MicrosoftTeams node is there only in Teams mode, where Teams is the calling service.
+    if (at(teamsDoc, 'MicrosoftTeams') !== undefined) {
+      const version = text(at(teamsDoc, 'MicrosoftTeams', 'Software', 'Version'));
+      cloud.push({
+        protocol: 'teams',
+        state: 'registered',
+        raw: 'MicrosoftTeams',
+        ...(version ? { target: safeRaw(version) } : {}),
+      });
+    }
+    if (cloud.length) out.cloud = cloud;
+    if (at(sipDoc, 'SIP') === undefined && at(h323Doc, 'H323') === undefined && cloud.length === 0)
+      out.unreported = true;
     const gk = at(h323Doc, 'H323', 'Gatekeeper');
     if (at(h323Doc, 'H323') !== undefined) {
       out.h323 = list(gk).map((g) => {
-        const raw = text(g.Status) ?? '';
+        const raw = safeRaw(text(g.Status) ?? '');
         const entry: RegistrationEntry = { protocol: 'h323', state: registrationState(raw), raw };
         const address = text(g.Address);
-        if (address) entry.target = address;
+        if (address) entry.target = safeRaw(address);
         const reason = text(g.Reason);
-        if (reason) entry.reason = reason;
+        if (reason) entry.reason = safeRaw(reason);
         return entry;
       });
     }
@@ -245,38 +319,53 @@ export class CiscoDriver implements CodecDriver {
   }
 
   async peripherals(): Promise<Peripherals> {
-    const [camDoc, videoDoc, audioDoc] = await Promise.all([
+    const [camDoc, videoDoc, audioDoc, periphDoc] = await Promise.all([
       this.status('Cameras'),
       this.status('Video/Input'),
       this.status('Audio'),
+      this.optionalStatus('Peripherals'),
     ]);
+    const unreported: PeripheralKind[] = [];
+    const connected = (v: unknown) => safeRaw(text(v) ?? '');
     let cameras: Device[] = list(at(camDoc, 'Cameras', 'Camera')).map((c) => {
-      const d: Device = {
-        id: attr(c, 'item') ?? '?',
-        connected: text(c.Connected) === 'True',
-        raw: text(c.Connected) ?? '',
-      };
+      const raw = connected(c.Connected);
+      const d: Device = { id: safeRaw(attr(c, 'item') ?? '?'), connected: raw === 'True', raw };
       const model = text(c.Model);
-      if (model) d.name = model;
+      if (model) d.name = safeRaw(model);
       return d;
     });
     if (cameras.length === 0) {
       // No Cameras node: count the video inputs that are cameras.
-      cameras = list(at(videoDoc, 'Video', 'Input', 'Connector'))
+      const inputs = list(at(videoDoc, 'Video', 'Input', 'Connector'));
+      cameras = inputs
         .filter((c) => text(c.Type) === 'Camera')
-        .map((c) => ({
-          id: attr(c, 'item') ?? '?',
-          connected: text(c.Connected) === 'True',
-          raw: text(c.Connected) ?? '',
-        }));
+        .map((c) => {
+          const raw = connected(c.Connected);
+          return { id: safeRaw(attr(c, 'item') ?? '?'), connected: raw === 'True', raw };
+        });
+      if (at(camDoc, 'Cameras') === undefined && inputs.length === 0) unreported.push('cameras');
     }
-    const microphones: Device[] = list(at(audioDoc, 'Audio', 'Input', 'Connectors', 'Microphone')).map(
-      (m) => {
-        const raw = text(m.ConnectionStatus) ?? '';
-        return { id: attr(m, 'item') ?? '?', connected: raw === 'Connected', raw };
-      },
-    );
+    const micNodes = at(audioDoc, 'Audio', 'Input', 'Connectors', 'Microphone');
+    const microphones: Device[] = list(micNodes).map((m) => {
+      const raw = connected(m.ConnectionStatus);
+      return { id: safeRaw(attr(m, 'item') ?? '?'), connected: raw === 'Connected', raw };
+    });
+    if (micNodes === undefined && at(audioDoc, 'Audio', 'Input') === undefined)
+      unreported.push('microphones');
     const out: Peripherals = { cameras, microphones };
+    if (at(periphDoc, 'Peripherals') === undefined) unreported.push('touchPanels');
+    else {
+      out.touchPanels = list(at(periphDoc, 'Peripherals', 'ConnectedDevice'))
+        .filter((d) => PANEL_TYPES.has((text(d.Type) ?? '').toLowerCase()))
+        .map((d) => {
+          const raw = connected(d.Status);
+          const dev: Device = { id: safeRaw(attr(d, 'item') ?? '?'), connected: raw === 'Connected', raw };
+          const name = text(d.Name);
+          if (name) dev.name = safeRaw(name);
+          return dev;
+        });
+    }
+    if (unreported.length) out.unreported = unreported;
     const mute = text(at(audioDoc, 'Audio', 'Microphones', 'Mute'));
     if (mute !== undefined) out.micMuted = mute === 'On';
     return out;
@@ -284,11 +373,40 @@ export class CiscoDriver implements CodecDriver {
 
   async diagnostics(): Promise<Diagnostic[]> {
     const doc = await this.status('Diagnostics');
-    return list(at(doc, 'Diagnostics', 'Message')).map((m) => ({
-      level: diagnosticLevel(text(m.Level) ?? ''),
-      type: text(m.Type) ?? '',
-      description: text(m.Description) ?? '',
-    }));
+    // No Diagnostics node at all: the codec said nothing (an empty <Diagnostics/> is "all well").
+    if (at(doc, 'Diagnostics') === undefined) throw saidNothing(this.ctx.t, 'diagnostics', 'Diagnostics');
+    return list(at(doc, 'Diagnostics', 'Message')).map((m) => {
+      const word = safeRaw(text(m.Level) ?? '');
+      const level = diagnosticLevel(word);
+      const d: Diagnostic = {
+        level: level ?? 'warning',
+        type: safeRaw(text(m.Type) ?? ''),
+        description: safeRaw(text(m.Description) ?? '', 300),
+      };
+      if (level === undefined) d.raw = word;
+      return d;
+    });
+  }
+
+  /**
+   * In a call by the codec's own counters or a cloud service, even with no
+   * <Call> node (a Teams or Webex meeting lists none): what it is busy with.
+   */
+  async busy(): Promise<string | undefined> {
+    const [unitDoc, teamsDoc] = await Promise.all([
+      this.status('SystemUnit/State'),
+      this.optionalStatus('MicrosoftTeams/Calling'),
+    ]);
+    const says: string[] = [];
+    for (const name of ['NumberOfActiveCalls', 'NumberOfInProgressCalls']) {
+      const n = num(at(unitDoc, 'SystemUnit', 'State', name));
+      if (n !== undefined && n > 0) says.push(`${name} ${n}`);
+    }
+    const system = text(at(unitDoc, 'SystemUnit', 'State', 'System'));
+    if (system?.toLowerCase() === 'incall') says.push('System InCall');
+    if (text(at(teamsDoc, 'MicrosoftTeams', 'Calling', 'InCall'))?.toLowerCase() === 'true')
+      says.push('MicrosoftTeams InCall True');
+    return says.length ? says.join(', ') : undefined;
   }
 
   calls(): Promise<CallInfo[]> {
@@ -418,18 +536,21 @@ export class CiscoDriver implements CodecDriver {
     );
   }
 
+  /** End one session (detached, best effort). */
+  private async endSession(cookie: string | undefined): Promise<void> {
+    if (!cookie) return;
+    await this.s.http
+      .request({ method: 'POST', path: '/xmlapi/session/end', headers: { cookie }, detached: true })
+      .catch(() => {});
+  }
+
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.view || this.s.closed) return;
+    this.s.closed = true;
     try {
-      const cookie = await this.session?.catch(() => undefined);
-      if (cookie) {
-        await this.http
-          .request({ method: 'POST', path: '/xmlapi/session/end', headers: { cookie }, detached: true })
-          .catch(() => {});
-      }
+      await this.endSession(await this.s.session?.catch(() => undefined));
     } finally {
-      await this.http.close();
+      await this.s.http.close();
     }
   }
 }

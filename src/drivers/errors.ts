@@ -40,3 +40,31 @@ export function configError(t: Translator, driver: string, field: string): Drive
     exitCode: 3,
   });
 }
+
+/** What a model can lack: each has a `codec.what.*` name in the catalogues. */
+export type ReportedFact =
+  | 'registration'
+  | 'cameras'
+  | 'microphones'
+  | 'touch_panels'
+  | 'diagnostics'
+  | 'power';
+
+/** This model has no such path (404 on a path only some generations have): a skip, not an error. */
+export function notReported(t: Translator, fact: ReportedFact, path: string): DriverError {
+  return new DriverError(
+    DRIVER_ERRORS.notReported,
+    t('codec.err.not_reported', { what: t(`codec.what.${fact}`), path }),
+  );
+}
+
+/** The reply had no such node: the codec said nothing about it (a warning, never a pass). */
+export function saidNothing(t: Translator, fact: ReportedFact, node: string): DriverError {
+  return new DriverError(
+    DRIVER_ERRORS.silent,
+    t('codec.err.silent', { what: t(`codec.what.${fact}`), node }),
+    {
+      hint: t('codec.hint.silent'),
+    },
+  );
+}

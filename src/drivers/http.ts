@@ -29,6 +29,8 @@ interface HttpRequest {
   body?: string;
   /** For cleanup (session end): ignore the caller's signal, use only the timeout. */
   detached?: boolean;
+  /** This request's caller (one check of a shared session); default: the client's signal. */
+  signal?: AbortSignal;
 }
 
 interface HttpClientOptions {
@@ -160,7 +162,7 @@ function createHttpClient(opts: HttpClientOptions): HttpClient {
         },
         Math.max(1, Math.ceil(opts.timeoutMs)),
       );
-      const parent = req.detached ? undefined : opts.signal;
+      const parent = req.detached ? undefined : (req.signal ?? opts.signal);
       const onAbort = () => controller.abort(parent?.reason);
       parent?.addEventListener('abort', onAbort, { once: true });
       try {

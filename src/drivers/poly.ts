@@ -1,6 +1,8 @@
 /**
- * Poly VideoOS REST (G7500, Studio X; reference/codec-apis.md §2.1).
- * Login: `POST /rest/current/session {user, password}`; later requests send
+ * Poly REST, both generations (docs/drivers.md has the table of what each
+ * reports and where each fact comes from): VideoOS (G7500, Studio X) and
+ * RealPresence Group Series. Login: `POST /rest/current/session {user,
+ * password}` (`/rest/session` when that path is unknown); later requests send
  * the `session_id` and `XSRF-TOKEN` cookies plus an `x-xsrf-token` header
  * (the token comes from Set-Cookie on any reply). An expired session answers
  * 403: log in again once. `close()` logs out (`DELETE /rest/current/session`,
@@ -9,9 +11,9 @@
  */
 import { CancelledError, DriverError } from '../errors.js';
 import type { CodecConfig } from '../profile/types.js';
-import { authError, badReply, httpError } from './errors.js';
+import { authError, badReply, httpError, notReported } from './errors.js';
 import { cookiesOf, type HttpClient, type HttpReply, openCodecHttp } from './http.js';
-import { registrationState } from './normalize.js';
+import { notFormat, registrationState, safeRaw } from './normalize.js';
 import {
   type CallInfo,
   type CallState,
@@ -24,9 +26,11 @@ import {
   type DriverContext,
   type Identity,
   type MediaStats,
+  type PeripheralKind,
   type Peripherals,
   type Registration,
   type RegistrationEntry,
+  type RegistrationState,
 } from './types.js';
 
 type Json = unknown;
@@ -50,7 +54,89 @@ export function parseJsonBody(body: string): Json {
   }
 }
 
-function polyCallState(raw: string): CallState {
+/**
+ * What a Poly status word means, matched exactly (lower case): the words
+ * seen on real units. Anything else is `unrecognised` and shown raw.
+ */
+export const POLY_STATUS_WORDS = {
+  up: 'ok',
+  all_up: 'ok',
+  some_up: 'partial',
+  none_up: 'down',
+  down: 'down',
+  off: 'off',
+  unknown: 'unknown',
+  full: 'full',
+} as const;
+export type PolyStatusMeaning = (typeof POLY_STATUS_WORDS)[keyof typeof POLY_STATUS_WORDS] | 'unrecognised';
+
+export function polyStatusWord(raw: string): PolyStatusMeaning {
+  const key = raw.trim().toLowerCase();
+  return Object.hasOwn(POLY_STATUS_WORDS, key)
+    ? POLY_STATUS_WORDS[key as keyof typeof POLY_STATUS_WORDS]
+    : 'unrecognised';
+}
+
+/** One line of `/rest/system/status`: VideoOS `langtag` + `stateList`, Group Series `languageTag` + `state`. */
+export interface PolyStatusLine {
+  name: string;
+  tag: string;
+  words: string[];
+}
+
+export function polyStatusLines(body: unknown): PolyStatusLine[] {
+  if (!Array.isArray(body)) return [];
+  return body.filter(isObj).map((s) => {
+    const states = s.stateList ?? s.state;
+    const words = (
+      Array.isArray(states) ? states : states === undefined || states === null ? [] : [states]
+    ).map((w) => safeRaw(w));
+    return { name: safeRaw(s.name), tag: safeRaw(s.langtag ?? s.languageTag), words };
+  });
+}
+
+const RANK: Record<PolyStatusMeaning, number> = {
+  ok: 0,
+  off: 0,
+  unknown: 1,
+  partial: 2,
+  full: 2,
+  unrecognised: 3,
+  down: 4,
+};
+
+/** The worst meaning among a line's words ('unknown' for a line with none). */
+export function worstMeaning(words: readonly string[]): PolyStatusMeaning {
+  let worst: PolyStatusMeaning = words.length ? 'ok' : 'unknown';
+  for (const w of words) {
+    const m = polyStatusWord(w);
+    if (RANK[m] > RANK[worst]) worst = m;
+  }
+  return worst;
+}
+
+const REG_OF: Record<PolyStatusMeaning, RegistrationState> = {
+  ok: 'registered',
+  partial: 'registered',
+  down: 'failed',
+  off: 'inactive',
+  unknown: 'inactive',
+  full: 'failed',
+  unrecognised: 'failed',
+};
+
+/** Status line names per fact, VideoOS and Group Series (docs/drivers.md). */
+const LINES = {
+  sip: ['system.status.sipserver'],
+  h323: ['system.status.gatekeeper'],
+  cameras: ['system.status.mr.camera', 'system.status.trackablecamera', 'system.status.camera'],
+  microphones: ['system.status.mr.audio', 'system.status.microphones'],
+} as const;
+
+/** A placeholder conference (idle Group Series, beside a real call on VideoOS): not a call. */
+const isPlaceholder = (c: Obj) => c.isPendingConference === true || str(c.id) === 'PENDING';
+
+export function polyCallState(raw: string): CallState {
   const s = raw.toUpperCase();
   if (s.includes('DISCONNECTING')) return 'disconnecting';
   if (s.includes('DISCONNECTED') || s === 'IDLE') return 'idle';
@@ -62,75 +148,109 @@ function polyCallState(raw: string): CallState {
   return 'other';
 }
 
+/** What the views of one driver share: the HTTP client and the one session. */
+interface PolyShared {
+  http: HttpClient;
+  login: Promise<string> | undefined;
+  /** The login path the codec knew (`/rest/current/session`, or `/rest/session` on older units). */
+  loginPath: string;
+  xsrf: string | undefined;
+  closed: boolean;
+}
+
+const LOGIN_PATHS = ['/rest/current/session', '/rest/session'] as const;
+
 export class PolyDriver implements CodecDriver {
   readonly name = 'poly' as const;
-  private readonly http: HttpClient;
+  private readonly s: PolyShared;
   private readonly host: string;
   private readonly user: string;
   private readonly password: string;
-  private login: Promise<string> | undefined;
-  private xsrf: string | undefined;
-  private closed = false;
+  private readonly view: boolean;
 
   constructor(
-    codec: CodecConfig,
+    private readonly codec: CodecConfig,
     private readonly ctx: DriverContext,
+    shared?: PolyShared,
   ) {
-    ({ http: this.http, host: this.host, user: this.user } = openCodecHttp(codec, ctx, 'poly'));
+    const opened = openCodecHttp(codec, ctx, 'poly');
+    ({ host: this.host, user: this.user } = opened);
     this.password = codec.password ?? '';
+    this.view = shared !== undefined;
+    this.s = shared ?? {
+      http: opened.http,
+      login: undefined,
+      loginPath: LOGIN_PATHS[0],
+      xsrf: undefined,
+      closed: false,
+    };
+  }
+
+  bind(signal: AbortSignal): CodecDriver {
+    return new PolyDriver(this.codec, { ...this.ctx, signal }, this.s);
   }
 
   private remember(res: HttpReply): void {
     const token = cookiesOf(res.headers)['XSRF-TOKEN'];
-    if (token) this.xsrf = token;
+    if (token) this.s.xsrf = token;
   }
 
-  /** Log in once (single flight); resolves to the session id. */
+  /** Log in once (single flight, shared by every view); resolves to the session id. */
   private session(): Promise<string> {
-    this.login ??= (async () => {
+    const s = this.s;
+    s.login ??= (async () => {
       // Detached, like Cisco's session begin: a session the codec opened must be closed by us.
-      const res = await this.http.request({
-        method: 'POST',
-        path: '/rest/current/session',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ user: this.user, password: this.password }),
-        detached: true,
-      });
+      let res: HttpReply | undefined;
+      for (const path of LOGIN_PATHS) {
+        res = await s.http.request({
+          method: 'POST',
+          path,
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ user: this.user, password: this.password }),
+          detached: true,
+        });
+        s.loginPath = path;
+        if (res.status !== 404) break;
+      }
+      const what = s.loginPath;
+      if (!res) throw badReply(this.ctx.t, this.host, what, 'no reply');
       this.remember(res);
       if (res.status === 401 || res.status === 403) throw authError(this.ctx.t, this.host, this.user);
-      if (res.status >= 400)
-        throw httpError(this.ctx.t, this.host, this.user, res.status, '/rest/current/session');
+      if (res.status >= 400) throw httpError(this.ctx.t, this.host, this.user, res.status, what);
       let body: Json;
       try {
         body = parseJsonBody(res.text);
       } catch {
-        throw badReply(this.ctx.t, this.host, '/rest/current/session', 'not JSON');
+        throw badReply(this.ctx.t, this.host, what, notJson(res.text));
       }
       const id = isObj(body) && isObj(body.session) ? str(body.session.sessionId) : undefined;
       if (isObj(body) && body.success === false) throw authError(this.ctx.t, this.host, this.user);
       const cookie = cookiesOf(res.headers).session_id;
       const sessionId = id ?? cookie;
-      if (!sessionId) throw badReply(this.ctx.t, this.host, '/rest/current/session', 'no sessionId');
+      if (!sessionId) throw badReply(this.ctx.t, this.host, what, 'no sessionId');
       return sessionId;
     })();
-    this.login.catch(() => {
-      this.login = undefined;
+    const login = s.login;
+    login.catch(() => {
+      if (s.login === login) s.login = undefined;
     });
-    return this.login;
+    return login;
   }
 
   private headers(sessionId: string, json: boolean): Record<string, string> {
-    const cookie = [`session_id=${sessionId}`, ...(this.xsrf ? [`XSRF-TOKEN=${this.xsrf}`] : [])].join('; ');
+    const xsrf = this.s.xsrf;
+    const cookie = [`session_id=${sessionId}`, ...(xsrf ? [`XSRF-TOKEN=${xsrf}`] : [])].join('; ');
     return {
       cookie,
       accept: 'application/json',
-      ...(this.xsrf ? { 'x-xsrf-token': this.xsrf } : {}),
+      ...(xsrf ? { 'x-xsrf-token': xsrf } : {}),
       ...(json ? { 'content-type': 'application/json' } : {}),
     };
   }
 
   /**
-   * One REST call; a 403 means the session expired: log in again once.
+   * One REST call; a 403 means the session expired: log in again once (one
+   * new session for all the parallel requests that saw it expire).
    * `detached`: not stopped by the caller's signal (hanging up after Ctrl-C).
    */
   private async call(
@@ -140,19 +260,25 @@ export class PolyDriver implements CodecDriver {
     detached = false,
     retried = false,
   ): Promise<{ status: number; body: Json }> {
-    if (this.closed) throw new DriverError(DRIVER_ERRORS.cancelled, this.ctx.t('codec.err.cancelled'));
-    const sessionId = await this.session();
+    if (this.s.closed) throw new DriverError(DRIVER_ERRORS.cancelled, this.ctx.t('codec.err.cancelled'));
+    const login = this.session();
+    const sessionId = await login;
     if (this.ctx.signal?.aborted && !detached) throw new CancelledError(this.ctx.t('codec.err.cancelled'));
-    const res = await this.http.request({
+    const res = await this.s.http.request({
       method,
       path,
       headers: this.headers(sessionId, body !== undefined),
       body: body === undefined ? undefined : JSON.stringify(body),
       detached,
+      ...(this.ctx.signal ? { signal: this.ctx.signal } : {}),
     });
     this.remember(res);
     if (res.status === 403 && !retried) {
-      this.login = undefined;
+      // Expired, or refused: log out the old session (best effort, sessions are capped), then log in again.
+      if (this.s.login === login) {
+        this.s.login = undefined;
+        await this.logout(sessionId);
+      }
       return this.call(method, path, body, detached, true);
     }
     if (res.status === 404) return { status: 404, body: undefined };
@@ -160,7 +286,7 @@ export class PolyDriver implements CodecDriver {
     try {
       return { status: res.status, body: parseJsonBody(res.text) };
     } catch {
-      throw badReply(this.ctx.t, this.host, path, 'not JSON');
+      throw badReply(this.ctx.t, this.host, path, notJson(res.text));
     }
   }
 
@@ -170,112 +296,171 @@ export class PolyDriver implements CodecDriver {
     return res.body;
   }
 
-  private async getArray(path: string, detached = false): Promise<Obj[]> {
-    const body = await this.get(path, detached);
+  private array(body: Json, path: string): Obj[] {
     if (!Array.isArray(body)) throw badReply(this.ctx.t, this.host, path, 'expected a JSON array');
     return body.filter(isObj);
+  }
+
+  private async getArray(path: string, detached = false): Promise<Obj[]> {
+    return this.array(await this.get(path, detached), path);
+  }
+
+  /** A path only some generations have: undefined when this model answers 404. */
+  private async optional(method: 'GET' | 'POST', path: string): Promise<Json | undefined> {
+    const res = await this.call(method, path);
+    return res.status === 404 ? undefined : res.body;
+  }
+
+  private async optionalArray(method: 'GET' | 'POST', path: string): Promise<Obj[] | undefined> {
+    const body = await this.optional(method, path);
+    return body === undefined ? undefined : this.array(body, path);
+  }
+
+  /** `/rest/system/status` in either generation's keys; undefined when the model has no such path. */
+  private async statusLines(): Promise<PolyStatusLine[] | undefined> {
+    const body = await this.optional('GET', '/rest/system/status');
+    if (body === undefined) return undefined;
+    this.array(body, '/rest/system/status');
+    return polyStatusLines(body);
   }
 
   async identify(): Promise<Identity> {
     const sys = await this.get('/rest/system');
     if (!isObj(sys)) throw badReply(this.ctx.t, this.host, '/rest/system', 'expected a JSON object');
-    const state = str(sys.state) ?? 'UNKNOWN';
+    const state = str(sys.state);
     const id: Identity = {
       vendor: 'Poly',
-      model: str(sys.model) ?? 'Poly',
-      software: str(sys.softwareVersion) ?? '',
-      awake: state.toUpperCase() !== 'ASLEEP',
-      powerState: state,
+      model: safeRaw(str(sys.model) ?? 'Poly'),
+      software: safeRaw(str(sys.softwareVersion) ?? ''),
+      awake: state === undefined || state.toUpperCase() !== 'ASLEEP',
+      powerState: safeRaw(state ?? 'UNKNOWN'),
     };
+    if (state === undefined) id.powerUnknown = true;
     const serial = str(sys.serialNumber);
-    if (serial) id.serial = serial;
+    if (serial) id.serial = safeRaw(serial);
     const name = str(sys.systemName);
-    if (name) id.name = name;
+    if (name) id.name = safeRaw(name);
     const uptime = numOf(sys.uptime);
     if (uptime !== undefined) id.uptimeS = Math.round(uptime);
     return id;
   }
 
   async registration(): Promise<Registration> {
-    const [sip, h323] = await Promise.all([
-      this.getArray('/rest/system/sipservers'),
-      this.getArray('/rest/system/h323gatekeepers'),
+    const [sipServers, gatekeepers, lines] = await Promise.all([
+      this.optionalArray('GET', '/rest/system/sipservers'),
+      this.optionalArray('GET', '/rest/system/h323gatekeepers'),
+      this.statusLines(),
     ]);
     const entry =
       (protocol: 'sip' | 'h323') =>
       (s: Obj): RegistrationEntry => {
-        const raw = str(s.state) ?? '';
+        const raw = safeRaw(str(s.state) ?? '');
+        const meaning = polyStatusWord(raw);
         const e: RegistrationEntry = {
           protocol,
-          state: raw.toLowerCase() === 'up' ? 'registered' : registrationState(raw),
+          state: meaning === 'unrecognised' ? registrationState(raw) : REG_OF[meaning],
           raw,
         };
         const address = str(s.address);
-        if (address) e.target = address;
+        if (address) e.target = safeRaw(address);
         return e;
       };
-    return { sip: sip.map(entry('sip')), h323: h323.map(entry('h323')) };
+    // Group Series: no server lists, but the status page has a line per protocol.
+    const fromLine = (protocol: 'sip' | 'h323'): RegistrationEntry[] | undefined => {
+      const line = lines?.find((l) => (LINES[protocol] as readonly string[]).includes(l.name));
+      if (!line) return undefined;
+      const meaning = worstMeaning(line.words);
+      return [{ protocol, state: REG_OF[meaning], raw: line.words.join(',') }];
+    };
+    const sip = sipServers?.map(entry('sip')) ?? fromLine('sip');
+    const h323 = gatekeepers?.map(entry('h323')) ?? fromLine('h323');
+    if (sip === undefined && h323 === undefined)
+      throw notReported(this.ctx.t, 'registration', '/rest/system/sipservers');
+    return { sip: sip ?? [], h323: h323 ?? [] };
   }
 
   async peripherals(): Promise<Peripherals> {
     const [mics, devices, muted] = await Promise.all([
-      this.getArray('/rest/audio/microphones'),
-      // Undocumented (AVI-SPL); when absent, fall back on the camera line of /rest/system/status.
-      this.call('POST', '/rest/current/devicemanagement/devices').then((r) =>
-        Array.isArray(r.body) ? r.body.filter(isObj) : undefined,
-      ),
-      this.call('GET', '/rest/audio/muted').then((r) => r.body),
+      this.optionalArray('GET', '/rest/audio/microphones'),
+      // Undocumented (seen on VideoOS only); without it, cameras come from the status page.
+      this.optionalArray('POST', '/rest/current/devicemanagement/devices'),
+      this.optional('GET', '/rest/audio/muted'),
     ]);
-    const microphones: Device[] = mics.map((m) => {
-      const raw = str(m.state) ?? '';
-      const d: Device = {
-        id: str(m.number) ?? '?',
-        connected: !/DISCONNECT|NOT_CONNECTED|OFFLINE|MISSING/i.test(raw),
+    const lines = mics && devices ? undefined : await this.statusLines();
+    const unreported: PeripheralKind[] = [];
+    /** Nothing said about this kind: an empty list that means "unknown". */
+    const none = (kind: PeripheralKind): Device[] => {
+      unreported.push(kind);
+      return [];
+    };
+    const fromLine = (fact: 'cameras' | 'microphones'): Device[] | undefined => {
+      const line = lines?.find((l) => (LINES[fact] as readonly string[]).includes(l.name));
+      if (!line) return undefined;
+      const m = worstMeaning(line.words);
+      return [
+        {
+          id: line.name,
+          name: line.tag,
+          connected: m === 'ok' || m === 'partial',
+          raw: line.words.join(','),
+        },
+      ];
+    };
+    const microphones: Device[] =
+      mics?.map((m) => {
+        const raw = safeRaw(str(m.state) ?? '');
+        const d: Device = {
+          id: str(m.number) ?? '?',
+          connected: !/DISCONNECT|NOT_CONNECTED|OFFLINE|MISSING/i.test(raw),
+          raw,
+        };
+        const name = str(m.typeInString);
+        if (name) d.name = safeRaw(name);
+        return d;
+      }) ??
+      fromLine('microphones') ??
+      none('microphones');
+    const device = (d: Obj): Device => {
+      const raw = safeRaw(str(d.deviceState) ?? '');
+      const dev: Device = {
+        id: safeRaw(str(d.uid) ?? str(d.serialNumber) ?? '?'),
+        connected: /^(CONNECTED|PAIRED)$/i.test(raw),
         raw,
       };
-      const name = str(m.typeInString);
-      if (name) d.name = name;
-      return d;
-    });
-    let cameras: Device[];
-    if (devices) {
-      cameras = devices
-        .filter((d) => str(d.deviceCategory) === 'CAMERA')
-        .map((d) => {
-          const raw = str(d.deviceState) ?? '';
-          const dev: Device = {
-            id: str(d.uid) ?? str(d.serialNumber) ?? '?',
-            connected: /^(CONNECTED|PAIRED)$/i.test(raw),
-            raw,
-          };
-          const name = str(d.productName);
-          if (name) dev.name = name;
-          return dev;
-        });
-    } else {
-      const status = await this.getArray('/rest/system/status');
-      const cam = status.find((s) => s.name === 'system.status.mr.camera');
-      const states = Array.isArray(cam?.stateList) ? cam.stateList.map(String) : [];
-      cameras = cam ? [{ id: '1', connected: states.some((s) => /up/i.test(s)), raw: states.join(',') }] : [];
-    }
+      const name = str(d.productName);
+      if (name) dev.name = safeRaw(name);
+      return dev;
+    };
+    const cameras =
+      devices?.filter((d) => str(d.deviceCategory) === 'CAMERA').map(device) ??
+      fromLine('cameras') ??
+      none('cameras');
     const out: Peripherals = { cameras, microphones };
+    if (devices) out.touchPanels = devices.filter((d) => str(d.deviceType) === 'TOUCHCONTROL').map(device);
+    else unreported.push('touchPanels');
+    if (unreported.length) out.unreported = unreported;
     if (typeof muted === 'boolean') out.micMuted = muted;
     return out;
   }
 
   async diagnostics(): Promise<Diagnostic[]> {
-    const status = await this.getArray('/rest/system/status');
+    const lines = await this.statusLines();
+    if (lines === undefined) throw notReported(this.ctx.t, 'diagnostics', '/rest/system/status');
     const out: Diagnostic[] = [];
-    for (const s of status) {
-      const states = Array.isArray(s.stateList) ? s.stateList.map(String) : [];
-      const joined = states.join(', ');
-      const level = /down|error|fail|alarm|critical/i.test(joined)
-        ? 'error'
-        : /warn|degraded|partial/i.test(joined)
-          ? 'warning'
-          : undefined;
-      if (level)
-        out.push({ level, type: str(s.name) ?? '', description: `${str(s.langtag) ?? ''}: ${joined}` });
+    for (const line of lines) {
+      const meaning = worstMeaning(line.words);
+      const joined = line.words.join(', ');
+      const description = `${line.tag || line.name}: ${joined}`;
+      if (meaning === 'down') out.push({ level: 'error', type: line.name, description });
+      else if (meaning === 'partial' || meaning === 'full')
+        out.push({ level: 'warning', type: line.name, description });
+      else if (meaning === 'unrecognised')
+        out.push({
+          level: 'warning',
+          type: line.name,
+          description: this.ctx.t('codec.diag.unknown_word', { line: line.tag || line.name, word: joined }),
+          raw: joined,
+        });
     }
     return out;
   }
@@ -286,26 +471,48 @@ export class PolyDriver implements CodecDriver {
 
   private async listCalls(detached: boolean): Promise<CallInfo[]> {
     const confs = await this.getArray('/rest/conferences', detached);
-    return confs.map((c) => {
+    const out: CallInfo[] = [];
+    for (const c of confs) {
       const conns = Array.isArray(c.connections) ? c.connections.filter(isObj) : [];
-      const terms = Array.isArray(c.terminals) ? c.terminals.filter(isObj) : [];
+      if (isPlaceholder(c)) {
+        // The placeholder is no call; a call ringing in on it is (listed by its connection id).
+        for (const conn of conns) {
+          const raw = safeRaw(str(conn.state) ?? '');
+          const state = polyCallState(raw);
+          const id = str(conn.id);
+          if (!id || state === 'idle' || out.some((o) => o.id === id)) continue;
+          out.push(this.callInfo(c, conn, id, raw));
+        }
+        continue;
+      }
       const first = conns[0];
-      const raw = str(first?.state) ?? (c.isActive === true ? 'ACTIVE' : 'CONNECTING');
-      const info: CallInfo = {
-        id: str(c.id) ?? '?',
-        remote: str(first?.address) ?? str(terms[0]?.address) ?? '',
-        state: polyCallState(raw),
-        raw,
-      };
-      const callType = str(first?.callType);
-      if (callType) info.protocol = callType;
-      const rate = numOf(first?.rate);
-      if (rate !== undefined) info.rateKbps = rate;
-      const start = numOf(c.startTime);
-      if (start !== undefined)
-        info.durationS = Math.max(0, Math.round(Date.now() / 1000 - (start > 1e11 ? start / 1000 : start)));
-      return info;
-    });
+      const raw = safeRaw(str(first?.state) ?? (c.isActive === true ? 'ACTIVE' : 'CONNECTING'));
+      out.push(this.callInfo(c, first, str(c.id) ?? '?', raw));
+    }
+    return out;
+  }
+
+  private callInfo(conf: Obj, conn: Obj | undefined, id: string, raw: string): CallInfo {
+    const terms = Array.isArray(conf.terminals) ? conf.terminals.filter(isObj) : [];
+    const info: CallInfo = {
+      id: safeRaw(id),
+      remote: safeRaw(str(conn?.address) ?? str(terms[0]?.address) ?? ''),
+      state: polyCallState(raw),
+      raw,
+    };
+    if (typeof conn?.incoming === 'boolean') info.direction = conn.incoming ? 'incoming' : 'outgoing';
+    const callType = str(conn?.callType);
+    if (callType) info.protocol = safeRaw(callType);
+    const rate = numOf(conn?.rate);
+    if (rate !== undefined) info.rateKbps = rate;
+    // The device's own count first; the start time only when it gives none.
+    const duration = numOf(conn?.duration) ?? numOf(conf.duration);
+    const start = numOf(conf.startTime) ?? numOf(conn?.startTime);
+    if (duration !== undefined && (duration > 0 || start === undefined))
+      info.durationS = Math.round(duration);
+    else if (start !== undefined)
+      info.durationS = Math.max(0, Math.round(Date.now() / 1000 - (start > 1e11 ? start / 1000 : start)));
+    return info;
   }
 
   async dial(req: DialRequest): Promise<{ callId: string }> {
@@ -337,15 +544,14 @@ export class PolyDriver implements CodecDriver {
     const res = await this.call('GET', path);
     if (res.status === 404)
       throw new DriverError(DRIVER_ERRORS.noCall, this.ctx.t('codec.err.no_call', { id: callId }));
-    if (!Array.isArray(res.body)) throw badReply(this.ctx.t, this.host, path, 'expected a JSON array');
-    const channels: ChannelStats[] = res.body.filter(isObj).map((s) => {
+    const channels: ChannelStats[] = this.array(res.body, path).map((s) => {
       const type = (str(s.mediaType) ?? '').toUpperCase();
       const ch: ChannelStats = {
         direction: (str(s.mediaDirection) ?? '').toUpperCase() === 'TX' ? 'tx' : 'rx',
         media: type === 'AUDIO' ? 'audio' : type === 'VIDEO' ? 'video' : 'data',
       };
       const codec = str(s.mediaAlgorithm);
-      if (codec) ch.codec = codec;
+      if (codec) ch.codec = safeRaw(codec);
       const rate = numOf(s.actualBitRate) ?? numOf(s.bitRate);
       if (rate !== undefined) ch.rateKbps = rate;
       const jitter = numOf(s.jitter);
@@ -359,23 +565,30 @@ export class PolyDriver implements CodecDriver {
     return { callId, channels };
   }
 
+  /** End one session (detached, best effort). */
+  private async logout(sessionId: string | undefined): Promise<void> {
+    if (!sessionId) return;
+    await this.s.http
+      .request({
+        method: 'DELETE',
+        path: this.s.loginPath,
+        headers: this.headers(sessionId, false),
+        detached: true,
+      })
+      .catch(() => {});
+  }
+
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    const s = this.s;
+    if (this.view || s.closed) return;
+    s.closed = true;
     try {
-      const sessionId = await this.login?.catch(() => undefined);
-      if (sessionId) {
-        await this.http
-          .request({
-            method: 'DELETE',
-            path: '/rest/current/session',
-            headers: this.headers(sessionId, false),
-            detached: true,
-          })
-          .catch(() => {});
-      }
+      await this.logout(await s.login?.catch(() => undefined));
     } finally {
-      await this.http.close();
+      await s.http.close();
     }
   }
 }
+
+/** Why a body is not JSON, with its start shown (made safe). */
+export const notJson = (body: string): string => notFormat(body, 'JSON', 'not JSON: {start}');

@@ -27,6 +27,10 @@ export const DRIVER_ERRORS = {
   dropped: 'CALL_DROPPED',
   noCall: 'CALL_NOT_FOUND',
   unsupported: 'CODEC_UNSUPPORTED',
+  /** This model has no such path (a known-optional one answered 404): not applicable, not an error. */
+  notReported: 'CODEC_NOT_REPORTED',
+  /** The codec answered but its reply says nothing about what was asked (a node missing): unknown, not pass. */
+  silent: 'CODEC_SILENT',
   cancelled: 'CANCELLED',
 } as const;
 
@@ -42,12 +46,15 @@ export interface Identity {
   powerState: string;
   uptimeS?: number;
   activeCalls?: number;
+  /** The codec said nothing about its power state: `awake` is a guess, not a reading. */
+  powerUnknown?: boolean;
 }
 
 export type RegistrationState = 'registered' | 'registering' | 'failed' | 'inactive';
 
 export interface RegistrationEntry {
-  protocol: 'sip' | 'h323';
+  /** `webex` / `teams`: registered to the Webex cloud or running in Microsoft Teams mode (Cisco). */
+  protocol: 'sip' | 'h323' | 'webex' | 'teams';
   state: RegistrationState;
   /** The codec's own word (Registered, Failed, UP...). */
   raw: string;
@@ -60,6 +67,10 @@ export interface Registration {
   sip: RegistrationEntry[];
   /** undefined: this product has no H.323 at all (not applicable, not a failure). */
   h323?: RegistrationEntry[];
+  /** Cloud registrations (Webex, Teams): each one a way to be registered. */
+  cloud?: RegistrationEntry[];
+  /** The codec answered but said nothing about any registration (no SIP node, no status line). */
+  unreported?: boolean;
 }
 
 export interface Device {
@@ -70,9 +81,15 @@ export interface Device {
   raw?: string;
 }
 
+export type PeripheralKind = 'cameras' | 'microphones' | 'touchPanels';
+
 export interface Peripherals {
   cameras: Device[];
   microphones: Device[];
+  /** Touch panels / navigators (Cisco ConnectedDevice, Poly TOUCHCONTROL), when the codec lists them. */
+  touchPanels?: Device[];
+  /** Kinds the codec said nothing about (an empty list above is then unknown, not "none"). */
+  unreported?: PeripheralKind[];
   /** Microphones muted (when the codec says). */
   micMuted?: boolean;
 }
@@ -83,6 +100,8 @@ export interface Diagnostic {
   level: DiagnosticLevel;
   type: string;
   description: string;
+  /** The codec's own word, when it was not one the driver knows (shown as is, made safe). */
+  raw?: string;
 }
 
 export type CallState =
@@ -157,9 +176,19 @@ export interface CodecDriver {
   /** Hang up one call, or every call when callId is undefined. */
   hangup?(callId?: string): Promise<void>;
   calls?(): Promise<CallInfo[]>;
+  /**
+   * What the codec is busy with even when it lists no call (Cisco: a Teams
+   * or Webex call, NumberOfActiveCalls); undefined when idle.
+   */
+  busy?(): Promise<string | undefined>;
   mediaStats?(callId: string): Promise<MediaStats>;
   /** Why a call that is gone ended (Cisco CallHistory); undefined when the codec does not say. */
   callEnd?(callId: string): Promise<CallEnd | undefined>;
+  /**
+   * The same driver and session, its requests stopped by `signal` (one
+   * check's timeout) instead of the driver's own; closing it is a no-op.
+   */
+  bind?(signal: AbortSignal): CodecDriver;
   /** Release what the driver holds: end the codec session, close sockets. Never throws. */
   close(): Promise<void>;
 }

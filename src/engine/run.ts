@@ -8,6 +8,7 @@
 import { findKind } from '../checks/index.js';
 import type { CheckContext, CheckKind, CheckOutcome, CheckResult } from '../checks/types.js';
 import type { Context } from '../cli/context.js';
+import { type CodecSession, openCodecSession } from '../drivers/session.js';
 import type { CheckSpec, ResolvedProfile, SiteInfo } from '../profile/types.js';
 import { sleep } from '../util/sleep.js';
 import { NEEDS_NOT_MET, siteVerdict, type Verdict } from './verdict.js';
@@ -66,6 +67,7 @@ async function attempt(
   profile: ResolvedProfile,
   ctx: Context,
   opts: EngineOptions,
+  codec: CodecSession | undefined,
 ): Promise<CheckOutcome> {
   const { t } = ctx;
   const deadline = opts.deadline;
@@ -97,6 +99,7 @@ async function attempt(
     cwd: ctx.cwd,
     profile,
     timeoutMs: budget,
+    ...(codec ? { codec } : {}),
   };
   const stopped = new Promise<CheckOutcome>((resolve) => {
     const done = () => {
@@ -143,6 +146,7 @@ async function runOne(
   profile: ResolvedProfile,
   ctx: Context,
   opts: EngineOptions,
+  codec: CodecSession | undefined,
 ): Promise<CheckResult> {
   const startedAt = ctx.clock.now().toISOString();
   const t0 = ctx.clock.monotonic();
@@ -151,7 +155,7 @@ async function runOne(
   let attempts = 0;
   for (;;) {
     attempts += 1;
-    outcome = await attempt(spec, timeoutMs, profile, ctx, opts);
+    outcome = await attempt(spec, timeoutMs, profile, ctx, opts, codec);
     const retryable = outcome.status === 'fail' || outcome.status === 'error';
     const stopped = outcome.error?.code === 'CANCELLED' || outcome.error?.code === 'DEADLINE';
     if (!retryable || stopped || attempts > spec.retries) break;
@@ -221,56 +225,15 @@ export async function runSite(
     results.set(result.id, result);
     opts.onResult?.(profile.site, result);
   };
-
-  while (pending.length > 0 || running.size > 0) {
-    let progressed = false;
-    for (let i = 0; i < pending.length; ) {
-      const spec = pending[i] as CheckSpec;
-      const needs = spec.needs.filter((n) => selectedIds.has(n));
-      const unmet = needs.filter((n) => {
-        const r = results.get(n);
-        return r && r.status !== 'pass' && r.status !== 'warn';
-      });
-      const waiting = needs.some((n) => !results.has(n));
-      const pastDeadline = opts.deadline !== undefined && ctx.clock.monotonic() >= opts.deadline;
-      if (spec.skip !== undefined) {
-        finish(
-          notRun(
-            spec,
-            ctx,
-            'skip',
-            'SKIPPED_BY_PROFILE',
-            ctx.t('engine.skip.profile', { reason: spec.skip }),
-          ),
-        );
-      } else if (unmet.length > 0) {
-        finish(
-          notRun(spec, ctx, 'skip', NEEDS_NOT_MET, ctx.t('engine.skip.needs', { ids: unmet.join(', ') })),
-        );
-      } else if (ctx.signal.aborted) {
-        finish(notRun(spec, ctx, 'error', 'CANCELLED', ctx.t('engine.cancelled')));
-      } else if (pastDeadline && !waiting) {
-        finish(notRun(spec, ctx, 'error', 'DEADLINE', ctx.t('engine.deadline_not_run')));
-      } else if (!waiting && running.size < parallel) {
-        opts.onStart?.(profile.site, spec);
-        const p = runOne(spec, profile, ctx, opts).then((r) => {
-          running.delete(spec.id);
-          finish(r);
-        });
-        running.set(spec.id, p);
-      } else {
-        i += 1;
-        continue;
-      }
-      pending.splice(i, 1);
-      progressed = true;
-    }
-    if (running.size > 0) await Promise.race(running.values());
-    else if (!progressed && pending.length > 0) {
-      // Unreachable with a validated profile (cycles are rejected); never spin.
-      for (const spec of pending.splice(0))
-        finish(notRun(spec, ctx, 'error', 'NEEDS_CYCLE', ctx.t('engine.needs_cycle')));
-    }
+  // One codec session for the whole run, opened by the first check that asks, closed below whatever happens.
+  const codec =
+    profile.codec && profile.codec.driver !== 'none'
+      ? openCodecSession(profile.codec, { t: ctx.t, signal: ctx.signal })
+      : undefined;
+  try {
+    await runChecks();
+  } finally {
+    await codec?.close();
   }
 
   const checks = selected.map((s) => results.get(s.id) as CheckResult);
@@ -282,4 +245,57 @@ export async function runSite(
     durationMs: Math.round(ctx.clock.monotonic() - t0),
     checks,
   };
+
+  async function runChecks(): Promise<void> {
+    while (pending.length > 0 || running.size > 0) {
+      let progressed = false;
+      for (let i = 0; i < pending.length; ) {
+        const spec = pending[i] as CheckSpec;
+        const needs = spec.needs.filter((n) => selectedIds.has(n));
+        const unmet = needs.filter((n) => {
+          const r = results.get(n);
+          return r && r.status !== 'pass' && r.status !== 'warn';
+        });
+        const waiting = needs.some((n) => !results.has(n));
+        const pastDeadline = opts.deadline !== undefined && ctx.clock.monotonic() >= opts.deadline;
+        if (spec.skip !== undefined) {
+          finish(
+            notRun(
+              spec,
+              ctx,
+              'skip',
+              'SKIPPED_BY_PROFILE',
+              ctx.t('engine.skip.profile', { reason: spec.skip }),
+            ),
+          );
+        } else if (unmet.length > 0) {
+          finish(
+            notRun(spec, ctx, 'skip', NEEDS_NOT_MET, ctx.t('engine.skip.needs', { ids: unmet.join(', ') })),
+          );
+        } else if (ctx.signal.aborted) {
+          finish(notRun(spec, ctx, 'error', 'CANCELLED', ctx.t('engine.cancelled')));
+        } else if (pastDeadline && !waiting) {
+          finish(notRun(spec, ctx, 'error', 'DEADLINE', ctx.t('engine.deadline_not_run')));
+        } else if (!waiting && running.size < parallel) {
+          opts.onStart?.(profile.site, spec);
+          const p = runOne(spec, profile, ctx, opts, codec).then((r) => {
+            running.delete(spec.id);
+            finish(r);
+          });
+          running.set(spec.id, p);
+        } else {
+          i += 1;
+          continue;
+        }
+        pending.splice(i, 1);
+        progressed = true;
+      }
+      if (running.size > 0) await Promise.race(running.values());
+      else if (!progressed && pending.length > 0) {
+        // Unreachable with a validated profile (cycles are rejected); never spin.
+        for (const spec of pending.splice(0))
+          finish(notRun(spec, ctx, 'error', 'NEEDS_CYCLE', ctx.t('engine.needs_cycle')));
+      }
+    }
+  }
 }

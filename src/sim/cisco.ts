@@ -28,6 +28,11 @@ export interface CodecSimOptions {
   onLog?: (line: string) => void;
   /** The SIP URI this codec registers as. */
   sipUri?: string;
+  /**
+   * Open API sessions the codec allows (default 8, an assumption: real units
+   * cap them, the number is not published); one more is refused with 503.
+   */
+  maxSessions?: number;
 }
 
 export interface CodecSim {
@@ -38,6 +43,8 @@ export interface CodecSim {
   sessions(): number;
   /** Sessions begun since start. */
   sessionsBegun(): number;
+  /** The most sessions open at once since start. */
+  sessionsPeak(): number;
   /** Calls now (meeting of the busy scenario included). */
   calls(): SimCall[];
   /** Change the scenario while running. */
@@ -61,12 +68,17 @@ export async function startCiscoSim(opts: CodecSimOptions = {}): Promise<CodecSi
   let scenario: CodecScenario = { ...opts.scenario };
   const sessions = new Set<string>();
   let begun = 0;
+  let peak = 0;
+  const maxSessions = opts.maxSessions ?? 8;
   const book = new CallBook({ scenario: () => scenario, sipDial: opts.sipDial, log });
   const sipUri = opts.sipUri ?? 'sip:phong-hop@vc.example.gov.vn';
 
   const status = (): XNode => {
     const s = scenario;
     const calls = book.list();
+    // A Teams or Webex call is counted by the codec but lists no <Call> node.
+    const active = calls.length + (s.cloud_call ? 1 : 0);
+    const sipUp = !s.unregistered && !s.cloud;
     const mics = [1, 2].map((n) =>
       item('Microphone', n, [
         el('ConnectionStatus', s.mic_unplugged && n === 1 ? 'NotConnected' : 'Connected'),
@@ -102,6 +114,29 @@ export async function startCiscoSim(opts: CodecSimOptions = {}): Promise<CodecSi
         ]),
       ]),
       el('Diagnostics', diagnostics),
+      ...(s.cloud === 'teams'
+        ? [
+            el('MicrosoftTeams', [
+              el('Calling', [el('InCall', s.cloud_call ? 'True' : 'False')]),
+              el('Software', [el('Version', '1449/1.0.96.2023020601')]),
+            ]),
+          ]
+        : []),
+      el('Peripherals', [
+        ...(s.touch_panel_missing
+          ? []
+          : [
+              item('ConnectedDevice', 1001, [
+                el('HardwareInfo', '101401-5 [08]'),
+                el('ID', '00:1f:16:aa:bb:cc'),
+                el('Name', 'Cisco Room Navigator'),
+                el('SoftwareInfo', 'RoomOS 11.19.1.6'),
+                el('Status', 'Connected'),
+                el('Type', 'TouchPanel'),
+                el('UpgradeStatus', 'None'),
+              ]),
+            ]),
+      ]),
       // Products without H.323 (Room Bar) have no H323 node at all.
       ...(s.no_h323
         ? []
@@ -119,8 +154,8 @@ export async function startCiscoSim(opts: CodecSimOptions = {}): Promise<CodecSi
       el('SIP', [
         item('Registration', 1, [
           el('Reason', s.unregistered ? '401 Unauthorized' : ''),
-          el('Status', s.unregistered ? 'Failed' : 'Registered'),
-          el('URI', sipUri),
+          el('Status', s.unregistered ? 'Failed' : sipUp ? 'Registered' : 'Inactive'),
+          el('URI', s.cloud ? '' : sipUri),
         ]),
       ]),
       el('Standby', [el('Level', s.asleep ? 'Standby' : 'None'), el('State', s.asleep ? 'Standby' : 'Off')]),
@@ -131,11 +166,13 @@ export async function startCiscoSim(opts: CodecSimOptions = {}): Promise<CodecSi
         el('ProductType', 'Cisco Codec'),
         el('Software', [el('DisplayName', 'RoomOS 11.19.1.6 76526b1b094'), el('Version', VERSION)]),
         el('State', [
-          el('NumberOfActiveCalls', calls.length),
-          el('System', calls.length ? 'InCall' : 'Initialized'),
+          el('NumberOfActiveCalls', active),
+          el('NumberOfInProgressCalls', 0),
+          el('System', active ? 'InCall' : 'Initialized'),
         ]),
         el('Uptime', 37_224 + Math.floor((Date.now() - started) / 1000)),
       ]),
+      ...(s.cloud === 'webex' ? [el('Webex', [el('DeveloperId', ''), el('Status', 'Registered')])] : []),
       el('Video', [
         el('Input', [
           item('Connector', 1, [
@@ -274,9 +311,12 @@ export async function startCiscoSim(opts: CodecSimOptions = {}): Promise<CodecSi
       switch (route) {
         case 'POST /xmlapi/session/begin': {
           if (!basicOk(req, user, password)) return reply(401, '', unauthorised);
+          if (sessions.size >= maxSessions)
+            return reply(503, 'Too many sessions', { 'content-type': 'text/plain' });
           const id = token(20);
           sessions.add(id);
           begun += 1;
+          peak = Math.max(peak, sessions.size);
           return reply(204, '', {
             'set-cookie': `${cookieName}=${id}; Path=/; HttpOnly${secure ? '; Secure' : ''}`,
           });
@@ -312,6 +352,7 @@ export async function startCiscoSim(opts: CodecSimOptions = {}): Promise<CodecSi
   return codecSimHandle(server, {
     sessions,
     begun: () => begun,
+    peak: () => peak,
     book,
     update: (next) => {
       scenario = { ...scenario, ...next };

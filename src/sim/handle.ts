@@ -9,6 +9,7 @@ export function codecSimHandle(
   state: {
     sessions: { readonly size: number; clear(): void };
     begun: () => number;
+    peak: () => number;
     book: CallBook;
     update: (next: CodecScenario) => void;
   },
@@ -19,6 +20,7 @@ export function codecSimHandle(
     host: server.host,
     sessions: () => state.sessions.size,
     sessionsBegun: state.begun,
+    sessionsPeak: state.peak,
     calls: () => state.book.list(),
     update: state.update,
     expireSessions() {

@@ -1,6 +1,10 @@
 /**
- * A simulated Poly VideoOS codec (Studio X50) speaking the REST API as
- * recorded from a real Studio X30 (reference/codec-apis.md §2.1): login at
+ * A simulated Poly codec, in two personalities (docs/drivers.md has the
+ * table): a VideoOS Studio X50 speaking the REST API as recorded from a
+ * real Studio X30, and (scenario `generation: group-series`) a RealPresence
+ * Group 500 with its own keys (`languageTag` + `state`), without the
+ * VideoOS-only paths (404), and the `PENDING` placeholder conference that
+ * idle Group Series list (VideoOS lists one beside a real call). VideoOS login at
  * `POST /rest/current/session`, `session_id` and `XSRF-TOKEN` cookies plus
  * the `x-xsrf-token` header on every later request (403 otherwise, as for
  * an expired session), JSON bodies, some bare scalars (`/rest/audio/muted`
@@ -26,6 +30,30 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
   /** session id → XSRF token */
   const sessions = new Map<string, string>();
   let begun = 0;
+  let peak = 0;
+  const maxSessions = opts.maxSessions ?? 8;
+  const groupSeries = () => scenario.generation === 'group-series';
+  /** Paths a Group Series does not have (it answers 404). */
+  const VIDEOOS_ONLY = new Set([
+    'GET /rest/system/sipservers',
+    'GET /rest/system/h323gatekeepers',
+    'GET /rest/audio/microphones',
+    'POST /rest/current/devicemanagement/devices',
+  ]);
+  const loginPath = () => (groupSeries() ? '/rest/session' : '/rest/current/session');
+  // The placeholder as a real Group 500 lists it (test/fixtures/codec-real, p14), without its ringing call.
+  const placeholder = () => ({
+    capabilities: null,
+    connections: [],
+    duration: 0,
+    holdState: 'NOTHELD',
+    id: 'PENDING',
+    isActive: false,
+    isHolding: false,
+    isMute: false,
+    startTime: null,
+    terminals: [],
+  });
   const book = new CallBook({ scenario: () => scenario, sipDial: opts.sipDial, log });
 
   const connState = (c: SimCall) =>
@@ -49,6 +77,7 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
   const conference = (c: SimCall) => ({
     id: c.id,
     isActive: c.state === 'Connected',
+    duration: c.connectedAt === undefined ? 0 : Math.floor((Date.now() - c.connectedAt) / 1000),
     startTime: c.createdAt,
     terminals: [{ address: c.remote, systemID: c.meeting ? 'Hội nghị tỉnh' : c.remote }],
     connections: [connection(c)],
@@ -69,7 +98,22 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
       qualityIndicator: ch.lossPct > 2 ? 40 : 100,
     }));
 
-  const system = () => ({
+  const system = () =>
+    groupSeries()
+      ? {
+          build: '670021',
+          hardwareVersion: '18',
+          lanStatus: { duplex: 'FULL', state: 'LAN_UP', speedMbps: 1000 },
+          model: 'RealPresence Group 500',
+          serialNumber: '8215274SIM0001',
+          softwareVersion: 'Release - 6.2.2.8-670021',
+          state: scenario.asleep ? 'ASLEEP' : 'READY',
+          systemName: 'PhongHop-Group500',
+          uptime: 324_967.72 + (Date.now() - started) / 1000,
+          rebootNeeded: false,
+        }
+      : videoOsSystem();
+  const videoOsSystem = () => ({
     build: '366027',
     lanStatus: { duplex: 'FULL', speedMbps: 1000, state: 'LAN_UP' },
     model: 'StudioX50',
@@ -81,7 +125,18 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
     systemName: 'PhongHop-StudioX50',
     uptime: 693_845.31 + (Date.now() - started) / 1000,
   });
-  const statusList = () => [
+  /** Group Series: `languageTag` + `state` (seen on a real Group 500); no camera line. */
+  const groupStatusList = () =>
+    [
+      ['system.status.inacall', 'IN_A_CALL', book.list().length ? 'up' : 'off'],
+      ['system.status.microphones', 'MICROPHONES', scenario.mic_unplugged ? 'down' : 'up'],
+      ['system.status.ipnetwork', 'IP_NETWORK', 'up'],
+      ['system.status.gatekeeper', 'GATEKEEPER', 'unknown'],
+      ['system.status.sipserver', 'SIP_SERVER', scenario.unregistered ? 'down' : 'up'],
+      ['system.status.provisioning', 'PROVISIONING', scenario.diagnostics_error ? 'down' : 'off'],
+    ].map(([name, languageTag, state]) => ({ name, languageTag, state: [state] }));
+  const statusList = () => (groupSeries() ? groupStatusList() : videoOsStatusList());
+  const videoOsStatusList = () => [
     { langtag: 'IP_NETWORK_HEADING', name: 'system.status.ipnetwork', stateList: ['up'] },
     {
       langtag: 'SIP_SERVER_HEADING',
@@ -98,7 +153,7 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
     {
       langtag: 'PROVISIONING_HEADING',
       name: 'system.status.provisioning',
-      stateList: [scenario.diagnostics_error ? 'error' : 'off'],
+      stateList: [scenario.diagnostics_error ? 'down' : 'off'],
     },
     { langtag: 'CALENDAR_HEADING', name: 'system.status.calendar', stateList: ['off'] },
   ];
@@ -162,7 +217,7 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
         send(res, status, text, data === undefined ? headers : { ...JSON_TYPE, ...headers });
       };
 
-      if (route === 'POST /rest/current/session') {
+      if (route === `POST ${loginPath()}`) {
         let creds: { user?: unknown; password?: unknown };
         try {
           creds = JSON.parse(body) as typeof creds;
@@ -172,10 +227,12 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
         if (!credentialsOk(String(creds.user ?? ''), String(creds.password ?? ''), user, password)) {
           return reply(401, { success: false, reason: 'INVALID_CREDENTIALS' });
         }
+        if (sessions.size >= maxSessions) return reply(503, { success: false, reason: 'MAX_SESSIONS' });
         const id = `PSN${token(16)}`;
         const xsrf = token(16);
         sessions.set(id, xsrf);
         begun += 1;
+        peak = Math.max(peak, sessions.size);
         return reply(
           200,
           { success: true, session: { sessionId: id, isAuthenticated: true } },
@@ -187,6 +244,9 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
           },
         );
       }
+      // The other generation's login path is not on this model.
+      if (req.method === 'POST' && /^\/rest\/(current\/)?session$/.test(path))
+        return reply(404, { success: false });
       // Everything else needs a live session and its XSRF token, in the cookie and the header.
       const c = cookies(req);
       const sid = c.session_id;
@@ -194,7 +254,7 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
       if (!xsrf || c['XSRF-TOKEN'] !== xsrf || req.headers['x-xsrf-token'] !== xsrf) {
         return reply(403, { success: false, reason: 'SESSION_INVALID' });
       }
-      if (route === 'DELETE /rest/current/session') {
+      if (route === `DELETE ${loginPath()}`) {
         sessions.delete(sid as string);
         return reply(204);
       }
@@ -215,6 +275,8 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
         return reply(404, { success: false, reason: 'NOT_FOUND' });
       }
 
+      if (groupSeries() && VIDEOOS_ONLY.has(route))
+        return reply(404, { success: false, reason: 'NOT_FOUND' });
       switch (route) {
         case 'GET /rest/system':
           return reply(200, system());
@@ -248,8 +310,12 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
           return reply(200, 'RAW:CONTENT_IDLE');
         case 'POST /rest/current/devicemanagement/devices':
           return reply(200, devices());
-        case 'GET /rest/conferences':
-          return reply(200, book.list().map(conference));
+        case 'GET /rest/conferences': {
+          const calls = book.list().map(conference);
+          // Idle Group Series list the placeholder; VideoOS lists it beside a real call.
+          const pending = groupSeries() || calls.length > 0 ? [placeholder()] : [];
+          return reply(200, [...calls, ...pending]);
+        }
         case 'POST /rest/conferences': {
           let dial: { address?: unknown; rate?: unknown; dialType?: unknown };
           try {
@@ -276,6 +342,7 @@ export async function startPolySim(opts: CodecSimOptions = {}): Promise<CodecSim
   return codecSimHandle(server, {
     sessions,
     begun: () => begun,
+    peak: () => peak,
     book,
     update: (next) => {
       scenario = { ...scenario, ...next };

@@ -40,6 +40,14 @@ export interface CodecScenario {
   sip_username?: string;
   /** SIP digest password (never logged or printed). */
   sip_password?: string;
+  /** Poly: which generation it plays, VideoOS (default) or Group Series (its keys, its paths, PENDING). */
+  generation?: 'videoos' | 'group-series';
+  /** Cisco: registered through the Webex cloud or in Microsoft Teams mode (SIP Inactive, no URI). */
+  cloud?: 'webex' | 'teams';
+  /** Cisco: in a Teams / Webex call, which lists no <Call> node (NumberOfActiveCalls 1). */
+  cloud_call?: boolean;
+  /** Cisco: the touch panel (Room Navigator) is unplugged. */
+  touch_panel_missing?: boolean;
 }
 
 export const NAMED_SCENARIOS = {
@@ -58,6 +66,11 @@ export const NAMED_SCENARIOS = {
   busy: { busy: true },
   'no-h323': { no_h323: true },
   forbidden: { forbidden: true },
+  'group-series': { generation: 'group-series' },
+  'webex-cloud': { cloud: 'webex' },
+  'teams-mode': { cloud: 'teams' },
+  'teams-call': { cloud: 'teams', cloud_call: true },
+  'no-touch-panel': { touch_panel_missing: true },
 } as const satisfies Record<string, CodecScenario>;
 
 export type ScenarioName = keyof typeof NAMED_SCENARIOS;
@@ -86,6 +99,8 @@ const BOOLS = [
   'busy',
   'no_h323',
   'forbidden',
+  'cloud_call',
+  'touch_panel_missing',
 ] as const;
 const NUMBERS = [
   'reject_status',
@@ -97,6 +112,7 @@ const NUMBERS = [
 ] as const;
 const CALLS = ['answer', 'reject', 'never_answer'] as const;
 const STRINGS = ['sip_username', 'sip_password'] as const;
+const WORDS = { generation: ['videoos', 'group-series'], cloud: ['webex', 'teams'] } as const;
 
 /** Check a scenario read from a file: known fields with the right types (`scenario: [names]` is allowed too). */
 export function validateScenario(data: unknown): CodecScenario {
@@ -118,13 +134,17 @@ export function validateScenario(data: unknown): CodecScenario {
     } else if ((STRINGS as readonly string[]).includes(key)) {
       if (typeof value !== 'string' || value === '') throw new ScenarioError(`${key}: a non-empty string`);
       (out as Record<string, unknown>)[key] = value;
+    } else if (key === 'generation' || key === 'cloud') {
+      if (!(WORDS[key] as readonly unknown[]).includes(value))
+        throw new ScenarioError(`${key}: one of ${WORDS[key].join(', ')}`);
+      (out as Record<string, unknown>)[key] = value;
     } else if (key === 'call') {
       if (!(CALLS as readonly unknown[]).includes(value))
         throw new ScenarioError(`call: one of ${CALLS.join(', ')}`);
       out.call = value as CodecScenario['call'];
     } else {
       throw new ScenarioError(
-        `unknown field "${key}" (known: scenario, ${[...BOOLS, ...NUMBERS, 'call', ...STRINGS].join(', ')})`,
+        `unknown field "${key}" (known: scenario, ${[...BOOLS, ...NUMBERS, 'call', 'generation', 'cloud', ...STRINGS].join(', ')})`,
       );
     }
   }

@@ -115,7 +115,7 @@ describe('poly driver: status', () => {
     sim.update({ diagnostics_error: true, camera_unplugged: true });
     expect(await d.diagnostics!()).toEqual([
       { level: 'error', type: 'system.status.mr.camera', description: 'CAMERA_HEADING: down' },
-      { level: 'error', type: 'system.status.provisioning', description: 'PROVISIONING_HEADING: error' },
+      { level: 'error', type: 'system.status.provisioning', description: 'PROVISIONING_HEADING: down' },
     ]);
   });
 });

@@ -40,6 +40,27 @@ export const en = {
   'codec.err.dropped': 'the call dropped after {s} s',
   'codec.hint.dropped':
     'The line or the bridge cut the call: run the network checks (ping, udp-quality) and call the MCU operator.',
+  'codec.err.not_reported': 'this model does not report {what} ({path} is not on it)',
+  'codec.err.silent': 'the codec said nothing about {what} (its reply has no {node})',
+  'codec.hint.silent':
+    'This is not a pass: look on the codec itself (its web page or touch panel) and check its software version; run again with --debug to see the reply.',
+  'codec.what.registration': 'registration',
+  'codec.what.cameras': 'cameras',
+  'codec.what.microphones': 'microphones',
+  'codec.what.touch_panels': 'touch panels',
+  'codec.what.diagnostics': 'diagnostics',
+  'codec.what.power': 'whether it is awake',
+  'codec.err.busy_state': 'the codec is already in a call ({what}), though it lists none',
+  'codec.hint.busy_state':
+    'It may be a Teams or Webex meeting in progress: nothing was dialled. End it on the touch panel if you are sure, then try again.',
+  'codec.diag.unknown_word': '{line}: unknown status word "{word}"',
+  'codec.status.power_unknown': '{what}: the codec did not say whether it is awake',
+  'codec.reg.via': 'registered via {which}',
+  'codec.periph.panels': '{panels} of {panelsTotal} touch panel(s) connected',
+  'codec.periph.short_panels': 'need {want} touch panel(s), {have} connected',
+  'codec.periph.hint.panel':
+    'Check the touch panel: its network (PoE) or USB cable, and that it is paired with this codec; without it the room cannot start a meeting.',
+  'codec.periph.unreported': 'the codec did not report {list}',
   // Capability names, for "the X driver cannot ..."
   'codec.cap.registration': 'read registration',
   'codec.cap.peripherals': 'list cameras and microphones',
@@ -256,6 +277,27 @@ export const vi: Record<keyof typeof en, string> = {
   'codec.err.dropped': 'cuộc gọi bị rớt sau {s} giây',
   'codec.hint.dropped':
     'Đường truyền hoặc MCU cắt cuộc gọi: chạy kiểm tra mạng (ping, udp-quality) và báo cán bộ vận hành MCU.',
+  'codec.err.not_reported': 'dòng máy này không báo {what} (không có {path})',
+  'codec.err.silent': 'codec không báo gì về {what} (câu trả lời không có mục {node})',
+  'codec.hint.silent':
+    'Chưa thể coi là đạt: xem trực tiếp trên codec (trang web hoặc màn hình cảm ứng) và kiểm tra phiên bản phần mềm; chạy lại với --debug để xem câu trả lời.',
+  'codec.what.registration': 'trạng thái đăng ký',
+  'codec.what.cameras': 'camera',
+  'codec.what.microphones': 'micro',
+  'codec.what.touch_panels': 'màn hình điều khiển cảm ứng',
+  'codec.what.diagnostics': 'tự chẩn đoán',
+  'codec.what.power': 'đang thức hay ngủ',
+  'codec.err.busy_state': 'thiết bị codec đang trong cuộc gọi ({what}) dù không liệt kê cuộc gọi nào',
+  'codec.hint.busy_state':
+    'Có thể đang có cuộc họp Teams hoặc Webex: chưa quay số. Nếu chắc chắn, kết thúc cuộc họp trên màn hình cảm ứng rồi thử lại.',
+  'codec.diag.unknown_word': '{line}: từ trạng thái lạ "{word}"',
+  'codec.status.power_unknown': '{what}: codec không cho biết đang thức hay ngủ',
+  'codec.reg.via': 'đã đăng ký qua {which}',
+  'codec.periph.panels': '{panels}/{panelsTotal} màn hình cảm ứng đang kết nối',
+  'codec.periph.short_panels': 'cần {want} màn hình cảm ứng, có {have}',
+  'codec.periph.hint.panel':
+    'Kiểm tra màn hình cảm ứng: dây mạng (PoE) hoặc USB, và đã ghép nối với codec này chưa; thiếu nó phòng họp không bắt đầu cuộc họp được.',
+  'codec.periph.unreported': 'codec không báo {list}',
   'codec.cap.registration': 'đọc trạng thái đăng ký',
   'codec.cap.peripherals': 'liệt kê camera và micro',
   'codec.cap.diagnostics': 'đọc chẩn đoán',
