@@ -118,6 +118,8 @@ export const registryPlugin: FastifyPluginAsync<RegistryOptions> = async (app, o
     version: opts.version,
   };
   app.decorate('registry', deps);
+  opts.store.onBadRow = (what, id, err) =>
+    app.log.warn({ what, id, err }, 'a stored row could not be read and was left out of the answer');
   app.decorateRequest('principal', null as unknown as Principal);
   const tokens = new TokenCache(opts.store, opts.tokenCacheMs);
   app.decorate('authenticate', async (req: FastifyRequest) => {
