@@ -3,7 +3,12 @@
  * OpenAPI), and buildApp() that wraps it in an app. The runner
  * (src/commands/registry/serve.ts) listens, handles signals and closes.
  */
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { type Principal, TokenCache } from './auth.js';
 import { ApiError } from './http-error.js';
 import { RAW_BODY } from './idempotency.js';
@@ -40,6 +45,26 @@ export interface AppOptions extends RegistryOptions {
 }
 
 export const DEFAULT_STALE_MS = 26 * 3_600_000;
+/** Deepest JSON nesting a body may have (docs/registry-api.md); real bodies use fewer than ten. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Does the JSON text nest arrays and objects deeper than `max`? One pass, brackets inside strings skipped. */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export interface RegistryDeps {
@@ -134,6 +159,11 @@ export const registryPlugin: FastifyPluginAsync<RegistryOptions> = async (app, o
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     (req as FastifyRequest & { [RAW_BODY]?: string })[RAW_BODY] = body as string;
+    // Very deep nesting would overflow the stack of whatever walks the value next (a 500).
+    if (nestedDeeperThan(body as string, MAX_JSON_DEPTH))
+      return done(
+        new ApiError(400, 'bad_request', `body: nested deeper than ${MAX_JSON_DEPTH} levels`, 'body'),
+      );
     parseJson(req, body as string, done);
   });
 
@@ -187,6 +217,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logStream && level !== 'silent' ? { level, stream: opts.logStream } : false,
     // Ids in URLs are small; refuse absurd ones early.
     routerOptions: { maxParamLength: 200 },
+    // The router's own refusals in the documented error shape, without echoing the URL back.
+    frameworkErrors: (err, _req, res) => {
+      const reply = res as unknown as FastifyReply;
+      if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+        return reply
+          .code(414)
+          .send(errorBody('uri_too_long', 'url: longer than this registry accepts', 'url'));
+      if (err.code === 'FST_ERR_BAD_URL')
+        return reply
+          .code(400)
+          .send(errorBody('bad_request', 'url: not a valid URL (bad percent-encoding)', 'url'));
+      return reply.code(400).send(errorBody('bad_request', 'the request could not be read'));
+    },
     return503OnClosing: true,
   });
   const { store, version, staleMs, now, tokenCacheMs } = opts;

@@ -132,9 +132,18 @@ export function typeboxValidator({ schema, httpPart }: { schema: unknown; httpPa
     return (data: unknown) =>
       check.Check(data) ? { value: data } : { error: firstError(check, part, data) };
   }
+  const integers = Object.entries((s as { properties?: Record<string, TSchema> }).properties ?? {})
+    .filter(([, p]) => TypeGuard.IsInteger(p))
+    .map(([k]) => k);
   return (data: unknown) => {
-    // Text from the URL: convert to the schema's types (integers) before checking.
-    const value = Value.Convert(s, data);
+    // Text from the URL: convert to the schema's types (integers) before checking. Convert reads
+    // numbers like parseInt ("0x10" → 16, "1.5" → 1): an integer must be plain decimal digits.
+    const raws = integers.map((k) => (data as Record<string, unknown> | null)?.[k]);
+    const value = Value.Convert(s, data) as Record<string, unknown>;
+    integers.forEach((k, i) => {
+      const raw = raws[i];
+      if (typeof raw === 'string' && !/^-?\d{1,15}$/.test(raw)) value[k] = raw;
+    });
     return check.Check(value) ? { value } : { error: firstError(check, part, value) };
   };
 }
