@@ -22,7 +22,18 @@ export interface ClientOptions {
 
 export type Outcome<T = unknown> =
   | { kind: 'ok'; status: number; body: T; replayed: boolean }
-  | { kind: 'http-error'; status: number; code: string; message: string; field?: string }
+  | {
+      kind: 'http-error';
+      status: number;
+      code: string;
+      message: string;
+      field?: string;
+      /**
+       * The answer is not the registry's JSON (a redirect, a captive portal's HTML page, a
+       * proxy's error page): nothing says the registry saw the request, nor refused it.
+       */
+      foreign?: true;
+    }
   | { kind: 'unreachable'; message: string; cancelled: boolean };
 
 export interface RequestOptions {
@@ -120,6 +131,30 @@ export class RegistryClient {
       } catch {
         body = undefined;
       }
+      const type =
+        String(res.headers['content-type'] ?? '')
+          .split(';')[0]
+          ?.trim() ?? '';
+      const json = /^application\/([\w.-]+\+)?json$/i.test(type) && body !== undefined;
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        // Never followed: a token is only ever sent to the registry it was given for.
+        return {
+          kind: 'http-error',
+          status: res.statusCode,
+          code: 'redirect',
+          message: `HTTP ${res.statusCode}: a redirect, not an answer of the registry`,
+          foreign: true,
+        };
+      }
+      if (res.statusCode >= 200 && res.statusCode < 300 && !json) {
+        return {
+          kind: 'http-error',
+          status: res.statusCode,
+          code: 'not_json',
+          message: `HTTP ${res.statusCode} ${type || 'without a content type'}: not an answer of the registry (a login page or a proxy in the way?)`,
+          foreign: true,
+        };
+      }
       if (res.statusCode >= 200 && res.statusCode < 300) {
         return {
           kind: 'ok',
@@ -137,6 +172,7 @@ export class RegistryClient {
         code: err?.code ?? `http_${res.statusCode}`,
         message: err?.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`),
         ...(err?.field ? { field: err.field } : {}),
+        ...(json && typeof err?.code === 'string' ? {} : { foreign: true as const }),
         ...(Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}),
       };
     } catch (err) {

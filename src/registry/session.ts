@@ -100,6 +100,8 @@ export function stopWhy(ctx: Context, stopped: { reason: StopReason; message: st
       return ctx.t('outbox.why.server', { reason });
     case 'unauthorized':
       return ctx.t('outbox.why.unauthorized', { reason });
+    case 'unconfirmed':
+      return ctx.t('outbox.why.unconfirmed', { reason });
     case 'no-token':
       return ctx.t('outbox.why.no_token');
     case 'locked':

@@ -47,6 +47,13 @@ export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>
       hint: t('registry.hint.unreachable'),
     });
   }
+  if (outcome.foreign) {
+    throw new RegistryError(t('registry.err.unconfirmed', { url: target.url, reason: outcome.message }), {
+      status: outcome.status,
+      code: outcome.code,
+      hint: t('registry.hint.unconfirmed'),
+    });
+  }
   if (outcome.status === 401) {
     throw new RegistryError(t('registry.err.unauthorized', { message: outcome.message }), {
       status: 401,
