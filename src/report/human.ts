@@ -9,6 +9,7 @@ import type { CheckResult, Status } from '../checks/types.js';
 import type { SiteRun } from '../engine/run.js';
 import type { Verdict } from '../engine/verdict.js';
 import { formatDuration } from '../profile/duration.js';
+import { terminalText } from '../util/sanitize.js';
 import { formatMetric } from './metrics.js';
 import { countStatuses, countVerdicts, type RenderOptions, type RunReport } from './types.js';
 
@@ -68,17 +69,19 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Ch
   };
   const out: string[] = [];
   const title = site.site.unit
-    ? t('check.site', { id: site.site.id, name: site.site.name, unit: site.site.unit })
-    : t('check.site_file', { id: site.site.id, name: site.site.name });
+    ? t('check.site', { id: site.site.id, name: terminalText(site.site.name), unit: site.site.unit })
+    : t('check.site_file', { id: site.site.id, name: terminalText(site.site.name) });
   out.push(c.bold(title));
   if (site.error) {
-    out.push(`  ${c.red(`${ICON.error} ${t('check.site_error', { message: site.error.message })}`)}`);
+    out.push(
+      `  ${c.red(`${ICON.error} ${t('check.site_error', { message: terminalText(site.error.message) })}`)}`,
+    );
   }
   if (site.checks.length > 0) {
     const rows = site.checks.map((r) => ({
       status: `${ICON[r.status]} ${t(`status.${r.status}`)}`,
       id: r.id,
-      summary: r.summary,
+      summary: terminalText(r.summary),
       metrics: keyMetrics(r),
       r,
     }));
@@ -106,7 +109,8 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Ch
       out.push(`  ${status}  ${pad(row.id, w.id)}  ${summary}  ${row.metrics}`.trimEnd());
       const hint = hintOf(row.r);
       if (hint) {
-        const lines = wrap(hint, Math.max(30, opts.columns - 8));
+        // A hint may come from the codec (its own words): no control characters on the terminal.
+        const lines = wrap(terminalText(hint), Math.max(30, opts.columns - 8));
         for (const [i, line] of lines.entries()) out.push(`      ${i === 0 ? '→ ' : '  '}${c.cyan(line)}`);
       }
     }
@@ -133,7 +137,7 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: InstanceType<typeof Ch
 }
 
 function tsv(report: RunReport, opts: RenderOptions): string {
-  const clean = (s: string) => s.replace(/[\t\n\r]+/g, ' ');
+  const clean = (s: string) => terminalText(s.replace(/[\t\n\r]+/g, ' '));
   const lines: string[] = [];
   for (const site of report.sites) {
     if (site.error)

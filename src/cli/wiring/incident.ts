@@ -59,6 +59,7 @@ export function register(program: Command, { t, act }: Wiring): void {
         .choices(['table', 'json', 'csv'])
         .default('table'),
     )
+    .option('--csv-raw', t('report.flag.csv_raw'))
     .addOption(sharedOption('output', t))
     .action(
       act(async (ctx, opts: Record<string, string | number | undefined>) => {

@@ -11,6 +11,7 @@ export interface ReportFlags {
   format?: 'table' | 'csv' | 'json' | 'html';
   output?: string;
   bom?: boolean;
+  csvRaw?: boolean;
 }
 
 const FORMATS = ['table', 'csv', 'json', 'html'] as const;
@@ -25,6 +26,7 @@ export function register(program: Command, { t, act }: Wiring): void {
       )
       .addOption(sharedOption('output', t))
       .option('--bom', t('report.flag.bom'))
+      .option('--csv-raw', t('report.flag.csv_raw'))
       .addOption(sharedOption('profile', t))
       .option('--registry <url>', t('registry.flag.registry'));
 

@@ -1,8 +1,9 @@
 /** Tables for people (aligned on a terminal, tab-separated when piped) and CSV for spreadsheets. */
 import stringWidth from 'string-width';
+import { csvCellGuard, terminalText } from '../../util/sanitize.js';
 
 export function renderTable(head: string[], rows: string[][], tty: boolean): string {
-  const clean = (s: string) => s.replace(/[\t\r\n]+/g, ' ');
+  const clean = (s: string) => terminalText(s.replace(/[\t\r\n]+/g, ' '));
   if (!tty) return `${[head, ...rows].map((r) => r.map(clean).join('\t')).join('\n')}\n`;
   const widths = head.map((h, i) =>
     Math.max(stringWidth(h), ...rows.map((r) => stringWidth(clean(r[i] ?? '')))),
@@ -20,9 +21,9 @@ export function renderTable(head: string[], rows: string[][], tty: boolean): str
 }
 
 /** RFC 4180: quote fields with commas, quotes or line breaks; CRLF line ends. */
-export function renderCsv(head: string[], rows: Array<Array<string | number>>): string {
+export function renderCsv(head: string[], rows: Array<Array<string | number>>, raw = false): string {
   const field = (v: string | number) => {
-    const s = String(v);
+    const s = typeof v === 'string' ? csvCellGuard(v, raw) : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return `${[head, ...rows].map((r) => r.map(field).join(',')).join('\r\n')}\r\n`;

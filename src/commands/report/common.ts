@@ -19,6 +19,7 @@ export interface ReportOptions {
   format?: ReportFormat;
   output?: string;
   bom?: boolean;
+  csvRaw?: boolean;
 }
 
 export interface Session {
@@ -110,6 +111,7 @@ export async function emit<K extends ReportKind>(
     tty: !toFile && ctx.io.stdoutTTY,
     columns: ctx.io.columns,
     bom: opts.bom === true,
+    csvRaw: opts.csvRaw === true,
   };
   const text = render(data, ro);
   if (opts.output) {

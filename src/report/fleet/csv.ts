@@ -6,6 +6,7 @@
  * in the chosen language. Times are the API's ISO 8601 strings, unchanged.
  */
 import type { Incident, Run } from '../../registry/schemas.js';
+import { csvCellGuard } from '../../util/sanitize.js';
 import { categoryLabel, severityLabel, stateLabel, statusLabel } from './labels.js';
 import {
   type FleetRenderOptions,
@@ -20,9 +21,10 @@ import {
 
 export const BOM = '\uFEFF';
 
-export function csvField(value: string | number | boolean | null | undefined): string {
+export function csvField(value: string | number | boolean | null | undefined, raw = false): string {
   if (value === null || value === undefined) return '';
-  const s = String(value);
+  // Text may come from anyone (a site name, an incident): never a formula in a spreadsheet.
+  const s = typeof value === 'string' ? csvCellGuard(value, raw) : String(value);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -30,9 +32,10 @@ export function csvDocument(
   head: readonly string[],
   rows: Iterable<ReadonlyArray<string | number | boolean | null | undefined>>,
   bom = false,
+  raw = false,
 ): string {
-  const lines = [head.map(csvField).join(',')];
-  for (const r of rows) lines.push(r.map(csvField).join(','));
+  const lines = [head.map((h) => csvField(h)).join(',')];
+  for (const r of rows) lines.push(r.map((v) => csvField(v, raw)).join(','));
   return `${bom ? BOM : ''}${lines.join('\r\n')}\r\n`;
 }
 
@@ -65,7 +68,7 @@ export function renderReadinessCsv(data: ReadinessReportData, opts: FleetRenderO
       s.stale,
     ];
   });
-  return csvDocument(READINESS_COLUMNS, rows, opts.bom);
+  return csvDocument(READINESS_COLUMNS, rows, opts.bom, opts.csvRaw);
 }
 
 export const INCIDENT_COLUMNS = [
@@ -120,6 +123,7 @@ export function renderIncidentsCsv(data: IncidentReportData, opts: FleetRenderOp
     INCIDENT_COLUMNS,
     newestFirst(data.incidents).map((i) => incidentCells(i, opts)),
     opts.bom,
+    opts.csvRaw,
   );
 }
 
@@ -191,5 +195,6 @@ export function renderSiteCsv(data: SiteReportData, opts: FleetRenderOptions): s
     SITE_COLUMNS,
     rows.map((r) => r.cells),
     opts.bom,
+    opts.csvRaw,
   );
 }

@@ -7,6 +7,7 @@
 import { Chalk } from 'chalk';
 import { formatDuration } from '../../profile/duration.js';
 import type { Incident } from '../../registry/schemas.js';
+import { terminalText } from '../../util/sanitize.js';
 import {
   categoryLabel,
   countsText,
@@ -55,7 +56,7 @@ function header(opts: FleetRenderOptions, title: string, parts: string[], genera
     time: clock.local(generatedAt),
     zone: clock.offsetLabel(ms),
   });
-  return [title, ...parts, generated].join(' · ');
+  return [title, ...parts.map((p) => terminalText(p)), generated].join(' · ');
 }
 
 const scopeText = (opts: FleetRenderOptions, unit: string | undefined) =>

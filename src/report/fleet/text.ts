@@ -5,6 +5,7 @@
  * wider than the terminal, the flexible columns shrink and end in "…".
  */
 import stringWidth from 'string-width';
+import { terminalText } from '../../util/sanitize.js';
 
 export interface Column {
   head: string;
@@ -31,7 +32,7 @@ export interface DrawOptions {
 const GAP = '  ';
 
 export function clean(text: string): string {
-  return text.replace(/[\t\r\n]+/g, ' ');
+  return terminalText(text.replace(/[\t\r\n]+/g, ' '));
 }
 
 /**
