@@ -18,7 +18,14 @@ export interface ClientOptions {
   backoffMs?: number;
   signal?: AbortSignal;
   userAgent?: string;
+  /** The whole request, every attempt and backoff included (default 60 s; docs/operations.md). */
+  deadlineMs?: number;
+  /** Largest reply read, in bytes (default 32 MiB); a larger one is dropped unread. */
+  maxReplyBytes?: number;
 }
+
+export const DEFAULT_DEADLINE_MS = 60_000;
+export const DEFAULT_MAX_REPLY_BYTES = 32 * 1024 * 1024;
 
 export type Outcome<T = unknown> =
   | { kind: 'ok'; status: number; body: T; replayed: boolean }
@@ -85,14 +92,25 @@ export class RegistryClient {
       payload = JSON.stringify(ro.body);
     }
     const retries = this.opts.retries ?? 2;
+    const deadlineMs = this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, deadline]) : deadline;
+    const late = (): Outcome<T> => ({
+      kind: 'unreachable',
+      message: `no complete answer within ${deadlineMs} ms`,
+      cancelled: false,
+    });
     let last: Outcome<T> = { kind: 'unreachable', message: 'not tried', cancelled: false };
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
         const wait = this.backoff(attempt, last);
-        if (!(await sleep(wait, this.opts.signal)))
-          return { kind: 'unreachable', message: 'cancelled', cancelled: true };
+        if (!(await sleep(wait, signal)))
+          return this.opts.signal?.aborted
+            ? { kind: 'unreachable', message: 'cancelled', cancelled: true }
+            : late();
       }
-      last = await this.once<T>(method, url, headers, payload);
+      last = await this.once<T>(method, url, headers, payload, signal);
+      if (last.kind === 'unreachable' && deadline.aborted && !this.opts.signal?.aborted) return late();
       if (last.kind === 'ok') return last;
       if (last.kind === 'unreachable' && last.cancelled) return last;
       if (last.kind === 'http-error' && !RETRY_STATUS.has(last.status)) return last;
@@ -115,6 +133,7 @@ export class RegistryClient {
     url: URL,
     headers: Record<string, string>,
     payload: string | undefined,
+    signal: AbortSignal,
   ): Promise<Outcome<T>> {
     try {
       const res = await request(url, {
@@ -122,9 +141,33 @@ export class RegistryClient {
         headers,
         body: payload,
         dispatcher: this.agent,
-        signal: this.opts.signal,
+        signal,
       });
-      const text = await res.body.text();
+      const max = this.opts.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+      const declared = Number(res.headers['content-length']);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      if (declared > max) res.body.destroy();
+      else {
+        for await (const chunk of res.body) {
+          size += (chunk as Buffer).length;
+          if (size > max) {
+            res.body.destroy();
+            break;
+          }
+          chunks.push(chunk as Buffer);
+        }
+      }
+      if (declared > max || size > max) {
+        return {
+          kind: 'http-error',
+          status: res.statusCode,
+          code: 'reply_too_large',
+          message: `the reply is larger than ${max} bytes (DIEMCAU_REGISTRY_MAX_REPLY)`,
+          foreign: true,
+        };
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
       let body: unknown;
       try {
         body = text ? JSON.parse(text) : undefined;

@@ -42,7 +42,14 @@ export interface AppOptions extends RegistryOptions {
   logStream?: { write(line: string): unknown };
   /** Trust X-Forwarded-* from a load balancer in front. */
   trustProxy?: boolean;
+  /** A whole request, body included, must arrive within this (default 30 s; docs/operations.md). */
+  requestTimeoutMs?: number;
 }
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Request headers must arrive within this; an idle connection is closed after CONNECTION_TIMEOUT_MS. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const CONNECTION_TIMEOUT_MS = 60_000;
 
 export const DEFAULT_STALE_MS = 26 * 3_600_000;
 /** Deepest JSON nesting a body may have (docs/registry-api.md); real bodies use fewer than ten. */
@@ -198,7 +205,8 @@ export const registryPlugin: FastifyPluginAsync<RegistryOptions> = async (app, o
     closing = true;
   });
   app.addHook('onSend', async (_req, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
+    // A stranger (401) or an oversize body (413, its rest unread) gets no kept-alive connection.
+    if (closing || reply.statusCode === 401 || reply.statusCode === 413) reply.header('connection', 'close');
     return payload;
   });
   app.addHook('onClose', async () => {
@@ -231,7 +239,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       return reply.code(400).send(errorBody('bad_request', 'the request could not be read'));
     },
     return503OnClosing: true,
+    // A slow client must not hold a connection (and a slot) for ever: bounded body, headers, idleness.
+    requestTimeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
   });
+  app.server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const { store, version, staleMs, now, tokenCacheMs } = opts;
   await app.register(registryPlugin, { store, version, staleMs, now, tokenCacheMs });
   return app;

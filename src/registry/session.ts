@@ -36,10 +36,14 @@ export function outboxOf(ctx: Context): Outbox {
 
 export function clientFor(ctx: Context, target: Target): RegistryClient {
   const timeoutMs = Number(ctx.env.DIEMCAU_REGISTRY_TIMEOUT_MS) || 8000;
+  const deadlineMs = Number(ctx.env.DIEMCAU_REGISTRY_DEADLINE_MS) || undefined;
+  const maxReplyBytes = Number(ctx.env.DIEMCAU_REGISTRY_MAX_REPLY) || undefined;
   return new RegistryClient({
     url: target.url,
     token: target.token,
     timeoutMs,
+    ...(deadlineMs ? { deadlineMs } : {}),
+    ...(maxReplyBytes ? { maxReplyBytes } : {}),
     retries: 2,
     signal: ctx.signal,
     userAgent: `diemcau/${ctx.version}`,
