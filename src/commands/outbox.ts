@@ -1,6 +1,7 @@
 /** `diemcau outbox` lists what waits to be sent and what was refused; `outbox retry <id>` queues a refused item again. */
 import type { Context } from '../cli/context.js';
 import { UsageError } from '../errors.js';
+import { withoutCredentials } from '../registry/outbox.js';
 import { outboxOf } from '../registry/session.js';
 import { renderTable } from './incident/table.js';
 
@@ -41,7 +42,7 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
           i.id,
           kind(i.kind),
           i.createdAt,
-          i.registry,
+          withoutCredentials(i.registry),
           i.label,
           ...(noted ? [i.lastError?.message ?? ''] : []),
         ]),

@@ -99,7 +99,7 @@ export class Outbox {
       path: input.path,
       key: input.key ?? randomUUID(),
       body: input.body,
-      registry: input.registry,
+      registry: withoutCredentials(input.registry),
       createdAt: now.toISOString(),
       label: input.label,
     };
@@ -193,7 +193,8 @@ export class Outbox {
     const report: FlushReport = { sent: [], rejected: [], queued: [], elsewhere: [] };
     const all = await this.list();
     const mine: OutboxItem[] = [];
-    for (const item of all) (sameRegistry(item.registry, registry) ? mine : report.elsewhere).push(item);
+    for (const item of all)
+      (sameRegistry(item.registry, withoutCredentials(registry)) ? mine : report.elsewhere).push(item);
     if (mine.length === 0) return report;
     if (!opts.hasToken) {
       report.queued = mine;
@@ -332,6 +333,11 @@ async function syncDir(dir: string): Promise<void> {
   if (!handle) return;
   await handle.sync().catch(() => {});
   await handle.close();
+}
+
+/** A registry URL without `user:pass@`: never written to an outbox file nor printed. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, '$1');
 }
 
 export function sameRegistry(a: string, b: string): boolean {

@@ -243,7 +243,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     requestTimeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     connectionTimeout: CONNECTION_TIMEOUT_MS,
   });
-  app.server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
+  app.server.headersTimeout = Math.min(
+    HEADERS_TIMEOUT_MS,
+    opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  );
   const { store, version, staleMs, now, tokenCacheMs } = opts;
   await app.register(registryPlugin, { store, version, staleMs, now, tokenCacheMs });
   return app;

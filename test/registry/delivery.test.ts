@@ -138,3 +138,48 @@ describe('incident file and sync behind a captive portal', () => {
     expect(fs.readdirSync(path.join(state, 'outbox', 'rejected'))).toEqual([]);
   });
 });
+
+describe('credentials in a registry URL', () => {
+  it('are never stored in an outbox file nor printed by outbox', async () => {
+    const dir = tempDir('creds');
+    const state = path.join(dir, 'state');
+    const box = new Outbox(state);
+    const url = 'http://ktv:matkhau123@127.0.0.1:9';
+    await box.add(
+      { kind: 'run', method: 'POST', path: '/v1/runs', body: {}, registry: url, label: 'run A' },
+      new Date(),
+    );
+    // An item written by an older version, with the credentials in it.
+    fs.writeFileSync(
+      path.join(box.dir, '000000000000001-0001-abcdef.json'),
+      JSON.stringify({
+        v: 1,
+        id: '000000000000001-0001-abcdef',
+        kind: 'run',
+        method: 'POST',
+        path: '/v1/runs',
+        key: 'k-old-123',
+        body: {},
+        registry: url,
+        createdAt: '2026-11-25T00:00:00Z',
+        label: 'old',
+      }),
+    );
+    const files = fs.readdirSync(box.dir).filter((f) => f.endsWith('.json'));
+    const fresh = files
+      .map((f) => fs.readFileSync(path.join(box.dir, f), 'utf8'))
+      .filter((t) => t.includes('run A'));
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]).not.toContain('matkhau123');
+    const shown = await run(['outbox'], { cwd: dir, env: {}, stateDir: state });
+    expect(shown.stdout).not.toContain('matkhau123');
+    expect(shown.stdout).toContain('http://127.0.0.1:9');
+    // Still the same registry for sending.
+    const report = await box.flush(
+      url,
+      async () => ({ kind: 'ok', status: 201, body: { id: 1 }, replayed: false }),
+      { hasToken: true, now: () => new Date() },
+    );
+    expect(report.sent.map((s) => s.item.label)).toEqual(['run A']);
+  });
+});
