@@ -2,6 +2,7 @@
 import type { Context } from '../cli/context.js';
 import type { OutboxFlags } from '../cli/wiring/registry.js';
 import { UsageError } from '../errors.js';
+import { withoutCredentials } from '../registry/outbox.js';
 import { outboxOf } from '../registry/session.js';
 import { simpleTable } from '../util/table.js';
 
@@ -22,6 +23,8 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
     return 0;
   }
   const kind = (k: string) => t(`outbox.kind.${k}` as 'outbox.kind.run');
+  // Why an item is still queued, when the registry (or what answered for it) said something.
+  const noted = queued.some((i) => i.lastError);
   if (queued.length) {
     if (ctx.io.stdoutTTY) out.write(`${t('outbox.title.queued', { n: queued.length })}\n`);
     out.write(
@@ -32,8 +35,16 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
           t('outbox.col.created'),
           t('outbox.col.registry'),
           t('outbox.col.what'),
+          ...(noted ? [t('outbox.col.last_error')] : []),
         ],
-        queued.map((i) => [i.id, kind(i.kind), i.createdAt, i.registry, i.label]),
+        queued.map((i) => [
+          i.id,
+          kind(i.kind),
+          i.createdAt,
+          withoutCredentials(i.registry),
+          i.label,
+          ...(noted ? [i.lastError?.message ?? ''] : []),
+        ]),
         ctx.io.stdoutTTY,
       ),
     );

@@ -3,7 +3,9 @@
  * SHA-256 hash. Each has a role and a unit prefix:
  *   technician — read, and write runs, incidents and sites under its unit;
  *   viewer     — read under its unit;
- *   admin      — everything.
+ *   admin      — everything under its unit: an admin token without a unit
+ *                administers every unit, one with `--unit thanh-hoa` only
+ *                thanh-hoa (docs/registry-api.md).
  * Outside the scope is a 403, never a silently shorter answer.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -79,20 +81,19 @@ const scopeText = (p: Principal) => (p.unit === '' ? 'all units' : `unit ${p.uni
 
 /** May read data of `unit` (a site's unit or a query prefix)? */
 export function assertRead(p: Principal, unit: string): void {
-  if (p.role === 'admin' || inUnit(unit, p.unit)) return;
+  if (inUnit(unit, p.unit)) return;
   throw forbidden(`this token may read ${scopeText(p)} only, not ${unit || 'all units'}`);
 }
 
 /** May write for a site in `unit`? */
 export function assertWrite(p: Principal, unit: string): void {
-  if (p.role === 'admin') return;
   if (p.role === 'viewer') throw forbidden('a viewer token may not write');
   if (!inUnit(unit, p.unit)) throw forbidden(`this token may write for ${scopeText(p)} only, not ${unit}`);
 }
 
 /** The unit prefix a read query covers: the one asked for, or the token's own. */
 export function readScope(p: Principal, asked: string | undefined): string {
-  if (asked === undefined) return p.role === 'admin' ? '' : p.unit;
+  if (asked === undefined) return p.unit;
   assertRead(p, asked);
   return asked;
 }

@@ -19,11 +19,29 @@ export interface ClientOptions {
   backoffMs?: number;
   signal?: AbortSignal;
   userAgent?: string;
+  /** The whole request, every attempt and backoff included (default 60 s; docs/operations.md). */
+  deadlineMs?: number;
+  /** Largest reply read, in bytes (default 32 MiB); a larger one is dropped unread. */
+  maxReplyBytes?: number;
 }
+
+export const DEFAULT_DEADLINE_MS = 60_000;
+export const DEFAULT_MAX_REPLY_BYTES = 32 * 1024 * 1024;
 
 export type Outcome<T = unknown> =
   | { kind: 'ok'; status: number; body: T; replayed: boolean }
-  | { kind: 'http-error'; status: number; code: string; message: string; field?: string }
+  | {
+      kind: 'http-error';
+      status: number;
+      code: string;
+      message: string;
+      field?: string;
+      /**
+       * The answer is not the registry's JSON (a redirect, a captive portal's HTML page, a
+       * proxy's error page): nothing says the registry saw the request, nor refused it.
+       */
+      foreign?: true;
+    }
   | { kind: 'unreachable'; message: string; cancelled: boolean };
 
 export interface RequestOptions {
@@ -75,14 +93,25 @@ export class RegistryClient {
       payload = JSON.stringify(ro.body);
     }
     const retries = this.opts.retries ?? 2;
+    const deadlineMs = this.opts.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = this.opts.signal ? AbortSignal.any([this.opts.signal, deadline]) : deadline;
+    const late = (): Outcome<T> => ({
+      kind: 'unreachable',
+      message: `no complete answer within ${deadlineMs} ms`,
+      cancelled: false,
+    });
     let last: Outcome<T> = { kind: 'unreachable', message: 'not tried', cancelled: false };
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) {
         const wait = this.backoff(attempt, last);
-        if (!(await sleep(wait, this.opts.signal)))
-          return { kind: 'unreachable', message: 'cancelled', cancelled: true };
+        if (!(await sleep(wait, signal)))
+          return this.opts.signal?.aborted
+            ? { kind: 'unreachable', message: 'cancelled', cancelled: true }
+            : late();
       }
-      last = await this.once<T>(method, url, headers, payload);
+      last = await this.once<T>(method, url, headers, payload, signal);
+      if (last.kind === 'unreachable' && deadline.aborted && !this.opts.signal?.aborted) return late();
       if (last.kind === 'ok') return last;
       if (last.kind === 'unreachable' && last.cancelled) return last;
       if (last.kind === 'http-error' && !RETRY_STATUS.has(last.status)) return last;
@@ -105,6 +134,7 @@ export class RegistryClient {
     url: URL,
     headers: Record<string, string>,
     payload: string | undefined,
+    signal: AbortSignal,
   ): Promise<Outcome<T>> {
     try {
       const res = await request(url, {
@@ -112,14 +142,62 @@ export class RegistryClient {
         headers,
         body: payload,
         dispatcher: this.agent,
-        signal: this.opts.signal,
+        signal,
       });
-      const text = await res.body.text();
+      const max = this.opts.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+      const declared = Number(res.headers['content-length']);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      if (declared > max) res.body.destroy();
+      else {
+        for await (const chunk of res.body) {
+          size += (chunk as Buffer).length;
+          if (size > max) {
+            res.body.destroy();
+            break;
+          }
+          chunks.push(chunk as Buffer);
+        }
+      }
+      if (declared > max || size > max) {
+        return {
+          kind: 'http-error',
+          status: res.statusCode,
+          code: 'reply_too_large',
+          message: `the reply is larger than ${max} bytes (DIEMCAU_REGISTRY_MAX_REPLY)`,
+          foreign: true,
+        };
+      }
+      const text = Buffer.concat(chunks).toString('utf8');
       let body: unknown;
       try {
         body = text ? JSON.parse(text) : undefined;
       } catch {
         body = undefined;
+      }
+      const type =
+        String(res.headers['content-type'] ?? '')
+          .split(';')[0]
+          ?.trim() ?? '';
+      const json = /^application\/([\w.-]+\+)?json$/i.test(type) && body !== undefined;
+      if (res.statusCode >= 300 && res.statusCode < 400) {
+        // Never followed: a token is only ever sent to the registry it was given for.
+        return {
+          kind: 'http-error',
+          status: res.statusCode,
+          code: 'redirect',
+          message: `HTTP ${res.statusCode}: a redirect, not an answer of the registry`,
+          foreign: true,
+        };
+      }
+      if (res.statusCode >= 200 && res.statusCode < 300 && !json) {
+        return {
+          kind: 'http-error',
+          status: res.statusCode,
+          code: 'not_json',
+          message: `HTTP ${res.statusCode} ${type || 'without a content type'}: not an answer of the registry (a login page or a proxy in the way?)`,
+          foreign: true,
+        };
       }
       if (res.statusCode >= 200 && res.statusCode < 300) {
         return {
@@ -138,6 +216,7 @@ export class RegistryClient {
         code: err?.code ?? `http_${res.statusCode}`,
         message: err?.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`),
         ...(err?.field ? { field: err.field } : {}),
+        ...(json && typeof err?.code === 'string' ? {} : { foreign: true as const }),
         ...(Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}),
       };
     } catch (err) {

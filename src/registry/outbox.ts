@@ -32,6 +32,8 @@ export interface OutboxItem {
   createdAt: string;
   /** One line for people: site and what it is. */
   label: string;
+  /** Why the last attempt did not deliver it (shown by `diemcau outbox`). */
+  lastError?: Rejection;
 }
 
 export interface Rejection {
@@ -47,7 +49,14 @@ export type NewItem = Pick<OutboxItem, 'kind' | 'method' | 'path' | 'body' | 're
   key?: string;
 };
 
-export type StopReason = 'unreachable' | 'unauthorized' | 'server' | 'cancelled' | 'locked' | 'no-token';
+export type StopReason =
+  | 'unreachable'
+  | 'unauthorized'
+  | 'server'
+  | 'unconfirmed'
+  | 'cancelled'
+  | 'locked'
+  | 'no-token';
 
 export interface FlushReport {
   sent: Array<{ item: OutboxItem; response: unknown; replayed: boolean }>;
@@ -90,7 +99,7 @@ export class Outbox {
       path: input.path,
       key: input.key ?? randomUUID(),
       body: input.body,
-      registry: input.registry,
+      registry: withoutCredentials(input.registry),
       createdAt: now.toISOString(),
       label: input.label,
     };
@@ -184,7 +193,8 @@ export class Outbox {
     const report: FlushReport = { sent: [], rejected: [], queued: [], elsewhere: [] };
     const all = await this.list();
     const mine: OutboxItem[] = [];
-    for (const item of all) (sameRegistry(item.registry, registry) ? mine : report.elsewhere).push(item);
+    for (const item of all)
+      (sameRegistry(item.registry, withoutCredentials(registry)) ? mine : report.elsewhere).push(item);
     if (mine.length === 0) return report;
     if (!opts.hasToken) {
       report.queued = mine;
@@ -204,12 +214,19 @@ export class Outbox {
         // Another process may have sent it between list() and the lock.
         if (!(await exists(path.join(this.dir, `${item.id}.json`)))) continue;
         const outcome = await send(item);
-        if (outcome.kind === 'ok') {
+        // Delivered means confirmed: a 2xx JSON answer naming what was stored.
+        if (outcome.kind === 'ok' && confirms(outcome.body)) {
           await this.remove(item);
           report.sent.push({ item, response: outcome.body, replayed: outcome.replayed });
           continue;
         }
-        if (outcome.kind === 'http-error' && outcome.status !== 401 && !keepStatus(outcome.status)) {
+        if (
+          outcome.kind === 'http-error' &&
+          !outcome.foreign &&
+          outcome.status >= 400 &&
+          outcome.status !== 401 &&
+          !keepStatus(outcome.status)
+        ) {
           const { status, code, message } = outcome;
           report.rejected.push(
             await this.reject(item, { at: opts.now().toISOString(), status, code, message }),
@@ -217,19 +234,29 @@ export class Outbox {
           continue;
         }
         report.queued = mine.slice(i);
-        report.stopped =
-          outcome.kind === 'unreachable'
-            ? { reason: outcome.cancelled ? 'cancelled' : 'unreachable', message: outcome.message }
-            : {
-                reason: outcome.status === 401 ? 'unauthorized' : 'server',
-                message: `${outcome.status} ${outcome.message}`,
-              };
+        report.stopped = stopOf(outcome);
+        // What the registry (or whatever answered in its place) said; a dead network line says nothing new.
+        if (outcome.kind !== 'unreachable') {
+          await this.note(item, {
+            at: opts.now().toISOString(),
+            status: outcome.status,
+            code: outcome.kind === 'http-error' ? outcome.code : 'no_id',
+            message: report.stopped.message,
+          });
+        }
         break;
       }
     } finally {
       await release();
     }
     return report;
+  }
+
+  /** Record on a queued item why it is still queued (rewritten atomically, same id and key). */
+  private async note(item: OutboxItem, lastError: Rejection): Promise<void> {
+    const file = path.join(this.dir, `${item.id}.json`);
+    if (!(await exists(file))) return;
+    await writeFileAtomic(file, `${JSON.stringify({ ...item, lastError })}\n`);
   }
 
   /** Temp files of writers killed before their rename: never items, safe to remove once old. */
@@ -268,6 +295,24 @@ export class Outbox {
   }
 }
 
+/** Runs, incidents and incident updates are all answered with the stored object and its id. */
+const confirms = (body: unknown): boolean =>
+  typeof body === 'object' && body !== null && Number.isInteger((body as { id?: unknown }).id);
+
+function stopOf(outcome: Outcome): { reason: StopReason; message: string } {
+  if (outcome.kind === 'unreachable')
+    return { reason: outcome.cancelled ? 'cancelled' : 'unreachable', message: outcome.message };
+  if (outcome.kind === 'ok')
+    return {
+      reason: 'unconfirmed',
+      message: `HTTP ${outcome.status}: the answer does not name what was stored`,
+    };
+  if (outcome.status === 401)
+    return { reason: 'unauthorized', message: `${outcome.status} ${outcome.message}` };
+  if (outcome.foreign || outcome.status < 400) return { reason: 'unconfirmed', message: outcome.message };
+  return { reason: 'server', message: `${outcome.status} ${outcome.message}` };
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -288,6 +333,11 @@ async function syncDir(dir: string): Promise<void> {
   if (!handle) return;
   await handle.sync().catch(() => {});
   await handle.close();
+}
+
+/** A registry URL without `user:pass@`: never written to an outbox file nor printed. */
+export function withoutCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, '$1');
 }
 
 export function sameRegistry(a: string, b: string): boolean {

@@ -35,6 +35,9 @@ export const DateTime = Type.String({
   format: 'date-time',
   description: 'RFC 3339 time with a zone, e.g. 2025-07-01T07:30:00+07:00',
 });
+/** A check or a run lasting longer than a day is a broken clock or a broken client (docs/registry-api.md). */
+export const MAX_DURATION_MS = 86_400_000;
+const DurationMs = Type.Integer({ minimum: 0, maximum: MAX_DURATION_MS });
 
 export const VERDICT_VALUES = ['ready', 'degraded', 'not-ready', 'unknown'] as const;
 export const Verdict = literals(VERDICT_VALUES);
@@ -73,7 +76,7 @@ export const CheckResult = Type.Object({
     }),
   ),
   startedAt: DateTime,
-  durationMs: Type.Integer({ minimum: 0 }),
+  durationMs: DurationMs,
   attempts: Type.Integer({ minimum: 0 }),
 });
 export type CheckResult = Static<typeof CheckResult>;
@@ -98,7 +101,7 @@ export const RunInput = Type.Object({
   file: Type.Optional(Type.String({ maxLength: 4096 })),
   verdict: Verdict,
   startedAt: DateTime,
-  durationMs: Type.Integer({ minimum: 0 }),
+  durationMs: DurationMs,
   checks: Type.Array(CheckResult, { maxItems: 500 }),
   error: Type.Optional(
     Type.Object({ code: Type.String({ maxLength: 100 }), message: Type.String({ maxLength: 4000 }) }),

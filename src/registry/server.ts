@@ -3,7 +3,12 @@
  * OpenAPI), and buildApp() that wraps it in an app. The runner
  * (src/commands/registry/serve.ts) listens, handles signals and closes.
  */
-import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { type Principal, TokenCache } from './auth.js';
 import { ApiError } from './http-error.js';
 import { RAW_BODY } from './idempotency.js';
@@ -37,9 +42,36 @@ export interface AppOptions extends RegistryOptions {
   logStream?: { write(line: string): unknown };
   /** Trust X-Forwarded-* from a load balancer in front. */
   trustProxy?: boolean;
+  /** A whole request, body included, must arrive within this (default 30 s; docs/operations.md). */
+  requestTimeoutMs?: number;
 }
 
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Request headers must arrive within this; an idle connection is closed after CONNECTION_TIMEOUT_MS. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const CONNECTION_TIMEOUT_MS = 60_000;
+
 export const DEFAULT_STALE_MS = 26 * 3_600_000;
+/** Deepest JSON nesting a body may have (docs/registry-api.md); real bodies use fewer than ten. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Does the JSON text nest arrays and objects deeper than `max`? One pass, brackets inside strings skipped. */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export interface RegistryDeps {
@@ -118,6 +150,8 @@ export const registryPlugin: FastifyPluginAsync<RegistryOptions> = async (app, o
     version: opts.version,
   };
   app.decorate('registry', deps);
+  opts.store.onBadRow = (what, id, err) =>
+    app.log.warn({ what, id, err }, 'a stored row could not be read and was left out of the answer');
   app.decorateRequest('principal', null as unknown as Principal);
   const tokens = new TokenCache(opts.store, opts.tokenCacheMs);
   app.decorate('authenticate', async (req: FastifyRequest) => {
@@ -132,6 +166,11 @@ export const registryPlugin: FastifyPluginAsync<RegistryOptions> = async (app, o
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
     (req as FastifyRequest & { [RAW_BODY]?: string })[RAW_BODY] = body as string;
+    // Very deep nesting would overflow the stack of whatever walks the value next (a 500).
+    if (nestedDeeperThan(body as string, MAX_JSON_DEPTH))
+      return done(
+        new ApiError(400, 'bad_request', `body: nested deeper than ${MAX_JSON_DEPTH} levels`, 'body'),
+      );
     parseJson(req, body as string, done);
   });
 
@@ -166,7 +205,8 @@ export const registryPlugin: FastifyPluginAsync<RegistryOptions> = async (app, o
     closing = true;
   });
   app.addHook('onSend', async (_req, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
+    // A stranger (401) or an oversize body (413, its rest unread) gets no kept-alive connection.
+    if (closing || reply.statusCode === 401 || reply.statusCode === 413) reply.header('connection', 'close');
     return payload;
   });
   app.addHook('onClose', async () => {
@@ -185,8 +225,28 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logger: opts.logStream && level !== 'silent' ? { level, stream: opts.logStream } : false,
     // Ids in URLs are small; refuse absurd ones early.
     routerOptions: { maxParamLength: 200 },
+    // The router's own refusals in the documented error shape, without echoing the URL back.
+    frameworkErrors: (err, _req, res) => {
+      const reply = res as unknown as FastifyReply;
+      if (err.code === 'FST_ERR_MAX_PARAM_LENGTH')
+        return reply
+          .code(414)
+          .send(errorBody('uri_too_long', 'url: longer than this registry accepts', 'url'));
+      if (err.code === 'FST_ERR_BAD_URL')
+        return reply
+          .code(400)
+          .send(errorBody('bad_request', 'url: not a valid URL (bad percent-encoding)', 'url'));
+      return reply.code(400).send(errorBody('bad_request', 'the request could not be read'));
+    },
     return503OnClosing: true,
+    // A slow client must not hold a connection (and a slot) for ever: bounded body, headers, idleness.
+    requestTimeout: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
   });
+  app.server.headersTimeout = Math.min(
+    HEADERS_TIMEOUT_MS,
+    opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  );
   const { store, version, staleMs, now, tokenCacheMs } = opts;
   await app.register(registryPlugin, { store, version, staleMs, now, tokenCacheMs });
   return app;

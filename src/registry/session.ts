@@ -37,10 +37,14 @@ export function outboxOf(ctx: Context): Outbox {
 /** A client for the target: the context's factory when it has one (tests), else the real RegistryClient. */
 export function clientFor(ctx: Context, target: Target): RegistryApi {
   const timeoutMs = Number(ctx.env.DIEMCAU_REGISTRY_TIMEOUT_MS) || 8000;
+  const deadlineMs = Number(ctx.env.DIEMCAU_REGISTRY_DEADLINE_MS) || undefined;
+  const maxReplyBytes = Number(ctx.env.DIEMCAU_REGISTRY_MAX_REPLY) || undefined;
   const opts: ClientOptions = {
     url: target.url,
     token: target.token,
     timeoutMs,
+    ...(deadlineMs ? { deadlineMs } : {}),
+    ...(maxReplyBytes ? { maxReplyBytes } : {}),
     retries: 2,
     signal: ctx.signal,
     userAgent: `diemcau/${ctx.version}`,
@@ -102,6 +106,8 @@ export function stopWhy(ctx: Context, stopped: { reason: StopReason; message: st
       return ctx.t('outbox.why.server', { reason });
     case 'unauthorized':
       return ctx.t('outbox.why.unauthorized', { reason });
+    case 'unconfirmed':
+      return ctx.t('outbox.why.unconfirmed', { reason });
     case 'no-token':
       return ctx.t('outbox.why.no_token');
     case 'locked':
@@ -140,6 +146,13 @@ export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>
   if (outcome.kind === 'unreachable') {
     throw new RegistryError(t('registry.err.unreachable', { url: target.url, reason: outcome.message }), {
       hint: t('registry.hint.unreachable'),
+    });
+  }
+  if (outcome.foreign) {
+    throw new RegistryError(t('registry.err.unconfirmed', { url: target.url, reason: outcome.message }), {
+      status: outcome.status,
+      code: outcome.code,
+      hint: t('registry.hint.unconfirmed'),
     });
   }
   if (outcome.status === 401) {

@@ -12,10 +12,23 @@ import { FormatRegistry } from '@sinclair/typebox/type';
 import { Value } from '@sinclair/typebox/value';
 import { ApiError } from './http-error.js';
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
-if (!FormatRegistry.Has('date-time')) {
-  FormatRegistry.Set('date-time', (v) => RFC3339.test(v) && !Number.isNaN(Date.parse(v)));
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
+
+/**
+ * An RFC 3339 time that names a real instant: `Date.parse` alone moves
+ * 2026-02-30 to 2 March and T24:00 to the next day, so the fields are
+ * checked against the calendar first (no leap seconds).
+ */
+export function isDateTime(v: string): boolean {
+  const m = RFC3339.exec(v);
+  if (!m) return false;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > new Date(Date.UTC(y, mo, 0)).getUTCDate()) return false;
+  if (h > 23 || mi > 59 || s > 59) return false;
+  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false;
+  return !Number.isNaN(Date.parse(v));
 }
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', isDateTime);
 
 /** `/checks/0/status` → `checks[0].status`. */
 export function fieldPath(pointer: string): string {
@@ -119,9 +132,18 @@ export function typeboxValidator({ schema, httpPart }: { schema: unknown; httpPa
     return (data: unknown) =>
       check.Check(data) ? { value: data } : { error: firstError(check, part, data) };
   }
+  const integers = Object.entries((s as { properties?: Record<string, TSchema> }).properties ?? {})
+    .filter(([, p]) => TypeGuard.IsInteger(p))
+    .map(([k]) => k);
   return (data: unknown) => {
-    // Text from the URL: convert to the schema's types (integers) before checking.
-    const value = Value.Convert(s, data);
+    // Text from the URL: convert to the schema's types (integers) before checking. Convert reads
+    // numbers like parseInt ("0x10" → 16, "1.5" → 1): an integer must be plain decimal digits.
+    const raws = integers.map((k) => (data as Record<string, unknown> | null)?.[k]);
+    const value = Value.Convert(s, data) as Record<string, unknown>;
+    integers.forEach((k, i) => {
+      const raw = raws[i];
+      if (typeof raw === 'string' && !/^-?\d{1,15}$/.test(raw)) value[k] = raw;
+    });
     return check.Check(value) ? { value } : { error: firstError(check, part, value) };
   };
 }

@@ -7,6 +7,7 @@ import type { CheckResult, Status } from '../checks/types.js';
 import type { SiteRun } from '../engine/run.js';
 import { formatDuration } from '../profile/duration.js';
 import { colorScheme, type Scheme } from '../util/colors.js';
+import { terminalText } from '../util/sanitize.js';
 import { type Column, clean, drawTable, tsv, width, wrap } from '../util/table.js';
 import { countStatuses, countVerdicts } from './counts.js';
 import { formatMetric } from './metrics.js';
@@ -32,8 +33,8 @@ export function hintOf(r: CheckResult): string | undefined {
 function siteTitle(site: SiteRun, opts: RenderOptions): string {
   const { t } = opts;
   return site.site.unit
-    ? t('check.site', { id: site.site.id, name: site.site.name, unit: site.site.unit })
-    : t('check.site_file', { id: site.site.id, name: site.site.name });
+    ? t('check.site', { id: site.site.id, name: terminalText(site.site.name), unit: site.site.unit })
+    : t('check.site_file', { id: site.site.id, name: terminalText(site.site.name) });
 }
 
 /** The checks' table, with what to try next under each failed or warned one. */
@@ -68,7 +69,7 @@ function checkRows(site: SiteRun, opts: RenderOptions, c: Scheme): string[] {
     out.push(line);
     const hint = hintOf(site.checks[i] as CheckResult);
     if (!hint) continue;
-    for (const [j, part] of wrap(hint, Math.max(30, opts.columns - 8)).entries())
+    for (const [j, part] of wrap(terminalText(hint), Math.max(30, opts.columns - 8)).entries())
       out.push(`      ${j === 0 ? '→ ' : '  '}${c.cyan(part)}`);
   }
   return out;
@@ -78,7 +79,9 @@ function siteTable(site: SiteRun, opts: RenderOptions, c: Scheme): string {
   const { t } = opts;
   const out = [c.bold(siteTitle(site, opts))];
   if (site.error)
-    out.push(`  ${c.red(`${ICON.error} ${t('check.site_error', { message: site.error.message })}`)}`);
+    out.push(
+      `  ${c.red(`${ICON.error} ${t('check.site_error', { message: terminalText(site.error.message) })}`)}`,
+    );
   if (site.checks.length > 0) out.push(...checkRows(site, opts, c));
   out.push(
     t('check.verdict_line', {

@@ -4,6 +4,7 @@
  * the verdict's (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
  */
 import type { SiteRun } from '../engine/run.js';
+import { nagiosText } from '../util/sanitize.js';
 import { countVerdicts } from './counts.js';
 import { formatNumber, nagiosUom } from './metrics.js';
 import type { RenderOptions, RunFormat, RunReport } from './types.js';
@@ -56,7 +57,7 @@ export function renderNagios(report: RunReport, opts: RenderOptions): string {
     const text = `${site.site.id}: ${t(`verdict.${site.verdict}`)}${bad.length ? ` (${bad.join(', ')})` : ''}`;
     const perf = sitePerfdata(site, '');
     lines.push(`DIEMCAU ${state} - ${text}${perf.length ? ` | ${perf.join(' ')}` : ''}`);
-    for (const r of site.checks) lines.push(`[${r.status.toUpperCase()}] ${r.id}: ${r.summary}`);
+    for (const r of site.checks) lines.push(`[${r.status.toUpperCase()}] ${r.id}: ${nagiosText(r.summary)}`);
   } else {
     const v = countVerdicts(report);
     const rank = { 'not-ready': 0, unknown: 1, degraded: 2, ready: 3 } as const;
@@ -79,7 +80,7 @@ export function renderNagios(report: RunReport, opts: RenderOptions): string {
     for (const site of sorted) {
       const bad = failing(site);
       lines.push(
-        `[${STATE[site.verdict]}] ${site.site.id}: ${t(`verdict.${site.verdict}`)}${bad.length ? ` (${bad.join(', ')})` : ''}${site.error ? ` - ${site.error.message}` : ''}`,
+        `[${STATE[site.verdict]}] ${site.site.id}: ${t(`verdict.${site.verdict}`)}${bad.length ? ` (${bad.join(', ')})` : ''}${site.error ? ` - ${nagiosText(site.error.message)}` : ''}`,
       );
     }
   }

@@ -6,13 +6,17 @@
  * `csvField`.
  */
 
+import { csvCellGuard } from './sanitize.js';
+
 export const BOM = '\uFEFF';
 
 export type CsvValue = string | number | boolean | null | undefined;
 
-export function csvField(value: CsvValue): string {
+/** `raw`: no `'` before text that starts like a formula (for machine readers; docs/reports.md). */
+export function csvField(value: CsvValue, raw = false): string {
   if (value === null || value === undefined) return '';
-  const s = String(value);
+  // Text may come from anyone (a site name, an incident): never a formula in a spreadsheet.
+  const s = typeof value === 'string' ? csvCellGuard(value, raw) : String(value);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -21,8 +25,9 @@ export function csvDocument(
   head: readonly string[],
   rows: Iterable<ReadonlyArray<CsvValue>>,
   bom = false,
+  raw = false,
 ): string {
-  const lines = [head.map(csvField).join(',')];
-  for (const r of rows) lines.push(r.map(csvField).join(','));
+  const lines = [head.map((h) => csvField(h)).join(',')];
+  for (const r of rows) lines.push(r.map((v) => csvField(v, raw)).join(','));
   return `${bom ? BOM : ''}${lines.join('\r\n')}\r\n`;
 }

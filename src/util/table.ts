@@ -8,6 +8,7 @@
  * When stdout is not a terminal the same rows go out tab-separated.
  */
 import stringWidth from 'string-width';
+import { terminalText } from './sanitize.js';
 
 export interface Column {
   head: string;
@@ -40,7 +41,7 @@ const GAP = '  ';
 
 /** One line per cell: tabs and line breaks become a space. */
 export function clean(text: string): string {
-  return text.replace(/[\t\r\n]+/g, ' ');
+  return terminalText(text.replace(/[\t\r\n]+/g, ' '));
 }
 
 /**

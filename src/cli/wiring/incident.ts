@@ -53,6 +53,7 @@ const list = (incident: Command, t: Translator) =>
         .choices(['table', 'json', 'csv'])
         .default('table'),
     )
+    .option('--csv-raw', t('report.flag.csv_raw'))
     .addOption(sharedOption('output', t));
 
 const update = (incident: Command, t: Translator) =>

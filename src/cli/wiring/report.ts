@@ -18,6 +18,7 @@ const common = <A extends unknown[], O extends OptionValues, G extends OptionVal
     )
     .addOption(sharedOption('output', t))
     .option('--bom', t('report.flag.bom'))
+    .option('--csv-raw', t('report.flag.csv_raw'))
     .addOption(sharedOption('profile', t))
     .option('--registry <url>', t('registry.flag.registry'));
 

@@ -19,7 +19,13 @@ const localTime = (iso: string) => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
 };
 
-export function renderIncidents(ctx: Context, list: IncidentList, format: ListFormat, tty: boolean): string {
+export function renderIncidents(
+  ctx: Context,
+  list: IncidentList,
+  format: ListFormat,
+  tty: boolean,
+  csvRaw = false,
+): string {
   const { t } = ctx;
   if (format === 'json') return `${JSON.stringify(list, null, 2)}\n`;
   if (format === 'csv') {
@@ -52,6 +58,8 @@ export function renderIncidents(ctx: Context, list: IncidentList, format: ListFo
         i.resolvedAt ?? '',
         i.summary,
       ]),
+      false,
+      csvRaw,
     );
   }
   if (list.items.length === 0) return `${t('incident.list.empty')}\n`;
@@ -106,7 +114,13 @@ export async function listCommand(ctx0: Context, opts: ListOptions): Promise<num
     await client.close();
   }
   const format = opts.format ?? 'table';
-  const text = renderIncidents(ctx, list, format, opts.output ? false : ctx.io.stdoutTTY);
+  const text = renderIncidents(
+    ctx,
+    list,
+    format,
+    opts.output ? false : ctx.io.stdoutTTY,
+    opts.csvRaw === true,
+  );
   if (opts.output) await writeOutput(ctx, opts.output, text);
   else ctx.io.stdout.write(text);
   if (list.nextCursor && format === 'table')

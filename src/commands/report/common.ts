@@ -91,6 +91,7 @@ export async function emit<K extends ReportKind>(
     tty: !toFile && ctx.io.stdoutTTY,
     columns: ctx.io.columns,
     bom: opts.bom === true,
+    csvRaw: opts.csvRaw === true,
   };
   const text = render(data, ro);
   if (opts.output) {

@@ -41,6 +41,9 @@ export const en = {
   'registry.err.unreachable': 'the registry {url} cannot be reached: {reason}',
   'registry.err.server': 'the registry answered with an error: {message}',
   'registry.hint.unreachable': 'check the network line; nothing was lost, run the command again later',
+  'registry.err.unconfirmed': "the answer from {url} is not the registry's: {reason}",
+  'registry.hint.unconfirmed':
+    'check the registry address; a Wi-Fi login page or a proxy may be in the way (open a web page first)',
   // outbox
   'outbox.cmd': 'list what is waiting to be sent to the registry',
   'outbox.cmd.retry': 'put an item the registry refused back in the queue',
@@ -53,6 +56,8 @@ export const en = {
   'outbox.why.no_token': 'There is no token (DIEMCAU_TOKEN) to send it with.',
   'outbox.why.locked': 'Another diemcau process is sending the outbox right now.',
   'outbox.why.cancelled': 'Sending was cancelled.',
+  'outbox.why.unconfirmed':
+    'The answer did not confirm it was stored ({reason}); check the registry address: a login page or a proxy may be in the way.',
   'outbox.empty': 'the outbox is empty: nothing waiting to be sent',
   'outbox.title.queued': 'Waiting to be sent ({n}):',
   'outbox.title.rejected':
@@ -63,6 +68,7 @@ export const en = {
   'outbox.col.created': 'CREATED',
   'outbox.col.registry': 'REGISTRY',
   'outbox.col.reason': 'REASON',
+  'outbox.col.last_error': 'LAST TRY',
   'outbox.kind.run': 'check run',
   'outbox.kind.incident': 'incident',
   'outbox.kind.incident-update': 'incident update',
@@ -193,6 +199,9 @@ export const vi: Record<keyof typeof en, string> = {
   'registry.err.unreachable': 'không kết nối được máy chủ tổng hợp {url}: {reason}',
   'registry.err.server': 'máy chủ tổng hợp báo lỗi: {message}',
   'registry.hint.unreachable': 'kiểm tra đường truyền; không mất dữ liệu, hãy chạy lại lệnh sau',
+  'registry.err.unconfirmed': 'câu trả lời từ {url} không phải của máy chủ tổng hợp: {reason}',
+  'registry.hint.unconfirmed':
+    'kiểm tra lại địa chỉ máy chủ tổng hợp; có thể mạng Wi-Fi đòi đăng nhập hoặc proxy chặn (thử mở một trang web trước)',
   'outbox.cmd': 'xem các mục đang chờ gửi lên máy chủ tổng hợp',
   'outbox.cmd.retry': 'đưa một mục bị từ chối trở lại hàng chờ gửi',
   'outbox.arg.id': 'mã mục (xem diemcau outbox)',
@@ -204,6 +213,8 @@ export const vi: Record<keyof typeof en, string> = {
   'outbox.why.no_token': 'Chưa có mã truy cập (DIEMCAU_TOKEN) để gửi.',
   'outbox.why.locked': 'Một tiến trình diemcau khác đang gửi hàng chờ.',
   'outbox.why.cancelled': 'Đã huỷ việc gửi.',
+  'outbox.why.unconfirmed':
+    'Câu trả lời không xác nhận đã lưu ({reason}); kiểm tra lại địa chỉ máy chủ tổng hợp: có thể đang bị trang đăng nhập mạng hoặc proxy chặn.',
   'outbox.empty': 'hàng chờ trống: không có gì chờ gửi',
   'outbox.title.queued': 'Đang chờ gửi ({n}):',
   'outbox.title.rejected':
@@ -214,6 +225,7 @@ export const vi: Record<keyof typeof en, string> = {
   'outbox.col.created': 'LÚC TẠO',
   'outbox.col.registry': 'MÁY CHỦ',
   'outbox.col.reason': 'LÝ DO',
+  'outbox.col.last_error': 'LẦN GỬI TRƯỚC',
   'outbox.kind.run': 'kết quả kiểm tra',
   'outbox.kind.incident': 'sự cố',
   'outbox.kind.incident-update': 'cập nhật sự cố',

@@ -100,6 +100,8 @@ export const en = {
     'days of daily verdicts for the heatmap, html (default 7) and json (default 0); one request per site',
   'report.flag.format': 'output format: table, csv, json or html',
   'report.flag.bom': 'csv: start with a byte-order mark so Excel reads Vietnamese right',
+  'report.flag.csv_raw':
+    "csv: leave cells that start with = + - @ as they are (no leading '), for programs, not spreadsheets",
   'report.flag.status': 'only incidents with this status: open, acknowledged, resolved',
   'report.flag.category': 'only this category',
   'report.flag.site': 'only this site',
@@ -204,6 +206,8 @@ export const vi: Record<keyof typeof en, string> = {
     'số ngày kết quả theo ngày cho bản đồ nhiệt, với html (mặc định 7) và json (mặc định 0); mỗi điểm cầu một yêu cầu',
   'report.flag.format': 'định dạng: table, csv, json hoặc html',
   'report.flag.bom': 'csv: thêm BOM ở đầu tệp để Excel đọc đúng tiếng Việt',
+  'report.flag.csv_raw':
+    "csv: giữ nguyên các ô bắt đầu bằng = + - @ (không thêm dấu '), dùng cho phần mềm đọc tự động, không phải Excel",
   'report.flag.status': 'chỉ sự cố ở trạng thái: open, acknowledged, resolved',
   'report.flag.category': 'chỉ loại sự cố này',
   'report.flag.site': 'chỉ điểm cầu này',

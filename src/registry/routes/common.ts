@@ -28,8 +28,13 @@ export function decodeCursor(cursor: string, shape: Array<'int' | 'text'>): Arra
 /** A client's clock may be off; beyond this a time "in the future" is a mistake, not skew. */
 export const FUTURE_SLACK_MS = 24 * 3_600_000;
 
+/** Before this a time is a machine whose clock was never set (1970), not a check that ran. */
+export const EARLIEST_MS = Date.parse('2000-01-01T00:00:00Z');
+
 export function timeOf(field: string, value: string, nowMs: number): number {
   const ms = Date.parse(value);
+  if (!(ms >= EARLIEST_MS))
+    throw badRequest(field, 'is before 2000; check the clock of the machine that sent it');
   if (ms > nowMs + FUTURE_SLACK_MS)
     throw badRequest(field, 'is in the future; check the clock of the machine that sent it');
   return ms;

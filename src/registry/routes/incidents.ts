@@ -1,7 +1,7 @@
 /** Incidents: file, list (filters + cursor), read one, move open → acknowledged → resolved with a note. */
 import type { FastifyPluginAsync } from 'fastify';
 import { assertRead, assertWrite, readScope } from '../auth.js';
-import { conflict, forbidden, notFound } from '../http-error.js';
+import { badRequest, conflict, forbidden, notFound } from '../http-error.js';
 import { idemOf, keyReused } from '../idempotency.js';
 import {
   IdempotencyHeaders,
@@ -57,7 +57,14 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
       const idem = idemOf(req, true);
       const nowMs = registry.now();
       const occurredMs = timeOf('occurredAt', b.occurredAt, nowMs);
-      if (b.run) timeOf('run.startedAt', b.run.startedAt, nowMs);
+      if (b.run) {
+        // The run that showed the fault is one of this site's: another site's (or unit's) is not evidence here.
+        if (b.run.site.id !== b.site.id)
+          throw badRequest('run.site.id', `must be the incident's site ${b.site.id}`);
+        if (b.run.site.unit !== b.site.unit)
+          throw badRequest('run.site.unit', `must be the incident's unit ${b.site.unit}`);
+        timeOf('run.startedAt', b.run.startedAt, nowMs);
+      }
       const body = {
         summary: b.summary,
         ...(b.details !== undefined ? { details: b.details } : {}),

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { readScope } from '../auth.js';
 import { Readiness, ReadinessQuery, type ReadinessSite } from '../schemas.js';
-import { iso } from '../store/rows.js';
+import { iso, representable } from '../store/rows.js';
 import { errors, security } from './common.js';
 
 export const readinessRoutes: FastifyPluginAsync = async (app) => {
@@ -37,7 +37,12 @@ export const readinessRoutes: FastifyPluginAsync = async (app) => {
       const counts = { sites: rows.length, ready: 0, degraded: 0, notReady: 0, unknown: 0, stale: 0 };
       const sites: ReadinessSite[] = new Array(rows.length);
       for (let i = 0; i < rows.length; i++) {
-        const r = rows[i] as (typeof rows)[number];
+        let r = rows[i] as (typeof rows)[number];
+        if (r.atMs !== null && !representable(r.atMs)) {
+          // A run stored before times were bounded: the site counts as not reported, the report stands.
+          req.log.warn({ site: r.id, runId: r.runId }, 'readiness: left out a run whose time cannot be read');
+          r = { ...r, runId: null, verdict: null, atMs: null, failing: [] };
+        }
         const stale = r.atMs === null || r.atMs < staleBefore;
         if (stale) counts.stale += 1;
         else if (r.verdict === 'ready') counts.ready += 1;

@@ -14,6 +14,8 @@ import pg from 'pg';
 import { canMove } from '../categories.js';
 import type { DailySite, Incident, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
 import {
+  type BadRowListener,
+  convertRows,
   DAY_MS,
   dailyFromArrays,
   dayCodeSql,
@@ -182,6 +184,7 @@ export interface PostgresOptions {
 }
 
 export class PostgresStore implements Store {
+  onBadRow?: BadRowListener;
   readonly engine = 'postgres' as const;
   readonly pool: pg.Pool;
   private queue: Pending[] = [];
@@ -363,7 +366,7 @@ export class PostgresStore implements Store {
       `SELECT ${RUN_COLUMNS} FROM runs r LEFT JOIN sites s ON s.site_id = r.site_id WHERE r.id = $1`,
       [id],
     );
-    return rows[0] ? runFromRow(rows[0] as RunRow) : undefined;
+    return convertRows(rows as RunRow[], runFromRow, 'run', this.onBadRow)[0];
   }
 
   async listRuns(f: RunFilter): Promise<Run[]> {
@@ -378,7 +381,7 @@ export class PostgresStore implements Store {
        ORDER BY r.started_ms DESC, r.id DESC LIMIT $2`,
       params,
     );
-    return (rows as RunRow[]).map(runFromRow);
+    return convertRows(rows as RunRow[], runFromRow, 'run', this.onBadRow);
   }
 
   /** Claim an idempotency key inside a transaction; a prior answer means replay (or 409). */
@@ -477,7 +480,7 @@ export class PostgresStore implements Store {
       )
     ).rows as EventRow[];
     const byId = eventsById(events);
-    return rows.map((r) => incidentFromRow(r, byId.get(r.id) ?? []));
+    return convertRows(rows, (r) => incidentFromRow(r, byId.get(r.id) ?? []), 'incident', this.onBadRow);
   }
 
   async updateIncident(

@@ -8,6 +8,34 @@ import type { ReadinessRow, TokenRecord } from './types.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 
+/** Does `ms` name a time a Date can hold (±8.64e15)? A row written before times were bounded may not. */
+export const representable = (ms: number): boolean => Number.isFinite(ms) && Math.abs(ms) <= 8.64e15;
+
+/** Told about a stored row that cannot be turned into its API shape; the row is left out. */
+export type BadRowListener = (what: string, id: unknown, err: unknown) => void;
+
+/**
+ * Rows into API shapes, leaving out a row that cannot be converted (a time out
+ * of range, a broken body) and telling `onBad`: one bad row must never fail a
+ * whole list or report (docs/operations.md).
+ */
+export function convertRows<R extends { id?: unknown }, T>(
+  rows: readonly R[],
+  convert: (r: R) => T,
+  what: string,
+  onBad: BadRowListener | undefined,
+): T[] {
+  const out: T[] = [];
+  for (const r of rows) {
+    try {
+      out.push(convert(r));
+    } catch (err) {
+      onBad?.(what, r.id, err);
+    }
+  }
+  return out;
+}
+
 /** `unit` and everything under it, by whole path segments: [exact, lower, upper) for an index range. */
 export function unitRange(prefix: string): { exact: string; lo: string; hi: string } | undefined {
   if (prefix === '') return undefined;

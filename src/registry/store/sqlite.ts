@@ -12,6 +12,8 @@ import Database from 'better-sqlite3';
 import { canMove } from '../categories.js';
 import type { DailySite, Incident, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
 import {
+  type BadRowListener,
+  convertRows,
   DAY_MS,
   dailyFromArrays,
   dayCodeSql,
@@ -142,6 +144,7 @@ export interface SqliteOptions {
 }
 
 export class SqliteStore implements Store {
+  onBadRow?: BadRowListener;
   readonly engine = 'sqlite' as const;
   private readonly db: Database.Database;
   private queue: Pending[] = [];
@@ -279,7 +282,7 @@ export class SqliteStore implements Store {
 
   async getRun(id: number): Promise<Run | undefined> {
     const row = this.s.runGet.get(id) as RunRow | undefined;
-    return row ? runFromRow(row) : undefined;
+    return row ? convertRows([row], runFromRow, 'run', this.onBadRow)[0] : undefined;
   }
 
   async listRuns(f: RunFilter): Promise<Run[]> {
@@ -296,7 +299,7 @@ export class SqliteStore implements Store {
          FROM runs r LEFT JOIN sites s ON s.site_id = r.site_id WHERE ${where} ORDER BY r.started_ms DESC, r.id DESC LIMIT ?`,
       )
       .all(...params) as RunRow[];
-    return rows.map(runFromRow);
+    return convertRows(rows, runFromRow, 'run', this.onBadRow);
   }
 
   async createIncident(inc: NewIncident, idem: Idem): Promise<WriteResult<Incident>> {
@@ -385,7 +388,7 @@ export class SqliteStore implements Store {
       )
       .all(...ids) as EventRow[];
     const byId = eventsById(events);
-    return rows.map((r) => incidentFromRow(r, byId.get(r.id) ?? []));
+    return convertRows(rows, (r) => incidentFromRow(r, byId.get(r.id) ?? []), 'incident', this.onBadRow);
   }
 
   async updateIncident(

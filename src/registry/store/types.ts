@@ -9,6 +9,7 @@
  */
 import type { IncidentCategory, IncidentStatus, Role } from '../categories.js';
 import type { DailySite, Incident, ReadinessSite, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
+import type { BadRowListener } from './rows.js';
 
 export interface Idem {
   key: string;
@@ -108,6 +109,8 @@ export type ReadinessRow = Omit<ReadinessSite, 'stale' | 'at'> & { atMs: number 
 
 export interface Store {
   readonly engine: 'sqlite' | 'postgres';
+  /** Told about stored rows left out of an answer because they cannot be read (the registry logs them). */
+  onBadRow?: BadRowListener;
   /** Create or upgrade the schema (idempotent; safe with several instances starting at once). */
   migrate(): Promise<void>;
   /** Throws when the store cannot answer (health check). */

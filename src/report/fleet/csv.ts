@@ -48,7 +48,7 @@ export function renderReadinessCsv(data: ReadinessReportData, opts: FleetRenderO
       s.stale,
     ];
   });
-  return csvDocument(READINESS_COLUMNS, rows, opts.bom);
+  return csvDocument(READINESS_COLUMNS, rows, opts.bom, opts.csvRaw);
 }
 
 export const INCIDENT_COLUMNS = [
@@ -103,6 +103,7 @@ export function renderIncidentsCsv(data: IncidentReportData, opts: FleetRenderOp
     INCIDENT_COLUMNS,
     newestFirst(data.incidents).map((i) => incidentCells(i, opts)),
     opts.bom,
+    opts.csvRaw,
   );
 }
 
@@ -174,6 +175,7 @@ export function renderSiteCsv(data: SiteReportData, opts: FleetRenderOptions): s
     SITE_COLUMNS,
     rows.map((r) => r.cells),
     opts.bom,
+    opts.csvRaw,
   );
 }
 

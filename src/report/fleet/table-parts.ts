@@ -1,5 +1,6 @@
 /** What the terminal reports share: the palette, upper-case headings, and the title line. */
 import { colorScheme } from '../../util/colors.js';
+import { terminalText } from '../../util/sanitize.js';
 import { zoneClock } from './time.js';
 import type { FleetRenderOptions } from './types.js';
 
@@ -20,5 +21,5 @@ export function header(
     time: clock.local(generatedAt),
     zone: clock.offsetLabel(ms),
   });
-  return [title, ...parts, generated].join(' · ');
+  return [title, ...parts.map((p) => terminalText(p)), generated].join(' · ');
 }

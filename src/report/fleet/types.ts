@@ -17,6 +17,8 @@ export const SITE_SCHEMA = 'diemcau/report-site@1';
 export interface FleetRenderOptions extends RenderOptions {
   /** CSV only: start with a UTF-8 byte-order mark so Excel reads the Vietnamese right. */
   bom?: boolean;
+  /** CSV only: no `'` before cells that start like a formula (for machine consumers; docs/reports.md). */
+  csvRaw?: boolean;
   /** IANA zone for times shown to people (default: this machine's). CSV and JSON keep the API's ISO times. */
   timeZone?: string;
 }
