@@ -1,7 +1,7 @@
 /**
  * Finding and running ffmpeg for the microphone and camera checks. Every run
  * is bounded in time and ended with SIGKILL: ffmpeg blocked on a capture
- * device ignores SIGTERM (reference/real-peers.md section 3), and a check
+ * device ignores SIGTERM (docs/references.md §7), and a check
  * must never hang.
  */
 import { spawn } from 'node:child_process';

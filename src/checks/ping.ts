@@ -4,7 +4,7 @@
  * We spawn the system ping ourselves rather than use the `ping` npm package:
  * that package ignores ping's exit status, reads English words, and by
  * default stops at the first reply, so loss is 0 or 100 % and there is no
- * jitter (reference/readiness-anchors.md §6). Here the exit status decides
+ * jitter (docs/references.md §4). Here the exit status decides
  * what ran, and the numbers come from a locale-proof parser (ping-parse.ts).
  */
 import { Type } from '@sinclair/typebox';

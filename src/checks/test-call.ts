@@ -23,7 +23,7 @@ const LIMITS = {
   rx_rate_kbps: 'Mean received media rate (kbps); a minimum.',
 } as const;
 
-/** Vendor and Huawei "red signal" figures (reference/vietnam-domain.md §2); a province overrides them. */
+/** Vendor and Huawei "red signal" figures (docs/references.md §5); a province overrides them. */
 export const TEST_CALL_DEFAULTS = {
   warn: { loss_pct: 1, jitter_ms: 30 },
   fail: { loss_pct: 3, jitter_ms: 50 },

@@ -1,6 +1,6 @@
 /**
  * Shared flags, defined once: commander options, help text and environment
- * fallbacks come from this table (STYLE.md 8).
+ * fallbacks come from this table (docs/design.md §9).
  */
 import { Option } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';

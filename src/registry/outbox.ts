@@ -1,5 +1,5 @@
 /**
- * The offline outbox (DESIGN.md section 7). Whatever the CLI must send to the
+ * The offline outbox (docs/design.md §7). Whatever the CLI must send to the
  * registry (run uploads, incidents, incident updates) is first written here,
  * one file per item, atomically (temp file, fsync, rename), with its
  * idempotency key. Items are sent oldest first and deleted only after the

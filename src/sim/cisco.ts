@@ -1,6 +1,6 @@
 /**
  * A simulated Cisco RoomOS codec speaking the xAPI over HTTP(S), shaped on
- * the real captures in reference/codec-apis.md §1: `/getxml?location=`
+ * the real captures in docs/references.md §1: `/getxml?location=`
  * (the Status tree pruned to the path, wrapped from the root), `/status.xml`,
  * `/putxml` (Dial, Call Disconnect), Basic auth on every request or a
  * session (`/xmlapi/session/begin` → 204 + SessionId cookie, SecureSessionId

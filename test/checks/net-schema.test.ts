@@ -32,7 +32,7 @@ async function loadError(checks: string, locale: 'en' | 'vi' = 'en'): Promise<Pr
 }
 
 describe('network kinds in a profile', () => {
-  it('the DESIGN.md example checks load, params kept for the kinds', async () => {
+  it('the docs/design.md example checks load, params kept for the kinds', async () => {
     const { profile } = await load(
       [
         '  - id: mcu-ping',

@@ -37,7 +37,7 @@ async function loadError(checks: string, locale: 'en' | 'vi' = 'en'): Promise<Pr
 }
 
 describe('profile schema', () => {
-  it('accepts the DESIGN.md lines and the documented fields', async () => {
+  it('accepts the docs/design.md lines and the documented fields', async () => {
     const { profile } = await load(
       [
         'site: { id: th-bimson-ubnd, name: Hội trường UBND, unit: thanh-hoa/bim-son/ubnd }',

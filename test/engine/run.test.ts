@@ -312,7 +312,7 @@ describe('verdicts and exit codes', () => {
     expect(siteVerdict([r('skip', true, 'NEEDS_NOT_MET')])).toBe('not-ready');
     expect(siteVerdict([r('skip', false, 'NEEDS_NOT_MET')])).toBe('degraded');
   });
-  it('exit codes follow DESIGN.md section 2', () => {
+  it('exit codes follow docs/design.md §2', () => {
     expect(exitCodeFor('ready')).toBe(0);
     expect(exitCodeFor('degraded')).toBe(1);
     expect(exitCodeFor('not-ready')).toBe(2);

@@ -1,7 +1,7 @@
 /**
  * A real NUT server for tests: Debian's dummy-ups driver reading a .dev file
  * in a temp dir, and upsd on a free loopback port, started without systemd
- * (commands from reference/real-peers.md section 1). The .dev file can be
+ * (docs/references.md §6). The .dev file can be
  * rewritten to move the UPS through OL → OB → OB LB; dummy-ups re-reads it
  * when its mtime changes.
  */

@@ -1,7 +1,7 @@
 /**
  * A real PulseAudio server for microphone tests, in a temp dir, with no
  * kernel sound devices: a sine source is a live microphone, a null sink's
- * monitor a dead one (reference/real-peers.md section 3). As root, the
+ * monitor a dead one (docs/references.md §7). As root, the
  * daemon runs as user nobody (PulseAudio refuses to run as root without
  * --system); clients reach it through PULSE_SERVER=unix:<dir>/native.
  */

@@ -1,7 +1,7 @@
 /**
  * A real PostgreSQL for tests: initdb + pg_ctl as the postgres user (initdb
  * refuses root) in a temp dir, on a free loopback port, fsync off (test data
- * only). ../shared/reference/real-peers.md section 5.
+ * only). docs/references.md §8.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

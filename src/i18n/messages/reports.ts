@@ -3,7 +3,7 @@
  * "Stale" is "không báo cáo" (did not report): it states what the registry
  * knows (no result arrived) without guessing why; "mất liên lạc" would assert
  * lost contact and reads like the incident category "Mất kết nối", while a
- * stale site is unknown, not failed (DESIGN.md section 6).
+ * stale site is unknown, not failed (docs/design.md §6).
  * Column headers are sentence case; the terminal table upper-cases them.
  */
 export const en = {
