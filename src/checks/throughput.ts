@@ -7,8 +7,8 @@
  */
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
+import type { BridgeConfig } from '../model/bridge.js';
 import { toMs } from '../profile/duration.js';
-import type { BridgeConfig } from '../profile/types.js';
 import { errCode, errMessage, judgeMetrics, ownBudgetMs, withDefaults } from './net-common.js';
 import { Duration, Limits, oneOf } from './params.js';
 import { round } from './thresholds.js';

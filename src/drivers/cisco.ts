@@ -7,7 +7,7 @@
  * a few may be open, so `close()` always ends the one we began.
  */
 import { CancelledError, DriverError } from '../errors.js';
-import type { CodecConfig } from '../profile/types.js';
+import type { CodecConfig } from '../model/codec.js';
 import { badReply, httpError } from './errors.js';
 import { basicAuth, cookiesOf, type HttpClient, openCodecHttp } from './http.js';
 import { registrationState } from './normalize.js';

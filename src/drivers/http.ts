@@ -10,8 +10,8 @@
 import type { Dispatcher } from 'undici';
 import { CancelledError, DriverError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
+import type { CodecConfig } from '../model/codec.js';
 import { toMs } from '../profile/duration.js';
-import type { CodecConfig } from '../profile/types.js';
 import { configError } from './errors.js';
 import { DRIVER_ERRORS, type DriverContext } from './types.js';
 

@@ -4,7 +4,7 @@
  * import this file, stay light at load time.
  */
 import { DriverError } from '../errors.js';
-import type { CodecConfig } from '../profile/types.js';
+import type { CodecConfig } from '../model/codec.js';
 import { configError } from './errors.js';
 import { type CodecDriver, DRIVER_ERRORS, type DriverContext } from './types.js';
 

@@ -8,7 +8,7 @@
  * Some endpoints answer a bare scalar (`true`, `39`, `CONTENT_IDLE`).
  */
 import { CancelledError, DriverError } from '../errors.js';
-import type { CodecConfig } from '../profile/types.js';
+import type { CodecConfig } from '../model/codec.js';
 import { authError, badReply, httpError } from './errors.js';
 import { cookiesOf, type HttpClient, type HttpReply, openCodecHttp } from './http.js';
 import { registrationState } from './normalize.js';

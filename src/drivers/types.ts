@@ -8,9 +8,7 @@
  * cannot be asked: unreachable, credentials refused, busy, bad reply.
  */
 import type { Translator } from '../i18n/index.js';
-
-export const DRIVER_NAMES = ['cisco', 'poly', 'none'] as const;
-export type DriverName = (typeof DRIVER_NAMES)[number];
+import type { DriverName } from '../model/codec.js';
 
 /** Codes of DriverError thrown by drivers (stable: they appear in JSON results). */
 export const DRIVER_ERRORS = {

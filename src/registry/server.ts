@@ -4,6 +4,7 @@
  * (src/commands/registry/serve.ts) listens, handles signals and closes.
  */
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify';
+import { withoutAnnotations } from '../model/schema-tools.js';
 import { type Principal, TokenCache } from './auth.js';
 import { ApiError } from './http-error.js';
 import { RAW_BODY } from './idempotency.js';
@@ -147,6 +148,9 @@ export const registryPlugin: FastifyPluginAsync<RegistryOptions> = async (app, o
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
+    // The schemas' `x-` notes are for the profile's error messages (src/model/atoms.ts), not for clients.
+    transformObject: (doc) =>
+      'openapiObject' in doc ? withoutAnnotations(doc.openapiObject) : withoutAnnotations(doc.swaggerObject),
   });
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 

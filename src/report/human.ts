@@ -5,9 +5,9 @@
  */
 import { Chalk } from 'chalk';
 import stringWidth from 'string-width';
-import type { CheckResult, Status } from '../checks/types.js';
 import type { SiteRun } from '../engine/run.js';
-import type { Verdict } from '../engine/verdict.js';
+import type { CheckResult, Status } from '../model/check.js';
+import type { Verdict } from '../model/verdict.js';
 import { formatDuration } from '../profile/duration.js';
 import { formatMetric } from './metrics.js';
 import { countStatuses, countVerdicts, type RenderOptions, type RunReport } from './types.js';

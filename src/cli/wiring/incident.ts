@@ -1,6 +1,6 @@
 /** `diemcau incident file|list|update`: flags only; the work is lazy-imported. */
 import { type Command, Option } from 'commander';
-import { INCIDENT_CATEGORIES } from '../../registry/categories.js';
+import { INCIDENT_CATEGORIES } from '../../model/constants.js';
 import { intFlag, sharedOption } from '../flags.js';
 import type { Wiring } from '../program.js';
 

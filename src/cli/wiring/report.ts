@@ -1,6 +1,6 @@
 /** `diemcau report readiness|incidents|site <id>`: flags only; the work is lazy-imported. */
 import { type Command, Option } from 'commander';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../registry/categories.js';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../model/constants.js';
 import { intFlag, sharedOption } from '../flags.js';
 import type { Wiring } from '../program.js';
 

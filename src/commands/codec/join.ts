@@ -6,7 +6,7 @@
  */
 import type { Context } from '../../cli/context.js';
 import { DriverError, ExitCode, UsageError } from '../../errors.js';
-import type { BridgeConfig } from '../../profile/types.js';
+import type { BridgeConfig } from '../../model/bridge.js';
 import { loadCodecSite } from './shared.js';
 
 export interface JoinOptions {

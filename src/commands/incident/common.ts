@@ -1,8 +1,9 @@
 /** What the incident, sync and outbox commands share: an optional profile and labels in the user's language. */
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
+import type { IncidentCategory } from '../../model/incident.js';
 import type { ResolvedProfile } from '../../profile/types.js';
-import { CATEGORY_LABELS, type IncidentCategory } from '../../registry/categories.js';
+import { CATEGORY_LABELS } from '../../registry/categories.js';
 import { loadSite, resolveProfilePath } from '../common.js';
 
 /**

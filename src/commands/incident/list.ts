@@ -1,9 +1,9 @@
 /** `diemcau incident list`: flush the outbox, then read incidents (table, json or csv). */
 import type { Context } from '../../cli/context.js';
 import { RegistryError, UsageError } from '../../errors.js';
+import type { IncidentList } from '../../model/incident.js';
 import { parseDuration } from '../../profile/duration.js';
 import type { Outcome } from '../../registry/client.js';
-import type { IncidentList } from '../../registry/schemas.js';
 import { clientFor, deliver, reportBacklog, resolveTarget, type Target } from '../../registry/session.js';
 import { writeOutput } from '../common.js';
 import { categoryLabel, optionalProfile } from './common.js';

@@ -1,7 +1,7 @@
 /** `diemcau incident update <id> --status acknowledged|resolved --note ...`, through the outbox. */
 import type { Context } from '../../cli/context.js';
 import { RegistryError } from '../../errors.js';
-import type { Incident, IncidentPatch } from '../../registry/schemas.js';
+import type { Incident, IncidentPatch } from '../../model/incident.js';
 import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { optionalProfile } from './common.js';
 

@@ -1,8 +1,8 @@
 /** `diemcau registry token create`: the secret goes to stdout once (for scripts); what it is goes to stderr. */
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
+import type { Role } from '../../model/incident.js';
 import { createToken } from '../../registry/auth.js';
-import type { Role } from '../../registry/categories.js';
 import { openStore, redactDb } from '../../registry/store/open.js';
 import { dbOf } from './db.js';
 

@@ -4,7 +4,9 @@
  * each site's runs from a registry without it), and the incidents of those days.
  */
 import type { Context } from '../../cli/context.js';
-import type { Daily, Incident, Readiness, Run } from '../../registry/schemas.js';
+import type { Incident } from '../../model/incident.js';
+import type { Daily, Readiness } from '../../model/report.js';
+import type { Run } from '../../model/run.js';
 import { dailyFromRuns } from '../../report/fleet/daily.js';
 import { lastDays, zoneClock } from '../../report/fleet/time.js';
 import type { DailyVerdicts, ReadinessReportData, Verdict } from '../../report/fleet/types.js';

@@ -4,8 +4,9 @@
  * instead of every site's runs through /v1/runs.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { Daily } from '../../model/report.js';
 import { readScope } from '../auth.js';
-import { Daily, DailyQuery } from '../schemas.js';
+import { DailyQuery } from '../schemas.js';
 import { DAY_MS, iso } from '../store/rows.js';
 import { errors, security } from './common.js';
 

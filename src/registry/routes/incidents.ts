@@ -1,18 +1,10 @@
 /** Incidents: file, list (filters + cursor), read one, move open → acknowledged → resolved with a note. */
 import type { FastifyPluginAsync } from 'fastify';
+import { Incident, IncidentInput, IncidentList, IncidentPatch } from '../../model/incident.js';
 import { assertRead, assertWrite, readScope } from '../auth.js';
 import { conflict, forbidden, notFound } from '../http-error.js';
 import { idemOf, keyReused } from '../idempotency.js';
-import {
-  IdempotencyHeaders,
-  IdParam,
-  Incident,
-  IncidentInput,
-  IncidentList,
-  IncidentListQuery,
-  IncidentPatch,
-  OptionalIdempotencyHeaders,
-} from '../schemas.js';
+import { IdempotencyHeaders, IdParam, IncidentListQuery, OptionalIdempotencyHeaders } from '../schemas.js';
 import type { WriteResult } from '../store/types.js';
 import { decodeCursor, encodeCursor, errors, leanRun, security, timeOf } from './common.js';
 

@@ -4,8 +4,9 @@
  * marked stale (unknown readiness, not a failure) and counted apart.
  */
 import type { FastifyPluginAsync } from 'fastify';
+import { Readiness, type ReadinessSite } from '../../model/report.js';
 import { readScope } from '../auth.js';
-import { Readiness, ReadinessQuery, type ReadinessSite } from '../schemas.js';
+import { ReadinessQuery } from '../schemas.js';
 import { iso } from '../store/rows.js';
 import { errors, security } from './common.js';
 

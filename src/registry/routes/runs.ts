@@ -1,17 +1,10 @@
 /** POST /v1/runs (one site's check results), GET /v1/runs?site=, GET /v1/runs/:id. */
 import type { FastifyPluginAsync } from 'fastify';
+import { Run, RunAccepted, RunInput, RunList } from '../../model/run.js';
 import { assertRead, assertWrite } from '../auth.js';
 import { conflict, notFound } from '../http-error.js';
 import { idemOf, keyReused } from '../idempotency.js';
-import {
-  IdempotencyHeaders,
-  IdParam,
-  Run,
-  RunAccepted,
-  RunInput,
-  RunList,
-  RunListQuery,
-} from '../schemas.js';
+import { IdempotencyHeaders, IdParam, RunListQuery } from '../schemas.js';
 import { decodeCursor, encodeCursor, errors, runRecord, security } from './common.js';
 
 export const runRoutes: FastifyPluginAsync = async (app) => {

@@ -1,8 +1,9 @@
 /** The site register: GET /v1/sites, GET /v1/sites/:id, PUT /v1/sites/:id. */
 import type { FastifyPluginAsync } from 'fastify';
+import { Site, SiteInput, SiteList } from '../../model/site.js';
 import { assertRead, assertWrite, readScope } from '../auth.js';
 import { notFound } from '../http-error.js';
-import { Site, SiteIdParam, SiteInput, SiteList, SiteListQuery } from '../schemas.js';
+import { SiteIdParam, SiteListQuery } from '../schemas.js';
 import { decodeCursor, encodeCursor, errors, security } from './common.js';
 
 export const siteRoutes: FastifyPluginAsync = async (app) => {

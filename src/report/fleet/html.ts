@@ -5,8 +5,8 @@
  * attachment on a machine with no network. Big tables omit the optional
  * closing </td> and </tr> tags (valid HTML) to keep 10,000 sites small.
  */
+import type { Incident } from '../../model/incident.js';
 import { formatDuration } from '../../profile/duration.js';
-import type { Incident } from '../../registry/schemas.js';
 import { dailyFromRuns } from './daily.js';
 import { esc, HEATMAP_CSS, heatmapSvg, SVG_DEFS, swatch } from './heatmap.js';
 import {

@@ -5,8 +5,8 @@
  * headers take csv or json).
  */
 import { Chalk } from 'chalk';
+import type { Incident } from '../../model/incident.js';
 import { formatDuration } from '../../profile/duration.js';
-import type { Incident } from '../../registry/schemas.js';
 import {
   categoryLabel,
   countsText,
