@@ -1,5 +1,5 @@
 /** Incidents: file, list (filters + cursor), read one, move open → acknowledged → resolved with a note. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Incident, IncidentInput, IncidentList, IncidentPatch } from '../../model/incident.js';
 import { assertRead, assertWrite, readScope } from '../auth.js';
 import { conflict, forbidden, notFound } from '../http-error.js';
@@ -8,7 +8,7 @@ import { IdempotencyHeaders, IdParam, IncidentListQuery, OptionalIdempotencyHead
 import type { WriteResult } from '../store/types.js';
 import { decodeCursor, encodeCursor, errors, leanRun, security, timeOf } from './common.js';
 
-export const incidentRoutes: FastifyPluginAsync = async (app) => {
+export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry } = app;
 
   const answer = (result: WriteResult<Incident>, what: string) => {
@@ -30,7 +30,7 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
     }
   };
 
-  app.post<{ Body: IncidentInput }>(
+  app.post(
     '/v1/incidents',
     {
       schema: {
@@ -89,7 +89,7 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Querystring: IncidentListQuery }>(
+  app.get(
     '/v1/incidents',
     {
       schema: {
@@ -125,7 +125,7 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/v1/incidents/:id',
     {
       schema: {
@@ -145,7 +145,7 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.patch<{ Params: { id: number }; Body: IncidentPatch }>(
+  app.patch(
     '/v1/incidents/:id',
     {
       schema: {
