@@ -7,32 +7,17 @@
  * `x-allowed` names the catalogue message that says, in the user's language,
  * what is allowed (see src/profile/errors.ts).
  */
-import { type TLiteral, type TNumber, type TOptional, type TUnion, Type } from '@sinclair/typebox';
-import { DURATION_PATTERN } from '../profile/duration.js';
+import { type TNumber, type TOptional, Type } from '@sinclair/typebox';
+import { Duration } from '../model/atoms.js';
+import { literals } from '../model/schema-tools.js';
 
-export const Duration = Type.Union(
-  [Type.String({ pattern: DURATION_PATTERN }), Type.Number({ minimum: 0 })],
-  {
-    'x-allowed': 'profile.allowed.duration',
-    description: 'A duration: "500ms", "3s", "45m", "1h", or a number of seconds.',
-  },
-);
+export { Duration };
 
 export const Limit = (description: string) => Type.Number({ minimum: 0, description });
 
 /** One of a fixed list of words, with the list in the error message. */
-export const oneOf = <T extends readonly string[]>(
-  values: T,
-  description?: string,
-): TUnion<TLiteral<T[number]>[]> =>
-  Type.Union(
-    values.map((v) => Type.Literal(v)),
-    {
-      'x-allowed': 'profile.allowed.enum',
-      'x-values': values.join(', '),
-      ...(description ? { description } : {}),
-    },
-  ) as TUnion<TLiteral<T[number]>[]>;
+export const oneOf = <const T extends readonly string[]>(values: T, description?: string) =>
+  literals(values, { allowed: 'profile.allowed.enum', ...(description ? { description } : {}) });
 
 /**
  * A host name, IPv4 or IPv6 literal (an IPv6 zone such as fe80::1%eth0 is

@@ -7,7 +7,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import type { MessageKey, Translator } from '../i18n/index.js';
-import type { BridgeConfig } from '../profile/types.js';
+import type { BridgeConfig } from '../model/bridge.js';
 import type { OptionsResult } from '../sip/options.js';
 import type { SipUri } from '../sip/uri.js';
 import { cancelled, errored, skipped } from './outcome.js';

@@ -8,8 +8,8 @@
 import { Readable } from 'node:stream';
 import { type Static, Type } from '@sinclair/typebox';
 import type { Translator } from '../i18n/index.js';
+import type { BridgeConfig } from '../model/bridge.js';
 import { toMs } from '../profile/duration.js';
-import type { BridgeConfig } from '../profile/types.js';
 import { errCode, errMessage, overLimits, ownBudgetMs, withDefaults } from './net-common.js';
 import { cancelled, errored } from './outcome.js';
 import { Duration, Limits, oneOf } from './params.js';

@@ -9,47 +9,11 @@ import type { Static, TObject } from '@sinclair/typebox';
 import type { Clock } from '../cli/context.js';
 import type { CodecSession } from '../drivers/session.js';
 import type { Locale, Translator } from '../i18n/index.js';
+import type { CheckOutcome } from '../model/check.js';
 import type { ResolvedProfile } from '../profile/types.js';
 
-export const STATUSES = ['pass', 'warn', 'fail', 'skip', 'error'] as const;
-export type Status = (typeof STATUSES)[number];
-
-export interface CheckError {
-  code: string;
-  message: string;
-  hint?: string;
-}
-
-/** One check's result: the JSON shape of DESIGN.md section 4 (plus `hint`). */
-export interface CheckResult {
-  id: string;
-  kind: string;
-  status: Status;
-  required: boolean;
-  summary: string;
-  metrics: Record<string, number>;
-  details?: unknown;
-  error?: CheckError;
-  /** What to try next, for warn and fail results, in the run's locale. */
-  hint?: string;
-  /** The warn/fail limits the check was judged against (for Nagios perfdata and reports). */
-  limits?: { warn?: Record<string, number>; fail?: Record<string, number> };
-  startedAt: string;
-  durationMs: number;
-  attempts: number;
-}
-
-/** What a kind's run() returns; the engine adds id, timing and attempts. */
-export interface CheckOutcome {
-  status: Exclude<Status, 'skip'> | 'skip';
-  summary: string;
-  metrics?: Record<string, number>;
-  details?: unknown;
-  error?: CheckError;
-  hint?: string;
-  /** The effective warn/fail limits (defaults included); default: the profile's warn/fail. */
-  limits?: { warn?: Record<string, number>; fail?: Record<string, number> };
-}
+// The data a kind returns is the model's (src/model/check.ts); re-exported so a kind imports its whole contract here.
+export type { CheckOutcome };
 
 export interface CheckContext {
   t: Translator;

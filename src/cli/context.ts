@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CodecDriver, DriverContext } from '../drivers/types.js';
 import { type Locale, type Translator, translator } from '../i18n/index.js';
-import type { CodecConfig } from '../profile/types.js';
+import type { CodecConfig } from '../model/codec.js';
 import type { ClientOptions, RegistryClient } from '../registry/client.js';
 import { colorScheme, type Scheme } from '../util/colors.js';
 

@@ -7,7 +7,7 @@
  * a few may be open, so `close()` always ends the one we began.
  */
 import { CancelledError, DriverError } from '../errors.js';
-import type { CodecConfig } from '../profile/types.js';
+import type { CodecAccess } from '../model/codec.js';
 import { badReply, httpError, saidNothing } from './errors.js';
 import { basicAuth, cookiesOf, type HttpClient, openCodecHttp } from './http.js';
 import { notFormat, registrationState, safeRaw } from './normalize.js';
@@ -98,7 +98,7 @@ export class CiscoDriver implements CodecDriver {
   private readonly view: boolean;
 
   constructor(
-    private readonly codec: CodecConfig,
+    private readonly codec: CodecAccess,
     private readonly ctx: DriverContext,
     shared?: CiscoShared,
   ) {

@@ -10,8 +10,8 @@
 import type { Dispatcher } from 'undici';
 import { CancelledError, DriverError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
+import type { CodecAccess } from '../model/codec.js';
 import { toMs } from '../profile/duration.js';
-import type { CodecConfig } from '../profile/types.js';
 import { configError } from './errors.js';
 import { type DriverName, driverRow } from './table.js';
 import { DRIVER_ERRORS, type DriverContext } from './types.js';
@@ -239,7 +239,7 @@ const DEFAULT_TIMEOUT_MS = 5_000;
  * checked (a clear config error otherwise), and its HTTP client.
  */
 export function openCodecHttp(
-  codec: CodecConfig,
+  codec: CodecAccess,
   ctx: DriverContext,
   driver: DriverName,
 ): { http: HttpClient; host: string; user: string } {

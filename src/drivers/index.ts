@@ -5,7 +5,7 @@
  * file, stay light at load time.
  */
 import { DriverError } from '../errors.js';
-import type { CodecConfig } from '../profile/types.js';
+import type { CodecConfig } from '../model/codec.js';
 import { configError } from './errors.js';
 import { driverRow } from './table.js';
 import { type CodecDriver, DRIVER_ERRORS, type DriverContext } from './types.js';

@@ -10,7 +10,7 @@
  * Some endpoints answer a bare scalar (`true`, `39`, `CONTENT_IDLE`).
  */
 import { CancelledError, DriverError } from '../errors.js';
-import type { CodecConfig } from '../profile/types.js';
+import type { CodecAccess } from '../model/codec.js';
 import { authError, badReply, httpError, notReported } from './errors.js';
 import { cookiesOf, type HttpClient, type HttpReply, openCodecHttp } from './http.js';
 import { notFormat, registrationState, safeRaw } from './normalize.js';
@@ -169,7 +169,7 @@ export class PolyDriver implements CodecDriver {
   private readonly view: boolean;
 
   constructor(
-    private readonly codec: CodecConfig,
+    private readonly codec: CodecAccess,
     private readonly ctx: DriverContext,
     shared?: PolyShared,
   ) {

@@ -6,7 +6,7 @@
  * API sessions (a Poly that has run out locks the technician out of its web
  * page), so a run never holds more than one.
  */
-import type { CodecConfig } from '../profile/types.js';
+import type { CodecConfig } from '../model/codec.js';
 import type { CodecDriver, DriverContext } from './types.js';
 
 export interface CodecSession {

@@ -12,7 +12,7 @@
  * here, its messages and its tests (docs/architecture.md, "Start-up cost").
  */
 import type { MessageKey } from '../i18n/index.js';
-import type { CodecConfig } from '../profile/types.js';
+import type { CodecAccess } from '../model/codec.js';
 import type { CodecSim, CodecSimOptions } from '../sim/cisco.js';
 import { CAPABILITIES, type Capability, type CodecDriver, type DriverContext } from './types.js';
 
@@ -28,7 +28,7 @@ export interface DriverRow {
   readonly http?: { readonly scheme: 'http' | 'https'; readonly port?: number };
   /** The optional methods of CodecDriver it has (test/drivers/table.test.ts holds each driver to its row). */
   readonly capabilities: readonly Capability[];
-  readonly open: (codec: CodecConfig, ctx: DriverContext) => Promise<CodecDriver>;
+  readonly open: (codec: CodecAccess, ctx: DriverContext) => Promise<CodecDriver>;
   /** Its simulator (src/sim/), for tests, `diemcau demo` and `diemcau sim codec`. */
   readonly simulate?: (opts: CodecSimOptions) => Promise<CodecSim>;
 }

@@ -6,12 +6,15 @@
  */
 
 import { findKind } from '../checks/index.js';
-import type { CheckContext, CheckKind, CheckOutcome, CheckResult } from '../checks/types.js';
+import type { CheckContext, CheckKind } from '../checks/types.js';
 import type { Context } from '../cli/context.js';
 import { type CodecSession, openCodecSession } from '../drivers/session.js';
-import type { CheckSpec, ResolvedProfile, SiteInfo } from '../profile/types.js';
+import type { CheckOutcome, CheckResult } from '../model/check.js';
+import type { SiteInfo } from '../model/site.js';
+import type { Verdict } from '../model/verdict.js';
+import type { CheckSpec, ResolvedProfile } from '../profile/types.js';
 import { sleep } from '../util/sleep.js';
-import { NEEDS_NOT_MET, siteVerdict, type Verdict } from './verdict.js';
+import { NEEDS_NOT_MET, siteVerdict } from './verdict.js';
 
 export interface EngineOptions {
   /** Ids or kinds to keep. */

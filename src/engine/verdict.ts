@@ -1,7 +1,5 @@
-import type { CheckResult } from '../checks/types.js';
-
-export const VERDICTS = ['ready', 'degraded', 'not-ready', 'unknown'] as const;
-export type Verdict = (typeof VERDICTS)[number];
+import type { CheckResult } from '../model/check.js';
+import type { Verdict } from '../model/verdict.js';
 
 /** Skipped because a check it needs did not pass: a required check that could not run. */
 export const NEEDS_NOT_MET = 'NEEDS_NOT_MET';

@@ -4,6 +4,7 @@
  * the keys of `en` (the compiler checks it). Add an area: one file, one line
  * in `areas` (src/i18n/areas.ts).
  */
+import { LOCALES } from '../model/constants.js';
 import type { Area } from './areas.js';
 import { catalogue } from './catalogue.js';
 
@@ -11,7 +12,7 @@ type KeysOf<A> = A extends { en: infer E } ? keyof E : never;
 export type MessageKey = KeysOf<Area> & string;
 export type Params = Record<string, string | number>;
 
-export const LOCALES = ['vi', 'en'] as const;
+export { LOCALES };
 export type Locale = (typeof LOCALES)[number];
 
 // Only the language in use is loaded (start-up time); English is the fallback.

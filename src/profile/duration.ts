@@ -1,8 +1,9 @@
-/** Durations in profiles and flags: "500ms", "3s", "45m", "1h", "1h30m", or a number of seconds. */
+/**
+ * Durations in profiles and flags: "500ms", "3s", "45m", "1h", "1h30m", or a
+ * number of seconds (the schema's pattern is src/model/constants.ts).
+ */
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
-
-export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
 
 /** Milliseconds, or undefined when the text is not a duration. */
 export function parseDuration(value: string | number): number | undefined {

@@ -47,6 +47,11 @@ export function describe(error: ValueError, t: Translator): string {
       return t('profile.err.max', { max: String(schema.maximum), got });
     case ValueErrorType.StringMinLength:
       return t('profile.err.empty');
+    case ValueErrorType.StringMaxLength:
+      return t('profile.err.max_length', {
+        max: String(schema.maxLength),
+        length: typeof error.value === 'string' ? error.value.length : got,
+      });
     case ValueErrorType.ArrayMinItems:
       return t('profile.err.min_items', { min: String(schema.minItems) });
     default: {

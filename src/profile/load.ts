@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { ValueErrorType } from '@sinclair/typebox/errors';
 import { Value } from '@sinclair/typebox/value';
 import { LineCounter, parseDocument } from 'yaml';
@@ -16,7 +17,7 @@ import type { Translator } from '../i18n/index.js';
 import { toMs } from './duration.js';
 import { describe, pickError, pointerToPath, show } from './errors.js';
 import { formatPath, type Layer, locate, type PathSegment } from './position.js';
-import { checkSchemas, KIND_NAMES, ProfileTop } from './schema.js';
+import { type CheckFields, checkSchemas, KIND_NAMES, type ProfileDocument, ProfileTop } from './schema.js';
 import type { CheckSpec, ResolvedProfile } from './types.js';
 
 export interface LoadOptions {
@@ -163,18 +164,38 @@ function fail(layers: Layer[], merged: Data, at: PathSegment[], message: string,
 
 const isUnknownField = (e: { type: number }) => e.type === ValueErrorType.ObjectAdditionalProperties;
 
-function validate(layers: Layer[], merged: Data, opts: LoadOptions, isDefaults: boolean): void {
-  const { t } = opts;
-  const topErrors = [
-    ...Value.Errors(ProfileTop, isDefaults ? { site: { id: 'x', name: 'x', unit: 'x' }, ...merged } : merged),
-  ];
-  const topError = pickError(topErrors);
-  if (topError)
-    fail(layers, merged, pointerToPath(topError.path), describe(topError, t), isUnknownField(topError));
+/** A check as validated: its kind's schema, so at least the fields every check has. */
+type ValidCheck = Data & CheckFields;
+/** The profile as validated, checks included. */
+type ValidDocument = Omit<ProfileDocument, 'checks'> & { checks?: ValidCheck[] };
 
-  const checks = (merged.checks as Data[] | undefined) ?? [];
+/** Stops at the most useful error of `value` against `schema`, `at` being where the value is. */
+function assertValid<T extends TSchema>(
+  schema: T,
+  value: unknown,
+  at: PathSegment[],
+  layers: Layer[],
+  merged: Data,
+  t: Translator,
+): asserts value is Static<T> {
+  const err = pickError([...Value.Errors(schema, value)]);
+  if (err) fail(layers, merged, [...at, ...pointerToPath(err.path)], describe(err, t), isUnknownField(err));
+}
+
+/** The validated document; undefined for a defaults file (validated as if it had a site). */
+function validate(
+  layers: Layer[],
+  merged: Data,
+  opts: LoadOptions,
+  isDefaults: boolean,
+): ValidDocument | undefined {
+  const { t } = opts;
+  const top: Data = isDefaults ? { site: { id: 'x', name: 'x', unit: 'x' }, ...merged } : merged;
+  assertValid(ProfileTop, top, [], layers, merged, t);
+
+  const checks: ValidCheck[] = [];
   const ids = new Map<string, number>();
-  for (const [i, check] of checks.entries()) {
+  for (const [i, check] of (top.checks ?? []).entries()) {
     const kind = check.kind;
     if (kind === undefined)
       fail(layers, merged, ['checks', i], t('profile.err.kind_missing', { kinds: KIND_NAMES.join(', ') }));
@@ -186,15 +207,14 @@ function validate(layers: Layer[], merged: Data, opts: LoadOptions, isDefaults: 
         ['checks', i, 'kind'],
         t('profile.err.kind_unknown', { got: show(kind), kinds: KIND_NAMES.join(', ') }),
       );
-    const err = pickError([...Value.Errors(schema, check)]);
-    if (err)
-      fail(layers, merged, ['checks', i, ...pointerToPath(err.path)], describe(err, t), isUnknownField(err));
-    const id = check.id as string;
+    assertValid(schema, check, ['checks', i], layers, merged, t);
+    const id = check.id;
     if (ids.has(id)) fail(layers, merged, ['checks', i, 'id'], t('profile.err.duplicate_id', { id }));
     ids.set(id, i);
+    checks.push(check);
   }
   for (const [i, check] of checks.entries()) {
-    for (const [j, need] of ((check.needs as string[] | undefined) ?? []).entries()) {
+    for (const [j, need] of (check.needs ?? []).entries()) {
       if (!ids.has(need))
         fail(
           layers,
@@ -216,12 +236,11 @@ function validate(layers: Layer[], merged: Data, opts: LoadOptions, isDefaults: 
     const i = ids.get(cycle[0] as string) ?? 0;
     fail(layers, merged, ['checks', i, 'needs'], t('profile.err.needs_cycle', { cycle: cycle.join(' → ') }));
   }
-  const bridges = (merged.bridges as Data[] | undefined) ?? [];
   const bridgeIds = new Set<string>();
-  for (const [i, bridge] of bridges.entries()) {
-    if (bridgeIds.has(bridge.id as string))
-      fail(layers, merged, ['bridges', i, 'id'], t('profile.err.duplicate_id', { id: String(bridge.id) }));
-    bridgeIds.add(bridge.id as string);
+  for (const [i, bridge] of (top.bridges ?? []).entries()) {
+    if (bridgeIds.has(bridge.id))
+      fail(layers, merged, ['bridges', i, 'id'], t('profile.err.duplicate_id', { id: bridge.id }));
+    bridgeIds.add(bridge.id);
   }
   for (const [i, check] of checks.entries()) {
     if (typeof check.bridge === 'string' && !bridgeIds.has(check.bridge)) {
@@ -233,11 +252,14 @@ function validate(layers: Layer[], merged: Data, opts: LoadOptions, isDefaults: 
       );
     }
   }
+  if (isDefaults) return undefined;
+  const { checks: _, ...rest } = top;
+  return top.checks ? { ...rest, checks } : rest;
 }
 
 /** A cycle in `needs` as the list of ids around it, or undefined. */
-export function findCycle(checks: Data[]): string[] | undefined {
-  const needs = new Map(checks.map((c) => [c.id as string, (c.needs as string[] | undefined) ?? []]));
+export function findCycle(checks: Array<Pick<CheckFields, 'id' | 'needs'>>): string[] | undefined {
+  const needs = new Map(checks.map((c) => [c.id, c.needs ?? []]));
   const state = new Map<string, 'active' | 'done'>();
   const stack: string[] = [];
   const visit = (id: string): string[] | undefined => {
@@ -262,13 +284,15 @@ export function findCycle(checks: Data[]): string[] | undefined {
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-function resolveEnv(
+/** `value` with its ${ENV} references replaced: the same shape, strings for strings. */
+function resolveEnv<T>(
   layers: Layer[],
   merged: Data,
+  value: T,
   opts: LoadOptions,
   missing: string[],
   secrets: string[],
-): Data {
+): T {
   const walk = (value: unknown, at: PathSegment[]): unknown => {
     if (typeof value === 'string') {
       if (!value.includes('${')) return value;
@@ -308,22 +332,21 @@ function resolveEnv(
     }
     return value;
   };
-  return walk(merged, []) as Data;
+  return walk(value, []) as T;
 }
 
-function toSpec(check: Data): CheckSpec {
+function toSpec(check: ValidCheck): CheckSpec {
   const kind = checkKinds.find((k) => k.kind === check.kind);
   return {
-    id: check.id as string,
-    kind: check.kind as string,
-    title: check.title as string | undefined,
+    id: check.id,
+    kind: check.kind,
+    title: check.title,
     required: check.required !== false,
-    timeoutMs:
-      check.timeout === undefined ? kind?.defaultTimeoutMs : toMs(check.timeout as string | number, 10_000),
-    retries: (check.retries as number | undefined) ?? 0,
-    needs: (check.needs as string[] | undefined) ?? [],
-    remote: check.remote as boolean | undefined,
-    skip: check.skip as string | undefined,
+    timeoutMs: check.timeout === undefined ? kind?.defaultTimeoutMs : toMs(check.timeout, 10_000),
+    retries: check.retries ?? 0,
+    needs: check.needs ?? [],
+    remote: check.remote,
+    skip: check.skip,
     params: check,
   };
 }
@@ -343,22 +366,25 @@ export async function loadProfile(file: string, opts: LoadOptions): Promise<Load
         : c,
     );
   }
-  validate(layers, merged, opts, isDefaults);
+  const valid = validate(layers, merged, opts, isDefaults);
   const missing: string[] = [];
   const secrets: string[] = [];
-  const resolved = resolveEnv(layers, merged, opts, missing, secrets);
-  if (isDefaults) return { profile: undefined, isDefaults, missingEnv: missing };
+  if (!valid) {
+    resolveEnv(layers, merged, merged, opts, missing, secrets);
+    return { profile: undefined, isDefaults, missingEnv: missing };
+  }
+  const resolved = resolveEnv(layers, merged, valid, opts, missing, secrets);
   const profile: ResolvedProfile = {
     file: path.resolve(opts.cwd, file),
     files: layers.map((l) => l.file),
-    site: resolved.site as ResolvedProfile['site'],
-    locale: resolved.locale as ResolvedProfile['locale'],
-    registry: resolved.registry as ResolvedProfile['registry'],
-    codec: resolved.codec as ResolvedProfile['codec'],
-    bridges: (resolved.bridges as ResolvedProfile['bridges'] | undefined) ?? [],
-    ffmpeg: resolved.ffmpeg as string | undefined,
-    meeting: resolved.meeting as ResolvedProfile['meeting'],
-    checks: ((resolved.checks as Data[] | undefined) ?? []).map(toSpec),
+    site: resolved.site,
+    locale: resolved.locale,
+    registry: resolved.registry,
+    codec: resolved.codec,
+    bridges: resolved.bridges ?? [],
+    ffmpeg: resolved.ffmpeg,
+    meeting: resolved.meeting,
+    checks: (resolved.checks ?? []).map(toSpec),
     secretPaths: secrets,
     document: resolved,
   };

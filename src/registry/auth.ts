@@ -9,7 +9,7 @@
  * Outside the scope is a 403, never a silently shorter answer.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Role } from './categories.js';
+import type { Role } from '../model/incident.js';
 import { forbidden, unauthorized } from './http-error.js';
 import { inUnit } from './store/rows.js';
 import type { Store, TokenRecord } from './store/types.js';

@@ -1,24 +1,10 @@
 /**
  * The incident vocabulary of DESIGN.md section 6: codes are the same in both
  * languages (JSON, CSV, the API); labels are what technicians say. Light on
- * purpose: the CLI prompts and the server both import it.
+ * purpose: the CLI prompts and the server both import it. The codes
+ * themselves are the model's (src/model/constants.ts).
  */
-
-export const INCIDENT_CATEGORIES = [
-  'khong_hinh',
-  'khong_tieng',
-  'mat_ket_noi',
-  'tieng_vong',
-  'hu_rit',
-  'tieng_re',
-  'tre_tieng',
-  'chap_chon',
-  'su_co_duong_truyen',
-  'mat_dien',
-  'su_co_mcu',
-  'khac',
-] as const;
-export type IncidentCategory = (typeof INCIDENT_CATEGORIES)[number];
+import type { IncidentCategory, IncidentStatus } from '../model/incident.js';
 
 export const CATEGORY_LABELS: Record<IncidentCategory, { vi: string; en: string }> = {
   khong_hinh: { vi: 'Không có hình', en: 'No picture' },
@@ -35,17 +21,6 @@ export const CATEGORY_LABELS: Record<IncidentCategory, { vi: string; en: string 
   khac: { vi: 'Khác', en: 'Other' },
 };
 
-/** critical: the meeting is blocked; major: it goes on degraded; minor: noticed, no real effect. */
-export const SEVERITIES = ['critical', 'major', 'minor'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-/** What the fault did to the meeting (the chair may postpone, cancel or reschedule: QĐ 45/2018). */
-export const EFFECTS = ['none', 'postponed', 'cancelled', 'rescheduled'] as const;
-export type Effect = (typeof EFFECTS)[number];
-
-export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
-export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-
 /** Allowed moves: forward only; a quick fix may go straight from open to resolved. */
 export const TRANSITIONS: Record<IncidentStatus, readonly IncidentStatus[]> = {
   open: ['acknowledged', 'resolved'],
@@ -56,6 +31,3 @@ export const TRANSITIONS: Record<IncidentStatus, readonly IncidentStatus[]> = {
 export function canMove(from: IncidentStatus, to: IncidentStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
-
-export const ROLES = ['technician', 'viewer', 'admin'] as const;
-export type Role = (typeof ROLES)[number];

@@ -13,7 +13,12 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
 /** The request body exactly as received (kept by the JSON parser in server.ts). */
 export const RAW_BODY = Symbol('rawBody');
-type WithRaw = FastifyRequest & { [RAW_BODY]?: string };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    [RAW_BODY]?: string;
+  }
+}
 
 export function fingerprint(method: string, path: string, rawBody: string): string {
   return createHash('sha256').update(`${method} ${path}\n`).update(rawBody).digest('base64url').slice(0, 32);
@@ -28,7 +33,7 @@ export function idemOf(req: FastifyRequest, required: boolean): Idem | undefined
     throw new ApiError(400, 'bad_request', 'Idempotency-Key: header is required on POST', 'Idempotency-Key');
   }
   const path = req.url.split('?')[0] ?? req.url;
-  return { key, fingerprint: fingerprint(req.method, path, (req as WithRaw)[RAW_BODY] ?? '') };
+  return { key, fingerprint: fingerprint(req.method, path, req[RAW_BODY] ?? '') };
 }
 
 export const keyReused = () =>

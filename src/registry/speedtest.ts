@@ -12,8 +12,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 
 /** Largest download or upload of one request. */
 export const SPEEDTEST_MAX_BYTES = 1024 * 1024 * 1024;
@@ -58,14 +59,13 @@ function* chunks(block: Buffer, total: number): Generator<Buffer> {
   }
 }
 
-export const speedtestRoutes: FastifyPluginAsync<SpeedtestOptions> = async (app, opts) => {
+export const speedtestRoutes: FastifyPluginAsyncTypebox<SpeedtestOptions> = async (app, opts) => {
   const maxBytes = Math.min(opts.maxBytes ?? SPEEDTEST_MAX_BYTES, SPEEDTEST_MAX_BYTES);
   const block = randomBytes(BLOCK);
   const guard =
     opts.public !== true && app.hasDecorator('authenticate')
       ? {
-          preHandler: async (req: FastifyRequest) =>
-            (app as unknown as { authenticate(r: FastifyRequest): Promise<void> }).authenticate(req),
+          preHandler: async (req: FastifyRequest) => app.authenticate(req),
         }
       : {};
 
@@ -73,7 +73,7 @@ export const speedtestRoutes: FastifyPluginAsync<SpeedtestOptions> = async (app,
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
-  app.get<{ Querystring: { bytes?: number } }>(
+  app.get(
     '/v1/speedtest',
     {
       schema: {
@@ -110,15 +110,15 @@ export const speedtestRoutes: FastifyPluginAsync<SpeedtestOptions> = async (app,
       ...guard,
     },
     async (req, reply) => {
-      const body = req.body as Readable | undefined;
+      const body = req.body;
       // From when the request's headers are in to the last byte: the body's own transfer time.
       const start = performance.now();
       let bytes = 0;
       let last = start;
-      if (body && typeof (body as Readable)[Symbol.asyncIterator] === 'function') {
+      if (body instanceof Readable) {
         for await (const chunk of body) {
           last = performance.now();
-          bytes += (chunk as Buffer).length;
+          bytes += chunk.length;
           if (bytes > maxBytes) {
             // Answer, let the client read the answer while the rest is discarded, then hang up.
             reply.header('connection', 'close');

@@ -4,9 +4,9 @@
  */
 import type { Context } from '../cli/context.js';
 import type { SiteRun } from '../engine/run.js';
+import type { RunInput } from '../model/run.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import type { OutboxItem } from './outbox.js';
-import type { RunInput } from './schemas.js';
 import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from './session.js';
 
 export interface UploadResult {

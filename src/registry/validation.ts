@@ -10,6 +10,7 @@ import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
 import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import { FormatRegistry } from '@sinclair/typebox/type';
 import { Value } from '@sinclair/typebox/value';
+import type { FastifySchemaCompiler } from 'fastify';
 import { ApiError } from './http-error.js';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
@@ -90,7 +91,9 @@ function describe(e: ValueError): string {
   }
 }
 
-type Part = 'body' | 'querystring' | 'params' | 'headers';
+const PARTS = ['body', 'querystring', 'params', 'headers'] as const;
+type Part = (typeof PARTS)[number];
+const partOf = (httpPart: string | undefined): Part => PARTS.find((p) => p === httpPart) ?? 'body';
 
 /** The field name as the client knows it: body paths, query and path parameter names, header names. */
 function fieldName(part: Part, e: ValueError): string {
@@ -123,27 +126,26 @@ function compiled(schema: TSchema): TypeCheck<TSchema> {
 }
 
 /** Fastify validatorCompiler. */
-export function typeboxValidator({ schema, httpPart }: { schema: unknown; httpPart?: string }) {
-  const s = schema as TSchema;
-  if (!TypeGuard.IsSchema(s)) throw new Error('route schemas must be TypeBox schemas');
-  const check = compiled(s);
-  const part = (httpPart ?? 'body') as Part;
+export const typeboxValidator: FastifySchemaCompiler<TSchema> = ({ schema, httpPart }) => {
+  if (!TypeGuard.IsSchema(schema)) throw new Error('route schemas must be TypeBox schemas');
+  const check = compiled(schema);
+  const part = partOf(httpPart);
   if (part === 'body') {
     return (data: unknown) =>
       check.Check(data) ? { value: data } : { error: firstError(check, part, data) };
   }
-  const integers = Object.entries((s as { properties?: Record<string, TSchema> }).properties ?? {})
+  const integers = Object.entries((schema as { properties?: Record<string, TSchema> }).properties ?? {})
     .filter(([, p]) => TypeGuard.IsInteger(p))
     .map(([k]) => k);
   return (data: unknown) => {
     // Text from the URL: convert to the schema's types (integers) before checking. Convert reads
     // numbers like parseInt ("0x10" → 16, "1.5" → 1): an integer must be plain decimal digits.
     const raws = integers.map((k) => (data as Record<string, unknown> | null)?.[k]);
-    const value = Value.Convert(s, data) as Record<string, unknown>;
+    const value = Value.Convert(schema, data) as Record<string, unknown>;
     integers.forEach((k, i) => {
       const raw = raws[i];
       if (typeof raw === 'string' && !/^-?\d{1,15}$/.test(raw)) value[k] = raw;
     });
     return check.Check(value) ? { value } : { error: firstError(check, part, value) };
   };
-}
+};

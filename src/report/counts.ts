@@ -1,7 +1,8 @@
 /** Tallies the run renderers print: check statuses of a site, verdicts of a sweep. */
-import type { Status } from '../checks/types.js';
+
 import type { SiteRun } from '../engine/run.js';
-import type { Verdict } from '../engine/verdict.js';
+import type { Status } from '../model/check.js';
+import type { Verdict } from '../model/verdict.js';
 import type { RunReport } from './types.js';
 
 export function countStatuses(site: SiteRun): Record<Status, number> {

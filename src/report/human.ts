@@ -3,8 +3,8 @@
  * figures), what to try next under every failed or warned check, and the
  * verdict. Colour only when allowed; tab-separated rows when piped.
  */
-import type { CheckResult, Status } from '../checks/types.js';
 import type { SiteRun } from '../engine/run.js';
+import type { CheckResult, Status } from '../model/check.js';
 import { formatDuration } from '../profile/duration.js';
 import { colorScheme, type Scheme } from '../util/colors.js';
 import { terminalText } from '../util/sanitize.js';

@@ -1,5 +1,5 @@
 /** JUnit XML (the Jenkins / Ant shape): a testsuite per site, a testcase per check. */
-import type { CheckResult } from '../checks/types.js';
+import type { CheckResult } from '../model/check.js';
 import { formatMetric } from './metrics.js';
 import type { RenderOptions, RunFormat, RunReport } from './types.js';
 

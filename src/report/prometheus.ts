@@ -3,8 +3,8 @@
  * on everything, and a last-run timestamp (textfile timestamps are ignored by
  * node_exporter, so the time is a metric of its own).
  */
-import type { Status } from '../checks/types.js';
-import type { Verdict } from '../engine/verdict.js';
+import type { Status } from '../model/check.js';
+import type { Verdict } from '../model/verdict.js';
 import { prometheusMetric } from './metrics.js';
 import type { RenderOptions, RunFormat, RunReport } from './types.js';
 

@@ -4,7 +4,7 @@
  * (reported, not counted), a skip is `# SKIP`.
  */
 import { stringify } from 'yaml';
-import type { CheckResult } from '../checks/types.js';
+import type { CheckResult } from '../model/check.js';
 import type { RenderOptions, RunFormat, RunReport } from './types.js';
 
 const desc = (s: string) => s.replace(/\\/g, '\\\\').replace(/#/g, '\\#').replace(/\n/g, ' ');

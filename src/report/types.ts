@@ -1,6 +1,6 @@
 import type { SiteRun } from '../engine/run.js';
-import type { Verdict } from '../engine/verdict.js';
 import type { Locale, Translator } from '../i18n/index.js';
+import type { Verdict } from '../model/verdict.js';
 
 export const RUN_SCHEMA = 'diemcau/run@1';
 

@@ -10,7 +10,7 @@ import { codecPeripherals } from '../../src/checks/codec-peripherals.js';
 import { codecRegistration } from '../../src/checks/codec-registration.js';
 import { codecStatus } from '../../src/checks/codec-status.js';
 import { findKind } from '../../src/checks/index.js';
-import type { CodecConfig } from '../../src/profile/types.js';
+import type { CodecConfig } from '../../src/model/codec.js';
 import type { CodecSim } from '../../src/sim/cisco.js';
 import { startCodecSim } from '../../src/sim/index.js';
 import type { CodecScenario } from '../../src/sim/scenario.js';

@@ -6,7 +6,7 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sipOptions } from '../../src/checks/sip-options.js';
-import type { BridgeConfig } from '../../src/profile/types.js';
+import type { BridgeConfig } from '../../src/model/bridge.js';
 import { type BridgeSim, startBridgeSim } from '../../src/sim/bridge.js';
 import { kindContext } from '../helpers/kind-context.js';
 import { havePeer } from '../helpers/peers.js';

@@ -8,9 +8,9 @@
 import dgram from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mos, mosFromR, rFactor } from '../../src/checks/emodel.js';
-import type { CheckOutcome } from '../../src/checks/types.js';
 import { decodeProbe, encodeProbe, JitterEstimator, percentile } from '../../src/checks/udp-probe.js';
 import { parseTarget, udpQuality } from '../../src/checks/udp-quality.js';
+import type { CheckOutcome } from '../../src/model/check.js';
 import { type Reflector, startReflector } from '../../src/registry/reflector.js';
 import { kindContext } from '../helpers/kind-context.js';
 import {

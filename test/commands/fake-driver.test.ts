@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CallInfo, CodecDriver, DialRequest, DriverContext } from '../../src/drivers/types.js';
-import type { CodecConfig } from '../../src/profile/types.js';
+import type { CodecConfig } from '../../src/model/codec.js';
 import { run } from '../helpers/cli.js';
 import { siteProfile } from './codec-site.js';
 

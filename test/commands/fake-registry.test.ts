@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RegistryApi } from '../../src/cli/context.js';
+import type { Incident, IncidentList } from '../../src/model/incident.js';
 import type { ClientOptions, Outcome, RequestOptions } from '../../src/registry/client.js';
-import type { Incident, IncidentList } from '../../src/registry/schemas.js';
 import { run } from '../helpers/cli.js';
 import { tempDir, writeProfile } from '../registry/live.js';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createDriver } from '../../src/drivers/index.js';
 import type { CodecDriver } from '../../src/drivers/types.js';
 import { translator } from '../../src/i18n/index.js';
-import type { CodecConfig } from '../../src/profile/types.js';
+import type { CodecConfig } from '../../src/model/codec.js';
 import type { CodecSim } from '../../src/sim/cisco.js';
 
 export const PASSWORD = 'Mật-khẩu-bí-mật-42';

@@ -9,8 +9,7 @@ import { DRIVER_NAMES, DRIVERS, driverRow, SIMULATED_DRIVERS } from '../../src/d
 import { CAPABILITIES, hasCapability } from '../../src/drivers/types.js';
 import { DriverError } from '../../src/errors.js';
 import { translator } from '../../src/i18n/index.js';
-import { Codec } from '../../src/profile/schema.js';
-import type { CodecConfig } from '../../src/profile/types.js';
+import { CodecConfig } from '../../src/model/codec.js';
 import { startCodecSim } from '../../src/sim/index.js';
 import { ROOT } from '../helpers/transpile.js';
 import { rejection } from './codec-setup.js';
@@ -52,8 +51,8 @@ describe('the driver table', () => {
   });
 
   it('feeds the profile schema: codec.driver accepts exactly the names in the table', () => {
-    for (const name of DRIVER_NAMES) expect(Value.Check(Codec, { driver: name })).toBe(true);
-    expect(Value.Check(Codec, { driver: 'lifesize' })).toBe(false);
+    for (const name of DRIVER_NAMES) expect(Value.Check(CodecConfig, { driver: name })).toBe(true);
+    expect(Value.Check(CodecConfig, { driver: 'lifesize' })).toBe(false);
   });
 
   it('an unknown driver name is a config error, exit 3', async () => {

@@ -1,7 +1,8 @@
 /** GET /v1/reports/daily through app.inject: worst of each day in the asked offset, scope, bad queries. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Daily } from '../../src/model/report.js';
+import type { RunInput } from '../../src/model/run.js';
 import { dayWindow, parseOffset } from '../../src/registry/routes/daily.js';
-import type { Daily, RunInput } from '../../src/registry/schemas.js';
 import { bearer, NOW, post, runBody, type TestApp, testApp } from './fixtures.js';
 
 // NOW is 2026-11-25T02:00Z, 09:00 in Vietnam; there the 25th began at 2026-11-24T17:00Z.

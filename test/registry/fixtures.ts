@@ -1,7 +1,8 @@
 /** Builders shared by the registry tests: bodies, an app on a store, tokens for each role. */
 import type { FastifyInstance } from 'fastify';
+import type { IncidentInput } from '../../src/model/incident.js';
+import type { RunInput } from '../../src/model/run.js';
 import { createToken } from '../../src/registry/auth.js';
-import type { IncidentInput, RunInput } from '../../src/registry/schemas.js';
 import { buildApp } from '../../src/registry/server.js';
 import { openSqlite } from '../../src/registry/store/sqlite.js';
 import type { Store } from '../../src/registry/store/types.js';

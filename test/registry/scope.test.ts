@@ -1,7 +1,8 @@
 /** Scoped admins, a site's ownership, and an incident's run being of the same site. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Readiness } from '../../src/model/report.js';
+import type { SiteList } from '../../src/model/site.js';
 import { createToken } from '../../src/registry/auth.js';
-import type { Readiness, SiteList } from '../../src/registry/schemas.js';
 import { bearer, incidentBody, NOW, post, runBody, type TestApp, testApp } from './fixtures.js';
 
 let t: TestApp;

@@ -1,14 +1,10 @@
 /** The registry's routes through app.inject: every route, every 400/401/403/404/409 path, replays. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Incident, IncidentList } from '../../src/model/incident.js';
+import type { Readiness } from '../../src/model/report.js';
+import type { Run, RunList } from '../../src/model/run.js';
+import type { SiteList } from '../../src/model/site.js';
 import { hashToken } from '../../src/registry/auth.js';
-import type {
-  Incident,
-  IncidentList,
-  Readiness,
-  Run,
-  RunList,
-  SiteList,
-} from '../../src/registry/schemas.js';
 import { buildApp } from '../../src/registry/server.js';
 import { openSqlite, type SqliteStore } from '../../src/registry/store/sqlite.js';
 import type { Store } from '../../src/registry/store/types.js';

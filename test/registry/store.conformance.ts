@@ -3,7 +3,7 @@
  * suite (store.test.ts runs it on SQLite and on a real PostgreSQL).
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { IncidentCategory } from '../../src/registry/categories.js';
+import type { IncidentCategory } from '../../src/model/incident.js';
 import type { Idem, NewIncident, RunRecord, Store } from '../../src/registry/store/types.js';
 
 const T0 = Date.parse('2026-11-25T00:00:00.000Z');

@@ -3,7 +3,8 @@
  * were (or written by hand) never fails a whole report: it is left out and logged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Readiness, RunList } from '../../src/registry/schemas.js';
+import type { Readiness } from '../../src/model/report.js';
+import type { RunList } from '../../src/model/run.js';
 import { openPostgres } from '../../src/registry/store/postgres.js';
 import { openSqlite } from '../../src/registry/store/sqlite.js';
 import type { Store } from '../../src/registry/store/types.js';

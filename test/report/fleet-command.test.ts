@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IncidentInput, RunInput } from '../../src/registry/schemas.js';
+import type { IncidentInput } from '../../src/model/incident.js';
+import type { RunInput } from '../../src/model/run.js';
 import { run } from '../helpers/cli.js';
 import { bearer, incidentBody, post, runBody } from '../registry/fixtures.js';
 import { type LiveRegistry, startRegistry, tempDir } from '../registry/live.js';

@@ -3,7 +3,9 @@
  * seven days of verdicts and six incidents whose times to resolve are easy to
  * add up by hand (see fleet-summary.test.ts).
  */
-import type { Incident, Readiness, Run } from '../../src/registry/schemas.js';
+import type { Incident } from '../../src/model/incident.js';
+import type { Readiness } from '../../src/model/report.js';
+import type { Run } from '../../src/model/run.js';
 import type {
   DailyVerdicts,
   IncidentReportData,

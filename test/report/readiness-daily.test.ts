@@ -6,7 +6,7 @@
 import type net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunInput } from '../../src/registry/schemas.js';
+import type { RunInput } from '../../src/model/run.js';
 import { run } from '../helpers/cli.js';
 import { bearer, post, runBody, type TestApp, testApp } from '../registry/fixtures.js';
 import { tempDir } from '../registry/live.js';

@@ -1,7 +1,7 @@
 /** `diemcau incident file|list|update`: flags only; the work is lazy-imported. */
 import { type Command, Option } from '@commander-js/extra-typings';
 import type { Translator } from '../../i18n/index.js';
-import { INCIDENT_CATEGORIES } from '../../registry/categories.js';
+import { INCIDENT_CATEGORIES } from '../../model/constants.js';
 import { intFlag, sharedOption } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
 

@@ -1,7 +1,7 @@
 /** `diemcau report readiness|incidents|site <id>`: flags only; the work is lazy-imported. */
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import type { Translator } from '../../i18n/index.js';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../registry/categories.js';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from '../../model/constants.js';
 import { REPORT_FORMATS } from '../../report/fleet/index.js';
 import { intFlag, sharedOption } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';

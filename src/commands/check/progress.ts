@@ -4,9 +4,9 @@
  * progress bar (sites done / total, not ready so far, ETA).
  */
 
-import type { CheckResult } from '../../checks/types.js';
 import type { Context } from '../../cli/context.js';
-import type { Verdict } from '../../engine/verdict.js';
+import type { CheckResult } from '../../model/check.js';
+import type { Verdict } from '../../model/verdict.js';
 import { formatDuration } from '../../profile/duration.js';
 import { ICON, keyMetrics } from '../../report/human.js';
 

@@ -7,7 +7,7 @@
 import type { Context } from '../../cli/context.js';
 import type { JoinFlags } from '../../cli/wiring/codec.js';
 import { DriverError, ExitCode, UsageError } from '../../errors.js';
-import type { BridgeConfig } from '../../profile/types.js';
+import type { BridgeConfig } from '../../model/bridge.js';
 import { loadCodecSite } from './shared.js';
 
 export type JoinOptions = JoinFlags & { target?: string };

@@ -2,7 +2,8 @@
 import type { Context } from '../../cli/context.js';
 import type { CodecDriver } from '../../drivers/types.js';
 import { UsageError } from '../../errors.js';
-import type { BridgeConfig, ResolvedProfile } from '../../profile/types.js';
+import type { BridgeConfig } from '../../model/bridge.js';
+import type { ResolvedProfile } from '../../profile/types.js';
 import { simpleTable } from '../../util/table.js';
 import { loadSite, resolveProfilePath } from '../common.js';
 

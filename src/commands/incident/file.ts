@@ -12,9 +12,10 @@ import type { Context } from '../../cli/context.js';
 import type { IncidentFileFlags } from '../../cli/wiring/incident.js';
 import type { SiteRun } from '../../engine/run.js';
 import { RegistryError, UsageError } from '../../errors.js';
+import { EFFECTS, INCIDENT_CATEGORIES, SEVERITIES } from '../../model/constants.js';
+import type { Incident, IncidentInput } from '../../model/incident.js';
+import type { RunInput } from '../../model/run.js';
 import type { ResolvedProfile } from '../../profile/types.js';
-import { EFFECTS, INCIDENT_CATEGORIES, SEVERITIES } from '../../registry/categories.js';
-import type { Incident, IncidentInput, RunInput } from '../../registry/schemas.js';
 import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { runInputOf } from '../../registry/upload.js';
 import { optionalProfile } from '../common.js';
@@ -170,7 +171,7 @@ export async function draftIncident(
 async function assertValid(ctx: Context, body: IncidentInput): Promise<void> {
   const [{ TypeCompiler }, { IncidentInput: schema }, { firstError }] = await Promise.all([
     import('@sinclair/typebox/compiler'),
-    import('../../registry/schemas.js'),
+    import('../../model/incident.js'),
     import('../../registry/validation.js'),
   ]);
   const check = TypeCompiler.Compile(schema);

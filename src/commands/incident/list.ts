@@ -1,7 +1,7 @@
 /** `diemcau incident list`: flush the outbox, then read incidents (table, json or csv). */
 import type { Context } from '../../cli/context.js';
 import type { IncidentListFlags } from '../../cli/wiring/incident.js';
-import type { IncidentList } from '../../registry/schemas.js';
+import type { IncidentList } from '../../model/incident.js';
 import { clientFor, deliver, readOrThrow, reportBacklog, resolveTarget } from '../../registry/session.js';
 import { csvDocument } from '../../util/csv.js';
 import { simpleTable } from '../../util/table.js';

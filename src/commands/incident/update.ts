@@ -2,7 +2,7 @@
 import type { Context } from '../../cli/context.js';
 import type { IncidentUpdateFlags } from '../../cli/wiring/incident.js';
 import { RegistryError } from '../../errors.js';
-import type { Incident, IncidentPatch } from '../../registry/schemas.js';
+import type { Incident, IncidentPatch } from '../../model/incident.js';
 import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { optionalProfile } from '../common.js';
 

@@ -1,7 +1,7 @@
 /** `diemcau report incidents`: every incident matching the filters (all pages), summed up and rendered. */
 import type { Context } from '../../cli/context.js';
 import type { IncidentsFlags } from '../../cli/wiring/report.js';
-import type { Incident } from '../../registry/schemas.js';
+import type { Incident } from '../../model/incident.js';
 import type { IncidentReportData } from '../../report/fleet/types.js';
 import { sinceOf } from '../common.js';
 import { emit, getAll, openSession, type Session } from './common.js';

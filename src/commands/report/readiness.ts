@@ -5,7 +5,9 @@
  */
 import type { Context } from '../../cli/context.js';
 import type { ReadinessFlags } from '../../cli/wiring/report.js';
-import type { Daily, Incident, Readiness, Run } from '../../registry/schemas.js';
+import type { Incident } from '../../model/incident.js';
+import type { Daily, Readiness } from '../../model/report.js';
+import type { Run } from '../../model/run.js';
 import { readOrThrow } from '../../registry/session.js';
 import { dailyFromRuns } from '../../report/fleet/daily.js';
 import { lastDays, zoneClock } from '../../report/fleet/time.js';

@@ -1,7 +1,8 @@
 /** `diemcau report site <id>`: one site's runs and incidents since a date (default 30 days back). */
 import type { Context } from '../../cli/context.js';
 import type { SiteFlags } from '../../cli/wiring/report.js';
-import type { Incident, Run } from '../../registry/schemas.js';
+import type { Incident } from '../../model/incident.js';
+import type { Run } from '../../model/run.js';
 import type { SiteReportData } from '../../report/fleet/types.js';
 import { sinceOf } from '../common.js';
 import { emit, getAll, openSession, type Session } from './common.js';

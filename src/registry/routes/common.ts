@@ -1,6 +1,7 @@
 /** What the routes share: error response schemas, cursors, lean run bodies, time checks. */
+import type { RunInput } from '../../model/run.js';
 import { badRequest } from '../http-error.js';
-import { ErrorBody, type RunInput } from '../schemas.js';
+import { ErrorBody } from '../schemas.js';
 import type { RunRecord } from '../store/types.js';
 
 /** Error responses for the OpenAPI document (the error handler produces them). */

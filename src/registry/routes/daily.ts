@@ -3,9 +3,10 @@
  * one request (the worst verdict of each site's runs per calendar day),
  * instead of every site's runs through /v1/runs.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Daily } from '../../model/report.js';
 import { readScope } from '../auth.js';
-import { Daily, DailyQuery } from '../schemas.js';
+import { DailyQuery } from '../schemas.js';
 import { DAY_MS, iso } from '../store/rows.js';
 import { errors, security } from './common.js';
 
@@ -31,10 +32,10 @@ export function dayWindow(nowMs: number, n: number, offsetMs: number): { days: s
   return { days, fromMs: first * DAY_MS - offsetMs };
 }
 
-export const dailyRoutes: FastifyPluginAsync = async (app) => {
+export const dailyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry } = app;
 
-  app.get<{ Querystring: { unit?: string; days?: number; tz?: string } }>(
+  app.get(
     '/v1/reports/daily',
     {
       schema: {

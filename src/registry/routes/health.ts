@@ -1,10 +1,10 @@
 /** GET /v1/health: liveness and a store round trip; no token needed (load balancers, monitoring). */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Health } from '../schemas.js';
 
 const STORE_TIMEOUT_MS = 2000;
 
-export const healthRoutes: FastifyPluginAsync = async (app) => {
+export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/v1/health',
     {

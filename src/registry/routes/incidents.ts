@@ -1,22 +1,14 @@
 /** Incidents: file, list (filters + cursor), read one, move open → acknowledged → resolved with a note. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Incident, IncidentInput, IncidentList, IncidentPatch } from '../../model/incident.js';
 import { assertRead, assertWrite, readScope } from '../auth.js';
 import { badRequest, conflict, forbidden, notFound } from '../http-error.js';
 import { idemOf, keyReused } from '../idempotency.js';
-import {
-  IdempotencyHeaders,
-  IdParam,
-  Incident,
-  IncidentInput,
-  IncidentList,
-  IncidentListQuery,
-  IncidentPatch,
-  OptionalIdempotencyHeaders,
-} from '../schemas.js';
+import { IdempotencyHeaders, IdParam, IncidentListQuery, OptionalIdempotencyHeaders } from '../schemas.js';
 import type { WriteResult } from '../store/types.js';
 import { decodeCursor, encodeCursor, errors, leanRun, security, timeOf } from './common.js';
 
-export const incidentRoutes: FastifyPluginAsync = async (app) => {
+export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry } = app;
 
   const answer = (result: WriteResult<Incident>, what: string) => {
@@ -38,7 +30,7 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
     }
   };
 
-  app.post<{ Body: IncidentInput }>(
+  app.post(
     '/v1/incidents',
     {
       schema: {
@@ -104,7 +96,7 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Querystring: IncidentListQuery }>(
+  app.get(
     '/v1/incidents',
     {
       schema: {
@@ -140,7 +132,7 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/v1/incidents/:id',
     {
       schema: {
@@ -160,7 +152,7 @@ export const incidentRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.patch<{ Params: { id: number }; Body: IncidentPatch }>(
+  app.patch(
     '/v1/incidents/:id',
     {
       schema: {

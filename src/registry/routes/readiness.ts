@@ -3,16 +3,17 @@
  * failing checks; sites that did not report since the stale cut-off are
  * marked stale (unknown readiness, not a failure) and counted apart.
  */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Readiness, type ReadinessSite } from '../../model/report.js';
 import { readScope } from '../auth.js';
-import { Readiness, ReadinessQuery, type ReadinessSite } from '../schemas.js';
+import { ReadinessQuery } from '../schemas.js';
 import { iso, representable } from '../store/rows.js';
 import { errors, security } from './common.js';
 
-export const readinessRoutes: FastifyPluginAsync = async (app) => {
+export const readinessRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry } = app;
 
-  app.get<{ Querystring: { unit?: string; since?: string } }>(
+  app.get(
     '/v1/reports/readiness',
     {
       schema: {

@@ -1,23 +1,16 @@
 /** POST /v1/runs (one site's check results), GET /v1/runs?site=, GET /v1/runs/:id. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Run, RunAccepted, RunInput, RunList } from '../../model/run.js';
 import { assertRead, assertWrite } from '../auth.js';
 import { conflict, notFound } from '../http-error.js';
 import { idemOf, keyReused } from '../idempotency.js';
-import {
-  IdempotencyHeaders,
-  IdParam,
-  Run,
-  RunAccepted,
-  RunInput,
-  RunList,
-  RunListQuery,
-} from '../schemas.js';
+import { IdempotencyHeaders, IdParam, RunListQuery } from '../schemas.js';
 import { decodeCursor, encodeCursor, errors, runRecord, security } from './common.js';
 
-export const runRoutes: FastifyPluginAsync = async (app) => {
+export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry } = app;
 
-  app.post<{ Body: RunInput }>(
+  app.post(
     '/v1/runs',
     {
       schema: {
@@ -53,7 +46,7 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Querystring: { site: string; limit?: number; cursor?: string } }>(
+  app.get(
     '/v1/runs',
     {
       schema: {
@@ -85,7 +78,7 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get(
     '/v1/runs/:id',
     {
       schema: {

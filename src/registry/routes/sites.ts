@@ -1,14 +1,15 @@
 /** The site register: GET /v1/sites, GET /v1/sites/:id, PUT /v1/sites/:id. */
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Site, SiteInput, SiteList } from '../../model/site.js';
 import { assertRead, assertWrite, readScope } from '../auth.js';
 import { notFound } from '../http-error.js';
-import { Site, SiteIdParam, SiteInput, SiteList, SiteListQuery } from '../schemas.js';
+import { SiteIdParam, SiteListQuery } from '../schemas.js';
 import { decodeCursor, encodeCursor, errors, security } from './common.js';
 
-export const siteRoutes: FastifyPluginAsync = async (app) => {
+export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry } = app;
 
-  app.get<{ Querystring: { unit?: string; limit?: number; cursor?: string } }>(
+  app.get(
     '/v1/sites',
     {
       schema: {
@@ -36,7 +37,7 @@ export const siteRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/v1/sites/:id',
     {
       schema: {
@@ -56,7 +57,7 @@ export const siteRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.put<{ Params: { id: string }; Body: SiteInput }>(
+  app.put(
     '/v1/sites/:id',
     {
       schema: {

@@ -11,8 +11,11 @@
  * ([p/, p0)), which a linguistic collation would break.
  */
 import pg from 'pg';
+import type { Incident } from '../../model/incident.js';
+import type { DailySite } from '../../model/report.js';
+import type { Run, RunAccepted } from '../../model/run.js';
+import type { Site, SiteInput } from '../../model/site.js';
 import { canMove } from '../categories.js';
-import type { DailySite, Incident, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
 import {
   type BadRowListener,
   convertRows,

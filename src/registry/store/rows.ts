@@ -3,7 +3,10 @@
  * Times are epoch milliseconds in both engines (BIGINT in PostgreSQL): one
  * representation, no time-zone conversions in the hot path.
  */
-import type { DailySite, Incident, ReadinessSite, Run, Site, SiteInput } from '../schemas.js';
+import type { Incident } from '../../model/incident.js';
+import type { DailySite, ReadinessSite } from '../../model/report.js';
+import type { Run } from '../../model/run.js';
+import type { Site, SiteInput } from '../../model/site.js';
 import type { ReadinessRow, TokenRecord } from './types.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();

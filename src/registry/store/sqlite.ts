@@ -9,8 +9,11 @@
  * (bench/README.md, ../shared/reference/perf-feasibility.md).
  */
 import Database from 'better-sqlite3';
+import type { Incident } from '../../model/incident.js';
+import type { DailySite } from '../../model/report.js';
+import type { Run, RunAccepted } from '../../model/run.js';
+import type { Site, SiteInput } from '../../model/site.js';
 import { canMove } from '../categories.js';
-import type { DailySite, Incident, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
 import {
   type BadRowListener,
   convertRows,

@@ -7,8 +7,10 @@
  * records the key in the same transaction as the write, so a replay finds
  * the first answer and nothing is stored twice.
  */
-import type { IncidentCategory, IncidentStatus, Role } from '../categories.js';
-import type { DailySite, Incident, ReadinessSite, Run, RunAccepted, Site, SiteInput } from '../schemas.js';
+import type { Incident, IncidentCategory, IncidentStatus, Role } from '../../model/incident.js';
+import type { DailySite, ReadinessSite } from '../../model/report.js';
+import type { Run, RunAccepted } from '../../model/run.js';
+import type { Site, SiteInput } from '../../model/site.js';
 import type { BadRowListener } from './rows.js';
 
 export interface Idem {

@@ -4,7 +4,8 @@
  * scripts can rely on in both languages; only the *_label columns are words
  * in the chosen language. Times are the API's ISO 8601 strings, unchanged.
  */
-import type { Incident, Run } from '../../registry/schemas.js';
+import type { Incident } from '../../model/incident.js';
+import type { Run } from '../../model/run.js';
 import { csvDocument } from '../../util/csv.js';
 import { categoryLabel, severityLabel, stateLabel, statusLabel } from './labels.js';
 import {

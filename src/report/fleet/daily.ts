@@ -3,7 +3,7 @@
  * (in the report's zone) the worst verdict of that day's runs, null when the
  * site did not run that day.
  */
-import type { Run } from '../../registry/schemas.js';
+import type { Run } from '../../model/run.js';
 import { zoneClock } from './time.js';
 import type { DailyVerdicts, Verdict } from './types.js';
 

@@ -1,5 +1,5 @@
 /** The incident report as HTML, and the incident figures and list the other pages show too (see ./html.ts). */
-import type { Incident } from '../../registry/schemas.js';
+import type { Incident } from '../../model/incident.js';
 import { esc } from './heatmap.js';
 import { heading, page } from './html-page.js';
 import {

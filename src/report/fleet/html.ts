@@ -1,12 +1,5 @@
-/**
- * One self-contained HTML file per report, in the chosen language: inline
- * CSS, inline SVG, no script, no font, no URL to anything outside the file (a
- * Content-Security-Policy forbids loading any), so it opens from an e-mail
- * attachment on a machine with no network. Big tables omit the optional
- * closing </td> and </tr> tags (valid HTML) to keep 10,000 sites small.
- */
+import type { ReadinessSite } from '../../model/report.js';
 import { formatDuration } from '../../profile/duration.js';
-import type { ReadinessSite } from '../../registry/schemas.js';
 import { dailyFromRuns } from './daily.js';
 import { esc, heatmapSvg, swatch } from './heatmap.js';
 import { incidentFigures, incidentTable, renderIncidentsHtml } from './html-incidents.js';

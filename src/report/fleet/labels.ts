@@ -1,12 +1,8 @@
 /** Words for codes, in the report's language: states, categories, severities, statuses, spans of time. */
 import type { Locale, Translator } from '../../i18n/index.js';
-import {
-  CATEGORY_LABELS,
-  type IncidentCategory,
-  type IncidentStatus,
-  type Severity,
-} from '../../registry/categories.js';
-import type { Readiness } from '../../registry/schemas.js';
+import type { IncidentCategory, IncidentStatus, Severity } from '../../model/incident.js';
+import type { Readiness } from '../../model/report.js';
+import { CATEGORY_LABELS } from '../../registry/categories.js';
 import { type IncidentSummary, SITE_STATES, type SiteState, type Verdict } from './types.js';
 
 /** Narrow symbols only (see the note in ../human.ts): emoji-width ones break alignment. */

@@ -1,5 +1,5 @@
 /** The incident report for a terminal, and the incident rows the site report shows too (see ./table.ts). */
-import type { Incident } from '../../registry/schemas.js';
+import type { Incident } from '../../model/incident.js';
 import { type Column, drawTable, tsv } from '../../util/table.js';
 import {
   categoryLabel,

@@ -3,9 +3,10 @@
  * incidents | site`), built from the registry's API types, and the pure sums
  * the renderers share: worst-first order and the incident summary.
  */
-import type { IncidentCategory, IncidentStatus, Severity } from '../../registry/categories.js';
-import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, SEVERITIES } from '../../registry/categories.js';
-import type { Incident, Readiness, ReadinessSite, Run } from '../../registry/schemas.js';
+import { INCIDENT_CATEGORIES, INCIDENT_STATUSES, SEVERITIES } from '../../model/constants.js';
+import type { Incident, IncidentCategory, IncidentStatus, Severity } from '../../model/incident.js';
+import type { Readiness, ReadinessSite } from '../../model/report.js';
+import type { Run } from '../../model/run.js';
 import type { RenderOptions } from '../types.js';
 
 export type Verdict = Run['verdict'];

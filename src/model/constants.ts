@@ -1,0 +1,54 @@
+/**
+ * The fixed words and patterns of the data model as plain constants, with no
+ * import at all: the CLI's flag wiring lists them in --help and as choices,
+ * and `--help` must load nothing else (docs/architecture.md, start-up cost).
+ * The schemas in this folder are built from them.
+ */
+
+/** A check's status. */
+export const STATUSES = ['pass', 'warn', 'fail', 'skip', 'error'] as const;
+
+/** A site's verdict (docs/architecture.md, the engine). */
+export const VERDICTS = ['ready', 'degraded', 'not-ready', 'unknown'] as const;
+
+/** Administrative level of a site. */
+export const SITE_LEVELS = ['trung_uong', 'tinh', 'huyen', 'xa', 'so_nganh'] as const;
+
+/** Languages a profile may ask for. */
+export const LOCALES = ['vi', 'en'] as const;
+
+/** Incident categories: codes are the same in both languages (JSON, CSV, the API). */
+export const INCIDENT_CATEGORIES = [
+  'khong_hinh',
+  'khong_tieng',
+  'mat_ket_noi',
+  'tieng_vong',
+  'hu_rit',
+  'tieng_re',
+  'tre_tieng',
+  'chap_chon',
+  'su_co_duong_truyen',
+  'mat_dien',
+  'su_co_mcu',
+  'khac',
+] as const;
+
+/** critical: the meeting is blocked; major: it goes on degraded; minor: noticed, no real effect. */
+export const SEVERITIES = ['critical', 'major', 'minor'] as const;
+
+/** What the fault did to the meeting (the chair may postpone, cancel or reschedule: QĐ 45/2018). */
+export const EFFECTS = ['none', 'postponed', 'cancelled', 'rescheduled'] as const;
+
+export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+
+/** What a registry token may do. */
+export const ROLES = ['technician', 'viewer', 'admin'] as const;
+
+/** Ids of sites, checks and bridges: lower-case letters, digits, ".", "_" and "-"; at most 64 characters. */
+export const ID_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';
+
+/** A unit's place in the hierarchy, e.g. thanh-hoa/bim-son/ubnd. */
+export const UNIT_PATTERN = '^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$';
+
+/** "500ms", "3s", "45m", "1h", "1h30m" (a bare number of seconds is a number, not this). */
+export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
