@@ -1,5 +1,5 @@
 /**
- * Cisco RoomOS / CE: the xAPI over HTTP(S) (reference/codec-apis.md §1).
+ * Cisco RoomOS / CE: the xAPI over HTTP(S) (docs/references.md §1).
  * `GET /getxml?location=/Status/...` to read, `POST /putxml` to command.
  * Auth is Basic on every request, or a session: `POST /xmlapi/session/begin`
  * with Basic sets a `SessionId` cookie (`SecureSessionId` over HTTPS on some

@@ -11,7 +11,7 @@ import { literals, Nullable } from './schema-tools.js';
 export { EFFECTS, INCIDENT_CATEGORIES, INCIDENT_STATUSES, ROLES, SEVERITIES };
 
 export const IncidentCategory = literals(INCIDENT_CATEGORIES, {
-  description: 'Incident category (DESIGN.md section 6).',
+  description: 'Incident category (docs/design.md §6).',
 });
 export type IncidentCategory = Static<typeof IncidentCategory>;
 export const Severity = literals(SEVERITIES, {

@@ -1,5 +1,5 @@
 /**
- * The incident vocabulary of DESIGN.md section 6: codes are the same in both
+ * The incident vocabulary of docs/design.md §6: codes are the same in both
  * languages (JSON, CSV, the API); labels are what technicians say. Light on
  * purpose: the CLI prompts and the server both import it. The codes
  * themselves are the model's (src/model/constants.ts).

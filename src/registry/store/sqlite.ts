@@ -6,7 +6,7 @@
  * written in one transaction, and each request is answered only after that
  * transaction commits. One fsync then covers the
  * whole batch, which is how ingest goes past one-transaction-per-request
- * (bench/README.md, ../shared/reference/perf-feasibility.md).
+ * (bench/README.md, docs/references.md §9).
  */
 import Database from 'better-sqlite3';
 import type { Incident } from '../../model/incident.js';
