@@ -11,7 +11,6 @@ export const ExitCode = {
   cannotRun: 3,
   cancelled: 130,
 } as const;
-export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 export interface ErrorOptions {
   hint?: string;

@@ -6,7 +6,7 @@
  * `x-allowed` on a schema names the catalogue message that says what is
  * allowed there, in the user's language; it is stripped from the export.
  */
-import { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
+import { type Static, type TObject, Type } from '@sinclair/typebox';
 import { checkKinds } from '../checks/index.js';
 import { Duration, Id, Url } from '../model/atoms.js';
 import { BridgeConfig } from '../model/bridge.js';
@@ -41,8 +41,6 @@ export const commonCheckFields = {
     }),
   ),
 };
-
-export const COMMON_CHECK_KEYS = new Set(['kind', ...Object.keys(commonCheckFields)]);
 
 /** The full schema of one check of a kind: common fields + the kind's params. */
 export function checkSchema(kind: { kind: string; params: TObject }) {
@@ -92,9 +90,6 @@ export const ProfileTop = Type.Object(
 /** A profile as validated, before its checks are normalised (src/profile/types.ts). */
 export type ProfileDocument = Static<typeof ProfileTop>;
 
-/** A defaults file (what `extends:` points at) may leave out `site`. */
-export const DEFAULTS_KEYS = new Set(Object.keys(ProfileTop.properties));
-
 /** JSON Schema draft 2020-12 of a site profile, for editors and other tools. */
 export function exportJsonSchema(version: string): Record<string, unknown> {
   const checkItem = {
@@ -117,5 +112,3 @@ export function exportJsonSchema(version: string): Record<string, unknown> {
     properties,
   };
 }
-
-export type { TSchema };

@@ -137,4 +137,3 @@ export const speedtestRoutes: FastifyPluginAsyncTypebox<SpeedtestOptions> = asyn
 };
 
 /** The same plugin under the name the brief used. */
-export const speedtestPlugin = speedtestRoutes;

@@ -6,15 +6,9 @@
 import { driverRow, type SimulatedDriver } from '../drivers/table.js';
 import type { CodecSim, CodecSimOptions } from './cisco.js';
 
-export { type BridgeScenario, type BridgeSim, type BridgeSimOptions, startBridgeSim } from './bridge.js';
+export { type BridgeSim, startBridgeSim } from './bridge.js';
 export type { CodecSim, CodecSimOptions } from './cisco.js';
-export {
-  type CodecScenario,
-  NAMED_SCENARIOS,
-  namedScenario,
-  SCENARIO_NAMES,
-  validateScenario,
-} from './scenario.js';
+export { namedScenario } from './scenario.js';
 
 /** The simulator of a driver, from its row in the driver table (src/drivers/table.ts). */
 export async function startCodecSim(driver: SimulatedDriver, opts: CodecSimOptions = {}): Promise<CodecSim> {

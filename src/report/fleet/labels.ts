@@ -3,7 +3,7 @@ import type { Locale, Translator } from '../../i18n/index.js';
 import type { IncidentCategory, IncidentStatus, Severity } from '../../model/incident.js';
 import type { Readiness } from '../../model/report.js';
 import { CATEGORY_LABELS } from '../../registry/categories.js';
-import { type IncidentSummary, SITE_STATES, type SiteState, type Verdict } from './types.js';
+import type { IncidentSummary, SiteState, Verdict } from './types.js';
 
 /** Narrow symbols only (see the note in ../human.ts): emoji-width ones break alignment. */
 export const STATE_ICON: Record<SiteState, string> = {
@@ -73,8 +73,6 @@ export function verdictCounts(verdicts: Iterable<Verdict>): Readiness['counts'] 
   }
   return c;
 }
-
-export { SITE_STATES };
 
 /** "6 sự cố: 1 mới báo, 1 đã tiếp nhận, 4 đã khắc phục". */
 export function incidentTotalText(t: Translator, s: IncidentSummary): string {
