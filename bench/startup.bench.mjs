@@ -14,6 +14,14 @@ const commands = {
   'diemcau --version': [process.execPath, [bin, '--version']],
   'diemcau profile --help': [process.execPath, [bin, 'profile', '--help']],
 };
+// Another build side by side in the same run (its ratio holds on a noisy machine):
+// BENCH_BASE_BIN=/path/to/other/checkout/bin/diemcau.js npm run bench -- startup
+const baseBin = process.env.BENCH_BASE_BIN;
+if (baseBin) {
+  commands['base --help'] = [process.execPath, [baseBin, '--help']];
+  commands['base --version'] = [process.execPath, [baseBin, '--version']];
+  commands['base profile --help'] = [process.execPath, [baseBin, 'profile', '--help']];
+}
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const BATCHES = 3;
 const median = (xs) => {
