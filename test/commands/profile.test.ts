@@ -381,10 +381,14 @@ describe('profile init on a terminal', () => {
     const { spawn } = await import('node:child_process');
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-init-tty-'));
     const bin = path.resolve(import.meta.dirname, '../../bin/diemcau.js');
-    const child = spawn('script', ['-qfec', `stty cols 80 rows 40; ${process.execPath} ${bin} profile init`, '/dev/null'], {
-      cwd: dir,
-      env: { ...process.env, LANG: 'vi_VN.UTF-8', NO_COLOR: '1', CI: '' },
-    });
+    const child = spawn(
+      'script',
+      ['-qfec', `stty cols 80 rows 40; ${process.execPath} ${bin} profile init`, '/dev/null'],
+      {
+        cwd: dir,
+        env: { ...process.env, LANG: 'vi_VN.UTF-8', NO_COLOR: '1', CI: '' },
+      },
+    );
     const script: Array<[string, string]> = [
       ['Mã điểm cầu', 'th-xa-b\r'],
       ['Tên điểm cầu', 'UBND xã B\r'],
@@ -430,17 +434,21 @@ describe('profile init on a terminal', () => {
     const codec = await startCodecSim('cisco', { host: '127.0.0.1', password: 'sim-pw' });
     const bridge = await startBridgeSim({ host: '127.0.0.1' });
     const bin = path.resolve(import.meta.dirname, '../../bin/diemcau.js');
-    const child = spawn('script', ['-qfec', `stty cols 80 rows 40; ${process.execPath} ${bin} profile init`, '/dev/null'], {
-      cwd: dir,
-      env: {
-        ...process.env,
-        LANG: 'vi_VN.UTF-8',
-        NO_COLOR: '1',
-        CI: '',
-        CODEC_PASSWORD: 'sim-pw',
-        DIEMCAU_TOKEN: 't',
+    const child = spawn(
+      'script',
+      ['-qfec', `stty cols 80 rows 40; ${process.execPath} ${bin} profile init`, '/dev/null'],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          LANG: 'vi_VN.UTF-8',
+          NO_COLOR: '1',
+          CI: '',
+          CODEC_PASSWORD: 'sim-pw',
+          DIEMCAU_TOKEN: 't',
+        },
       },
-    });
+    );
     const script: Array<[string, string]> = [
       ['Mã điểm cầu', 'th-xa-e\r'],
       ['Tên điểm cầu', 'UBND xã E\r'],

@@ -191,7 +191,7 @@ function validators(ctx: Context) {
 type Check = (v: string) => true | string;
 
 /** A flag's value through the same check as the question; a bad one is exit 3 naming the flag. */
-function flagValue(ctx: Context, flag: string, value: string | undefined, check: Check): string | undefined {
+function flagValue(flag: string, value: string | undefined, check: Check): string | undefined {
   if (value === undefined) return undefined;
   const ok = check(value);
   if (ok !== true) throw new UsageError(`${flag}: ${ok}`);
@@ -201,13 +201,13 @@ function flagValue(ctx: Context, flag: string, value: string | undefined, check:
 /** The answers the flags already give, each checked. */
 function fromFlags(ctx: Context, opts: InitOptions): Partial<InitAnswers> {
   const v = validators(ctx);
-  const host = flagValue(ctx, '--codec-host', opts.codecHost, v.host);
+  const host = flagValue('--codec-host', opts.codecHost, v.host);
   const parsed = host ? parseHostPort(host) : undefined;
-  const port = flagValue(ctx, '--codec-port', opts.codecPort, v.port);
+  const port = flagValue('--codec-port', opts.codecPort, v.port);
   return {
-    id: flagValue(ctx, '--id', opts.id, v.id),
-    name: flagValue(ctx, '--name', opts.name, v.required),
-    unit: flagValue(ctx, '--unit', opts.unit, v.unit),
+    id: flagValue('--id', opts.id, v.id),
+    name: flagValue('--name', opts.name, v.required),
+    unit: flagValue('--unit', opts.unit, v.unit),
     level: opts.level,
     technician: opts.technician,
     phone: opts.phone,
@@ -218,10 +218,10 @@ function fromFlags(ctx: Context, opts: InitOptions): Partial<InitAnswers> {
     codecPort: port !== undefined ? parsePort(port) : parsed?.port,
     codecScheme: (opts.codecScheme as 'http' | 'https' | undefined) ?? parsed?.scheme,
     codecUser: opts.codecUser,
-    bridge: flagValue(ctx, '--bridge', opts.bridge, v.bridge) || undefined,
-    mcuHost: parseHostPort(flagValue(ctx, '--mcu-host', opts.mcuHost, v.host) ?? '')?.host,
-    registry: flagValue(ctx, '--registry', opts.registry, v.url) || undefined,
-    tokenVar: flagValue(ctx, '--token-var', opts.tokenVar, v.envName),
+    bridge: flagValue('--bridge', opts.bridge, v.bridge) || undefined,
+    mcuHost: parseHostPort(flagValue('--mcu-host', opts.mcuHost, v.host) ?? '')?.host,
+    registry: flagValue('--registry', opts.registry, v.url) || undefined,
+    tokenVar: flagValue('--token-var', opts.tokenVar, v.envName),
     locale: opts.locale as 'vi' | 'en' | undefined,
   };
 }

@@ -56,8 +56,7 @@ export const en = {
   'profile.init.q.technician': 'Technician on duty (name)',
   'profile.init.q.phone': 'Technician phone',
   'profile.init.q.driver': 'Room codec',
-  'profile.init.q.codec_host':
-    'Codec address (IP or name, with :port if needed, e.g. 192.168.1.10:8443)',
+  'profile.init.q.codec_host': 'Codec address (IP or name, with :port if needed, e.g. 192.168.1.10:8443)',
   'profile.init.q.bridge_uri': 'Bridge (MCU meeting room) address, e.g. sip:8001@mcu.example.vn',
   'profile.init.q.mcu_host': 'MCU host to test the line against',
   'profile.init.q.locale': 'Language of the tool',
@@ -159,8 +158,7 @@ export const vi: Record<keyof typeof en, string> = {
   'profile.init.q.technician': 'Cán bộ kỹ thuật trực (họ tên)',
   'profile.init.q.phone': 'Số điện thoại cán bộ kỹ thuật',
   'profile.init.q.driver': 'Thiết bị codec trong phòng',
-  'profile.init.q.codec_host':
-    'Địa chỉ codec (IP hoặc tên, kèm :cổng nếu cần, ví dụ 192.168.1.10:8443)',
+  'profile.init.q.codec_host': 'Địa chỉ codec (IP hoặc tên, kèm :cổng nếu cần, ví dụ 192.168.1.10:8443)',
   'profile.init.q.bridge_uri': 'Địa chỉ phòng họp MCU, ví dụ sip:8001@mcu.example.vn',
   'profile.init.q.mcu_host': 'Máy chủ MCU để kiểm tra đường truyền',
   'profile.init.q.locale': 'Ngôn ngữ hiển thị',
