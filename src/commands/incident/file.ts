@@ -14,8 +14,9 @@ import type { SiteRun } from '../../engine/run.js';
 import { RegistryError, UsageError } from '../../errors.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { EFFECTS, INCIDENT_CATEGORIES, SEVERITIES } from '../../registry/categories.js';
+import { UNADDRESSED } from '../../registry/outbox.js';
 import type { Incident, IncidentInput, RunInput } from '../../registry/schemas.js';
-import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
+import { deliver, fateOf, outboxOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { runInputOf } from '../../registry/upload.js';
 import { optionalProfile } from '../common.js';
 import { categoryLabel } from './common.js';
@@ -181,17 +182,25 @@ async function assertValid(ctx: Context, body: IncidentInput): Promise<void> {
 
 export async function fileCommand(ctx0: Context, opts: FileOptions, deps: FileDeps = {}): Promise<number> {
   const { profile, ctx } = await optionalProfile(ctx0, opts.profile);
-  const target = resolveTarget(ctx, { flag: opts.registry, profile });
+  // No registry anywhere: the report is still kept (the one moment a fault must be recorded).
+  const hasRegistry = Boolean(opts.registry || ctx.env.DIEMCAU_REGISTRY || profile?.registry?.url);
+  const target = hasRegistry ? resolveTarget(ctx, { flag: opts.registry, profile }) : undefined;
   const prompter = ctx.io.interactive ? (deps.prompter ?? (await inquirerPrompter(ctx))) : undefined;
   const body = await draftIncident(ctx, opts, profile, prompter);
   await assertValid(ctx, body);
   const label = `${body.site.id}: ${body.category} ${body.summary}`;
-  const { report, added } = await deliver(ctx, target, [
-    { kind: 'incident', method: 'POST', path: '/v1/incidents', body, registry: target.url, label },
-  ]);
+  const item = { kind: 'incident', method: 'POST', path: '/v1/incidents', body, label } as const;
+  const { t } = ctx;
+  if (!target) {
+    const outbox = outboxOf(ctx);
+    await outbox.add({ ...item, registry: UNADDRESSED }, ctx.clock.now());
+    ctx.io.stdout.write(`${t('incident.kept', { label, dir: outbox.dir })}\n`);
+    ctx.io.stderr.write(`  ${t('cli.hint')}: ${t('incident.hint.kept')}\n`);
+    return 0;
+  }
+  const { report, added } = await deliver(ctx, target, [{ ...item, registry: target.url }]);
   reportBacklog(ctx, report, added);
   const fate = fateOf(report, added[0] as (typeof added)[number]);
-  const { t } = ctx;
   if (fate.state === 'sent') {
     const inc = fate.response as Incident;
     ctx.io.stdout.write(
