@@ -10,7 +10,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../../cli/context.js';
 import type { IncidentFileFlags } from '../../cli/wiring/incident.js';
-import type { SiteRun } from '../../engine/run.js';
 import { RegistryError, UsageError } from '../../errors.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { EFFECTS, INCIDENT_CATEGORIES, SEVERITIES } from '../../registry/categories.js';
@@ -18,6 +17,7 @@ import { UNADDRESSED } from '../../registry/outbox.js';
 import type { Incident, IncidentInput, RunInput } from '../../registry/schemas.js';
 import { deliver, fateOf, outboxOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { runInputOf } from '../../registry/upload.js';
+import { LAST_RUN_FILE, lastRunOf } from '../check/last-run.js';
 import { optionalProfile } from '../common.js';
 import { categoryLabel } from './common.js';
 import { parseWhen } from './occurred.js';
@@ -28,20 +28,6 @@ export type FileOptions = IncidentFileFlags;
 
 export interface FileDeps {
   prompter?: Prompter;
-}
-
-export const LAST_RUN_FILE = 'last-run.json';
-
-/** This site's entry of the last run `diemcau check` saved, if any. */
-export async function lastRunOf(ctx: Context, siteId: string): Promise<SiteRun | undefined> {
-  const text = await fs.readFile(path.join(ctx.stateDir, LAST_RUN_FILE), 'utf8').catch(() => undefined);
-  if (!text) return undefined;
-  try {
-    const doc = JSON.parse(text) as { sites?: SiteRun[] };
-    return doc.sites?.find((s) => s.site?.id === siteId);
-  } catch {
-    return undefined;
-  }
 }
 
 function oneOf<T extends string>(
