@@ -2,6 +2,7 @@
 import type { Context } from '../cli/context.js';
 import type { SyncFlags } from '../cli/wiring/registry.js';
 import { ExitWith } from '../errors.js';
+import { UNADDRESSED } from '../registry/outbox.js';
 import { deliver, outboxOf, resolveTarget, stopWhy } from '../registry/session.js';
 import { optionalProfile } from './common.js';
 
@@ -12,7 +13,7 @@ export async function syncCommand(ctx0: Context, opts: SyncOptions): Promise<num
   const { t } = ctx;
   // With no registry named anywhere, the queue's own registry (when it has just one) is the one to send to.
   const queued = await outboxOf(ctx).list();
-  const registries = [...new Set(queued.map((i) => i.registry))];
+  const registries = [...new Set(queued.map((i) => i.registry).filter((r) => r !== UNADDRESSED))];
   // Nothing queued and no registry named: nothing to do is not an error (cron on a quiet machine).
   if (queued.length === 0 && !opts.registry && !ctx.env.DIEMCAU_REGISTRY && !profile?.registry?.url) {
     const zero = { sent: 0, queued: 0, rejected: 0 };

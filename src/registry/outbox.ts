@@ -27,7 +27,10 @@ export interface OutboxItem {
   path: string;
   key: string;
   body: unknown;
-  /** The registry it is meant for (a token is only ever sent to its own registry). */
+  /**
+   * The registry it is meant for (a token is only ever sent to its own registry);
+   * UNADDRESSED when none was configured: the first registry a flush names takes it.
+   */
   registry: string;
   createdAt: string;
   /** One line for people: site and what it is. */
@@ -340,7 +343,12 @@ export function withoutCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@?#]*@/i, '$1');
 }
 
+/** An item kept while no registry was configured (`incident file` with none): `diemcau sync --registry URL` sends it. */
+export const UNADDRESSED = '';
+
+/** Whether an item queued for `a` goes to registry `b`. */
 export function sameRegistry(a: string, b: string): boolean {
+  if (a === UNADDRESSED) return true;
   return a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 }
 

@@ -4,13 +4,14 @@
  * verdict. Colour only when allowed; tab-separated rows when piped.
  */
 import type { SiteRun } from '../engine/run.js';
+import type { MessageKey, Translator } from '../i18n/index.js';
 import type { CheckResult, Status } from '../model/check.js';
 import { formatDuration } from '../profile/duration.js';
 import { colorScheme, type Scheme } from '../util/colors.js';
 import { terminalText } from '../util/sanitize.js';
 import { type Column, clean, drawTable, tsv, width, wrap } from '../util/table.js';
 import { countStatuses, countVerdicts } from './counts.js';
-import { formatMetric } from './metrics.js';
+import { formatMetric, splitMetric } from './metrics.js';
 import type { RenderOptions, RunFormat, RunReport } from './types.js';
 
 // Narrow symbols only: emoji-width ones (✔ ⚠ ✖) are drawn one column wide by most terminals but
@@ -18,10 +19,21 @@ import type { RenderOptions, RunFormat, RunReport } from './types.js';
 export const ICON: Record<Status, string> = { pass: '✓', warn: '!', fail: '✗', skip: '–', error: '✗' };
 const KEY_METRICS = 2;
 
-export function keyMetrics(r: CheckResult): string {
+/**
+ * The first figures of a check, named in the reader's language (`gửi 20 · nhận 20`)
+ * when the catalogue has the metric (`metric.<name>`); machine formats keep the raw names.
+ */
+export function keyMetrics(r: CheckResult, t?: Translator): string {
   return Object.entries(r.metrics)
     .slice(0, KEY_METRICS)
-    .map(([k, v]) => formatMetric(k, v))
+    .map(([k, v]) => {
+      const raw = formatMetric(k, v);
+      if (!t) return raw;
+      const { base } = splitMetric(k);
+      const key = `metric.${base}` as MessageKey;
+      const label = t(key);
+      return label === key ? raw : `${label}${raw.slice(base.length)}`;
+    })
     .join(' · ');
 }
 
@@ -44,7 +56,7 @@ function checkRows(site: SiteRun, opts: RenderOptions, c: Scheme): string[] {
     `${ICON[r.status]} ${t(`status.${r.status}`)}`,
     r.id,
     r.summary,
-    keyMetrics(r),
+    keyMetrics(r, t),
   ]);
   const widest = (i: number, head: string) =>
     Math.max(width(head), ...rows.map((x) => width(clean(x[i] as string))));

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BridgeSim, type CodecSim, startBridgeSim, startCodecSim } from '../../src/sim/index.js';
 import { run } from '../helpers/cli.js';
 
 const fixtures = path.resolve(import.meta.dirname, '../fixtures/profiles');
@@ -224,6 +225,155 @@ describe('profile init', () => {
   });
 });
 
+describe('profile init against the simulators: the first check is READY', () => {
+  let dir: string;
+  let codec: CodecSim;
+  let bridge: BridgeSim;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-init-sim-'));
+    codec = await startCodecSim('cisco', { host: '127.0.0.1', password: 'sim-pw' });
+    bridge = await startBridgeSim({ host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await codec.close();
+    await bridge.close();
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  it('splits host:port, asks no DNS of an IP, probes the bridge port, and the check passes', async () => {
+    const r = await run(
+      [
+        'profile',
+        'init',
+        '--yes',
+        '--id',
+        'th-xa-sim',
+        '--name',
+        'UBND xã Sim',
+        '--unit',
+        'thanh-hoa/xa-sim',
+        '--codec',
+        'cisco',
+        '--codec-host',
+        `127.0.0.1:${codec.port}`,
+        '--codec-scheme',
+        'http',
+        '--bridge',
+        `sip:8001@127.0.0.1:${bridge.port}`,
+        '--technician',
+        'Lê Văn C',
+        '--phone',
+        '0987 654 321',
+        '--focal-point',
+        'Trần Thị D',
+        '--focal-phone',
+        '0912 000 111',
+        '--registry',
+        'https://hnth.example.vn',
+        '--token-var',
+        'TH_TOKEN',
+      ],
+      { cwd: dir },
+    );
+    expect(r.stderr).toBe(
+      'Wrote diemcau.yaml. Check it with: diemcau profile validate diemcau.yaml\n' +
+        'Before checking, set the secrets in the environment: export CODEC_PASSWORD=…; export TH_TOKEN=…\n',
+    );
+    expect(r.code).toBe(0);
+    const text = await fs.readFile(path.join(dir, 'diemcau.yaml'), 'utf8');
+    expect(text).toContain(`scheme: http\n  host: 127.0.0.1\n  port: ${codec.port}\n  username: admin\n`);
+    expect(text).toContain(`kind: tcp\n    target: 127.0.0.1\n    port: ${bridge.port}\n`);
+    expect(text).not.toContain('kind: dns');
+    expect(text).toContain('focal_point:\n    name: Trần Thị D\n    phone: 0912 000 111\n');
+    expect(text).toContain('registry:\n  url: https://hnth.example.vn\n  token: ${TH_TOKEN}\n');
+    const env = { CODEC_PASSWORD: 'sim-pw', TH_TOKEN: 'x', PATH: process.env.PATH };
+    const c = await run(['check', '--format', 'json'], { cwd: dir, env, stateDir: path.join(dir, 'state') });
+    const report = JSON.parse(c.stdout) as {
+      verdict: string;
+      sites: Array<{ checks: Array<{ id: string; status: string }> }>;
+    };
+    expect(report.sites[0]?.checks.map((x) => `${x.id} ${x.status}`)).toEqual([
+      'mcu-ping pass',
+      'sip-port pass',
+      'mcu-sip pass',
+      'codec pass',
+      'codec-reg pass',
+      'av pass',
+    ]);
+    expect(report.verdict).toBe('ready');
+    expect(c.code).toBe(0);
+  }, 30_000);
+
+  it('refuses a bad address in a flag, naming the flag (exit 3)', async () => {
+    const r = await run(
+      [
+        'profile',
+        'init',
+        'bad.yaml',
+        '--yes',
+        '--id',
+        'x',
+        '--name',
+        'X',
+        '--unit',
+        'x',
+        '--codec-host',
+        '127.0.0.1:99999',
+      ],
+      { cwd: dir },
+    );
+    expect(r.stderr).toBe(
+      'diemcau: error: --codec-host: not an address: give an IP or a name, with :port if needed (got 127.0.0.1:99999)\n',
+    );
+    expect(r.code).toBe(3);
+  });
+
+  it('--extends a province defaults file, and --check runs the checklist at once', async () => {
+    const defaults = path.join(dir, 'defaults');
+    await fs.mkdir(defaults, { recursive: true });
+    await fs.writeFile(
+      path.join(defaults, 'tinh.yaml'),
+      'registry: { url: "https://hnth.example.vn", token: "${DIEMCAU_TOKEN}" }\ncheck_defaults: { ping: { count: 3 } }\n',
+    );
+    const r = await run(
+      [
+        'profile',
+        'init',
+        'xa2.yaml',
+        '--yes',
+        '--id',
+        'xa2',
+        '--name',
+        'Xã 2',
+        '--unit',
+        'th/xa2',
+        '--extends',
+        'defaults/tinh.yaml',
+        '--bridge',
+        `sip:8001@127.0.0.1:${bridge.port}`,
+        '--codec',
+        'cisco',
+        '--codec-host',
+        `http://127.0.0.1:${codec.port}`,
+        '--check',
+        '--lang',
+        'en',
+      ],
+      {
+        cwd: dir,
+        env: { DIEMCAU_TOKEN: 't', CODEC_PASSWORD: 'sim-pw', PATH: process.env.PATH },
+        stateDir: path.join(dir, 'state'),
+      },
+    );
+    const text = await fs.readFile(path.join(dir, 'xa2.yaml'), 'utf8');
+    expect(text).toContain('extends: ./defaults/tinh.yaml\n');
+    expect(text).not.toContain('registry:');
+    expect(r.stdout).toContain('READY');
+    expect(r.stdout).not.toContain('NOT READY');
+    expect(r.code).toBe(0);
+  }, 30_000);
+});
+
 describe('profile init on a terminal', () => {
   // A real pseudo-terminal (util-linux `script`) around the built binary: the
   // same path a technician's keystrokes take.
@@ -231,10 +381,14 @@ describe('profile init on a terminal', () => {
     const { spawn } = await import('node:child_process');
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-init-tty-'));
     const bin = path.resolve(import.meta.dirname, '../../bin/diemcau.js');
-    const child = spawn('script', ['-qfec', `${process.execPath} ${bin} profile init`, '/dev/null'], {
-      cwd: dir,
-      env: { ...process.env, LANG: 'vi_VN.UTF-8', NO_COLOR: '1', CI: '' },
-    });
+    const child = spawn(
+      'script',
+      ['-qfec', `stty cols 80 rows 40; ${process.execPath} ${bin} profile init`, '/dev/null'],
+      {
+        cwd: dir,
+        env: { ...process.env, LANG: 'vi_VN.UTF-8', NO_COLOR: '1', CI: '' },
+      },
+    );
     const script: Array<[string, string]> = [
       ['Mã điểm cầu', 'th-xa-b\r'],
       ['Tên điểm cầu', 'UBND xã B\r'],
@@ -242,8 +396,11 @@ describe('profile init on a terminal', () => {
       ['di chuyển', '\r'],
       ['Cán bộ kỹ thuật trực', 'Lê Văn C\r'],
       ['Số điện thoại', '0987 654 321\r'],
+      ['Đầu mối liên hệ', '\r'],
       ['Thiết bị codec', '\u001b[B\u001b[B\r'],
       ['Địa chỉ phòng họp MCU', 'sip:8001@127.0.0.1\r'],
+      ['Địa chỉ máy chủ tổng hợp', '\r'],
+      ['(C/k)', 'k\r'],
     ];
     let out = '';
     let step = 0;
@@ -271,4 +428,69 @@ describe('profile init on a terminal', () => {
     expect(text).toContain('uri: sip:8001@127.0.0.1');
     await fs.rm(dir, { recursive: true, force: true });
   });
+  it('against the simulators: host:port, scheme, registry, focal point, then the checklist runs READY', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-init-tty-sim-'));
+    const codec = await startCodecSim('cisco', { host: '127.0.0.1', password: 'sim-pw' });
+    const bridge = await startBridgeSim({ host: '127.0.0.1' });
+    const bin = path.resolve(import.meta.dirname, '../../bin/diemcau.js');
+    const child = spawn(
+      'script',
+      ['-qfec', `stty cols 80 rows 40; ${process.execPath} ${bin} profile init`, '/dev/null'],
+      {
+        cwd: dir,
+        env: {
+          ...process.env,
+          LANG: 'vi_VN.UTF-8',
+          NO_COLOR: '1',
+          CI: '',
+          CODEC_PASSWORD: 'sim-pw',
+          DIEMCAU_TOKEN: 't',
+        },
+      },
+    );
+    const script: Array<[string, string]> = [
+      ['Mã điểm cầu', 'th-xa-e\r'],
+      ['Tên điểm cầu', 'UBND xã E\r'],
+      ['Đường dẫn đơn vị', 'thanh-hoa/xa-e\r'],
+      ['di chuyển', '\r'],
+      ['Cán bộ kỹ thuật trực', 'Lê Văn C\r'],
+      ['Số điện thoại', '0987 654 321\r'],
+      ['Đầu mối liên hệ', 'Trần Thị D\r'],
+      ['Số điện thoại đầu mối', '0912 000 111\r'],
+      ['Thiết bị codec', '\r'],
+      ['Địa chỉ codec', `127.0.0.1:${codec.port}\r`],
+      ['Cách kết nối', '\u001b[B\r'],
+      ['Tài khoản codec', '\r'],
+      ['Địa chỉ phòng họp MCU', `sip:8001@127.0.0.1:${bridge.port}\r`],
+      ['Địa chỉ máy chủ tổng hợp', 'https://hnth.example.vn\r'],
+      ['Tên biến môi trường', '\r'],
+      ['(C/k)', '\r'],
+    ];
+    let out = '';
+    let step = 0;
+    let seen = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const next = script[step];
+      if (next && out.indexOf(next[0], seen) >= 0) {
+        seen = out.indexOf(next[0], seen) + next[0].length;
+        step += 1;
+        setTimeout(() => child.stdin.write(next[1]), 50);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(timer);
+    await codec.close();
+    await bridge.close();
+    expect(step).toBe(script.length);
+    expect(out).not.toMatch(/navigate|select|\(Y\/n\)/);
+    expect(out).toContain('SẴN SÀNG');
+    expect(code).toBe(0);
+    const text = await fs.readFile(path.join(dir, 'diemcau.yaml'), 'utf8');
+    expect(text).toContain(`scheme: http\n  host: 127.0.0.1\n  port: ${codec.port}\n`);
+    expect(text).toContain('token: ${DIEMCAU_TOKEN}');
+    await fs.rm(dir, { recursive: true, force: true });
+  }, 60_000);
 });

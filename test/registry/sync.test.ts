@@ -193,3 +193,44 @@ describe('check --upload', () => {
     });
   });
 });
+
+describe('an incident with no registry configured', () => {
+  it('is kept in the outbox with where and how, and `sync --registry URL` sends it', async () => {
+    const dir = tempDir('sync-noreg');
+    const state = path.join(dir, 'state');
+    const opts = { cwd: dir, env: {} as Record<string, string>, stateDir: state };
+    const r = await run(
+      [
+        'incident',
+        'file',
+        '--site',
+        'th-xa-a',
+        '--unit',
+        'thanh-hoa/bim-son/xa-a',
+        '--category',
+        'khong_hinh',
+        '--severity',
+        'major',
+        '--summary',
+        'mất hình',
+      ],
+      opts,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `kept: th-xa-a: khong_hinh mất hình. No registry is configured, so it waits in ${path.join(state, 'outbox')}.\n`,
+    );
+    expect(r.stderr).toBe(
+      '  hint: send it later with: diemcau sync --registry URL (or set registry.url in the profile)\n',
+    );
+    reg = await startRegistry();
+    const sent = await run(['sync', '--registry', reg.url], {
+      ...opts,
+      env: { DIEMCAU_TOKEN: reg.tokens.tech },
+    });
+    expect(sent.stdout).toBe('sent: th-xa-a: khong_hinh mất hình\n1 sent, 0 still queued, 0 refused\n');
+    expect(sent.code).toBe(0);
+    const stored = await reg.store.listIncidents({ unitPrefix: '', limit: 10 });
+    expect(stored.map((i) => i.summary)).toEqual(['mất hình']);
+  });
+});

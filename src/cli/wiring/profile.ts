@@ -34,10 +34,21 @@ const init = (profile: Command, t: Translator) =>
     )
     .option('--technician <name>', t('profile.init.q.technician'))
     .option('--phone <phone>', t('profile.init.q.phone'))
+    .option('--focal-point <name>', t('profile.init.q.focal_point'))
+    .option('--focal-phone <phone>', t('profile.init.q.focal_phone'))
     .addOption(new Option('--codec <driver>', t('profile.init.q.driver')).choices(DRIVER_NAMES))
-    .option('--codec-host <host>', t('profile.init.q.codec_host'))
+    .option('--codec-host <host[:port]>', t('profile.init.q.codec_host'))
+    .option('--codec-port <port>', t('profile.init.q.codec_port'))
+    .addOption(
+      new Option('--codec-scheme <scheme>', t('profile.init.q.codec_scheme')).choices(['https', 'http']),
+    )
+    .option('--codec-user <name>', t('profile.init.q.codec_user'))
     .option('--bridge <uri>', t('profile.init.q.bridge_uri'))
     .option('--mcu-host <host>', t('profile.init.q.mcu_host'))
+    .option('--registry <url>', t('profile.init.q.registry'))
+    .option('--token-var <name>', t('profile.init.q.token_var'))
+    .option('--extends <file>', t('profile.init.q.extends'))
+    .option('--check', t('flag.init.check'))
     .addOption(new Option('--locale <locale>', t('profile.init.q.locale')).choices(['vi', 'en']));
 
 export type ProfileShowFlags = Flags<typeof show>;

@@ -14,11 +14,11 @@ import { displayPath, loadProfile } from '../../profile/load.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { loadRenderer } from '../../report/formats.js';
 import { RUN_SCHEMA, type RunReport } from '../../report/types.js';
-import { writeFileAtomic } from '../../util/atomic.js';
 import { pool } from '../../util/pool.js';
 import { assertWritable, resolveProfilePath, writeOutput } from '../common.js';
 import { parseOutputs } from './formats.js';
 import { appendHistory, prepareHistoryDir } from './history.js';
+import { saveLastRun } from './last-run.js';
 import { type Progress, startProgress } from './progress.js';
 import { expandTargets, type Target } from './targets.js';
 
@@ -151,12 +151,9 @@ export async function checkCommand(ctx: Context, opts: CheckOptions): Promise<nu
       await writeOutput(ctx, o.file, text);
     } else ctx.io.stdout.write(text);
   }
-  // Keep the last run for `incident file` (attach the run that showed the fault).
-  await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(async () => {
-    const fs = await import('node:fs/promises');
-    await fs.mkdir(ctx.stateDir, { recursive: true }).catch(() => {});
-    await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(() => {});
-  });
+  // Ctrl-C: the run is not a verdict on the site; it is neither kept for `incident file` nor uploaded.
+  if (ctx.signal.aborted) return exitCode;
+  await saveLastRun(ctx, report);
   if (opts.upload) {
     // Through the outbox: a line that is down queues the runs and the check still exits by its verdict.
     const { uploadReport } = await import('../../registry/upload.js');

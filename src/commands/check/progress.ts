@@ -1,7 +1,10 @@
 /**
  * Live feedback on stderr, only on a terminal: one spinner line listing the
- * checks still running, a persisted line as each one finishes; for sweeps, a
- * progress bar (sites done / total, not ready so far, ETA).
+ * checks still running and a line as each one finishes; for sweeps, a
+ * progress bar (sites done / total, not ready so far, ETA). When the final
+ * table goes to the same terminal (stdout a TTY too), the finished lines are
+ * part of the live frame and vanish with it, so the table does not repeat
+ * them; when stdout is piped they stay on stderr as the only thing on screen.
  */
 
 import type { Context } from '../../cli/context.js';
@@ -21,6 +24,8 @@ const NOOP: Progress = { checkStarted() {}, checkDone() {}, siteDone() {}, stop(
 
 export async function startProgress(ctx: Context, sites: number): Promise<Progress> {
   if (!ctx.io.stderrTTY) return NOOP;
+  // A terminal that reports no width (a pty nobody sized): ora could not count the lines to redraw.
+  if (!((ctx.io.stderr as { columns?: number }).columns ?? 0)) return NOOP;
   const { default: ora } = await import('ora');
   const c = ctx.colors;
   const { t } = ctx;
@@ -31,12 +36,17 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
     color: 'cyan',
   });
   const running: string[] = [];
+  const finished: string[] = [];
+  const transient = ctx.io.stdoutTTY;
   let done = 0;
   let bad = 0;
   const t0 = ctx.clock.monotonic();
   const sweep = sites > 1;
   const text = () => {
-    if (!sweep) return t('check.running', { ids: running.join(', ') });
+    if (!sweep) {
+      const now = t('check.running', { ids: running.join(', ') });
+      return transient && finished.length ? `${finished.join('\n')}\n${now}` : now;
+    }
     const width = 20;
     const filled = Math.round((done / sites) * width);
     const elapsed = ctx.clock.monotonic() - t0;
@@ -59,11 +69,13 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
       const i = running.indexOf(r.id);
       if (i >= 0) running.splice(i, 1);
       if (!sweep) {
-        spinner.clear();
-        const metrics = keyMetrics(r);
-        ctx.io.stderr.write(
-          `${c.status[r.status](`${ICON[r.status]} ${r.id}`)} ${c.dim(r.summary)}${metrics ? c.dim(` (${metrics})`) : ''}\n`,
-        );
+        const metrics = keyMetrics(r, t);
+        const line = `${c.status[r.status](`${ICON[r.status]} ${r.id}`)} ${c.dim(r.summary)}${metrics ? c.dim(` (${metrics})`) : ''}`;
+        if (transient) finished.push(line);
+        else {
+          spinner.clear();
+          ctx.io.stderr.write(`${line}\n`);
+        }
       }
       spinner.text = text();
       spinner.render();

@@ -1,23 +1,15 @@
-/**
- * `diemcau incident file`: on a terminal, asks for what flags did not give
- * (site from the profile, category in the user's language, severity, summary,
- * details, effect, action, the last check run); without one, everything comes
- * from flags and every missing required flag is named at once (exit 3).
- * The report goes through the outbox: when the registry cannot be reached it
- * is queued, the command says so, and it succeeds.
- */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../../cli/context.js';
 import type { IncidentFileFlags } from '../../cli/wiring/incident.js';
-import type { SiteRun } from '../../engine/run.js';
 import { RegistryError, UsageError } from '../../errors.js';
 import { EFFECTS, INCIDENT_CATEGORIES, SEVERITIES } from '../../model/constants.js';
 import type { Incident, IncidentInput } from '../../model/incident.js';
 import type { RunInput } from '../../model/run.js';
 import type { ResolvedProfile } from '../../profile/types.js';
-import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
+import { UNADDRESSED } from '../../registry/outbox.js';
+import { deliver, fateOf, outboxOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { runInputOf } from '../../registry/upload.js';
+import { LAST_RUN_FILE, lastRunOf } from '../check/last-run.js';
 import { optionalProfile } from '../common.js';
 import { categoryLabel } from './common.js';
 import { parseWhen } from './occurred.js';
@@ -28,20 +20,6 @@ export type FileOptions = IncidentFileFlags;
 
 export interface FileDeps {
   prompter?: Prompter;
-}
-
-export const LAST_RUN_FILE = 'last-run.json';
-
-/** This site's entry of the last run `diemcau check` saved, if any. */
-export async function lastRunOf(ctx: Context, siteId: string): Promise<SiteRun | undefined> {
-  const text = await fs.readFile(path.join(ctx.stateDir, LAST_RUN_FILE), 'utf8').catch(() => undefined);
-  if (!text) return undefined;
-  try {
-    const doc = JSON.parse(text) as { sites?: SiteRun[] };
-    return doc.sites?.find((s) => s.site?.id === siteId);
-  } catch {
-    return undefined;
-  }
 }
 
 function oneOf<T extends string>(
@@ -182,17 +160,25 @@ async function assertValid(ctx: Context, body: IncidentInput): Promise<void> {
 
 export async function fileCommand(ctx0: Context, opts: FileOptions, deps: FileDeps = {}): Promise<number> {
   const { profile, ctx } = await optionalProfile(ctx0, opts.profile);
-  const target = resolveTarget(ctx, { flag: opts.registry, profile });
+  // No registry anywhere: the report is still kept (the one moment a fault must be recorded).
+  const hasRegistry = Boolean(opts.registry || ctx.env.DIEMCAU_REGISTRY || profile?.registry?.url);
+  const target = hasRegistry ? resolveTarget(ctx, { flag: opts.registry, profile }) : undefined;
   const prompter = ctx.io.interactive ? (deps.prompter ?? (await inquirerPrompter(ctx))) : undefined;
   const body = await draftIncident(ctx, opts, profile, prompter);
   await assertValid(ctx, body);
   const label = `${body.site.id}: ${body.category} ${body.summary}`;
-  const { report, added } = await deliver(ctx, target, [
-    { kind: 'incident', method: 'POST', path: '/v1/incidents', body, registry: target.url, label },
-  ]);
+  const item = { kind: 'incident', method: 'POST', path: '/v1/incidents', body, label } as const;
+  const { t } = ctx;
+  if (!target) {
+    const outbox = outboxOf(ctx);
+    await outbox.add({ ...item, registry: UNADDRESSED }, ctx.clock.now());
+    ctx.io.stdout.write(`${t('incident.kept', { label, dir: outbox.dir })}\n`);
+    ctx.io.stderr.write(`  ${t('cli.hint')}: ${t('incident.hint.kept')}\n`);
+    return 0;
+  }
+  const { report, added } = await deliver(ctx, target, [{ ...item, registry: target.url }]);
   reportBacklog(ctx, report, added);
   const fate = fateOf(report, added[0] as (typeof added)[number]);
-  const { t } = ctx;
   if (fate.state === 'sent') {
     const inc = fate.response as Incident;
     ctx.io.stdout.write(

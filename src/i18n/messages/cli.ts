@@ -39,6 +39,11 @@ export const en = {
   'cli.err.output_is_dir': 'cannot write {file}: it is a directory',
   'cli.err.output_write': 'cannot write {file}: {reason}',
   'cli.err.two_stdout': 'only one format can go to stdout; give the others a file: --format {format}=FILE',
+  'prompt.key.navigate': 'move',
+  'prompt.key.select': 'choose',
+  'prompt.yes': 'Yes',
+  'prompt.no': 'No',
+  'prompt.yes_no': 'answer "{yes}" or "{no}"',
 } as const;
 
 export const vi: Record<keyof typeof en, string> = {
@@ -82,4 +87,9 @@ export const vi: Record<keyof typeof en, string> = {
   'cli.err.output_write': 'không ghi được {file}: {reason}',
   'cli.err.two_stdout':
     'chỉ một định dạng được in ra màn hình; các định dạng khác cần tệp: --format {format}=TỆP',
+  'prompt.key.navigate': 'di chuyển',
+  'prompt.key.select': 'chọn',
+  'prompt.yes': 'Có',
+  'prompt.no': 'Không',
+  'prompt.yes_no': 'trả lời "{yes}" hoặc "{no}"',
 };

@@ -153,6 +153,9 @@ export const en = {
   'incident.col.status': 'STATUS',
   'incident.col.occurred': 'OCCURRED',
   'incident.col.summary': 'SUMMARY',
+  'incident.kept': 'kept: {label}. No registry is configured, so it waits in {dir}.',
+  'incident.hint.kept':
+    'send it later with: diemcau sync --registry URL (or set registry.url in the profile)',
 } as const;
 
 export const vi: Record<keyof typeof en, string> = {
@@ -309,4 +312,7 @@ export const vi: Record<keyof typeof en, string> = {
   'incident.col.status': 'TRẠNG THÁI',
   'incident.col.occurred': 'PHÁT HIỆN',
   'incident.col.summary': 'TÓM TẮT',
+  'incident.kept': 'đã lưu: {label}. Chưa cấu hình máy chủ tổng hợp nên báo cáo được giữ trong {dir}.',
+  'incident.hint.kept':
+    'gửi sau bằng: diemcau sync --registry URL (hoặc khai báo registry.url trong tệp cấu hình)',
 };

@@ -83,16 +83,16 @@ export function leanRun(run: RunInput): {
   };
 }
 
-/** Checks that failed or could not run (a needed check did not pass: src/engine/verdict.ts NEEDS_NOT_MET). */
+/**
+ * Checks that failed or errored. A check skipped because one it needs did not
+ * pass (NEEDS_NOT_MET, src/engine/run.ts) is not failing: its cause is listed
+ * instead; only when no cause is in the run (it was filtered out) are the
+ * skipped ones listed, so a not-ready site never shows an empty list.
+ */
 export function failingOf(run: RunInput): string[] {
-  return run.checks
-    .filter(
-      (c) =>
-        c.status === 'fail' ||
-        c.status === 'error' ||
-        (c.status === 'skip' && c.error?.code === 'NEEDS_NOT_MET'),
-    )
-    .map((c) => c.id);
+  const failed = run.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => c.id);
+  if (failed.length) return failed;
+  return run.checks.filter((c) => c.status === 'skip' && c.error?.code === 'NEEDS_NOT_MET').map((c) => c.id);
 }
 
 export function runRecord(run: RunInput, nowMs: number): RunRecord {
