@@ -19,6 +19,11 @@ const check = (program: Command, t: Translator) =>
     .option('--parallel <n>', t('flag.check.parallel'), intFlag(t, '--parallel', 1))
     .option('--deadline <duration>', t('flag.check.deadline'), durationFlag(t, '--deadline'))
     .option('--history <dir>', t('flag.check.history'))
+    .option(
+      '--nagios-max-bytes <n>',
+      t('flag.check.nagios_max_bytes'),
+      intFlag(t, '--nagios-max-bytes', 1024),
+    )
     .option('--upload', t('registry.flag.upload'))
     // For --upload; default: each profile's registry.url, or DIEMCAU_REGISTRY.
     .option('--registry <url>', t('registry.flag.registry'));

@@ -6,10 +6,11 @@
  */
 import path from 'node:path';
 import { type Context, withLocale } from '../../cli/context.js';
+import { location } from '../../cli/exit.js';
 import type { CheckFlags } from '../../cli/wiring/check.js';
 import { type EngineOptions, runSite, type SiteRun, selectChecks } from '../../engine/run.js';
 import { exitCodeFor, worstVerdict } from '../../engine/verdict.js';
-import { ProfileError, UsageError } from '../../errors.js';
+import { CancelledError, DiemcauError, ProfileError, UsageError } from '../../errors.js';
 import { displayPath, loadProfile } from '../../profile/load.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { loadRenderer } from '../../report/formats.js';
@@ -134,7 +135,37 @@ export async function runCheck(
   return { report, exitCode: exitCodeFor(verdict), profiles: loaded, ctx: runCtx };
 }
 
+/** `--format nagios` to stdout: Nagios must read a status line even when the check could not run. */
+function nagiosOnStdout(opts: CheckOptions): boolean {
+  const stdout = (opts.format ?? []).filter((f) => !f.includes('='));
+  return stdout.includes('nagios') && !opts.output;
+}
+
+/** One line saying why the command could not run (the full message still goes to stderr). */
+function whyNot(ctx: Context, err: unknown): string {
+  if (err instanceof ProfileError) return [location(err), err.message].filter(Boolean).join(': ');
+  if (err instanceof DiemcauError) return err.message;
+  return ctx.t('cli.err.internal', { message: err instanceof Error ? err.message : String(err) });
+}
+
 export async function checkCommand(ctx: Context, opts: CheckOptions): Promise<number> {
+  const stdout = { written: false };
+  try {
+    return await checkAndRender(ctx, opts, stdout);
+  } catch (err) {
+    if (nagiosOnStdout(opts) && !stdout.written && !(err instanceof CancelledError)) {
+      const { nagiosUnknown } = await import('../../report/nagios.js');
+      ctx.io.stdout.write(nagiosUnknown(whyNot(ctx, err)));
+    }
+    throw err;
+  }
+}
+
+async function checkAndRender(
+  ctx: Context,
+  opts: CheckOptions,
+  stdout: { written: boolean },
+): Promise<number> {
   const outputs = parseOutputs(ctx, opts.format, opts.output);
   for (const o of outputs) if (o.file) await assertWritable(ctx, o.file);
   const { report, exitCode, ctx: renderCtx, profiles } = await runCheck(ctx, opts);
@@ -146,10 +177,14 @@ export async function checkCommand(ctx: Context, opts: CheckOptions): Promise<nu
       color: !o.file && ctx.io.color,
       tty: o.file ? true : ctx.io.stdoutTTY,
       columns: ctx.io.columns,
+      ...(opts.nagiosMaxBytes ? { nagiosMaxBytes: opts.nagiosMaxBytes } : {}),
     });
     if (o.file) {
       await writeOutput(ctx, o.file, text);
-    } else ctx.io.stdout.write(text);
+    } else {
+      stdout.written = true;
+      ctx.io.stdout.write(text);
+    }
   }
   // Keep the last run for `incident file` (attach the run that showed the fault).
   await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(async () => {

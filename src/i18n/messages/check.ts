@@ -39,6 +39,10 @@ export const en = {
   'check.written': 'wrote {format} to {file}',
   'check.err.history_dir': 'cannot write history to {dir}: {reason}',
   'check.site_error': 'could not check this site: {message}',
+  'nagios.ok_checks': '{n} check(s) OK',
+  'nagios.ok_sites': '{n} site(s) ready',
+  'nagios.omitted': '… {n} more line(s) left out to stay within {bytes} bytes (see --nagios-max-bytes)',
+  'nagios.queued': '{n} result(s) not delivered to the registry, queued in the outbox',
   'progress.sweep': '{bar} {done}/{total} sites · {bad} not ready · about {eta} left',
   'cmd.check': 'run the pre-meeting checklist of one site, or sweep many',
   'arg.check_profiles': 'profile files or folders (default ./diemcau.yaml or $DIEMCAU_PROFILE)',
@@ -50,6 +54,7 @@ export const en = {
   'flag.check.deadline': 'stop the whole run after this long (e.g. 2m)',
   'flag.check.history':
     "append each site's result as one JSON line to DIR/<site-id>.jsonl (trends without a registry)",
+  'flag.check.nagios_max_bytes': 'with --format nagios: keep the whole output within N bytes (default 8192)',
 } as const;
 
 export const vi: Record<keyof typeof en, string> = {
@@ -92,6 +97,10 @@ export const vi: Record<keyof typeof en, string> = {
   'check.written': 'đã ghi {format} vào {file}',
   'check.err.history_dir': 'không ghi được lịch sử vào {dir}: {reason}',
   'check.site_error': 'không kiểm tra được điểm cầu này: {message}',
+  'nagios.ok_checks': '{n} mục đạt',
+  'nagios.ok_sites': '{n} điểm cầu sẵn sàng',
+  'nagios.omitted': '… còn {n} dòng không hiện để không quá {bytes} byte (xem --nagios-max-bytes)',
+  'nagios.queued': '{n} kết quả chưa gửi được lên máy chủ tổng hợp, đang lưu chờ gửi',
   'progress.sweep': '{bar} {done}/{total} điểm cầu · {bad} chưa sẵn sàng · còn khoảng {eta}',
   'cmd.check': 'chạy danh mục kiểm tra trước giờ họp cho một điểm cầu, hoặc quét nhiều điểm cầu',
   'arg.check_profiles': 'tệp hoặc thư mục cấu hình (mặc định ./diemcau.yaml hoặc $DIEMCAU_PROFILE)',
@@ -103,4 +112,5 @@ export const vi: Record<keyof typeof en, string> = {
   'flag.check.deadline': 'dừng cả lượt kiểm tra sau khoảng thời gian này (ví dụ 2m)',
   'flag.check.history':
     'ghi thêm kết quả mỗi điểm cầu thành một dòng JSON vào DIR/<mã-điểm-cầu>.jsonl (theo dõi xu hướng không cần máy chủ)',
+  'flag.check.nagios_max_bytes': 'với --format nagios: toàn bộ kết quả không quá N byte (mặc định 8192)',
 };
