@@ -162,21 +162,36 @@ describe('nagios', () => {
 });
 
 describe('prometheus', () => {
-  it('declares each family once, in base units, with a site label and a timestamp', () => {
-    const text = renderPrometheus(sampleReport, en);
+  it('declares each family once, in base units, with site and sweep labels and a timestamp', () => {
+    const text = renderPrometheus(sampleReport, { ...en, sweep: 'thanh-hoa' });
     expect(text).toContain(
-      'diemcau_ping_rtt_seconds{site="th-bimson-ubnd",check="mcu-ping",kind="ping"} 0.1804\n',
+      'diemcau_ping_rtt_seconds{site="th-bimson-ubnd",check="mcu-ping",kind="ping",sweep="thanh-hoa"} 0.1804\n',
     );
-    expect(text).toContain('diemcau_ping_loss_ratio{site="th-bimson-ubnd",check="mcu-ping",kind="ping"} 0\n');
-    expect(text).toContain('diemcau_http_status{site="th-bimson-ubnd",check="portal",kind="http"} 200\n');
     expect(text).toContain(
-      'diemcau_check_status{site="th-bimson-ubnd",check="sip-port",kind="tcp",required="true"} 2\n',
+      'diemcau_ping_loss_ratio{site="th-bimson-ubnd",check="mcu-ping",kind="ping",sweep="thanh-hoa"} 0\n',
     );
-    expect(text).toContain('diemcau_site_verdict{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd"} 2\n');
     expect(text).toContain(
-      'diemcau_last_run_timestamp_seconds{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd"} 1795568402.3\n',
+      'diemcau_http_status{site="th-bimson-ubnd",check="portal",kind="http",sweep="thanh-hoa"} 200\n',
     );
-    expect(text).toContain('diemcau_run_duration_seconds 2.345\n');
+    // One series per state, 1 for the current one.
+    for (const status of ['pass', 'warn', 'fail', 'skip', 'error'])
+      expect(text).toContain(
+        `diemcau_check_status{site="th-bimson-ubnd",check="sip-port",kind="tcp",required="true",status="${status}",sweep="thanh-hoa"} ${status === 'fail' ? 1 : 0}\n`,
+      );
+    expect(text).toContain(
+      'diemcau_site_verdict{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd",verdict="not-ready",sweep="thanh-hoa"} 1\n',
+    );
+    expect(text).toContain(
+      'diemcau_site_verdict{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd",verdict="ready",sweep="thanh-hoa"} 0\n',
+    );
+    expect(text).toContain(
+      'diemcau_last_run_timestamp_seconds{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd",sweep="thanh-hoa"} 1795568402.3\n',
+    );
+    expect(text).toContain('diemcau_run_duration_seconds{sweep="thanh-hoa"} 2.345\n');
+    expect(text).not.toContain('diemcau_upload_queued');
+    expect(renderPrometheus(sampleReport, { ...en, upload: { sent: 0, queued: 1 } })).toContain(
+      'diemcau_upload_queued{sweep="diemcau"} 1\n',
+    );
     const types = text.split('\n').filter((l) => l.startsWith('# TYPE '));
     expect(new Set(types).size).toBe(types.length);
     for (const line of text.trimEnd().split('\n')) {
@@ -307,6 +322,6 @@ describe('metric helpers', () => {
     expect(formatMetric('down_mbps', 20)).toBe('down 20 Mbps');
     expect(prometheusMetric('rtt_ms', 12)).toEqual({ name: 'rtt_seconds', value: 0.012 });
     expect(prometheusMetric('loss_pct', 50)).toEqual({ name: 'loss_ratio', value: 0.5 });
-    expect(prometheusMetric('down_mbps', 2)).toEqual({ name: 'down_bits_per_second', value: 2e6 });
+    expect(prometheusMetric('down_mbps', 2)).toEqual({ name: 'down_bytes_per_second', value: 250_000 });
   });
 });

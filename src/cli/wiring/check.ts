@@ -24,6 +24,8 @@ const check = (program: Command, t: Translator) =>
       t('flag.check.nagios_max_bytes'),
       intFlag(t, '--nagios-max-bytes', 1024),
     )
+    .option('--sweep <name>', t('flag.check.sweep'))
+    .option('-q, --quiet', t('flag.check.quiet'))
     .option('--upload', t('registry.flag.upload'))
     // For --upload; default: each profile's registry.url, or DIEMCAU_REGISTRY.
     .option('--registry <url>', t('registry.flag.registry'));

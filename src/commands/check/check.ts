@@ -10,17 +10,17 @@ import { location } from '../../cli/exit.js';
 import type { CheckFlags } from '../../cli/wiring/check.js';
 import { type EngineOptions, runSite, type SiteRun, selectChecks } from '../../engine/run.js';
 import { exitCodeFor, worstVerdict } from '../../engine/verdict.js';
-import { CancelledError, DiemcauError, ProfileError, UsageError } from '../../errors.js';
+import { CancelledError, DiemcauError, ExitCode, ProfileError, UsageError } from '../../errors.js';
 import { displayPath, loadProfile } from '../../profile/load.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { loadRenderer } from '../../report/formats.js';
 import { RUN_SCHEMA, type RunReport } from '../../report/types.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 import { pool } from '../../util/pool.js';
-import { assertWritable, resolveProfilePath, writeOutput } from '../common.js';
+import { assertWritable, DEFAULT_PROFILE, resolveProfilePath, writeOutput } from '../common.js';
 import { parseOutputs } from './formats.js';
 import { appendHistory, prepareHistoryDir } from './history.js';
-import { type Progress, startProgress } from './progress.js';
+import { NO_PROGRESS, type Progress, startProgress } from './progress.js';
 import { expandTargets, type Target } from './targets.js';
 
 /** The flags of `diemcau check` (--deadline in ms), and the profiles named on the command line. */
@@ -50,6 +50,49 @@ function brokenSite(ctx: Context, target: Target, err: ProfileError): SiteRun {
   };
 }
 
+/** A site of the run: its profile, or why it could not be checked. */
+type Entry =
+  | { target: Target; profile: ResolvedProfile }
+  | { target: Target; profile?: undefined; broken: SiteRun };
+
+/**
+ * Load every profile of a sweep before any check runs: a defaults file is
+ * not a site, a bad profile is a site that could not be checked, and two
+ * profiles with the same site id stop the sweep (exit 3) before it starts.
+ */
+async function loadSweep(ctx: Context, targets: readonly Target[], concurrency: number): Promise<Entry[]> {
+  const loaded = await pool(targets, concurrency, async (target): Promise<Entry | undefined> => {
+    try {
+      const r = await loadProfile(target.file, {
+        t: ctx.t,
+        env: ctx.env,
+        cwd: ctx.cwd,
+        allowDefaults: target.expanded,
+      });
+      if (r.isDefaults) return undefined;
+      return { target, profile: r.profile as ResolvedProfile };
+    } catch (err) {
+      if (!(err instanceof ProfileError)) throw err;
+      return { target, broken: brokenSite(ctx, target, err) };
+    }
+  });
+  const entries = loaded.filter((e): e is Entry => e !== undefined);
+  const seen = new Map<string, string>();
+  for (const e of entries) {
+    // A profile that did not load has no site id of its own (its file name stands in).
+    if (!e.profile) continue;
+    const id = e.profile.site.id;
+    const first = seen.get(id);
+    const file = displayPath(e.target.file, ctx.cwd);
+    if (first !== undefined)
+      throw new UsageError(ctx.t('check.err.duplicate_site', { id, first, second: file }), {
+        hint: ctx.t('check.hint.duplicate_site'),
+      });
+    seen.set(id, file);
+  }
+  return entries;
+}
+
 /** Everything but printing: returns the run report and the exit code. */
 export async function runCheck(
   ctx: Context,
@@ -57,7 +100,8 @@ export async function runCheck(
   progress?: (sites: number) => Promise<Progress>,
 ): Promise<CheckRun> {
   const args = opts.profiles.length ? opts.profiles : [await resolveProfilePath(ctx, opts.profile)];
-  const targets = await expandTargets(args, ctx.cwd);
+  const targets = await expandTargets(ctx, args);
+  let entries: Entry[];
   const sweep = targets.length > 1 || targets.some((x) => x.expanded);
   const startedAt = ctx.clock.now().toISOString();
   const t0 = ctx.clock.monotonic();
@@ -71,49 +115,37 @@ export async function runCheck(
 
   // One site: load first so a bad profile is exit 3 and the run speaks the profile's language.
   let runCtx = ctx;
-  let single: ResolvedProfile | undefined;
   if (!sweep) {
     const { profile } = await loadProfile((targets[0] as Target).file, {
       t: ctx.t,
       env: ctx.env,
       cwd: ctx.cwd,
     });
-    single = profile as ResolvedProfile;
+    const single = profile as ResolvedProfile;
     runCtx = withLocale(ctx, single.locale);
     if (selectChecks(single, engine).length === 0) throw new UsageError(runCtx.t('check.no_checks'));
-  }
+    entries = [{ target: targets[0] as Target, profile: single }];
+  } else entries = await loadSweep(ctx, targets, opts.concurrency ?? 8);
   const historyDir = opts.history ? await prepareHistoryDir(ctx, opts.history) : undefined;
   const tool = { name: 'diemcau' as const, version: ctx.version };
-  const bar = await (progress ?? ((n) => startProgress(runCtx, n)))(targets.length);
-  const loaded: ResolvedProfile[] = [];
-  let sites: Array<SiteRun | undefined>;
+  // The bar counts what the summary will count: defaults files are not sites.
+  const bar = await (
+    progress ?? ((n) => (opts.quiet ? Promise.resolve(NO_PROGRESS) : startProgress(runCtx, n)))
+  )(entries.length);
+  const loaded = entries.flatMap((e) => (e.profile ? [e.profile] : []));
+  let sites: SiteRun[];
   try {
     const hooks: EngineOptions = {
       ...engine,
       onStart: (_site, spec) => bar.checkStarted(spec.id),
       onResult: (_site, result) => bar.checkDone(result),
     };
-    sites = await pool(targets, opts.concurrency ?? 8, async (target) => {
-      let profile = single;
-      if (!profile) {
-        try {
-          const r = await loadProfile(target.file, {
-            t: ctx.t,
-            env: ctx.env,
-            cwd: ctx.cwd,
-            allowDefaults: target.expanded,
-          });
-          if (r.isDefaults) return undefined;
-          profile = r.profile as ResolvedProfile;
-        } catch (err) {
-          if (!(err instanceof ProfileError)) throw err;
-          const broken = brokenSite(ctx, target, err);
-          bar.siteDone(broken.verdict);
-          return broken;
-        }
+    sites = await pool(entries, opts.concurrency ?? 8, async (entry) => {
+      if (!entry.profile) {
+        bar.siteDone(entry.broken.verdict);
+        return entry.broken;
       }
-      loaded.push(profile);
-      const run = await runSite(profile, runCtx, hooks);
+      const run = await runSite(entry.profile, runCtx, hooks);
       run.file = displayPath(run.file, ctx.cwd);
       if (historyDir) await appendHistory(historyDir, run, tool);
       bar.siteDone(run.verdict);
@@ -122,7 +154,7 @@ export async function runCheck(
   } finally {
     bar.stop();
   }
-  const done = sites.filter((s): s is SiteRun => s !== undefined);
+  const done = sites;
   const verdict = worstVerdict(done.map((s) => s.verdict));
   const report: RunReport = {
     schema: RUN_SCHEMA,
@@ -161,6 +193,15 @@ export async function checkCommand(ctx: Context, opts: CheckOptions): Promise<nu
   }
 }
 
+/** The `sweep` label of Prometheus series: --sweep, else the profiles and globs as given. */
+export function sweepName(ctx: Context, opts: CheckOptions): string {
+  if (opts.sweep) return opts.sweep;
+  const args = opts.profiles.length
+    ? opts.profiles
+    : [opts.profile ?? ctx.env.DIEMCAU_PROFILE ?? DEFAULT_PROFILE];
+  return args.join(' ');
+}
+
 async function checkAndRender(
   ctx: Context,
   opts: CheckOptions,
@@ -168,7 +209,30 @@ async function checkAndRender(
 ): Promise<number> {
   const outputs = parseOutputs(ctx, opts.format, opts.output);
   for (const o of outputs) if (o.file) await assertWritable(ctx, o.file);
-  const { report, exitCode, ctx: renderCtx, profiles } = await runCheck(ctx, opts);
+  const run = await runCheck(ctx, opts);
+  const { report, ctx: renderCtx, profiles } = run;
+  let exitCode = run.exitCode;
+  // Keep the last run for `incident file` (attach the run that showed the fault).
+  await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(async () => {
+    const fs = await import('node:fs/promises');
+    await fs.mkdir(ctx.stateDir, { recursive: true }).catch(() => {});
+    await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(() => {});
+  });
+  let upload: { sent: number; queued: number } | undefined;
+  if (opts.upload) {
+    // Through the outbox: a line that is down queues the runs. Before rendering, so that every
+    // format can say how many results did not reach the registry.
+    const { uploadReport } = await import('../../registry/upload.js');
+    const r = await uploadReport(renderCtx, profiles, report.sites, report.tool, {
+      registry: opts.registry,
+      quiet: opts.quiet === true,
+    });
+    upload = { sent: r.sent, queued: r.queued };
+    // Quiet, the per-site lines are left out; results left behind are a real problem and get one line.
+    if (opts.quiet && r.queued > 0) ctx.io.stderr.write(`${renderCtx.t('check.upload_line', upload)}\n`);
+    // Results that did not reach the registry: monitoring must learn it (at least "degraded").
+    if (r.queued > 0 && exitCode === ExitCode.ready) exitCode = ExitCode.degraded;
+  }
   for (const o of outputs) {
     const render = await loadRenderer(o.format);
     const text = render(report, {
@@ -177,7 +241,9 @@ async function checkAndRender(
       color: !o.file && ctx.io.color,
       tty: o.file ? true : ctx.io.stdoutTTY,
       columns: ctx.io.columns,
+      sweep: sweepName(ctx, opts),
       ...(opts.nagiosMaxBytes ? { nagiosMaxBytes: opts.nagiosMaxBytes } : {}),
+      ...(upload ? { upload } : {}),
     });
     if (o.file) {
       await writeOutput(ctx, o.file, text);
@@ -185,17 +251,6 @@ async function checkAndRender(
       stdout.written = true;
       ctx.io.stdout.write(text);
     }
-  }
-  // Keep the last run for `incident file` (attach the run that showed the fault).
-  await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(async () => {
-    const fs = await import('node:fs/promises');
-    await fs.mkdir(ctx.stateDir, { recursive: true }).catch(() => {});
-    await writeFileAtomic(path.join(ctx.stateDir, 'last-run.json'), JSON.stringify(report)).catch(() => {});
-  });
-  if (opts.upload) {
-    // Through the outbox: a line that is down queues the runs and the check still exits by its verdict.
-    const { uploadReport } = await import('../../registry/upload.js');
-    await uploadReport(renderCtx, profiles, report.sites, report.tool, { registry: opts.registry });
   }
   return exitCode;
 }

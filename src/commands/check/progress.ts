@@ -17,10 +17,11 @@ export interface Progress {
   stop(): void;
 }
 
-const NOOP: Progress = { checkStarted() {}, checkDone() {}, siteDone() {}, stop() {} };
+/** No feedback (not a terminal, or --quiet). */
+export const NO_PROGRESS: Progress = { checkStarted() {}, checkDone() {}, siteDone() {}, stop() {} };
 
 export async function startProgress(ctx: Context, sites: number): Promise<Progress> {
-  if (!ctx.io.stderrTTY) return NOOP;
+  if (!ctx.io.stderrTTY) return NO_PROGRESS;
   const { default: ora } = await import('ora');
   const c = ctx.colors;
   const { t } = ctx;

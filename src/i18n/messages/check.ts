@@ -55,6 +55,17 @@ export const en = {
   'flag.check.history':
     "append each site's result as one JSON line to DIR/<site-id>.jsonl (trends without a registry)",
   'flag.check.nagios_max_bytes': 'with --format nagios: keep the whole output within N bytes (default 8192)',
+  'flag.check.sweep':
+    'name of the sweep, the `sweep` label of --format prometheus (default: the profiles as given)',
+  'flag.check.quiet':
+    'print only the results and real errors (for cron): no progress, no per-site upload lines',
+  'check.upload_line': 'registry: {sent} result(s) sent, {queued} queued in the outbox',
+  'check.err.duplicate_site': 'site id {id} is in two profiles of the sweep: {first} and {second}',
+  'check.hint.duplicate_site': 'Each site needs its own id (site.id): change one of the two files.',
+  'check.err.empty_folder': 'no profile (.yaml) in folder {dir}',
+  'check.err.empty_glob': 'no profile (.yaml) matches {pattern}',
+  'check.hint.empty_match':
+    "Check the path and the pattern; quote a pattern ('profiles/xa-0[01]*.yaml') so that diemcau expands it, not the shell.",
 } as const;
 
 export const vi: Record<keyof typeof en, string> = {
@@ -113,4 +124,15 @@ export const vi: Record<keyof typeof en, string> = {
   'flag.check.history':
     'ghi thêm kết quả mỗi điểm cầu thành một dòng JSON vào DIR/<mã-điểm-cầu>.jsonl (theo dõi xu hướng không cần máy chủ)',
   'flag.check.nagios_max_bytes': 'với --format nagios: toàn bộ kết quả không quá N byte (mặc định 8192)',
+  'flag.check.sweep':
+    'tên lượt quét, là nhãn `sweep` của --format prometheus (mặc định: các tệp cấu hình như đã nhập)',
+  'flag.check.quiet':
+    'chỉ in kết quả và lỗi thật (cho cron): không hiện tiến độ, không in từng dòng gửi kết quả',
+  'check.upload_line': 'máy chủ tổng hợp: đã gửi {sent} kết quả, {queued} kết quả đang lưu chờ gửi',
+  'check.err.duplicate_site': 'mã điểm cầu {id} có trong hai tệp cấu hình của lượt quét: {first} và {second}',
+  'check.hint.duplicate_site': 'Mỗi điểm cầu cần một mã riêng (site.id): sửa một trong hai tệp.',
+  'check.err.empty_folder': 'thư mục {dir} không có tệp cấu hình (.yaml) nào',
+  'check.err.empty_glob': 'không có tệp cấu hình (.yaml) nào khớp với {pattern}',
+  'check.hint.empty_match':
+    "Kiểm tra lại đường dẫn và mẫu tên tệp; đặt mẫu trong dấu nháy ('profiles/xa-0[01]*.yaml') để diemcau tự tìm tệp thay cho shell.",
 };
