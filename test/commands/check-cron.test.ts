@@ -91,7 +91,7 @@ describe('progress', () => {
   it('counts the sites the summary counts (a defaults file is not a site)', async () => {
     const ctx = testContext({ cwd: dir });
     let total = -1;
-    const { report } = await runCheck(ctx, { profiles: ['p'] }, async (n) => {
+    const { report } = await runCheck(ctx, { profiles: ['p'], lock: 'progress.lock' }, async (n) => {
       total = n;
       return { checkStarted() {}, checkDone() {}, siteDone() {}, stop() {} };
     });
@@ -125,5 +125,62 @@ describe('--upload when the registry is down', () => {
     });
     expect(loud.stderr).toContain('queued: xa-q: ready');
     expect(loud.stdout).toContain('registry: 0 result(s) sent, 1 queued in the outbox\n');
+  });
+});
+
+describe('sweep lock', () => {
+  it('a second run exits 3 at once while the lock is held, or waits with --lock-wait', async () => {
+    const file = path.join(dir, 'held.lock');
+    // Held by a live process (this one).
+    await fs.writeFile(file, String(process.pid));
+    const r = await run(['check', 'p', '--lock', 'held.lock', '--format', 'json'], { ...opts, cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `diemcau: error: another sweep is still running (lock held.lock, process ${process.pid})\n  hint: Wait for it to finish, or give --lock-wait 30m; if no diemcau is running, delete the lock file.\n`,
+    );
+    setTimeout(() => void fs.rm(file), 300);
+    const waited = await run(['check', 'p', '--lock', 'held.lock', '--lock-wait', '5s', '--format', 'json'], {
+      ...opts,
+      cwd: dir,
+    });
+    expect(waited.code).toBe(0);
+    await expect(fs.stat(file)).rejects.toThrow();
+  });
+  it('a lock left by a process that is gone is taken over; the default lock is released', async () => {
+    await fs.writeFile(path.join(dir, 'stale.lock'), '999999999');
+    const r = await run(['check', 'p', '--lock', 'stale.lock', '--format', 'json'], { ...opts, cwd: dir });
+    expect(r.code).toBe(0);
+    const state = path.join(dir, 'state-lock');
+    const swept = await run(['check', 'p', '--format', 'json'], { ...opts, cwd: dir, stateDir: state });
+    expect(swept.code).toBe(0);
+    expect(await fs.readdir(path.join(state, 'locks'))).toEqual([]);
+  });
+});
+
+describe('--history-keep', () => {
+  it('drops the lines of runs older than the limit, keeps the new one', async () => {
+    const hist = path.join(dir, 'hist');
+    await fs.mkdir(hist, { recursive: true });
+    const old = JSON.stringify({
+      schema: 'diemcau/history@1',
+      site: { id: 'xa-001' },
+      startedAt: '2020-01-01T00:00:00.000Z',
+    });
+    await fs.writeFile(path.join(hist, 'xa-001.jsonl'), `${old}\n`);
+    const r = await run(
+      ['check', 'p/xa-001.yaml', '--history', 'hist', '--history-keep', '90d', '--format', 'json'],
+      {
+        ...opts,
+        cwd: dir,
+      },
+    );
+    expect(r.code).toBe(0);
+    const lines = (await fs.readFile(path.join(hist, 'xa-001.jsonl'), 'utf8')).trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string).startedAt).toBe(JSON.parse(r.stdout).sites[0].startedAt);
+    const alone = await run(['check', 'p/xa-001.yaml', '--history-keep', '90d'], { ...opts, cwd: dir });
+    expect(alone.code).toBe(3);
+    expect(alone.stderr).toBe('diemcau: error: --history-keep needs --history DIR\n');
   });
 });

@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../../util/atomic.js';
 import { pool } from '../../util/pool.js';
 import { assertWritable, DEFAULT_PROFILE, resolveProfilePath, writeOutput } from '../common.js';
 import { parseOutputs } from './formats.js';
-import { appendHistory, prepareHistoryDir } from './history.js';
+import { appendHistory, prepareHistoryDir, pruneHistory } from './history.js';
 import { NO_PROGRESS, type Progress, startProgress } from './progress.js';
 import { expandTargets, type Target } from './targets.js';
 
@@ -101,8 +101,49 @@ export async function runCheck(
 ): Promise<CheckRun> {
   const args = opts.profiles.length ? opts.profiles : [await resolveProfilePath(ctx, opts.profile)];
   const targets = await expandTargets(ctx, args);
-  let entries: Entry[];
   const sweep = targets.length > 1 || targets.some((x) => x.expanded);
+  const held = await takeLock(ctx, opts, sweep ? args : undefined);
+  try {
+    return await runTargets(ctx, opts, targets, sweep, progress);
+  } finally {
+    await held?.release();
+  }
+}
+
+/**
+ * Two overlapping sweeps (a slow night, cron firing again) would check every
+ * site twice and write the same files: a sweep holds a lock, by default one
+ * per set of profiles (`<state dir>/locks/sweep-<hash>.lock`, so two
+ * provinces' sweeps still run side by side), or `--lock FILE` for any run.
+ * The second one exits 3 at once, or waits up to `--lock-wait`.
+ */
+async function takeLock(ctx: Context, opts: CheckOptions, sweepArgs: readonly string[] | undefined) {
+  let file: string | undefined;
+  if (opts.lock) file = path.resolve(ctx.cwd, opts.lock);
+  else if (sweepArgs) {
+    const { createHash } = await import('node:crypto');
+    const key = sweepArgs.map((a) => path.resolve(ctx.cwd, a)).join('\0');
+    const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+    file = path.join(ctx.stateDir, 'locks', `sweep-${hash}.lock`);
+  }
+  if (!file) return undefined;
+  const { lock } = await import('../../util/lock.js');
+  const r = await lock(file, opts.lockWait ?? 0, () => ctx.clock.monotonic(), ctx.signal);
+  if ('release' in r) return r;
+  if (ctx.signal.aborted) throw new CancelledError(ctx.t('engine.cancelled'));
+  throw new UsageError(ctx.t('check.err.locked', { file: displayPath(file, ctx.cwd), pid: r.heldBy }), {
+    hint: ctx.t('check.hint.locked'),
+  });
+}
+
+async function runTargets(
+  ctx: Context,
+  opts: CheckOptions,
+  targets: Target[],
+  sweep: boolean,
+  progress?: (sites: number) => Promise<Progress>,
+): Promise<CheckRun> {
+  let entries: Entry[];
   const startedAt = ctx.clock.now().toISOString();
   const t0 = ctx.clock.monotonic();
   const engine: EngineOptions = {
@@ -126,6 +167,7 @@ export async function runCheck(
     if (selectChecks(single, engine).length === 0) throw new UsageError(runCtx.t('check.no_checks'));
     entries = [{ target: targets[0] as Target, profile: single }];
   } else entries = await loadSweep(ctx, targets, opts.concurrency ?? 8);
+  if (opts.historyKeep !== undefined && !opts.history) throw new UsageError(ctx.t('check.err.history_keep'));
   const historyDir = opts.history ? await prepareHistoryDir(ctx, opts.history) : undefined;
   const tool = { name: 'diemcau' as const, version: ctx.version };
   // The bar counts what the summary will count: defaults files are not sites.
@@ -153,6 +195,14 @@ export async function runCheck(
     });
   } finally {
     bar.stop();
+  }
+  if (historyDir && opts.historyKeep !== undefined) {
+    const cutoff = new Date(ctx.clock.now().getTime() - opts.historyKeep);
+    await pruneHistory(
+      historyDir,
+      sites.filter((s) => s.checks.length > 0).map((s) => s.site.id),
+      cutoff,
+    );
   }
   const done = sites;
   const verdict = worstVerdict(done.map((s) => s.verdict));

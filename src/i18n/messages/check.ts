@@ -59,6 +59,15 @@ export const en = {
     'name of the sweep, the `sweep` label of --format prometheus (default: the profiles as given)',
   'flag.check.quiet':
     'print only the results and real errors (for cron): no progress, no per-site upload lines',
+  'flag.check.history_keep': 'with --history: drop the lines of runs older than this (e.g. 90d)',
+  'check.err.history_keep': '--history-keep needs --history DIR',
+  'flag.check.lock':
+    'lock file that keeps two runs from overlapping (default for sweeps: one per set of profiles, in the state folder)',
+  'flag.check.lock_wait':
+    'when another run holds the lock, wait this long for it (e.g. 10m) instead of stopping at once',
+  'check.err.locked': 'another sweep is still running (lock {file}, process {pid})',
+  'check.hint.locked':
+    'Wait for it to finish, or give --lock-wait 30m; if no diemcau is running, delete the lock file.',
   'check.upload_line': 'registry: {sent} result(s) sent, {queued} queued in the outbox',
   'check.err.duplicate_site': 'site id {id} is in two profiles of the sweep: {first} and {second}',
   'check.hint.duplicate_site': 'Each site needs its own id (site.id): change one of the two files.',
@@ -128,6 +137,14 @@ export const vi: Record<keyof typeof en, string> = {
     'tên lượt quét, là nhãn `sweep` của --format prometheus (mặc định: các tệp cấu hình như đã nhập)',
   'flag.check.quiet':
     'chỉ in kết quả và lỗi thật (cho cron): không hiện tiến độ, không in từng dòng gửi kết quả',
+  'flag.check.history_keep': 'với --history: xoá các dòng của lượt chạy cũ hơn khoảng này (ví dụ 90d)',
+  'check.err.history_keep': '--history-keep cần đi kèm --history DIR',
+  'flag.check.lock':
+    'tệp khoá để hai lượt chạy không chồng lên nhau (mặc định khi quét: một khoá cho mỗi bộ tệp cấu hình, trong thư mục trạng thái)',
+  'flag.check.lock_wait': 'khi lượt khác đang giữ khoá, chờ trong khoảng này (ví dụ 10m) thay vì dừng ngay',
+  'check.err.locked': 'một lượt quét khác vẫn đang chạy (khoá {file}, tiến trình {pid})',
+  'check.hint.locked':
+    'Chờ lượt đó chạy xong, hoặc thêm --lock-wait 30m; nếu không có diemcau nào đang chạy thì xoá tệp khoá.',
   'check.upload_line': 'máy chủ tổng hợp: đã gửi {sent} kết quả, {queued} kết quả đang lưu chờ gửi',
   'check.err.duplicate_site': 'mã điểm cầu {id} có trong hai tệp cấu hình của lượt quét: {first} và {second}',
   'check.hint.duplicate_site': 'Mỗi điểm cầu cần một mã riêng (site.id): sửa một trong hai tệp.',
