@@ -184,3 +184,18 @@ describe('--history-keep', () => {
     expect(alone.stderr).toBe('diemcau: error: --history-keep needs --history DIR\n');
   });
 });
+
+describe('language under cron', () => {
+  it('LANG=C.UTF-8 speaks Vietnamese (docs/operations.md); DIEMCAU_LANG=en or --lang en speaks English', async () => {
+    const vi = await run(['check', 'p', '--format', 'nagios', '--lock', 'lang.lock'], {
+      cwd: dir,
+      env: { LANG: 'C.UTF-8' },
+    });
+    expect(vi.stdout.split('\n')[0]).toContain('4 điểm cầu: 4 sẵn sàng');
+    const en = await run(['check', 'p', '--format', 'nagios', '--lock', 'lang.lock'], {
+      cwd: dir,
+      env: { LANG: 'C.UTF-8', DIEMCAU_LANG: 'en' },
+    });
+    expect(en.stdout.split('\n')[0]).toContain('4 site(s): 4 ready');
+  });
+});
