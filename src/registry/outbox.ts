@@ -13,6 +13,7 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { alive } from '../util/lock.js';
 import type { Outcome } from './client.js';
 
 export const OUTBOX_KINDS = ['run', 'incident', 'incident-update'] as const;
@@ -265,15 +266,6 @@ export class Outbox {
       }
     }
     return undefined;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
