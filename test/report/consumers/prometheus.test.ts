@@ -122,7 +122,11 @@ describe.skipIf(!havePeer(EXPORTER, 'apt-get install prometheus-node-exporter'))
         log += String(d);
       });
       const body = await scrape(`http://127.0.0.1:${port}/metrics`, Date.now() + 15_000);
-      const served = new Set(samples(body).filter((l) => l.startsWith('diemcau_')).map(normal));
+      const served = new Set(
+        samples(body)
+          .filter((l) => l.startsWith('diemcau_'))
+          .map(normal),
+      );
       for (const line of [...samples(a), ...samples(b)]) expect(served).toContain(normal(line));
       expect(served.size).toBe(samples(a).length + samples(b).length);
       expect(body).toContain('node_textfile_scrape_error 0');
