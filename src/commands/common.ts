@@ -30,9 +30,21 @@ export async function resolveProfilePath(ctx: Context, flag: string | undefined)
 export async function loadSite(
   ctx: Context,
   file: string,
+  need: 'all' | 'registry' = 'all',
 ): Promise<{ profile: ResolvedProfile; ctx: Context }> {
-  const { profile } = await loadProfile(file, { t: ctx.t, env: ctx.env, cwd: ctx.cwd });
+  // Only the registry part: a ${VAR} elsewhere (CODEC_PASSWORD…) may be unset, as it is under cron.
+  const { profile } = await loadProfile(file, {
+    t: ctx.t,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    ...(need === 'registry' ? { env_mode: 'lenient' as const } : {}),
+  });
   if (!profile) throw new UsageError(ctx.t('check.no_profile', { file }));
+  const unset =
+    need === 'registry'
+      ? /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(JSON.stringify(profile.registry ?? {}))
+      : null;
+  if (unset) throw new UsageError(ctx.t('profile.err.registry_env', { name: unset[1] as string, file }));
   return { profile, ctx: withLocale(ctx, profile.locale) };
 }
 
@@ -69,6 +81,7 @@ export async function writeOutput(ctx: Context, file: string, data: string): Pro
 export async function optionalProfile(
   ctx: Context,
   flag: string | undefined,
+  need: 'all' | 'registry' = 'all',
 ): Promise<{ profile?: ResolvedProfile; ctx: Context }> {
   let file: string;
   try {
@@ -77,7 +90,7 @@ export async function optionalProfile(
     if (err instanceof UsageError && !flag && !ctx.env.DIEMCAU_PROFILE) return { ctx };
     throw err;
   }
-  return loadSite(ctx, file);
+  return loadSite(ctx, file, need);
 }
 
 /** "7d" back from now, or a date-time. */

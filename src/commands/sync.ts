@@ -9,7 +9,7 @@ import { optionalProfile } from './common.js';
 export type SyncOptions = SyncFlags;
 
 export async function syncCommand(ctx0: Context, opts: SyncOptions): Promise<number> {
-  const { profile, ctx } = await optionalProfile(ctx0, opts.profile);
+  const { profile, ctx } = await optionalProfile(ctx0, opts.profile, 'registry');
   const { t } = ctx;
   // With no registry named anywhere, the queue's own registry (when it has just one) is the one to send to.
   const queued = await outboxOf(ctx).list();

@@ -13,6 +13,7 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/atomic.js';
+import { alive } from '../util/lock.js';
 import type { Outcome } from './client.js';
 
 export const OUTBOX_KINDS = ['run', 'incident', 'incident-update'] as const;
@@ -314,15 +315,6 @@ function stopOf(outcome: Outcome): { reason: StopReason; message: string } {
     return { reason: 'unauthorized', message: `${outcome.status} ${outcome.message}` };
   if (outcome.foreign || outcome.status < 400) return { reason: 'unconfirmed', message: outcome.message };
   return { reason: 'server', message: `${outcome.status} ${outcome.message}` };
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 const exists = (file: string) =>

@@ -93,7 +93,7 @@ export async function uploadReport(
   profiles: readonly ResolvedProfile[],
   runs: readonly SiteRun[],
   tool: { name: string; version: string },
-  opts: { registry?: string } = {},
+  opts: { registry?: string; quiet?: boolean } = {},
 ): Promise<Omit<UploadResult, 'lines'>> {
   const bySite = new Map(profiles.map((p) => [p.site.id, p] as const));
   const groups = new Map<string, { profile: ResolvedProfile; runs: SiteRun[] }>();
@@ -108,7 +108,8 @@ export async function uploadReport(
   const total = { sent: 0, queued: 0, rejected: 0 };
   for (const { profile, runs: group } of groups.values()) {
     const r = await uploadSiteRuns(ctx, profile, group, tool, opts);
-    for (const line of r.lines) ctx.io.stderr.write(`${line}\n`);
+    // --quiet: the counts still reach every format; the per-site lines are left out.
+    if (!opts.quiet) for (const line of r.lines) ctx.io.stderr.write(`${line}\n`);
     total.sent += r.sent;
     total.queued += r.queued;
     total.rejected += r.rejected;

@@ -140,6 +140,7 @@ export function renderHuman(report: RunReport, opts: RenderOptions): string {
       ),
     );
   }
+  if (opts.upload) blocks.push(opts.t('check.upload_line', opts.upload));
   return `${blocks.join('\n\n')}\n`;
 }
 

@@ -42,13 +42,13 @@ export function nagiosUom(name: string): string {
   return '';
 }
 
-/** Prometheus base units: seconds, ratios, bits per second, volts. */
+/** Prometheus base units: seconds, ratios, bytes per second (not bits: the base unit is the byte), volts. */
 export function prometheusMetric(name: string, value: number): { name: string; value: number } {
   const rules: Array<[string, string, number]> = [
     ['_ms', '_seconds', 1e-3],
     ['_pct', '_ratio', 1e-2],
-    ['_mbps', '_bits_per_second', 1e6],
-    ['_kbps', '_bits_per_second', 1e3],
+    ['_mbps', '_bytes_per_second', 1e6 / 8],
+    ['_kbps', '_bytes_per_second', 1e3 / 8],
     ['_s', '_seconds', 1],
     ['_v', '_volts', 1],
   ];

@@ -1,15 +1,17 @@
 /**
- * node_exporter textfile format: gauges per run in base units, a site label
- * on everything, and a last-run timestamp (textfile timestamps are ignored by
- * node_exporter, so the time is a metric of its own).
+ * node_exporter textfile format (docs/run-format.md, "prometheus"): gauges in
+ * base units; status and verdict as state-label series (one series per
+ * state, 1 for the current one); a `site` label on everything per site and a
+ * `sweep` label on every series, so the files of several sweeps coexist in
+ * one textfile folder; a last-run timestamp per site (node_exporter ignores
+ * textfile timestamps, so the time is a metric of its own).
  */
-import type { Status } from '../model/check.js';
-import type { Verdict } from '../model/verdict.js';
+import { STATUSES, VERDICTS } from '../model/constants.js';
 import { prometheusMetric } from './metrics.js';
 import type { RenderOptions, RunFormat, RunReport } from './types.js';
 
-const VERDICT_VALUE: Record<Verdict, number> = { ready: 0, degraded: 1, 'not-ready': 2, unknown: 3 };
-const STATUS_VALUE: Record<Status, number> = { pass: 0, warn: 1, fail: 2, error: 3, skip: -1 };
+/** The `sweep` label when the command gives none. */
+export const DEFAULT_SWEEP = 'diemcau';
 
 export function labelValue(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -26,22 +28,24 @@ function num(v: number): string {
   return Number.isFinite(v) ? String(Number(v.toPrecision(12))) : v > 0 ? '+Inf' : v < 0 ? '-Inf' : 'NaN';
 }
 
-export function renderPrometheus(report: RunReport, _opts?: RenderOptions): string {
+export function renderPrometheus(report: RunReport, opts?: Partial<RenderOptions>): string {
+  const sweep = opts?.sweep ?? DEFAULT_SWEEP;
   const families = new Map<string, { help: string; samples: string[] }>();
   const add = (name: string, help: string, l: Record<string, string>, value: number) => {
     const fam = families.get(name) ?? { help, samples: [] };
-    fam.samples.push(`${name}${labels(l)} ${num(value)}`);
+    fam.samples.push(`${name}${labels({ ...l, sweep })} ${num(value)}`);
     families.set(name, fam);
   };
   const finished = Date.parse(report.startedAt) / 1000 + report.durationMs / 1000;
   for (const site of report.sites) {
     const s = { site: site.site.id, unit: site.site.unit };
-    add(
-      'diemcau_site_verdict',
-      'Site verdict: 0 ready, 1 degraded, 2 not ready, 3 could not check.',
-      s,
-      VERDICT_VALUE[site.verdict],
-    );
+    for (const verdict of VERDICTS)
+      add(
+        'diemcau_site_verdict',
+        'Site verdict: 1 for the current one (ready, degraded, not-ready, unknown = could not check).',
+        { ...s, verdict },
+        site.verdict === verdict ? 1 : 0,
+      );
     add('diemcau_site_checks', 'Checks run for the site in the last run.', s, site.checks.length);
     add('diemcau_site_duration_seconds', 'Wall time of the site checklist.', s, site.durationMs / 1000);
     add(
@@ -52,12 +56,13 @@ export function renderPrometheus(report: RunReport, _opts?: RenderOptions): stri
     );
     for (const r of site.checks) {
       const c = { site: site.site.id, check: r.id, kind: r.kind };
-      add(
-        'diemcau_check_status',
-        'Check status: 0 pass, 1 warn, 2 fail, 3 error, -1 skipped.',
-        { ...c, required: String(r.required) },
-        STATUS_VALUE[r.status],
-      );
+      for (const status of STATUSES)
+        add(
+          'diemcau_check_status',
+          'Check status: 1 for the current one (pass, warn, fail, skip, error).',
+          { ...c, required: String(r.required), status },
+          r.status === status ? 1 : 0,
+        );
       add(
         'diemcau_check_duration_seconds',
         'Wall time of the check, retries included.',
@@ -73,8 +78,16 @@ export function renderPrometheus(report: RunReport, _opts?: RenderOptions): stri
       }
     }
   }
+  add('diemcau_run_sites', 'Sites in the run.', {}, report.sites.length);
   add('diemcau_run_duration_seconds', 'Wall time of the whole run.', {}, report.durationMs / 1000);
   add('diemcau_run_timestamp_seconds', 'When the run finished (Unix time).', {}, finished);
+  if (opts?.upload)
+    add(
+      'diemcau_upload_queued',
+      'Site results of the run not delivered to the registry (kept in the outbox).',
+      {},
+      opts.upload.queued,
+    );
   const out: string[] = [];
   for (const [name, fam] of families) {
     out.push(`# HELP ${name} ${fam.help}`, `# TYPE ${name} gauge`, ...fam.samples);

@@ -22,6 +22,12 @@ export interface RenderOptions {
   /** Output goes to a terminal (align tables); otherwise tab-separated where a table is drawn. */
   tty: boolean;
   columns: number;
+  /** Nagios: the whole output stays within this many bytes (default 8192, Nagios' own limit). */
+  nagiosMaxBytes?: number;
+  /** Prometheus: the `sweep` label of the run's series (several .prom files in one folder). */
+  sweep?: string;
+  /** `--upload`: how many site results reached the registry and how many wait in the outbox. */
+  upload?: { sent: number; queued: number };
 }
 
 export type Renderer = (report: RunReport, opts: RenderOptions) => string;

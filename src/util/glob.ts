@@ -1,38 +1,61 @@
 /**
  * A small glob for profile paths (`profiles/**\/*.yaml`), since Node 20 has no
- * fs.glob: `**` any folders, `*` and `?` within a name, `{a,b}` alternatives.
+ * fs.glob: `**` any folders, `*` and `?` within a name, `[a-z]` / `[!0-9]`
+ * character classes, `{a,b}` alternatives.
  * Bounded: stops after `limit` matches or entries.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-export const hasGlob = (p: string) => /[*?{]/.test(p);
+export const hasGlob = (p: string) => /[*?{[]/.test(p);
 
-function segmentRegex(seg: string): RegExp {
+const literal = (ch: string) => ch.replace(/[.+^$()|[\]\\{}]/g, '\\$&');
+
+/** `[abc]`, `[a-z]`, `[!a-z]` or `[^a-z]` starting at `seg[i]`: its regex and where it ends, or undefined. */
+function charClass(seg: string, i: number): { re: string; end: number } | undefined {
+  let j = i + 1;
+  const negate = seg[j] === '!' || seg[j] === '^';
+  if (negate) j += 1;
+  // A `]` right after the opening bracket is a member, as in the shell.
+  const start = j;
+  if (seg[j] === ']') j += 1;
+  while (j < seg.length && seg[j] !== ']') j += 1;
+  if (j >= seg.length || j === start) return undefined;
+  const body = seg.slice(start, j).replace(/[\\\]^]/g, '\\$&');
+  return { re: `[${negate ? '^' : ''}${body}]`, end: j };
+}
+
+/** One path segment (no `/`) as a regex source: `*`, `?`, `[...]` and `{a,b}` (not nested). */
+function translate(seg: string, braces = true): string {
   let re = '';
   for (let i = 0; i < seg.length; i++) {
     const ch = seg[i] as string;
     if (ch === '*') re += '[^/]*';
     else if (ch === '?') re += '[^/]';
-    else if (ch === '{') {
+    else if (ch === '[') {
+      const cls = charClass(seg, i);
+      if (cls) {
+        re += cls.re;
+        i = cls.end;
+      } else re += '\\[';
+    } else if (ch === '{' && braces) {
       const end = seg.indexOf('}', i);
       if (end < 0) re += '\\{';
       else {
         re += `(?:${seg
           .slice(i + 1, end)
           .split(',')
-          .map((s) =>
-            s
-              .replace(/[.+^$()|[\]\\]/g, '\\$&')
-              .replace(/\*/g, '[^/]*')
-              .replace(/\?/g, '[^/]'),
-          )
+          .map((alt) => translate(alt, false))
           .join('|')})`;
         i = end;
       }
-    } else re += ch.replace(/[.+^$()|[\]\\]/g, '\\$&');
+    } else re += literal(ch);
   }
-  return new RegExp(`^${re}$`);
+  return re;
+}
+
+function segmentRegex(seg: string): RegExp {
+  return new RegExp(`^${translate(seg)}$`);
 }
 
 export async function glob(pattern: string, cwd: string, limit = 100_000): Promise<string[]> {

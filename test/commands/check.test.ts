@@ -272,7 +272,9 @@ describe('formats and files', () => {
     const xml = await fs.readFile(path.join(dir, 'out/run.xml'), 'utf8');
     expect(xml).toContain('<testsuite name="down" tests="2" failures="1" errors="0" skipped="1"');
     const prom = await fs.readFile(path.join(dir, 'out/run.prom'), 'utf8');
-    expect(prom).toContain('diemcau_site_verdict{site="down",unit="thanh-hoa/down"} 2\n');
+    expect(prom).toContain(
+      'diemcau_site_verdict{site="down",unit="thanh-hoa/down",verdict="not-ready",sweep="down.yaml"} 1\n',
+    );
     const tap = await fs.readFile(path.join(dir, 'out/run.tap'), 'utf8');
     expect(tap.startsWith('TAP version 14\n1..1\n# Subtest: down\n    1..2\n    not ok 1 - sip-port')).toBe(
       true,

@@ -234,3 +234,29 @@ describe('an incident with no registry configured', () => {
     expect(stored.map((i) => i.summary)).toEqual(['mất hình']);
   });
 });
+
+describe('sync -p site.yaml under cron', () => {
+  it('needs only the registry part of the profile: an unset ${CODEC_PASSWORD} elsewhere is fine', async () => {
+    reg = await startRegistry();
+    const dir = tempDir('sync-cron');
+    const file = writeProfile(dir, reg.url);
+    fs.appendFileSync(
+      file,
+      'codec: { driver: cisco, host: 127.0.0.1, username: admin, password: "${CODEC_PASSWORD}" }\n',
+    );
+    const state = path.join(dir, 'state');
+    const r = await run(['sync', '-p', 'diemcau.yaml'], {
+      cwd: dir,
+      env: { DIEMCAU_TOKEN: reg.tokens.tech },
+      stateDir: state,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toBe('0 sent, 0 still queued, 0 refused\n');
+    expect(r.code).toBe(0);
+    // A ${VAR} in the registry part itself must still be set.
+    const noToken = await run(['sync', '-p', 'diemcau.yaml'], { cwd: dir, env: {}, stateDir: state });
+    expect(noToken.code).toBe(3);
+    expect(noToken.stderr).toContain('the registry part of');
+    expect(noToken.stderr).toContain('uses ${DIEMCAU_TOKEN}, which is not set');
+  });
+});

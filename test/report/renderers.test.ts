@@ -1,11 +1,12 @@
 import { XMLParser } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
+import type { SiteRun } from '../../src/engine/run.js';
 import { translator } from '../../src/i18n/index.js';
 import { renderHuman } from '../../src/report/human.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
 import { formatMetric, formatNumber, prometheusMetric } from '../../src/report/metrics.js';
-import { renderNagios } from '../../src/report/nagios.js';
+import { nagiosRange, renderNagios } from '../../src/report/nagios.js';
 import { renderPrometheus } from '../../src/report/prometheus.js';
 import { renderTap } from '../../src/report/tap.js';
 import type { RenderOptions } from '../../src/report/types.js';
@@ -109,22 +110,30 @@ describe('json', () => {
 });
 
 describe('nagios', () => {
-  it('one status line with perfdata, then long text', () => {
+  it('one status line with perfdata, then long text listing what is not OK', () => {
     expect(renderNagios(sampleReport, en)).toMatchInlineSnapshot(`
-      "DIEMCAU CRITICAL - th-bimson-ubnd: NOT READY (mcu-ping, sip-port) | 'mcu-ping.rtt'=180ms;150;400;0 'mcu-ping.jitter'=3.25ms;;;0 'mcu-ping.loss'=0%;1;3;0;100 'portal.status'=200 'portal.ttfb'=35ms;;;0
+      "DIEMCAU CRITICAL - th-bimson-ubnd: NOT READY (mcu-ping, sip-port) | 'mcu-ping.rtt'=180.4ms;150;400;0 'mcu-ping.jitter'=3.25ms;;;0 'mcu-ping.loss'=0%;1;3;0;100 'portal.status'=200 'portal.ttfb'=35ms;;;0
       [WARN] mcu-ping: 20/20 replies, avg 180 ms
       [FAIL] sip-port: port 5060 refused the connection
-      [PASS] portal: HTTP 200 in 35 ms
       [SKIP] test-call: skipped: needs sip-port to pass first
+      1 check(s) OK
       "
     `);
   });
-  it('a sweep puts the worst site first and counts in perfdata', () => {
+  it('a sweep puts the worst site first, lists only sites not ready, and counts in perfdata', () => {
     expect(renderNagios(sweepReport, en)).toMatchInlineSnapshot(`
       "DIEMCAU CRITICAL - th-bimson-ubnd: NOT READY (mcu-ping, sip-port); 3 site(s): 1 ready, 0 with warnings, 1 not ready, 1 could not be checked | sites=3 ready=1 degraded=0 not_ready=1 unknown=1 duration=2.345s
       [CRITICAL] th-bimson-ubnd: NOT READY (mcu-ping, sip-port)
       [UNKNOWN] broken: COULD NOT CHECK - profiles/broken.yaml:3:9: site.unit: required field is missing
-      [OK] th-xa-b: READY
+      1 site(s) ready
+      "
+    `);
+  });
+  it('results that could not be delivered make the run a WARNING at least', () => {
+    const ready = { ...sweepReport, verdict: 'ready' as const, sites: [sweepReport.sites[1] as SiteRun] };
+    expect(renderNagios(ready, { ...en, upload: { sent: 0, queued: 1 } })).toMatchInlineSnapshot(`
+      "DIEMCAU WARNING - th-xa-b: READY; 1 result(s) not delivered to the registry, queued in the outbox | 'mcu-ping.rtt'=12ms;;;0 'mcu-ping.loss'=0%;;;0;100 queued=1;0
+      1 check(s) OK
       "
     `);
   });
@@ -132,26 +141,57 @@ describe('nagios', () => {
     const first = renderNagios(sampleReport, en).split('\n')[0] as string;
     const perf = first.split(' | ')[1]?.split(' ') ?? [];
     expect(perf.length).toBeGreaterThan(0);
-    for (const p of perf) expect(p).toMatch(/^'[^']+'=[-0-9.]+(ms|s|%|B|)(;[-0-9.]*){0,4}$/);
+    const range = '(@?(~|-?[0-9.]+)?:?(-?[0-9.]+)?)';
+    for (const p of perf)
+      expect(p).toMatch(new RegExp(`^'[^']+'=[-0-9.]+(ms|s|%|B|)(;${range}?){0,2}(;[-0-9.]*){0,2}$`));
+  });
+  it('writes a minimum as `N:`, a maximum as `N` (or `~:N` when the figure can be negative)', () => {
+    expect(nagiosRange(2, 'min', true)).toBe('2:');
+    expect(nagiosRange(-60, 'min', false)).toBe('-60:');
+    expect(nagiosRange(150, 'max', true)).toBe('150');
+    expect(nagiosRange(-1, 'max', false)).toBe('~:-1');
+    expect(nagiosRange(0.1, 'max', false)).toBe('~:0.1');
+  });
+  it('replaces `|` in text, which would start perfdata', () => {
+    const piped = structuredClone(sampleReport);
+    (piped.sites[0]?.checks[1] as { summary: string }).summary = 'a | b';
+    const out = renderNagios(piped, en);
+    expect(out).toContain('[FAIL] sip-port: a / b\n');
+    expect(out.split('\n')[0]?.split('|')).toHaveLength(2);
   });
 });
 
 describe('prometheus', () => {
-  it('declares each family once, in base units, with a site label and a timestamp', () => {
-    const text = renderPrometheus(sampleReport, en);
+  it('declares each family once, in base units, with site and sweep labels and a timestamp', () => {
+    const text = renderPrometheus(sampleReport, { ...en, sweep: 'thanh-hoa' });
     expect(text).toContain(
-      'diemcau_ping_rtt_seconds{site="th-bimson-ubnd",check="mcu-ping",kind="ping"} 0.1804\n',
+      'diemcau_ping_rtt_seconds{site="th-bimson-ubnd",check="mcu-ping",kind="ping",sweep="thanh-hoa"} 0.1804\n',
     );
-    expect(text).toContain('diemcau_ping_loss_ratio{site="th-bimson-ubnd",check="mcu-ping",kind="ping"} 0\n');
-    expect(text).toContain('diemcau_http_status{site="th-bimson-ubnd",check="portal",kind="http"} 200\n');
     expect(text).toContain(
-      'diemcau_check_status{site="th-bimson-ubnd",check="sip-port",kind="tcp",required="true"} 2\n',
+      'diemcau_ping_loss_ratio{site="th-bimson-ubnd",check="mcu-ping",kind="ping",sweep="thanh-hoa"} 0\n',
     );
-    expect(text).toContain('diemcau_site_verdict{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd"} 2\n');
     expect(text).toContain(
-      'diemcau_last_run_timestamp_seconds{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd"} 1795568402.3\n',
+      'diemcau_http_status{site="th-bimson-ubnd",check="portal",kind="http",sweep="thanh-hoa"} 200\n',
     );
-    expect(text).toContain('diemcau_run_duration_seconds 2.345\n');
+    // One series per state, 1 for the current one.
+    for (const status of ['pass', 'warn', 'fail', 'skip', 'error'])
+      expect(text).toContain(
+        `diemcau_check_status{site="th-bimson-ubnd",check="sip-port",kind="tcp",required="true",status="${status}",sweep="thanh-hoa"} ${status === 'fail' ? 1 : 0}\n`,
+      );
+    expect(text).toContain(
+      'diemcau_site_verdict{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd",verdict="not-ready",sweep="thanh-hoa"} 1\n',
+    );
+    expect(text).toContain(
+      'diemcau_site_verdict{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd",verdict="ready",sweep="thanh-hoa"} 0\n',
+    );
+    expect(text).toContain(
+      'diemcau_last_run_timestamp_seconds{site="th-bimson-ubnd",unit="thanh-hoa/bim-son/ubnd",sweep="thanh-hoa"} 1795568402.3\n',
+    );
+    expect(text).toContain('diemcau_run_duration_seconds{sweep="thanh-hoa"} 2.345\n');
+    expect(text).not.toContain('diemcau_upload_queued');
+    expect(renderPrometheus(sampleReport, { ...en, upload: { sent: 0, queued: 1 } })).toContain(
+      'diemcau_upload_queued{sweep="diemcau"} 1\n',
+    );
     const types = text.split('\n').filter((l) => l.startsWith('# TYPE '));
     expect(new Set(types).size).toBe(types.length);
     for (const line of text.trimEnd().split('\n')) {
@@ -173,7 +213,10 @@ describe('junit', () => {
     const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
     const suites = doc.testsuites.testsuite;
     expect(suites.map((s: { name: string }) => s.name)).toEqual(['th-bimson-ubnd', 'th-xa-b', 'broken']);
-    expect(doc.testsuites).toMatchObject({ tests: '6', failures: '1', errors: '1', skipped: '1' });
+    // `skipped` is counted per suite: the Jenkins xUnit schema has no such attribute on <testsuites>.
+    expect(doc.testsuites).toMatchObject({ tests: '6', failures: '1', errors: '1' });
+    expect(doc.testsuites.skipped).toBeUndefined();
+    expect(suites[0]).toMatchObject({ tests: '4', failures: '1', errors: '0', skipped: '1' });
     const cases = suites[0].testcase;
     expect(cases.map((c: { name: string }) => c.name)).toEqual([
       'mcu-ping',
@@ -279,6 +322,6 @@ describe('metric helpers', () => {
     expect(formatMetric('down_mbps', 20)).toBe('down 20 Mbps');
     expect(prometheusMetric('rtt_ms', 12)).toEqual({ name: 'rtt_seconds', value: 0.012 });
     expect(prometheusMetric('loss_pct', 50)).toEqual({ name: 'loss_ratio', value: 0.5 });
-    expect(prometheusMetric('down_mbps', 2)).toEqual({ name: 'down_bits_per_second', value: 2e6 });
+    expect(prometheusMetric('down_mbps', 2)).toEqual({ name: 'down_bytes_per_second', value: 250_000 });
   });
 });

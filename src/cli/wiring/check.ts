@@ -19,6 +19,16 @@ const check = (program: Command, t: Translator) =>
     .option('--parallel <n>', t('flag.check.parallel'), intFlag(t, '--parallel', 1))
     .option('--deadline <duration>', t('flag.check.deadline'), durationFlag(t, '--deadline'))
     .option('--history <dir>', t('flag.check.history'))
+    .option('--history-keep <age>', t('flag.check.history_keep'), durationFlag(t, '--history-keep'))
+    .option(
+      '--nagios-max-bytes <n>',
+      t('flag.check.nagios_max_bytes'),
+      intFlag(t, '--nagios-max-bytes', 1024),
+    )
+    .option('--sweep <name>', t('flag.check.sweep'))
+    .option('-q, --quiet', t('flag.check.quiet'))
+    .option('--lock <file>', t('flag.check.lock'))
+    .option('--lock-wait <duration>', t('flag.check.lock_wait'), durationFlag(t, '--lock-wait'))
     .option('--upload', t('registry.flag.upload'))
     // For --upload; default: each profile's registry.url, or DIEMCAU_REGISTRY.
     .option('--registry <url>', t('registry.flag.registry'));

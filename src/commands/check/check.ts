@@ -6,20 +6,21 @@
  */
 import path from 'node:path';
 import { type Context, withLocale } from '../../cli/context.js';
+import { location } from '../../cli/exit.js';
 import type { CheckFlags } from '../../cli/wiring/check.js';
 import { type EngineOptions, runSite, type SiteRun, selectChecks } from '../../engine/run.js';
 import { exitCodeFor, worstVerdict } from '../../engine/verdict.js';
-import { ProfileError, UsageError } from '../../errors.js';
+import { CancelledError, DiemcauError, ExitCode, ProfileError, UsageError } from '../../errors.js';
 import { displayPath, loadProfile } from '../../profile/load.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { loadRenderer } from '../../report/formats.js';
 import { RUN_SCHEMA, type RunReport } from '../../report/types.js';
 import { pool } from '../../util/pool.js';
-import { assertWritable, resolveProfilePath, writeOutput } from '../common.js';
+import { assertWritable, DEFAULT_PROFILE, resolveProfilePath, writeOutput } from '../common.js';
 import { parseOutputs } from './formats.js';
-import { appendHistory, prepareHistoryDir } from './history.js';
+import { appendHistory, prepareHistoryDir, pruneHistory } from './history.js';
 import { saveLastRun } from './last-run.js';
-import { type Progress, startProgress } from './progress.js';
+import { NO_PROGRESS, type Progress, startProgress } from './progress.js';
 import { expandTargets, type Target } from './targets.js';
 
 /** The flags of `diemcau check` (--deadline in ms), and the profiles named on the command line. */
@@ -49,6 +50,49 @@ function brokenSite(ctx: Context, target: Target, err: ProfileError): SiteRun {
   };
 }
 
+/** A site of the run: its profile, or why it could not be checked. */
+type Entry =
+  | { target: Target; profile: ResolvedProfile }
+  | { target: Target; profile?: undefined; broken: SiteRun };
+
+/**
+ * Load every profile of a sweep before any check runs: a defaults file is
+ * not a site, a bad profile is a site that could not be checked, and two
+ * profiles with the same site id stop the sweep (exit 3) before it starts.
+ */
+async function loadSweep(ctx: Context, targets: readonly Target[], concurrency: number): Promise<Entry[]> {
+  const loaded = await pool(targets, concurrency, async (target): Promise<Entry | undefined> => {
+    try {
+      const r = await loadProfile(target.file, {
+        t: ctx.t,
+        env: ctx.env,
+        cwd: ctx.cwd,
+        allowDefaults: target.expanded,
+      });
+      if (r.isDefaults) return undefined;
+      return { target, profile: r.profile as ResolvedProfile };
+    } catch (err) {
+      if (!(err instanceof ProfileError)) throw err;
+      return { target, broken: brokenSite(ctx, target, err) };
+    }
+  });
+  const entries = loaded.filter((e): e is Entry => e !== undefined);
+  const seen = new Map<string, string>();
+  for (const e of entries) {
+    // A profile that did not load has no site id of its own (its file name stands in).
+    if (!e.profile) continue;
+    const id = e.profile.site.id;
+    const first = seen.get(id);
+    const file = displayPath(e.target.file, ctx.cwd);
+    if (first !== undefined)
+      throw new UsageError(ctx.t('check.err.duplicate_site', { id, first, second: file }), {
+        hint: ctx.t('check.hint.duplicate_site'),
+      });
+    seen.set(id, file);
+  }
+  return entries;
+}
+
 /** Everything but printing: returns the run report and the exit code. */
 export async function runCheck(
   ctx: Context,
@@ -56,8 +100,50 @@ export async function runCheck(
   progress?: (sites: number) => Promise<Progress>,
 ): Promise<CheckRun> {
   const args = opts.profiles.length ? opts.profiles : [await resolveProfilePath(ctx, opts.profile)];
-  const targets = await expandTargets(args, ctx.cwd);
+  const targets = await expandTargets(ctx, args);
   const sweep = targets.length > 1 || targets.some((x) => x.expanded);
+  const held = await takeLock(ctx, opts, sweep ? args : undefined);
+  try {
+    return await runTargets(ctx, opts, targets, sweep, progress);
+  } finally {
+    await held?.release();
+  }
+}
+
+/**
+ * Two overlapping sweeps (a slow night, cron firing again) would check every
+ * site twice and write the same files: a sweep holds a lock, by default one
+ * per set of profiles (`<state dir>/locks/sweep-<hash>.lock`, so two
+ * provinces' sweeps still run side by side), or `--lock FILE` for any run.
+ * The second one exits 3 at once, or waits up to `--lock-wait`.
+ */
+async function takeLock(ctx: Context, opts: CheckOptions, sweepArgs: readonly string[] | undefined) {
+  let file: string | undefined;
+  if (opts.lock) file = path.resolve(ctx.cwd, opts.lock);
+  else if (sweepArgs) {
+    const { createHash } = await import('node:crypto');
+    const key = sweepArgs.map((a) => path.resolve(ctx.cwd, a)).join('\0');
+    const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+    file = path.join(ctx.stateDir, 'locks', `sweep-${hash}.lock`);
+  }
+  if (!file) return undefined;
+  const { lock } = await import('../../util/lock.js');
+  const r = await lock(file, opts.lockWait ?? 0, () => ctx.clock.monotonic(), ctx.signal);
+  if ('release' in r) return r;
+  if (ctx.signal.aborted) throw new CancelledError(ctx.t('engine.cancelled'));
+  throw new UsageError(ctx.t('check.err.locked', { file: displayPath(file, ctx.cwd), pid: r.heldBy }), {
+    hint: ctx.t('check.hint.locked'),
+  });
+}
+
+async function runTargets(
+  ctx: Context,
+  opts: CheckOptions,
+  targets: Target[],
+  sweep: boolean,
+  progress?: (sites: number) => Promise<Progress>,
+): Promise<CheckRun> {
+  let entries: Entry[];
   const startedAt = ctx.clock.now().toISOString();
   const t0 = ctx.clock.monotonic();
   const engine: EngineOptions = {
@@ -70,49 +156,38 @@ export async function runCheck(
 
   // One site: load first so a bad profile is exit 3 and the run speaks the profile's language.
   let runCtx = ctx;
-  let single: ResolvedProfile | undefined;
   if (!sweep) {
     const { profile } = await loadProfile((targets[0] as Target).file, {
       t: ctx.t,
       env: ctx.env,
       cwd: ctx.cwd,
     });
-    single = profile as ResolvedProfile;
+    const single = profile as ResolvedProfile;
     runCtx = withLocale(ctx, single.locale);
     if (selectChecks(single, engine).length === 0) throw new UsageError(runCtx.t('check.no_checks'));
-  }
+    entries = [{ target: targets[0] as Target, profile: single }];
+  } else entries = await loadSweep(ctx, targets, opts.concurrency ?? 8);
+  if (opts.historyKeep !== undefined && !opts.history) throw new UsageError(ctx.t('check.err.history_keep'));
   const historyDir = opts.history ? await prepareHistoryDir(ctx, opts.history) : undefined;
   const tool = { name: 'diemcau' as const, version: ctx.version };
-  const bar = await (progress ?? ((n) => startProgress(runCtx, n)))(targets.length);
-  const loaded: ResolvedProfile[] = [];
-  let sites: Array<SiteRun | undefined>;
+  // The bar counts what the summary will count: defaults files are not sites.
+  const bar = await (
+    progress ?? ((n) => (opts.quiet ? Promise.resolve(NO_PROGRESS) : startProgress(runCtx, n)))
+  )(entries.length);
+  const loaded = entries.flatMap((e) => (e.profile ? [e.profile] : []));
+  let sites: SiteRun[];
   try {
     const hooks: EngineOptions = {
       ...engine,
       onStart: (_site, spec) => bar.checkStarted(spec.id),
       onResult: (_site, result) => bar.checkDone(result),
     };
-    sites = await pool(targets, opts.concurrency ?? 8, async (target) => {
-      let profile = single;
-      if (!profile) {
-        try {
-          const r = await loadProfile(target.file, {
-            t: ctx.t,
-            env: ctx.env,
-            cwd: ctx.cwd,
-            allowDefaults: target.expanded,
-          });
-          if (r.isDefaults) return undefined;
-          profile = r.profile as ResolvedProfile;
-        } catch (err) {
-          if (!(err instanceof ProfileError)) throw err;
-          const broken = brokenSite(ctx, target, err);
-          bar.siteDone(broken.verdict);
-          return broken;
-        }
+    sites = await pool(entries, opts.concurrency ?? 8, async (entry) => {
+      if (!entry.profile) {
+        bar.siteDone(entry.broken.verdict);
+        return entry.broken;
       }
-      loaded.push(profile);
-      const run = await runSite(profile, runCtx, hooks);
+      const run = await runSite(entry.profile, runCtx, hooks);
       run.file = displayPath(run.file, ctx.cwd);
       if (historyDir) await appendHistory(historyDir, run, tool);
       bar.siteDone(run.verdict);
@@ -121,7 +196,15 @@ export async function runCheck(
   } finally {
     bar.stop();
   }
-  const done = sites.filter((s): s is SiteRun => s !== undefined);
+  if (historyDir && opts.historyKeep !== undefined) {
+    const cutoff = new Date(ctx.clock.now().getTime() - opts.historyKeep);
+    await pruneHistory(
+      historyDir,
+      sites.filter((s) => s.checks.length > 0).map((s) => s.site.id),
+      cutoff,
+    );
+  }
+  const done = sites;
   const verdict = worstVerdict(done.map((s) => s.verdict));
   const report: RunReport = {
     schema: RUN_SCHEMA,
@@ -134,10 +217,69 @@ export async function runCheck(
   return { report, exitCode: exitCodeFor(verdict), profiles: loaded, ctx: runCtx };
 }
 
+/** `--format nagios` to stdout: Nagios must read a status line even when the check could not run. */
+function nagiosOnStdout(opts: CheckOptions): boolean {
+  const stdout = (opts.format ?? []).filter((f) => !f.includes('='));
+  return stdout.includes('nagios') && !opts.output;
+}
+
+/** One line saying why the command could not run (the full message still goes to stderr). */
+function whyNot(ctx: Context, err: unknown): string {
+  if (err instanceof ProfileError) return [location(err), err.message].filter(Boolean).join(': ');
+  if (err instanceof DiemcauError) return err.message;
+  return ctx.t('cli.err.internal', { message: err instanceof Error ? err.message : String(err) });
+}
+
 export async function checkCommand(ctx: Context, opts: CheckOptions): Promise<number> {
+  const stdout = { written: false };
+  try {
+    return await checkAndRender(ctx, opts, stdout);
+  } catch (err) {
+    if (nagiosOnStdout(opts) && !stdout.written && !(err instanceof CancelledError)) {
+      const { nagiosUnknown } = await import('../../report/nagios.js');
+      ctx.io.stdout.write(nagiosUnknown(whyNot(ctx, err)));
+    }
+    throw err;
+  }
+}
+
+/** The `sweep` label of Prometheus series: --sweep, else the profiles and globs as given. */
+export function sweepName(ctx: Context, opts: CheckOptions): string {
+  if (opts.sweep) return opts.sweep;
+  const args = opts.profiles.length
+    ? opts.profiles
+    : [opts.profile ?? ctx.env.DIEMCAU_PROFILE ?? DEFAULT_PROFILE];
+  return args.join(' ');
+}
+
+async function checkAndRender(
+  ctx: Context,
+  opts: CheckOptions,
+  stdout: { written: boolean },
+): Promise<number> {
   const outputs = parseOutputs(ctx, opts.format, opts.output);
   for (const o of outputs) if (o.file) await assertWritable(ctx, o.file);
-  const { report, exitCode, ctx: renderCtx, profiles } = await runCheck(ctx, opts);
+  const run = await runCheck(ctx, opts);
+  const { report, ctx: renderCtx, profiles } = run;
+  let exitCode = run.exitCode;
+  // Ctrl-C: the run is not a verdict on the site; it is neither kept for `incident file` nor uploaded.
+  const cancelled = ctx.signal.aborted;
+  if (!cancelled) await saveLastRun(ctx, report);
+  let upload: { sent: number; queued: number } | undefined;
+  if (opts.upload && !cancelled) {
+    // Through the outbox: a line that is down queues the runs. Before rendering, so that every
+    // format can say how many results did not reach the registry.
+    const { uploadReport } = await import('../../registry/upload.js');
+    const r = await uploadReport(renderCtx, profiles, report.sites, report.tool, {
+      registry: opts.registry,
+      quiet: opts.quiet === true,
+    });
+    upload = { sent: r.sent, queued: r.queued };
+    // Quiet, the per-site lines are left out; results left behind are a real problem and get one line.
+    if (opts.quiet && r.queued > 0) ctx.io.stderr.write(`${renderCtx.t('check.upload_line', upload)}\n`);
+    // Results that did not reach the registry: monitoring must learn it (at least "degraded").
+    if (r.queued > 0 && exitCode === ExitCode.ready) exitCode = ExitCode.degraded;
+  }
   for (const o of outputs) {
     const render = await loadRenderer(o.format);
     const text = render(report, {
@@ -146,18 +288,16 @@ export async function checkCommand(ctx: Context, opts: CheckOptions): Promise<nu
       color: !o.file && ctx.io.color,
       tty: o.file ? true : ctx.io.stdoutTTY,
       columns: ctx.io.columns,
+      sweep: sweepName(ctx, opts),
+      ...(opts.nagiosMaxBytes ? { nagiosMaxBytes: opts.nagiosMaxBytes } : {}),
+      ...(upload ? { upload } : {}),
     });
     if (o.file) {
       await writeOutput(ctx, o.file, text);
-    } else ctx.io.stdout.write(text);
-  }
-  // Ctrl-C: the run is not a verdict on the site; it is neither kept for `incident file` nor uploaded.
-  if (ctx.signal.aborted) return exitCode;
-  await saveLastRun(ctx, report);
-  if (opts.upload) {
-    // Through the outbox: a line that is down queues the runs and the check still exits by its verdict.
-    const { uploadReport } = await import('../../registry/upload.js');
-    await uploadReport(renderCtx, profiles, report.sites, report.tool, { registry: opts.registry });
+    } else {
+      stdout.written = true;
+      ctx.io.stdout.write(text);
+    }
   }
   return exitCode;
 }

@@ -20,12 +20,13 @@ export interface Progress {
   stop(): void;
 }
 
-const NOOP: Progress = { checkStarted() {}, checkDone() {}, siteDone() {}, stop() {} };
+/** No feedback (not a terminal, or --quiet). */
+export const NO_PROGRESS: Progress = { checkStarted() {}, checkDone() {}, siteDone() {}, stop() {} };
 
 export async function startProgress(ctx: Context, sites: number): Promise<Progress> {
-  if (!ctx.io.stderrTTY) return NOOP;
+  if (!ctx.io.stderrTTY) return NO_PROGRESS;
   // A terminal that reports no width (a pty nobody sized): ora could not count the lines to redraw.
-  if (!((ctx.io.stderr as { columns?: number }).columns ?? 0)) return NOOP;
+  if (!((ctx.io.stderr as { columns?: number }).columns ?? 0)) return NO_PROGRESS;
   const { default: ora } = await import('ora');
   const c = ctx.colors;
   const { t } = ctx;

@@ -1,6 +1,8 @@
 /** Which profile files a `diemcau check` covers: files, folders (recursively) and globs. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import type { Context } from '../../cli/context.js';
+import { UsageError } from '../../errors.js';
 import { glob, hasGlob } from '../../util/glob.js';
 
 export interface Target {
@@ -22,7 +24,12 @@ async function walk(dir: string, out: string[]): Promise<void> {
   }
 }
 
-export async function expandTargets(args: readonly string[], cwd: string): Promise<Target[]> {
+/** Every argument must name at least one profile: a folder or glob with none is exit 3, not an empty sweep. */
+export async function expandTargets(
+  ctx: Pick<Context, 't' | 'cwd'>,
+  args: readonly string[],
+): Promise<Target[]> {
+  const { cwd } = ctx;
   const out: Target[] = [];
   const seen = new Set<string>();
   const push = (file: string, expanded: boolean) => {
@@ -36,9 +43,18 @@ export async function expandTargets(args: readonly string[], cwd: string): Promi
     if (stat?.isDirectory()) {
       const files: string[] = [];
       await walk(abs, files);
+      if (files.length === 0)
+        throw new UsageError(ctx.t('check.err.empty_folder', { dir: arg }), {
+          hint: ctx.t('check.hint.empty_match'),
+        });
       for (const f of files) push(f, true);
     } else if (!stat && hasGlob(arg)) {
-      for (const f of await glob(arg, cwd)) if (isProfileName(f)) push(f, true);
+      const files = (await glob(arg, cwd)).filter(isProfileName);
+      if (files.length === 0)
+        throw new UsageError(ctx.t('check.err.empty_glob', { pattern: arg }), {
+          hint: ctx.t('check.hint.empty_match'),
+        });
+      for (const f of files) push(f, true);
     } else push(abs, false);
   }
   return out;

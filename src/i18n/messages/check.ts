@@ -39,6 +39,10 @@ export const en = {
   'check.written': 'wrote {format} to {file}',
   'check.err.history_dir': 'cannot write history to {dir}: {reason}',
   'check.site_error': 'could not check this site: {message}',
+  'nagios.ok_checks': '{n} check(s) OK',
+  'nagios.ok_sites': '{n} site(s) ready',
+  'nagios.omitted': '… {n} more line(s) left out to stay within {bytes} bytes (see --nagios-max-bytes)',
+  'nagios.queued': '{n} result(s) not delivered to the registry, queued in the outbox',
   'progress.sweep': '{bar} {done}/{total} sites · {bad} not ready · about {eta} left',
   'cmd.check': 'run the pre-meeting checklist of one site, or sweep many',
   'arg.check_profiles': 'profile files or folders (default ./diemcau.yaml or $DIEMCAU_PROFILE)',
@@ -50,6 +54,27 @@ export const en = {
   'flag.check.deadline': 'stop the whole run after this long (e.g. 2m)',
   'flag.check.history':
     "append each site's result as one JSON line to DIR/<site-id>.jsonl (trends without a registry)",
+  'flag.check.nagios_max_bytes': 'with --format nagios: keep the whole output within N bytes (default 8192)',
+  'flag.check.sweep':
+    'name of the sweep, the `sweep` label of --format prometheus (default: the profiles as given)',
+  'flag.check.quiet':
+    'print only the results and real errors (for cron): no progress, no per-site upload lines',
+  'flag.check.history_keep': 'with --history: drop the lines of runs older than this (e.g. 90d)',
+  'check.err.history_keep': '--history-keep needs --history DIR',
+  'flag.check.lock':
+    'lock file that keeps two runs from overlapping (default for sweeps: one per set of profiles, in the state folder)',
+  'flag.check.lock_wait':
+    'when another run holds the lock, wait this long for it (e.g. 10m) instead of stopping at once',
+  'check.err.locked': 'another sweep is still running (lock {file}, process {pid})',
+  'check.hint.locked':
+    'Wait for it to finish, or give --lock-wait 30m; if no diemcau is running, delete the lock file.',
+  'check.upload_line': 'registry: {sent} result(s) sent, {queued} queued in the outbox',
+  'check.err.duplicate_site': 'site id {id} is in two profiles of the sweep: {first} and {second}',
+  'check.hint.duplicate_site': 'Each site needs its own id (site.id): change one of the two files.',
+  'check.err.empty_folder': 'no profile (.yaml) in folder {dir}',
+  'check.err.empty_glob': 'no profile (.yaml) matches {pattern}',
+  'check.hint.empty_match':
+    "Check the path and the pattern; quote a pattern ('profiles/xa-0[01]*.yaml') so that diemcau expands it, not the shell.",
 } as const;
 
 export const vi: Record<keyof typeof en, string> = {
@@ -92,6 +117,10 @@ export const vi: Record<keyof typeof en, string> = {
   'check.written': 'đã ghi {format} vào {file}',
   'check.err.history_dir': 'không ghi được lịch sử vào {dir}: {reason}',
   'check.site_error': 'không kiểm tra được điểm cầu này: {message}',
+  'nagios.ok_checks': '{n} mục đạt',
+  'nagios.ok_sites': '{n} điểm cầu sẵn sàng',
+  'nagios.omitted': '… còn {n} dòng không hiện để không quá {bytes} byte (xem --nagios-max-bytes)',
+  'nagios.queued': '{n} kết quả chưa gửi được lên máy chủ tổng hợp, đang lưu chờ gửi',
   'progress.sweep': '{bar} {done}/{total} điểm cầu · {bad} chưa sẵn sàng · còn khoảng {eta}',
   'cmd.check': 'chạy danh mục kiểm tra trước giờ họp cho một điểm cầu, hoặc quét nhiều điểm cầu',
   'arg.check_profiles': 'tệp hoặc thư mục cấu hình (mặc định ./diemcau.yaml hoặc $DIEMCAU_PROFILE)',
@@ -103,4 +132,24 @@ export const vi: Record<keyof typeof en, string> = {
   'flag.check.deadline': 'dừng cả lượt kiểm tra sau khoảng thời gian này (ví dụ 2m)',
   'flag.check.history':
     'ghi thêm kết quả mỗi điểm cầu thành một dòng JSON vào DIR/<mã-điểm-cầu>.jsonl (theo dõi xu hướng không cần máy chủ)',
+  'flag.check.nagios_max_bytes': 'với --format nagios: toàn bộ kết quả không quá N byte (mặc định 8192)',
+  'flag.check.sweep':
+    'tên lượt quét, là nhãn `sweep` của --format prometheus (mặc định: các tệp cấu hình như đã nhập)',
+  'flag.check.quiet':
+    'chỉ in kết quả và lỗi thật (cho cron): không hiện tiến độ, không in từng dòng gửi kết quả',
+  'flag.check.history_keep': 'với --history: xoá các dòng của lượt chạy cũ hơn khoảng này (ví dụ 90d)',
+  'check.err.history_keep': '--history-keep cần đi kèm --history DIR',
+  'flag.check.lock':
+    'tệp khoá để hai lượt chạy không chồng lên nhau (mặc định khi quét: một khoá cho mỗi bộ tệp cấu hình, trong thư mục trạng thái)',
+  'flag.check.lock_wait': 'khi lượt khác đang giữ khoá, chờ trong khoảng này (ví dụ 10m) thay vì dừng ngay',
+  'check.err.locked': 'một lượt quét khác vẫn đang chạy (khoá {file}, tiến trình {pid})',
+  'check.hint.locked':
+    'Chờ lượt đó chạy xong, hoặc thêm --lock-wait 30m; nếu không có diemcau nào đang chạy thì xoá tệp khoá.',
+  'check.upload_line': 'máy chủ tổng hợp: đã gửi {sent} kết quả, {queued} kết quả đang lưu chờ gửi',
+  'check.err.duplicate_site': 'mã điểm cầu {id} có trong hai tệp cấu hình của lượt quét: {first} và {second}',
+  'check.hint.duplicate_site': 'Mỗi điểm cầu cần một mã riêng (site.id): sửa một trong hai tệp.',
+  'check.err.empty_folder': 'thư mục {dir} không có tệp cấu hình (.yaml) nào',
+  'check.err.empty_glob': 'không có tệp cấu hình (.yaml) nào khớp với {pattern}',
+  'check.hint.empty_match':
+    "Kiểm tra lại đường dẫn và mẫu tên tệp; đặt mẫu trong dấu nháy ('profiles/xa-0[01]*.yaml') để diemcau tự tìm tệp thay cho shell.",
 };

@@ -15,6 +15,7 @@ export const en = {
   'profile.allowed.bridge_uri':
     'must be a bridge address such as sip:8001@mcu.example.vn or h323:10.0.0.5 (got {got})',
   'profile.err.required': 'required field is missing',
+  'profile.err.registry_env': 'the registry part of {file} uses ${{name}}, which is not set',
   'profile.err.unknown_field': 'unknown field; allowed here: {allowed}',
   'profile.err.min': 'must be at least {min} (got {got})',
   'profile.err.max': 'must be at most {max} (got {got})',
@@ -117,6 +118,7 @@ export const vi: Record<keyof typeof en, string> = {
   'profile.allowed.enum': 'phải là một trong: {values} (đang là {got})',
   'profile.allowed.bridge_uri':
     'phải là địa chỉ phòng họp MCU như sip:8001@mcu.example.vn hoặc h323:10.0.0.5 (đang là {got})',
+  'profile.err.registry_env': 'phần registry của {file} dùng ${{name}} nhưng biến này chưa được đặt',
   'profile.err.required': 'thiếu trường bắt buộc',
   'profile.err.unknown_field': 'trường không hợp lệ; ở đây chỉ được dùng: {allowed}',
   'profile.err.min': 'phải từ {min} trở lên (đang là {got})',
