@@ -156,7 +156,7 @@ describe('nagios', () => {
     const piped = structuredClone(sampleReport);
     (piped.sites[0]?.checks[1] as { summary: string }).summary = 'a | b';
     const out = renderNagios(piped, en);
-    expect(out).toContain('[FAIL] sip-port: a / b\n');
+    expect(out).toContain('[FAIL] sip-port: a ¦ b\n');
     expect(out.split('\n')[0]?.split('|')).toHaveLength(2);
   });
 });
