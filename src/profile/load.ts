@@ -93,7 +93,15 @@ async function readLayer(
         });
     throw new ProfileError(message, { file: shown, line: pos?.line, col: pos?.col });
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // Found only when the document is turned into values: an alias to no anchor (`*x`), or one
+    // that expands past the alias limit (a "billion laughs" file).
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+    throw new ProfileError(t('profile.err.yaml', { reason }), { file: shown }, { cause: err });
+  }
   if (data === null || data === undefined)
     throw new ProfileError(t('profile.err.empty_file'), { file: shown });
   if (!isObject(data)) throw new ProfileError(t('profile.err.not_mapping'), { file: shown, line: 1, col: 1 });
