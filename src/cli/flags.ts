@@ -41,6 +41,8 @@ export interface GlobalFlags {
   lang?: string;
   color: boolean;
   debug: boolean;
+  /** --ca FILE: the CA for an https:// registry; main passes it on as DIEMCAU_CA. */
+  ca?: string;
 }
 
 export function preparseGlobals(
@@ -50,6 +52,7 @@ export function preparseGlobals(
   let lang: string | undefined;
   let color = !env.NO_COLOR;
   let debug = env.DIEMCAU_DEBUG === '1';
+  let ca: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     if (a === '--') break;
@@ -57,8 +60,10 @@ export function preparseGlobals(
     else if (a.startsWith('--lang=')) lang = a.slice(7);
     else if (a === '--no-color') color = false;
     else if (a === '--debug') debug = true;
+    else if (a === '--ca') ca = argv[i + 1];
+    else if (a.startsWith('--ca=')) ca = a.slice(5);
   }
-  return { lang, color, debug };
+  return { lang, color, debug, ...(ca ? { ca } : {}) };
 }
 
 export function intFlag(t: Translator, flag: string, min: number) {

@@ -70,7 +70,8 @@ export async function runCli(init: RunInit): Promise<number> {
     io,
     locale,
     localeFixed: isLocale(globals.lang),
-    env: init.env,
+    // --ca reaches the registry client as DIEMCAU_CA (src/registry/session.ts reads it, one place).
+    env: globals.ca ? { ...init.env, DIEMCAU_CA: globals.ca } : init.env,
     cwd: init.cwd,
     clock: init.clock,
     stateDir: init.stateDir,

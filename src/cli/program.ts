@@ -88,7 +88,8 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
     .version(version, '-V, --version', t('cli.flag.version'))
     .addOption(new Option('--lang <lang>', t('cli.flag.lang')).choices(['vi', 'en']))
     .option('--no-color', t('cli.flag.no_color'))
-    .option('--debug', t('cli.flag.debug'));
+    .option('--debug', t('cli.flag.debug'))
+    .option('--ca <file>', t('cli.flag.ca'));
 
   const wiring: Wiring = {
     t,

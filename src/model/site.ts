@@ -52,3 +52,16 @@ export type Site = Static<typeof Site>;
 
 export const SiteList = Type.Object({ items: Type.Array(Site), nextCursor: Nullable(Type.String()) });
 export type SiteList = Static<typeof SiteList>;
+
+/** A site moved from one unit to another (PUT /v1/sites/:id by a token covering both), kept for ever. */
+export const SiteMove = Type.Object({
+  at: DateTime,
+  from: UnitPath,
+  to: UnitPath,
+  /** The moving token's label. */
+  by: Nullable(Type.String()),
+});
+export type SiteMove = Static<typeof SiteMove>;
+
+export const SiteMoveList = Type.Object({ items: Type.Array(SiteMove) });
+export type SiteMoveList = Static<typeof SiteMoveList>;

@@ -85,6 +85,9 @@ export function assertRead(p: Principal, unit: string): void {
   throw forbidden(`this token may read ${scopeText(p)} only, not ${unit || 'all units'}`);
 }
 
+/** May this token write for a site in `unit`? */
+export const mayWrite = (p: Principal, unit: string): boolean => p.role !== 'viewer' && inUnit(unit, p.unit);
+
 /** May write for a site in `unit`? */
 export function assertWrite(p: Principal, unit: string): void {
   if (p.role === 'viewer') throw forbidden('a viewer token may not write');

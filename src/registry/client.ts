@@ -4,6 +4,7 @@
  * 408 and 429 (POSTs carry an Idempotency-Key, so a retry never stores
  * twice). It returns outcomes as data; callers decide what is an error.
  */
+import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import { sleep } from '../util/sleep.js';
 
@@ -23,6 +24,11 @@ export interface ClientOptions {
   deadlineMs?: number;
   /** Largest reply read, in bytes (default 32 MiB); a larger one is dropped unread. */
   maxReplyBytes?: number;
+  /**
+   * PEM of a CA (a provincial one) trusted for https:// besides the system's roots
+   * (docs/operations.md, TLS). Certificates are always verified; there is no way to turn that off.
+   */
+  ca?: string;
 }
 
 export const DEFAULT_DEADLINE_MS = 60_000;
@@ -42,7 +48,13 @@ export type Outcome<T = unknown> =
        */
       foreign?: true;
     }
-  | { kind: 'unreachable'; message: string; cancelled: boolean };
+  | {
+      kind: 'unreachable';
+      message: string;
+      cancelled: boolean;
+      /** The registry's TLS certificate could not be verified (never retried, never sent over plain HTTP). */
+      certificate?: true;
+    };
 
 export interface RequestOptions {
   query?: Record<string, string | number | undefined>;
@@ -50,6 +62,8 @@ export interface RequestOptions {
   idempotencyKey?: string;
 }
 
+/** OpenSSL's and Node's codes for a certificate that does not verify (expired, unknown CA, wrong name...). */
+const CERT_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|ALTNAME/;
 const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_BACKOFF_MS = 5000;
 
@@ -59,7 +73,7 @@ export class RegistryClient {
   constructor(private readonly opts: ClientOptions) {
     const timeout = opts.timeoutMs ?? 10_000;
     this.agent = new Agent({
-      connect: { timeout },
+      connect: { timeout, ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}) },
       headersTimeout: timeout,
       bodyTimeout: timeout,
       keepAliveTimeout: 4000,
@@ -113,7 +127,7 @@ export class RegistryClient {
       last = await this.once<T>(method, url, headers, payload, signal);
       if (last.kind === 'unreachable' && deadline.aborted && !this.opts.signal?.aborted) return late();
       if (last.kind === 'ok') return last;
-      if (last.kind === 'unreachable' && last.cancelled) return last;
+      if (last.kind === 'unreachable' && (last.cancelled || last.certificate)) return last;
       if (last.kind === 'http-error' && !RETRY_STATUS.has(last.status)) return last;
     }
     return last;
@@ -227,6 +241,7 @@ export class RegistryClient {
         kind: 'unreachable',
         message: code ? `${code}: ${e.message ?? ''}`.trim() : String(e.message ?? err),
         cancelled,
+        ...(code && CERT_ERRORS.test(code) ? { certificate: true as const } : {}),
       };
     }
   }

@@ -42,6 +42,8 @@ export interface AppOptions extends RegistryOptions {
   trustProxy?: boolean;
   /** A whole request, body included, must arrive within this (default 30 s; docs/operations.md). */
   requestTimeoutMs?: number;
+  /** Serve HTTPS with this certificate chain and key (PEM); plain HTTP without (docs/operations.md, TLS). */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -221,7 +223,9 @@ export const registryPlugin = fp(registry, { name: 'diemcau-registry', fastify: 
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const level = opts.logLevel ?? 'warn';
+  // With `https` the server is an https.Server; routes, hooks and timeouts are the same.
   const app = Fastify({
+    ...(opts.tls ? { https: { cert: opts.tls.cert, key: opts.tls.key } } : {}),
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: opts.trustProxy ?? false,
     // Requests are logged at info level; the default level (warn) logs only what needs attention.

@@ -3,8 +3,10 @@
  * profile), and "queue, then flush": every write goes through the outbox, and
  * every command that talks to the registry sends what is already queued first.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Context, RegistryApi } from '../cli/context.js';
-import { RegistryError, UsageError } from '../errors.js';
+import { FileError, RegistryError, UsageError } from '../errors.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import { type ClientOptions, type Outcome, RegistryClient } from './client.js';
 import { type FlushReport, type NewItem, Outbox, type OutboxItem, type StopReason } from './outbox.js';
@@ -34,17 +36,35 @@ export function outboxOf(ctx: Context): Outbox {
   return new Outbox(ctx.stateDir);
 }
 
+/** The CA file of DIEMCAU_CA (or --ca, which sets it): PEM text, read once per client. */
+function caOf(ctx: Context): string | undefined {
+  const file = ctx.env.DIEMCAU_CA;
+  if (!file) return undefined;
+  const full = path.resolve(ctx.cwd, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(full, 'utf8');
+  } catch (err) {
+    throw new FileError(ctx.t('registry.err.ca', { file, reason: (err as Error).message }), { cause: err });
+  }
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new FileError(ctx.t('registry.err.ca', { file, reason: ctx.t('registry.err.ca_not_pem') }));
+  return text;
+}
+
 /** A client for the target: the context's factory when it has one (tests), else the real RegistryClient. */
 export function clientFor(ctx: Context, target: Target): RegistryApi {
   const timeoutMs = Number(ctx.env.DIEMCAU_REGISTRY_TIMEOUT_MS) || 8000;
   const deadlineMs = Number(ctx.env.DIEMCAU_REGISTRY_DEADLINE_MS) || undefined;
   const maxReplyBytes = Number(ctx.env.DIEMCAU_REGISTRY_MAX_REPLY) || undefined;
+  const ca = caOf(ctx);
   const opts: ClientOptions = {
     url: target.url,
     token: target.token,
     timeoutMs,
     ...(deadlineMs ? { deadlineMs } : {}),
     ...(maxReplyBytes ? { maxReplyBytes } : {}),
+    ...(ca ? { ca } : {}),
     retries: 2,
     signal: ctx.signal,
     userAgent: `diemcau/${ctx.version}`,
@@ -143,6 +163,11 @@ export function reportBacklog(ctx: Context, report: FlushReport, skip: readonly 
 export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>): T {
   const { t } = ctx;
   if (outcome.kind === 'ok') return outcome.body;
+  if (outcome.kind === 'unreachable' && outcome.certificate) {
+    throw new RegistryError(t('registry.err.certificate', { url: target.url, reason: outcome.message }), {
+      hint: t('registry.hint.certificate'),
+    });
+  }
   if (outcome.kind === 'unreachable') {
     throw new RegistryError(t('registry.err.unreachable', { url: target.url, reason: outcome.message }), {
       hint: t('registry.hint.unreachable'),

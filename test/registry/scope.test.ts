@@ -72,7 +72,9 @@ describe('an admin of thanh-hoa administers thanh-hoa only', () => {
       headers: bearer(thanhHoaAdmin),
       payload: { name: 'mine now', unit: 'thanh-hoa/vinh' },
     });
-    expect(move.statusCode).toBe(403);
+    // Held by nghe-an, which this admin does not cover: a conflicting claim (docs/registry-api.md).
+    expect(move.statusCode).toBe(409);
+    expect(move.json().error.code).toBe('site_unit_mismatch');
   });
 });
 
@@ -114,7 +116,62 @@ describe('site ownership', () => {
       headers: bearer(t.tokens.techOther),
       payload: { name: 'x', unit: 'nghe-an/nhu-thanh' },
     });
-    expect(again.statusCode).toBe(403);
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error).toEqual({
+      code: 'site_unit_mismatch',
+      message:
+        'site th-nhuthanh-ubnd is registered under unit thanh-hoa/bim-son/nhu-thanh, not nghe-an/nhu-thanh',
+    });
+    // The move is kept, with who made it; the refused claim changed nothing.
+    const moves = await t.app.inject({
+      method: 'GET',
+      url: '/v1/sites/th-nhuthanh-ubnd/moves',
+      headers: bearer(t.tokens.tech),
+    });
+    expect(moves.statusCode).toBe(200);
+    expect(moves.json()).toEqual({
+      items: [
+        {
+          at: new Date(t.now.ms).toISOString(),
+          from: 'nghe-an/nhu-thanh',
+          to: 'thanh-hoa/bim-son/nhu-thanh',
+          by: 'admin',
+        },
+      ],
+    });
+    expect(
+      (
+        await t.app.inject({
+          method: 'GET',
+          url: '/v1/sites/th-nhuthanh-ubnd/moves',
+          headers: bearer(t.tokens.techOther),
+        })
+      ).statusCode,
+    ).toBe(403);
+  });
+
+  it("the rightful unit's PUT on a site another unit holds is a 409 naming the holder, not a 403", async () => {
+    await t.app.inject({
+      method: 'PUT',
+      url: '/v1/sites/th-quanhoa',
+      headers: bearer(t.tokens.techOther),
+      payload: { name: 'Quan Hoa', unit: 'nghe-an/quan-hoa' },
+    });
+    const r = await t.app.inject({
+      method: 'PUT',
+      url: '/v1/sites/th-quanhoa',
+      headers: bearer(t.tokens.tech),
+      payload: { name: 'Quan Hoa', unit: 'thanh-hoa/bim-son/quan-hoa' },
+    });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.message).toBe(
+      'site th-quanhoa is registered under unit nghe-an/quan-hoa, not thanh-hoa/bim-son/quan-hoa',
+    );
+    expect(
+      (
+        await t.app.inject({ method: 'GET', url: '/v1/sites/th-quanhoa', headers: bearer(t.tokens.admin) })
+      ).json(),
+    ).toMatchObject({ unit: 'nghe-an/quan-hoa' });
   });
 });
 

@@ -62,6 +62,7 @@ describe('health and docs', () => {
       '/v1/runs/{id}',
       '/v1/sites',
       '/v1/sites/{id}',
+      '/v1/sites/{id}/moves',
       '/v1/speedtest',
     ]);
     expect(Object.keys(doc.paths['/v1/incidents/{id}'] ?? {}).sort()).toEqual(['get', 'patch']);

@@ -43,12 +43,12 @@ describe('migration 2 on SQLite', () => {
     await seedRuns(v1);
     // Back to version 1: the index as it was shipped.
     v1.handle.exec(
-      'DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); PRAGMA user_version = 1',
+      'DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); DROP TABLE site_moves; PRAGMA user_version = 1',
     );
     await v1.close();
     const v2 = await openSqlite(file);
     try {
-      expect(v2.handle.pragma('user_version', { simple: true })).toBe(2);
+      expect(v2.handle.pragma('user_version', { simple: true })).toBe(3);
       const cols = v2.handle.prepare(`SELECT name FROM pragma_index_info('runs_site_time')`).pluck().all();
       expect(cols).toEqual(['site_id', 'started_ms', 'verdict']);
       await expectUpgraded(v2);
@@ -70,7 +70,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
     const v1 = await openPostgres(url);
     await seedRuns(v1);
     await v1.pool.query(
-      'DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); DELETE FROM schema_version WHERE version = 2',
+      'DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); DROP TABLE site_moves; DELETE FROM schema_version WHERE version >= 2',
     );
     await v1.close();
     const v2 = await openPostgres(url);
@@ -78,7 +78,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
       const { rows } = await v2.pool.query(
         `SELECT pg_get_indexdef('runs_site_time'::regclass) AS def, (SELECT max(version) FROM schema_version) AS v`,
       );
-      expect(rows[0]).toMatchObject({ v: 2 });
+      expect(rows[0]).toMatchObject({ v: 3 });
       expect(rows[0].def).toContain('(site_id, started_ms, verdict)');
       await expectUpgraded(v2);
     } finally {

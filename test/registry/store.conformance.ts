@@ -463,6 +463,57 @@ export function storeConformance(
         );
       });
 
+      it('a guarded put leaves a site held by a unit the writer may not leave, and records moves', async () => {
+        const mayLeave = (own: string) => (unit: string) => unit === own || unit.startsWith(`${own}/`);
+        await store.putSite('own', { name: 'Own', unit: 'ha-noi/a' }, T0);
+        // A writer of hue claims it: nothing is written, the holder is named.
+        const refused = await store.putSite('own', { name: 'Mine', unit: 'hue/x' }, T0 + 1, {
+          mayLeave: mayLeave('hue'),
+          by: 'ktv-hue',
+        });
+        expect(refused).toMatchObject({
+          created: false,
+          heldBy: 'ha-noi/a',
+          site: { name: 'Own', unit: 'ha-noi/a' },
+        });
+        expect(await store.getSite('own')).toMatchObject({ name: 'Own', unit: 'ha-noi/a' });
+        expect(await store.siteMoves('own')).toEqual([]);
+        // Same unit: an update, not a move; the guard is not asked.
+        const same = await store.putSite('own', { name: 'Own 2', unit: 'ha-noi/a' }, T0 + 2, {
+          mayLeave: () => false,
+        });
+        expect(same).toMatchObject({ created: false, site: { name: 'Own 2' } });
+        expect(same.heldBy).toBeUndefined();
+        // One who covers both moves it, twice; every move is kept, oldest first.
+        await store.putSite('own', { name: 'Own', unit: 'hue/x' }, T0 + 3, {
+          mayLeave: () => true,
+          by: 'tw',
+        });
+        await store.putSite('own', { name: 'Own', unit: 'ha-noi/b' }, T0 + 4, {
+          mayLeave: () => true,
+          by: 'tw2',
+        });
+        expect(await store.siteMoves('own')).toEqual([
+          { at: new Date(T0 + 3).toISOString(), from: 'ha-noi/a', to: 'hue/x', by: 'tw' },
+          { at: new Date(T0 + 4).toISOString(), from: 'hue/x', to: 'ha-noi/b', by: 'tw2' },
+        ]);
+        expect(await store.siteMoves('nope')).toEqual([]);
+      });
+
+      it('two first registrations of one id at once: one unit gets it, the other is told who holds it', async () => {
+        for (let i = 0; i < 5; i++) {
+          const id = `race-${i}`;
+          const [x, y] = await Promise.all([
+            store.putSite(id, { name: 'X', unit: 'ha-noi/x' }, T0, { mayLeave: (u) => u === 'ha-noi/x' }),
+            store.putSite(id, { name: 'Y', unit: 'hue/y' }, T0, { mayLeave: (u) => u === 'hue/y' }),
+          ]);
+          const winner = (await store.getSite(id))?.unit;
+          expect([x, y].filter((r) => r.created)).toHaveLength(1);
+          expect([x, y].filter((r) => r.heldBy === winner)).toHaveLength(1);
+          expect(await store.siteMoves(id)).toEqual([]);
+        }
+      });
+
       it('lists by unit prefix with an (unit, id) position', async () => {
         for (const [id, unit] of [
           ['z', 'ha-noi/a'],

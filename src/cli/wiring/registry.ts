@@ -44,7 +44,9 @@ const serve = (registry: Command, t: Translator) =>
         'silent',
       ]),
     )
-    .option('--trust-proxy', t('registry.flag.trust_proxy'));
+    .option('--trust-proxy', t('registry.flag.trust_proxy'))
+    .option('--tls-cert <file>', t('registry.flag.tls_cert'))
+    .option('--tls-key <file>', t('registry.flag.tls_key'));
 
 const tokenCreate = (token: Command, t: Translator) =>
   token

@@ -3,9 +3,11 @@
  * Ctrl-C / SIGTERM (ctx.signal, or the `stop` signal the wiring passes) stop
  * taking requests, finish those in flight, close the store, return 0.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Context } from '../../cli/context.js';
 import type { ServeFlags } from '../../cli/wiring/registry.js';
-import { DiemcauError, UsageError } from '../../errors.js';
+import { DiemcauError, FileError, UsageError } from '../../errors.js';
 import { buildApp, DEFAULT_BODY_LIMIT, DEFAULT_STALE_MS } from '../../registry/server.js';
 import { openStore, redactDb } from '../../registry/store/open.js';
 import { dbOf } from './db.js';
@@ -22,8 +24,26 @@ export const DEFAULT_PORT = 8080;
 /** After this long, connections still open at shutdown are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** --tls-cert and --tls-key, read before anything opens: both or neither. */
+function tlsOf(ctx: Context, opts: ServeOptions): { cert: Buffer; key: Buffer } | undefined {
+  const { t } = ctx;
+  if (!opts.tlsCert && !opts.tlsKey) return undefined;
+  if (!opts.tlsCert || !opts.tlsKey) throw new UsageError(t('registry.err.tls_pair'));
+  const read = (flag: string, file: string): Buffer => {
+    try {
+      return fs.readFileSync(path.resolve(ctx.cwd, file));
+    } catch (err) {
+      throw new FileError(t('registry.err.tls_file', { flag, file, reason: (err as Error).message }), {
+        cause: err,
+      });
+    }
+  };
+  return { cert: read('--tls-cert', opts.tlsCert), key: read('--tls-key', opts.tlsKey) };
+}
+
 export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<number> {
   const { t } = ctx;
+  const tls = tlsOf(ctx, opts);
   const db = dbOf(ctx, opts.db);
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? DEFAULT_PORT;
@@ -31,6 +51,7 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
     throw new UsageError(t('registry.err.db', { db: redactDb(db), reason: err.message }), { cause: err });
   });
   const app = await buildApp({
+    ...(tls ? { tls } : {}),
     store,
     version: ctx.version,
     staleMs: opts.stale ?? DEFAULT_STALE_MS,
@@ -38,6 +59,15 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
     logLevel: opts.logLevel ?? 'warn',
     logStream: { write: (line: string) => ctx.io.stderr.write(line) },
     trustProxy: opts.trustProxy ?? false,
+  }).catch(async (err: Error) => {
+    await store.close().catch(() => {});
+    // A key that does not match the certificate, or a file that is not PEM.
+    if (tls)
+      throw new UsageError(
+        t('registry.err.tls', { cert: opts.tlsCert ?? '', key: opts.tlsKey ?? '', reason: err.message }),
+        { cause: err },
+      );
+    throw err;
   });
   let reflector: { port: number; close(): Promise<void> } | undefined;
   try {
@@ -63,7 +93,7 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
   }
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   ctx.io.stderr.write(`${t('registry.listening', { url, engine: store.engine, db: redactDb(db) })}\n`);
   opts.onListening?.(url);
 

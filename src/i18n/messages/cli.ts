@@ -15,6 +15,8 @@ export const en = {
   'cli.flag.lang': "language (default: the profile's locale, then LANG)",
   'cli.flag.no_color': 'no colour (also NO_COLOR=1)',
   'cli.flag.debug': 'show stack traces on errors',
+  'cli.flag.ca':
+    'CA certificate file (PEM) trusted for an https:// registry besides the system ones (also DIEMCAU_CA)',
   'cli.flag.profile': 'site profile (default ./diemcau.yaml)',
   'cli.flag.format': 'output format',
   'cli.flag.output': 'write the output to a file (atomically) instead of stdout',
@@ -62,6 +64,7 @@ export const vi: Record<keyof typeof en, string> = {
   'cli.flag.lang': 'ngôn ngữ (mặc định: locale trong tệp cấu hình, rồi LANG)',
   'cli.flag.no_color': 'không tô màu (hoặc NO_COLOR=1)',
   'cli.flag.debug': 'in chi tiết lỗi (stack trace)',
+  'cli.flag.ca': 'tệp chứng thư CA (PEM) tin cậy thêm cho máy chủ tổng hợp https:// (hoặc DIEMCAU_CA)',
   'cli.flag.profile': 'tệp cấu hình điểm cầu (mặc định ./diemcau.yaml)',
   'cli.flag.format': 'định dạng đầu ra',
   'cli.flag.output': 'ghi kết quả vào tệp (ghi trọn vẹn) thay vì ra màn hình',

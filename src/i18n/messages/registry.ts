@@ -15,6 +15,11 @@ export const en = {
     'UDP port of the echo reflector for udp-quality checks (default 0: off; usual 5004)',
   'registry.flag.log_level': 'log level on stderr: error, warn (default), info, debug, silent',
   'registry.flag.trust_proxy': 'trust X-Forwarded-* headers from a load balancer in front',
+  'registry.flag.tls_cert': 'certificate chain (PEM) to serve HTTPS with; goes with --tls-key',
+  'registry.flag.tls_key': 'private key (PEM) of --tls-cert',
+  'registry.err.tls_pair': '--tls-cert and --tls-key go together: give both, or neither for plain HTTP',
+  'registry.err.tls_file': 'cannot read {flag} {file}: {reason}',
+  'registry.err.tls': 'cannot serve HTTPS with {cert} and {key}: {reason}',
   'registry.flag.role': 'technician (writes runs and incidents), viewer (reads) or admin (everything)',
   'registry.flag.unit': 'unit prefix the token covers, e.g. thanh-hoa/bim-son (admin: optional)',
   'registry.flag.label': 'who or what the token is for (shown in incident history)',
@@ -41,6 +46,11 @@ export const en = {
   'registry.err.unreachable': 'the registry {url} cannot be reached: {reason}',
   'registry.err.server': 'the registry answered with an error: {message}',
   'registry.hint.unreachable': 'check the network line; nothing was lost, run the command again later',
+  'registry.err.ca': 'cannot read the CA file {file} (DIEMCAU_CA or --ca): {reason}',
+  'registry.err.ca_not_pem': 'not a PEM certificate (-----BEGIN CERTIFICATE-----)',
+  'registry.err.certificate': 'the registry {url} showed a certificate this machine does not trust: {reason}',
+  'registry.hint.certificate':
+    'if the province uses its own CA, set DIEMCAU_CA (or --ca) to the CA certificate file from the IT centre; it is not the network line, and nothing was sent',
   'registry.err.unconfirmed': "the answer from {url} is not the registry's: {reason}",
   'registry.hint.unconfirmed':
     'check the registry address; a Wi-Fi login page or a proxy may be in the way (open a web page first)',
@@ -173,6 +183,12 @@ export const vi: Record<keyof typeof en, string> = {
     'cổng UDP phản hồi cho kiểm tra udp-quality (mặc định 0: tắt; thường dùng 5004)',
   'registry.flag.log_level': 'mức ghi nhật ký ra stderr: error, warn (mặc định), info, debug, silent',
   'registry.flag.trust_proxy': 'tin tiêu đề X-Forwarded-* từ bộ cân bằng tải phía trước',
+  'registry.flag.tls_cert': 'chứng thư số (PEM) để chạy HTTPS; đi cùng --tls-key',
+  'registry.flag.tls_key': 'khóa bí mật (PEM) của --tls-cert',
+  'registry.err.tls_pair':
+    '--tls-cert và --tls-key phải đi cùng nhau: cho cả hai, hoặc bỏ cả hai để chạy HTTP thường',
+  'registry.err.tls_file': 'không đọc được {flag} {file}: {reason}',
+  'registry.err.tls': 'không chạy được HTTPS với {cert} và {key}: {reason}',
   'registry.flag.role': 'technician (gửi kết quả và sự cố), viewer (chỉ xem) hoặc admin (toàn quyền)',
   'registry.flag.unit': 'đơn vị mà mã được dùng, ví dụ thanh-hoa/bim-son (admin: không bắt buộc)',
   'registry.flag.label': 'mã cấp cho ai hoặc cho việc gì (hiện trong lịch sử sự cố)',
@@ -202,6 +218,11 @@ export const vi: Record<keyof typeof en, string> = {
   'registry.err.unreachable': 'không kết nối được máy chủ tổng hợp {url}: {reason}',
   'registry.err.server': 'máy chủ tổng hợp báo lỗi: {message}',
   'registry.hint.unreachable': 'kiểm tra đường truyền; không mất dữ liệu, hãy chạy lại lệnh sau',
+  'registry.err.ca': 'không đọc được tệp CA {file} (DIEMCAU_CA hoặc --ca): {reason}',
+  'registry.err.ca_not_pem': 'không phải chứng thư PEM (-----BEGIN CERTIFICATE-----)',
+  'registry.err.certificate': 'máy chủ tổng hợp {url} dùng chứng thư mà máy này không tin cậy: {reason}',
+  'registry.hint.certificate':
+    'nếu tỉnh dùng CA riêng, đặt DIEMCAU_CA (hoặc --ca) trỏ tới tệp chứng thư CA do Trung tâm CNTT cấp; không phải lỗi đường truyền, chưa gửi gì đi',
   'registry.err.unconfirmed': 'câu trả lời từ {url} không phải của máy chủ tổng hợp: {reason}',
   'registry.hint.unconfirmed':
     'kiểm tra lại địa chỉ máy chủ tổng hợp; có thể mạng Wi-Fi đòi đăng nhập hoặc proxy chặn (thử mở một trang web trước)',

@@ -1,6 +1,7 @@
 /** What the routes share: error response schemas, cursors, lean run bodies, time checks. */
+import type { FastifyRequest } from 'fastify';
 import type { RunInput } from '../../model/run.js';
-import { badRequest } from '../http-error.js';
+import { type ApiError, badRequest, conflict } from '../http-error.js';
 import { ErrorBody } from '../schemas.js';
 import type { RunRecord } from '../store/types.js';
 
@@ -109,4 +110,17 @@ export function runRecord(run: RunInput, nowMs: number): RunRecord {
     failing: failingOf(run),
     body: JSON.stringify(leanRun(run)),
   };
+}
+
+/**
+ * 409 site_unit_mismatch for a claim on a site another unit holds (docs/registry-api.md,
+ * site ownership), logged so the IT centre sees who tried (a wrong profile, or someone
+ * registering another unit's ids) and moves the site if the claim is right.
+ */
+export function siteClaimed(req: FastifyRequest, site: string, heldBy: string, claimed: string): ApiError {
+  req.log.warn(
+    { site, heldBy, claimed, token: req.principal.tokenId },
+    'a site registered under another unit was claimed',
+  );
+  return conflict('site_unit_mismatch', `site ${site} is registered under unit ${heldBy}, not ${claimed}`);
 }

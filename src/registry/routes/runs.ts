@@ -2,10 +2,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Run, RunAccepted, RunInput, RunList } from '../../model/run.js';
 import { assertRead, assertWrite } from '../auth.js';
-import { conflict, notFound } from '../http-error.js';
+import { notFound } from '../http-error.js';
 import { idemOf, keyReused } from '../idempotency.js';
 import { IdempotencyHeaders, IdParam, RunListQuery } from '../schemas.js';
-import { decodeCursor, encodeCursor, errors, runRecord, security } from './common.js';
+import { decodeCursor, encodeCursor, errors, runRecord, security, siteClaimed } from './common.js';
 
 export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry } = app;
@@ -36,10 +36,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
         case 'key-reused':
           throw keyReused();
         case 'conflict':
-          throw conflict(
-            result.code,
-            `site ${run.site.id} is registered under unit ${result.detail}, not ${run.site.unit}`,
-          );
+          throw siteClaimed(req, run.site.id, result.detail, run.site.unit);
         case 'not-found':
           throw notFound('not found');
       }

@@ -1,10 +1,10 @@
 /** The site register: GET /v1/sites, GET /v1/sites/:id, PUT /v1/sites/:id. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Site, SiteInput, SiteList } from '../../model/site.js';
-import { assertRead, assertWrite, readScope } from '../auth.js';
+import { Site, SiteInput, SiteList, SiteMoveList } from '../../model/site.js';
+import { assertRead, assertWrite, mayWrite, readScope } from '../auth.js';
 import { notFound } from '../http-error.js';
 import { SiteIdParam, SiteListQuery } from '../schemas.js';
-import { decodeCursor, encodeCursor, errors, security } from './common.js';
+import { decodeCursor, encodeCursor, errors, security, siteClaimed } from './common.js';
 
 export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { registry } = app;
@@ -66,18 +66,42 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security,
         params: SiteIdParam,
         body: SiteInput,
-        response: { 200: Site, 201: Site, ...errors(400, 401, 403, 413) },
+        response: { 200: Site, 201: Site, ...errors(400, 401, 403, 409, 413) },
       },
       onRequest: app.authenticate,
     },
     async (req, reply) => {
       const id = req.params.id;
-      const before = await registry.store.getSite(id);
-      // Moving a site needs write access to where it is and to where it goes.
-      if (before) assertWrite(req.principal, before.unit);
-      assertWrite(req.principal, req.body.unit);
-      const { site, created } = await registry.store.putSite(id, req.body, registry.now());
-      return reply.code(created ? 201 : 200).send(site);
+      const p = req.principal;
+      assertWrite(p, req.body.unit);
+      // A site stays with the unit that registered it first: only a token that may write there
+      // too moves it (docs/registry-api.md, site ownership); anyone else is told who holds it.
+      const put = await registry.store.putSite(id, req.body, registry.now(), {
+        mayLeave: (unit) => mayWrite(p, unit),
+        by: p.label,
+      });
+      if (put.heldBy !== undefined) throw siteClaimed(req, id, put.heldBy, req.body.unit);
+      return reply.code(put.created ? 201 : 200).send(put.site);
+    },
+  );
+
+  app.get(
+    '/v1/sites/:id/moves',
+    {
+      schema: {
+        summary: "A site's moves between units, oldest first",
+        tags: ['sites'],
+        security,
+        params: SiteIdParam,
+        response: { 200: SiteMoveList, ...errors(400, 401, 403, 404) },
+      },
+      onRequest: app.authenticate,
+    },
+    async (req) => {
+      const site = await registry.store.getSite(req.params.id);
+      if (!site) throw notFound(`no site ${req.params.id}`);
+      assertRead(req.principal, site.unit);
+      return { items: await registry.store.siteMoves(site.id) };
     },
   );
 };

@@ -14,7 +14,7 @@ import pg from 'pg';
 import type { Incident } from '../../model/incident.js';
 import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
-import type { Site, SiteInput } from '../../model/site.js';
+import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
 import {
   type BadRowListener,
@@ -31,8 +31,10 @@ import {
   type RunRow,
   readinessFromArray,
   runFromRow,
+  type SiteMoveRow,
   type SiteRow,
   siteFromRow,
+  siteMoveFromRow,
   type TokenRow,
   tokenFromRow,
   unitRange,
@@ -48,6 +50,8 @@ import type {
   RunFilter,
   RunRecord,
   SiteFilter,
+  SiteGuard,
+  SitePut,
   Store,
   TokenRecord,
   WriteResult,
@@ -130,6 +134,18 @@ const MIGRATIONS: readonly string[] = [
   -- Locks the runs table while it builds (about 5 s per 3.65 M runs on the bench machine).
   DROP INDEX runs_site_time;
   CREATE INDEX runs_site_time ON runs (site_id, started_ms, verdict);
+  `,
+  // 3: every move of a site between units, kept (docs/registry-api.md, site ownership).
+  `
+  CREATE TABLE site_moves (
+    site_id TEXT COLLATE "C" NOT NULL,
+    seq INTEGER NOT NULL,
+    at_ms BIGINT NOT NULL,
+    from_unit TEXT COLLATE "C" NOT NULL,
+    to_unit TEXT COLLATE "C" NOT NULL,
+    actor TEXT,
+    PRIMARY KEY (site_id, seq)
+  );
   `,
 ];
 
@@ -529,16 +545,57 @@ export class PostgresStore implements Store {
     return rows[0] ? siteFromRow(rows[0] as SiteRow) : undefined;
   }
 
-  async putSite(id: string, site: SiteInput, nowMs: number): Promise<{ site: Site; created: boolean }> {
-    const { rows } = await this.pool.query(
-      `INSERT INTO sites (site_id, name, unit, info, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $5)
-       ON CONFLICT (site_id) DO UPDATE SET name = excluded.name, unit = excluded.unit, info = excluded.info,
-         updated_ms = excluded.updated_ms
-       RETURNING *, (xmax = 0) AS created`,
-      [id, site.name, site.unit, infoOf(site), nowMs],
-    );
-    const row = rows[0] as SiteRow & { created: boolean };
-    return { site: siteFromRow(row), created: row.created };
+  async putSite(id: string, site: SiteInput, nowMs: number, guard?: SiteGuard): Promise<SitePut> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const info = infoOf(site);
+      // The row is locked while the guard looks at it, so two registries cannot both take one site;
+      // a first registration racing another one finds it on the second pass.
+      for (let pass = 0; ; pass++) {
+        const before = (await client.query('SELECT * FROM sites WHERE site_id = $1 FOR UPDATE', [id]))
+          .rows[0] as SiteRow | undefined;
+        if (!before) {
+          const { rows } = await client.query(
+            `INSERT INTO sites (site_id, name, unit, info, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $5)
+             ON CONFLICT (site_id) DO NOTHING RETURNING *`,
+            [id, site.name, site.unit, info, nowMs],
+          );
+          if (rows[0]) {
+            await client.query('COMMIT');
+            return { site: siteFromRow(rows[0] as SiteRow), created: true };
+          }
+          if (pass > 0) throw new Error(`site ${id}: neither inserted nor found`);
+          continue;
+        }
+        if (before.unit !== site.unit && guard && !guard.mayLeave(before.unit)) {
+          await client.query('ROLLBACK');
+          return { site: siteFromRow(before), created: false, heldBy: before.unit };
+        }
+        const { rows } = await client.query(
+          'UPDATE sites SET name = $2, unit = $3, info = $4, updated_ms = $5 WHERE site_id = $1 RETURNING *',
+          [id, site.name, site.unit, info, nowMs],
+        );
+        if (before.unit !== site.unit)
+          await client.query(
+            `INSERT INTO site_moves (site_id, seq, at_ms, from_unit, to_unit, actor)
+             VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM site_moves WHERE site_id = $1), $2, $3, $4, $5)`,
+            [id, nowMs, before.unit, site.unit, guard?.by ?? null],
+          );
+        await client.query('COMMIT');
+        return { site: siteFromRow(rows[0] as SiteRow), created: false };
+      }
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async siteMoves(id: string): Promise<SiteMove[]> {
+    const { rows } = await this.pool.query('SELECT * FROM site_moves WHERE site_id = $1 ORDER BY seq', [id]);
+    return (rows as SiteMoveRow[]).map(siteMoveFromRow);
   }
 
   async listSites(f: SiteFilter): Promise<Site[]> {

@@ -6,7 +6,7 @@
 import type { Incident } from '../../model/incident.js';
 import type { DailySite, ReadinessSite } from '../../model/report.js';
 import type { Run } from '../../model/run.js';
-import type { Site, SiteInput } from '../../model/site.js';
+import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import type { ReadinessRow, TokenRecord } from './types.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -168,6 +168,21 @@ export interface SiteRow {
   created_ms: number;
   updated_ms: number;
 }
+export interface SiteMoveRow {
+  site_id: string;
+  seq: number;
+  at_ms: number;
+  from_unit: string;
+  to_unit: string;
+  actor: string | null;
+}
+export const siteMoveFromRow = (r: SiteMoveRow): SiteMove => ({
+  at: iso(r.at_ms),
+  from: r.from_unit,
+  to: r.to_unit,
+  by: r.actor,
+});
+
 export function siteFromRow(r: SiteRow): Site {
   const info = r.info ? (JSON.parse(r.info) as Pick<Site, 'level' | 'technician' | 'focal_point'>) : {};
   return {

@@ -12,7 +12,7 @@ import Database from 'better-sqlite3';
 import type { Incident } from '../../model/incident.js';
 import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
-import type { Site, SiteInput } from '../../model/site.js';
+import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
 import {
   type BadRowListener,
@@ -29,8 +29,10 @@ import {
   type RunRow,
   readinessFromArray,
   runFromRow,
+  type SiteMoveRow,
   type SiteRow,
   siteFromRow,
+  siteMoveFromRow,
   type TokenRow,
   tokenFromRow,
   unitRange,
@@ -46,6 +48,8 @@ import type {
   RunFilter,
   RunRecord,
   SiteFilter,
+  SiteGuard,
+  SitePut,
   Store,
   TokenRecord,
   WriteResult,
@@ -128,6 +132,18 @@ const MIGRATIONS: readonly string[] = [
   `
   DROP INDEX runs_site_time;
   CREATE INDEX runs_site_time ON runs (site_id, started_ms, verdict);
+  `,
+  // 3: every move of a site between units, kept (docs/registry-api.md, site ownership).
+  `
+  CREATE TABLE site_moves (
+    site_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at_ms INTEGER NOT NULL,
+    from_unit TEXT NOT NULL,
+    to_unit TEXT NOT NULL,
+    actor TEXT,
+    PRIMARY KEY (site_id, seq)
+  ) WITHOUT ROWID;
   `,
 ];
 
@@ -428,15 +444,30 @@ export class SqliteStore implements Store {
     return row ? siteFromRow(row) : undefined;
   }
 
-  async putSite(id: string, site: SiteInput, nowMs: number): Promise<{ site: Site; created: boolean }> {
+  async putSite(id: string, site: SiteInput, nowMs: number, guard?: SiteGuard): Promise<SitePut> {
     const s = this.s;
-    const tx = this.db.transaction(() => {
+    const tx = this.db.transaction((): SitePut => {
       const before = s.siteGet.get(id) as SiteRow | undefined;
-      const info = infoOf(site);
-      s.siteUpsert.run(id, site.name, site.unit, info, before?.created_ms ?? nowMs, nowMs);
+      if (before && before.unit !== site.unit && guard && !guard.mayLeave(before.unit))
+        return { site: siteFromRow(before), created: false, heldBy: before.unit };
+      s.siteUpsert.run(id, site.name, site.unit, infoOf(site), before?.created_ms ?? nowMs, nowMs);
+      if (before && before.unit !== site.unit)
+        this.db
+          .prepare(
+            `INSERT INTO site_moves (site_id, seq, at_ms, from_unit, to_unit, actor)
+             VALUES (?, (SELECT coalesce(max(seq), 0) + 1 FROM site_moves WHERE site_id = ?), ?, ?, ?, ?)`,
+          )
+          .run(id, id, nowMs, before.unit, site.unit, guard?.by ?? null);
       return { site: siteFromRow(s.siteGet.get(id) as SiteRow), created: before === undefined };
     });
     return tx.immediate();
+  }
+
+  async siteMoves(id: string): Promise<SiteMove[]> {
+    const rows = this.db
+      .prepare('SELECT * FROM site_moves WHERE site_id = ? ORDER BY seq')
+      .all(id) as SiteMoveRow[];
+    return rows.map(siteMoveFromRow);
   }
 
   async listSites(f: SiteFilter): Promise<Site[]> {

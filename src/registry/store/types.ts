@@ -10,7 +10,7 @@
 import type { Incident, IncidentCategory, IncidentStatus, Role } from '../../model/incident.js';
 import type { DailySite, ReadinessSite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
-import type { Site, SiteInput } from '../../model/site.js';
+import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import type { BadRowListener } from './rows.js';
 
 export interface Idem {
@@ -106,6 +106,20 @@ export interface SiteFilter {
   after?: { unit: string; id: string };
 }
 
+export interface SiteGuard {
+  /** May the writer take the site away from `unit`, where it is registered now? */
+  mayLeave(unit: string): boolean;
+  /** Who moves it (the token's label), kept with the move. */
+  by?: string;
+}
+
+/** What putSite did: `heldBy` set means nothing was written (`site` is as it was). */
+export interface SitePut {
+  site: Site;
+  created: boolean;
+  heldBy?: string;
+}
+
 /** One row of the readiness report before the stale flag is worked out. */
 export type ReadinessRow = Omit<ReadinessSite, 'stale' | 'at'> & { atMs: number | null };
 
@@ -133,8 +147,15 @@ export interface Store {
   updateIncident(id: number, update: IncidentUpdate, idem: Idem | undefined): Promise<WriteResult<Incident>>;
 
   getSite(id: string): Promise<Site | undefined>;
-  /** Create or replace a site's register entry; a unit change follows into the readiness table. */
-  putSite(id: string, site: SiteInput, nowMs: number): Promise<{ site: Site; created: boolean }>;
+  /**
+   * Create or replace a site's register entry; a unit change follows into the
+   * readiness table and is kept in the site's moves. With a guard, the site is
+   * moved away from its unit only if `mayLeave(unit)`; otherwise nothing is
+   * written and `heldBy` names the unit that holds it (docs/registry-api.md, site ownership).
+   */
+  putSite(id: string, site: SiteInput, nowMs: number, guard?: SiteGuard): Promise<SitePut>;
+  /** A site's moves between units, oldest first. */
+  siteMoves(id: string): Promise<SiteMove[]>;
   listSites(filter: SiteFilter): Promise<Site[]>;
 
   /** Every registered site under the prefix with its latest run (if any), ordered by unit then id. */
