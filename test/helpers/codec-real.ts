@@ -30,15 +30,18 @@ export interface Served {
   port: number;
   /** Sessions begun and not ended. */
   open: () => number;
-  /** Sessions begun in all. */
-  begun: () => number;
+  /** Every request, as "METHOD /path" (to prove what was, and was not, asked). */
+  requests: string[];
   close: () => Promise<void>;
 }
 
-async function serve(handler: Handler, open: () => number, begun: () => number): Promise<Served> {
+async function serve(handler: Handler, open: () => number): Promise<Served> {
+  const requests: string[] = [];
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      requests.push(`${req.method} ${url.pathname}`);
       const r = handler(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x'), req.headers);
       res.writeHead(r.status, { 'content-length': Buffer.byteLength(r.body ?? ''), ...r.headers });
       res.end(r.body ?? '');
@@ -48,7 +51,7 @@ async function serve(handler: Handler, open: () => number, begun: () => number):
   return {
     port: (server.address() as AddressInfo).port,
     open,
-    begun,
+    requests,
     close: () =>
       new Promise<void>((ok) => {
         server.close(() => ok());
@@ -102,7 +105,6 @@ export async function ciscoFixture(doc: string, opts: CiscoOpts = {}): Promise<S
       return { status: 404 };
     },
     () => sessions.size,
-    () => n,
   );
 }
 
@@ -153,7 +155,6 @@ export async function polyFixture(routes: Record<string, string>, opts: PolyOpts
         : { status: 200, body, headers: { 'content-type': 'application/json' } };
     },
     () => sessions.size,
-    () => n,
   );
 }
 

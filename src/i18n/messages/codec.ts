@@ -195,6 +195,8 @@ export const en = {
   'codec.hangup.none': 'no call to hang up',
   'codec.hangup.done': 'hung up call {id} ({remote})',
   'codec.call.none': 'No active call.',
+  'codec.call.unlisted':
+    'In a call the codec does not list ({what}): a Teams or Webex meeting, or a call being set up.',
   'codec.call.count_needs_watch': '--count goes with --watch',
   'codec.call.watch_title': 'Calls at {time} (Ctrl-C to stop)',
   'codec.join.no_web_url': 'bridge {id} has no web_url (meeting link)',
@@ -429,6 +431,8 @@ export const vi: Record<keyof typeof en, string> = {
   'codec.hangup.none': 'không có cuộc gọi nào để ngắt',
   'codec.hangup.done': 'đã ngắt cuộc gọi {id} ({remote})',
   'codec.call.none': 'Không có cuộc gọi nào.',
+  'codec.call.unlisted':
+    'Codec đang trong cuộc gọi nhưng không liệt kê ({what}): cuộc họp Teams hoặc Webex, hoặc cuộc gọi đang kết nối.',
   'codec.call.count_needs_watch': '--count đi cùng --watch',
   'codec.call.watch_title': 'Cuộc gọi lúc {time} (Ctrl-C để dừng)',
   'codec.join.no_web_url': 'MCU {id} chưa có web_url (đường dẫn phòng họp)',
