@@ -231,6 +231,10 @@ export const en = {
   'sim.err.scenario_read': 'cannot read {file} ({reason})',
   'sim.err.scenario_parse': 'cannot read {file} as YAML or JSON: {reason}',
   'sim.err.tls_pair': '--tls-cert and --tls-key go together',
+  'sim.err.flag_driver': '{flag} is for --driver {driver}',
+  'sim.flag.generation':
+    'Poly: which generation it plays, videoos or group-series (a RealPresence Group 500)',
+  'sim.flag.cloud': 'Cisco: registered through the Webex cloud or in Microsoft Teams mode',
   'sim.err.listen': 'cannot listen on {where} ({reason})',
   'sim.scenario.normal': 'normal',
   'sim.codec.started':
@@ -467,6 +471,9 @@ export const vi: Record<keyof typeof en, string> = {
   'sim.err.scenario_read': 'không đọc được {file} ({reason})',
   'sim.err.scenario_parse': 'không đọc được {file} dạng YAML hoặc JSON: {reason}',
   'sim.err.tls_pair': '--tls-cert và --tls-key phải đi cùng nhau',
+  'sim.err.flag_driver': '{flag} chỉ dùng với --driver {driver}',
+  'sim.flag.generation': 'Poly: đời máy giả lập, videoos hoặc group-series (RealPresence Group 500)',
+  'sim.flag.cloud': 'Cisco: đăng ký qua đám mây Webex hoặc chạy chế độ Microsoft Teams',
   'sim.err.listen': 'không lắng nghe được trên {where} ({reason})',
   'sim.scenario.normal': 'bình thường',
   'sim.codec.started':
