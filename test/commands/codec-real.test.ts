@@ -50,10 +50,72 @@ const verdict = (word: string, label: string) => row('-', '-', word, label, '', 
 const dialled = (s: Served) =>
   s.requests.filter((r) => r === 'POST /putxml' || r === 'POST /rest/conferences');
 
+/** `diemcau check` on a profile pointing at `served`: the exit code and the piped lines, nothing on stderr. */
+async function expectCheck(
+  served: Served,
+  driver: 'cisco' | 'poly',
+  expected: { code: number; stdout: string; lang?: 'vi'; checks?: string },
+) {
+  const { file, env } = await site(served, driver, expected.checks);
+  const lang = expected.lang ? ['--lang', expected.lang] : [];
+  expect(await run([...lang, 'check', '-p', file], { env })).toEqual({
+    code: expected.code,
+    stderr: '',
+    stdout: expected.stdout,
+  });
+}
+
+const CALL_HEADER = 'ID\tREMOTE\tSTATE\tPROTOCOL\tCALL KBPS\tSECONDS\tRX KBPS\tLOSS %\tJITTER MS\n';
+
+/** `call` lists the one call (its table row); `dial` refuses, naming it, and asks nothing to be dialled. */
+async function expectInCall(
+  served: Served,
+  driver: 'cisco' | 'poly',
+  call: { row: string; remote: string; id: string },
+) {
+  const { file, env } = await site(served, driver);
+  expect(await run(['call', '-p', file], { env })).toEqual({
+    code: 0,
+    stderr: '',
+    stdout: `${CALL_HEADER}${call.row}\n`,
+  });
+  expect(await run(['dial', '-p', file], { env })).toEqual({
+    code: 2,
+    stdout: '',
+    stderr: `diemcau: error: the codec is already in a call with ${call.remote} (call ${call.id})\n${HINT_IN_CALL(call.id)}`,
+  });
+  expect(dialled(served)).toEqual([]);
+}
+
+/** `call` shows none; `dial --wait 0` is not refused: it places the call and prints its id. */
+async function expectIdle(served: Served, driver: 'cisco' | 'poly') {
+  const { file, env } = await site(served, driver);
+  expect(await run(['call', '-p', file], { env })).toEqual({
+    code: 0,
+    stdout: 'No active call.\n',
+    stderr: '',
+  });
+  expect(await run(['dial', '--wait', '0', '-p', file], { env })).toEqual({
+    code: 0,
+    stdout: '1\n',
+    stderr: '',
+  });
+  expect(dialled(served)).toEqual(['POST /rest/conferences']);
+}
+
 const SILENT_DIAG_EN =
   'This is not a pass: look on the codec itself (its web page or touch panel) and check its software version; run again with --debug to see the reply.';
 const SILENT_DIAG_VI =
   'Chưa thể coi là đạt: xem trực tiếp trên codec (trang web hoặc màn hình cảm ứng) và kiểm tra phiên bản phần mềm; chạy lại với --debug để xem câu trả lời.';
+/** A Cisco status with no Diagnostics node: unknown (warn), never a pass. */
+const NO_DIAGNOSTICS = row(
+  'codec-diag',
+  'codec-diagnostics',
+  'warn',
+  'the codec said nothing about diagnostics (its reply has no Diagnostics)',
+  '',
+  SILENT_DIAG_EN,
+);
 const HINT_IN_CALL = (id: string) =>
   `  hint: It may be a meeting in progress: nothing was dialled. Hang it up first if you are sure (diemcau hangup ${id}), then try again.\n`;
 
@@ -61,11 +123,8 @@ describe('Cisco Room Bar on RoomOS 11.19 in a Teams call, no <Call> node (c1)', 
   const start = async () => keep(await ciscoFixture(fixture('cisco/c1-roombar-11.19-teams-call-status.xml')));
 
   it('check: Teams is a registration, no Diagnostics node is a warning, not a pass', async () => {
-    const served = await start();
-    const { file, env } = await site(served, 'cisco');
-    expect(await run(['check', '-p', file], { env })).toEqual({
+    await expectCheck(await start(), 'cisco', {
       code: 1,
-      stderr: '',
       stdout:
         row(
           'codec',
@@ -83,14 +142,7 @@ describe('Cisco Room Bar on RoomOS 11.19 in a Teams call, no <Call> node (c1)', 
           'registered 1 · configured 1',
           '',
         ) +
-        row(
-          'codec-diag',
-          'codec-diagnostics',
-          'warn',
-          'the codec said nothing about diagnostics (its reply has no Diagnostics)',
-          '',
-          SILENT_DIAG_EN,
-        ) +
+        NO_DIAGNOSTICS +
         row(
           'codec-periph',
           'codec-peripherals',
@@ -137,11 +189,8 @@ describe('Cisco SX20 on CE 9.1.4 in a SIP call (c2)', () => {
   const start = async () => keep(await ciscoFixture(fixture('cisco/c2-sx20-ce9.1.4-incall-status.xml')));
 
   it('check: both registrations, no Diagnostics node, both microphones NotConnected (not ready)', async () => {
-    const served = await start();
-    const { file, env } = await site(served, 'cisco');
-    expect(await run(['check', '-p', file], { env })).toEqual({
+    await expectCheck(await start(), 'cisco', {
       code: 2,
-      stderr: '',
       stdout:
         row(
           'codec',
@@ -159,14 +208,7 @@ describe('Cisco SX20 on CE 9.1.4 in a SIP call (c2)', () => {
           'registered 2 · configured 2',
           '',
         ) +
-        row(
-          'codec-diag',
-          'codec-diagnostics',
-          'warn',
-          'the codec said nothing about diagnostics (its reply has no Diagnostics)',
-          '',
-          SILENT_DIAG_EN,
-        ) +
+        NO_DIAGNOSTICS +
         row(
           'codec-periph',
           'codec-peripherals',
@@ -179,73 +221,52 @@ describe('Cisco SX20 on CE 9.1.4 in a SIP call (c2)', () => {
     });
   });
 
-  it('call: the 7-hour call with its media figures', async () => {
-    const served = await start();
-    const { file, env } = await site(served, 'cisco');
-    expect(await run(['call', '-p', file], { env })).toEqual({
-      code: 0,
-      stderr: '',
-      stdout:
-        'ID\tREMOTE\tSTATE\tPROTOCOL\tCALL KBPS\tSECONDS\tRX KBPS\tLOSS %\tJITTER MS\n' +
-        '26\t6251234567@vnoc1.com\tconnected\tSIP\t3381\t25195\t2548\t0.00\t4\n',
+  it('call: the 7-hour call with its media figures; dial refuses, naming it', async () => {
+    await expectInCall(await start(), 'cisco', {
+      row: '26\t6251234567@vnoc1.com\tconnected\tSIP\t3381\t25195\t2548\t0.00\t4',
+      remote: '6251234567@vnoc1.com',
+      id: '26',
     });
-  });
-
-  it('dial: refuses, naming the call; nothing dialled', async () => {
-    const served = await start();
-    const { file, env } = await site(served, 'cisco');
-    expect(await run(['dial', '-p', file], { env })).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `diemcau: error: the codec is already in a call with 6251234567@vnoc1.com (call 26)\n${HINT_IN_CALL('26')}`,
-    });
-    expect(dialled(served)).toEqual([]);
   });
 });
 
 describe('Cisco CE 9.6.1 fragments (c3, c4, c7)', () => {
   it('check, diagnostics (c3): two errors and two warnings, each named', async () => {
-    const served = keep(await ciscoFixture(fixture('cisco/c3-ce9.6.1-diagnostics-with-warnings.xml')));
-    const { file, env } = await site(served, 'cisco', '  - { id: codec-diag, kind: codec-diagnostics }');
-    expect(await run(['check', '-p', file], { env })).toEqual({
-      code: 2,
-      stderr: '',
-      stdout:
-        row(
-          'codec-diag',
-          'codec-diagnostics',
-          'fail',
-          '2 error(s), 2 warning(s): ValidPasswords: There is one or more users without a passphrase set',
-          'errors 2 · warnings 2',
-          "Open the codec's web page (Issues and diagnostics) and fix what it lists; call the supplier if it is a hardware fault.",
-        ) + verdict('not-ready', 'NOT READY'),
-    });
+    await expectCheck(
+      keep(await ciscoFixture(fixture('cisco/c3-ce9.6.1-diagnostics-with-warnings.xml'))),
+      'cisco',
+      {
+        code: 2,
+        checks: '  - { id: codec-diag, kind: codec-diagnostics }',
+        stdout:
+          row(
+            'codec-diag',
+            'codec-diagnostics',
+            'fail',
+            '2 error(s), 2 warning(s): ValidPasswords: There is one or more users without a passphrase set',
+            'errors 2 · warnings 2',
+            "Open the codec's web page (Issues and diagnostics) and fix what it lists; call the supplier if it is a hardware fault.",
+          ) + verdict('not-ready', 'NOT READY'),
+      },
+    );
   });
 
-  it('call, an incoming call (c4): listed, and no media figures made up where the codec lists no channel', async () => {
-    const served = keep(await ciscoFixture(fixture('cisco/c4-ce9.6.1-call-incoming-unanswered.xml')));
-    const { file, env } = await site(served, 'cisco');
-    expect(await run(['call', '-p', file], { env })).toEqual({
-      code: 0,
-      stderr: '',
-      stdout:
-        'ID\tREMOTE\tSTATE\tPROTOCOL\tCALL KBPS\tSECONDS\tRX KBPS\tLOSS %\tJITTER MS\n' +
-        '80\ttestcall@video.mividas.com\tconnected\tSIP\t3072\t4\t-\t-\t-\n',
-    });
-    expect(await run(['dial', '-p', file], { env })).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `diemcau: error: the codec is already in a call with testcall@video.mividas.com (call 80)\n${HINT_IN_CALL('80')}`,
-    });
-    expect(dialled(served)).toEqual([]);
+  it('call and dial, an incoming call (c4): listed, no media figures made up where no channel is listed; dial refuses', async () => {
+    await expectInCall(
+      keep(await ciscoFixture(fixture('cisco/c4-ce9.6.1-call-incoming-unanswered.xml'))),
+      'cisco',
+      {
+        row: '80\ttestcall@video.mividas.com\tconnected\tSIP\t3072\t4\t-\t-\t-',
+        remote: 'testcall@video.mividas.com',
+        id: '80',
+      },
+    );
   });
 
   it('check, SIP registration failed (c7): fails with the codec’s own reason', async () => {
-    const served = keep(await ciscoFixture(ciscoSipFailed()));
-    const { file, env } = await site(served, 'cisco', '  - { id: codec-reg, kind: codec-registration }');
-    expect(await run(['check', '-p', file], { env })).toEqual({
+    await expectCheck(keep(await ciscoFixture(ciscoSipFailed())), 'cisco', {
       code: 2,
-      stderr: '',
+      checks: '  - { id: codec-reg, kind: codec-registration }',
       stdout:
         row(
           'codec-reg',
@@ -264,11 +285,8 @@ const DIAL_REPLY = JSON.stringify([{ href: '/rest/conferences/1/connections/1' }
 
 describe('Poly Studio X30 on VideoOS 3.12, idle and asleep (p1–p9)', () => {
   it('check: asleep is a warning; SIP and H.323 up, nothing to report, a touch panel', async () => {
-    const served = keep(await polyFixture(X30));
-    const { file, env } = await site(served, 'poly');
-    expect(await run(['check', '-p', file], { env })).toEqual({
+    await expectCheck(keep(await polyFixture(X30)), 'poly', {
       code: 1,
-      stderr: '',
       stdout:
         row(
           'codec',
@@ -307,19 +325,7 @@ describe('Poly Studio X30 on VideoOS 3.12, idle and asleep (p1–p9)', () => {
   });
 
   it('call shows no call; dial is not refused', async () => {
-    const served = keep(await polyFixture({ ...X30, 'POST /rest/conferences': DIAL_REPLY }));
-    const { file, env } = await site(served, 'poly');
-    expect(await run(['call', '-p', file], { env })).toEqual({
-      code: 0,
-      stdout: 'No active call.\n',
-      stderr: '',
-    });
-    expect(await run(['dial', '--wait', '0', '-p', file], { env })).toEqual({
-      code: 0,
-      stdout: '1\n',
-      stderr: '',
-    });
-    expect(dialled(served)).toEqual(['POST /rest/conferences']);
+    await expectIdle(keep(await polyFixture({ ...X30, 'POST /rest/conferences': DIAL_REPLY })), 'poly');
   });
 });
 
@@ -328,11 +334,9 @@ describe('Poly RealPresence Group 500 on 6.2.2 (p10, p11, p14)', () => {
     keep(await polyFixture(routes, { loginPath: '/rest/session' }));
 
   it('check, in Vietnamese: provisioning down fails diagnostics; cameras not reported is a warning', async () => {
-    const served = await start();
-    const { file, env } = await site(served, 'poly');
-    expect(await run(['--lang', 'vi', 'check', '-p', file], { env })).toEqual({
+    await expectCheck(await start(), 'poly', {
       code: 1,
-      stderr: '',
+      lang: 'vi',
       stdout:
         row(
           'codec',
@@ -371,41 +375,21 @@ describe('Poly RealPresence Group 500 on 6.2.2 (p10, p11, p14)', () => {
   });
 
   it('call shows the call ringing in on the PENDING placeholder; dial refuses and says with whom', async () => {
-    const served = await start();
-    const { file, env } = await site(served, 'poly');
-    expect(await run(['call', '-p', file], { env })).toEqual({
-      code: 0,
-      stderr: '',
-      stdout:
-        'ID\tREMOTE\tSTATE\tPROTOCOL\tCALL KBPS\tSECONDS\tRX KBPS\tLOSS %\tJITTER MS\n' +
-        '2\thdx9000@video.mividas.com\tringing\tSIP\t3796\t37\t-\t-\t-\n',
+    await expectInCall(await start(), 'poly', {
+      row: '2\thdx9000@video.mividas.com\tringing\tSIP\t3796\t37\t-\t-\t-',
+      remote: 'hdx9000@video.mividas.com',
+      id: '2',
     });
-    expect(await run(['dial', '-p', file], { env })).toEqual({
-      code: 2,
-      stdout: '',
-      stderr: `diemcau: error: the codec is already in a call with hdx9000@video.mividas.com (call 2)\n${HINT_IN_CALL('2')}`,
-    });
-    expect(dialled(served)).toEqual([]);
   });
 
-  it('idle, only the PENDING placeholder: call shows no call, dial is not refused', async () => {
+  it('idle, only the PENDING placeholder: call shows no call (also in Vietnamese), dial is not refused', async () => {
     const served = await start({ ...group500Idle(), 'POST /rest/conferences': DIAL_REPLY });
+    await expectIdle(served, 'poly');
     const { file, env } = await site(served, 'poly');
-    expect(await run(['call', '-p', file], { env })).toEqual({
-      code: 0,
-      stdout: 'No active call.\n',
-      stderr: '',
-    });
     expect(await run(['--lang', 'vi', 'call', '-p', file], { env })).toEqual({
       code: 0,
       stdout: 'Không có cuộc gọi nào.\n',
       stderr: '',
     });
-    expect(await run(['dial', '--wait', '0', '-p', file], { env })).toEqual({
-      code: 0,
-      stdout: '1\n',
-      stderr: '',
-    });
-    expect(dialled(served)).toEqual(['POST /rest/conferences']);
   });
 });

@@ -41,25 +41,28 @@ async function startRun(argv: string[], env: Record<string, string> = {}) {
   };
 }
 
+/** A driver on the simulator at `url` (what `sim codec` printed). */
+const simDriver = (url: string, driver: 'cisco' | 'poly', password = 'diemcau') =>
+  createDriver(
+    {
+      driver,
+      host: '127.0.0.1',
+      port: Number(new URL(url).port),
+      scheme: 'http',
+      username: 'admin',
+      password,
+      ...(driver === 'cisco' ? { auth: 'session' as const } : {}),
+    },
+    { t: translator('en') },
+  );
+
 describe('diemcau sim codec', () => {
   it('serves a Cisco codec until Ctrl-C, with the password from $DIEMCAU_SIM_PASSWORD', async () => {
     const sim = await startRun(['sim', 'codec', '--driver', 'cisco', '--port', '0', '--scenario', 'asleep'], {
       DIEMCAU_SIM_PASSWORD: 's3cret-sim',
     });
     expect(sim.first).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const port = Number(new URL(sim.first).port);
-    const driver = await createDriver(
-      {
-        driver: 'cisco',
-        host: '127.0.0.1',
-        port,
-        scheme: 'http',
-        username: 'admin',
-        password: 's3cret-sim',
-        auth: 'session',
-      },
-      { t: translator('en') },
-    );
+    const driver = await simDriver(sim.first, 'cisco', 's3cret-sim');
     const id = await driver.identify();
     await driver.close();
     expect(id).toMatchObject({ model: 'Cisco Room Kit', awake: false });
@@ -89,11 +92,7 @@ describe('diemcau sim codec', () => {
       '--scenario-file',
       scenario,
     ]);
-    const port = Number(new URL(sim.first).port);
-    const driver = await createDriver(
-      { driver: 'poly', host: '127.0.0.1', port, scheme: 'http', username: 'admin', password: 'diemcau' },
-      { t: translator('en') },
-    );
+    const driver = await simDriver(sim.first, 'poly');
     const p = await driver.peripherals!();
     await driver.close();
     expect(p.cameras[0]?.connected).toBe(false);
@@ -112,17 +111,7 @@ describe('diemcau sim codec', () => {
       '--generation',
       'group-series',
     ]);
-    const polyDriver = await createDriver(
-      {
-        driver: 'poly',
-        host: '127.0.0.1',
-        port: Number(new URL(poly.first).port),
-        scheme: 'http',
-        username: 'admin',
-        password: 'diemcau',
-      },
-      { t: translator('en') },
-    );
+    const polyDriver = await simDriver(poly.first, 'poly');
     const id = await polyDriver.identify();
     await polyDriver.close();
     expect(id.model).toBe('RealPresence Group 500');
@@ -132,18 +121,7 @@ describe('diemcau sim codec', () => {
     expect(p.stderr).toContain('POST /rest/session → 200\n');
 
     const cisco = await startRun(['sim', 'codec', '--port', '0', '--cloud', 'teams']);
-    const ciscoDriver = await createDriver(
-      {
-        driver: 'cisco',
-        host: '127.0.0.1',
-        port: Number(new URL(cisco.first).port),
-        scheme: 'http',
-        username: 'admin',
-        password: 'diemcau',
-        auth: 'session',
-      },
-      { t: translator('en') },
-    );
+    const ciscoDriver = await simDriver(cisco.first, 'cisco');
     const reg = await ciscoDriver.registration!();
     await ciscoDriver.close();
     expect(reg.cloud).toEqual([
