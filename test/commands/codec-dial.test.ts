@@ -338,4 +338,19 @@ describe('dial and hangup on a Poly codec', () => {
     });
     expect(poly.sessions()).toBe(0);
   });
+
+  it('a refused call keeps the general message: the Poly API says nothing of why (docs/drivers.md)', async () => {
+    poly.update({ call: 'reject', reject_status: 486 });
+    try {
+      expect(await run(['dial', '-p', polyFile], { env })).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `diemcau: error: the bridge refused the call to 8001@mcu.example.gov.vn, or it ended before it connected\n${HINT_REJECTED}`,
+      });
+    } finally {
+      poly.update({ call: 'answer', reject_status: undefined });
+    }
+    expect(poly.calls()).toEqual([]);
+    expect(poly.sessions()).toBe(0);
+  });
 });

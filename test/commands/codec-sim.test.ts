@@ -41,25 +41,28 @@ async function startRun(argv: string[], env: Record<string, string> = {}) {
   };
 }
 
+/** A driver on the simulator at `url` (what `sim codec` printed). */
+const simDriver = (url: string, driver: 'cisco' | 'poly', password = 'diemcau') =>
+  createDriver(
+    {
+      driver,
+      host: '127.0.0.1',
+      port: Number(new URL(url).port),
+      scheme: 'http',
+      username: 'admin',
+      password,
+      ...(driver === 'cisco' ? { auth: 'session' as const } : {}),
+    },
+    { t: translator('en') },
+  );
+
 describe('diemcau sim codec', () => {
   it('serves a Cisco codec until Ctrl-C, with the password from $DIEMCAU_SIM_PASSWORD', async () => {
     const sim = await startRun(['sim', 'codec', '--driver', 'cisco', '--port', '0', '--scenario', 'asleep'], {
       DIEMCAU_SIM_PASSWORD: 's3cret-sim',
     });
     expect(sim.first).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const port = Number(new URL(sim.first).port);
-    const driver = await createDriver(
-      {
-        driver: 'cisco',
-        host: '127.0.0.1',
-        port,
-        scheme: 'http',
-        username: 'admin',
-        password: 's3cret-sim',
-        auth: 'session',
-      },
-      { t: translator('en') },
-    );
+    const driver = await simDriver(sim.first, 'cisco', 's3cret-sim');
     const id = await driver.identify();
     await driver.close();
     expect(id).toMatchObject({ model: 'Cisco Room Kit', awake: false });
@@ -89,16 +92,59 @@ describe('diemcau sim codec', () => {
       '--scenario-file',
       scenario,
     ]);
-    const port = Number(new URL(sim.first).port);
-    const driver = await createDriver(
-      { driver: 'poly', host: '127.0.0.1', port, scheme: 'http', username: 'admin', password: 'diemcau' },
-      { t: translator('en') },
-    );
+    const driver = await simDriver(sim.first, 'poly');
     const p = await driver.peripherals!();
     await driver.close();
     expect(p.cameras[0]?.connected).toBe(false);
     const r = await sim.stop();
     expect(r.stderr).toContain('scenario: camera_unplugged, loss_pct');
+  });
+
+  it('--generation group-series plays a Group 500; --cloud teams a Cisco in Teams mode', async () => {
+    const poly = await startRun([
+      'sim',
+      'codec',
+      '--driver',
+      'poly',
+      '--port',
+      '0',
+      '--generation',
+      'group-series',
+    ]);
+    const polyDriver = await simDriver(poly.first, 'poly');
+    const id = await polyDriver.identify();
+    await polyDriver.close();
+    expect(id.model).toBe('RealPresence Group 500');
+    const p = await poly.stop();
+    expect(p.stderr).toContain('(user admin; scenario: generation). Ctrl-C to stop.\n');
+    // The Group Series login path, after the VideoOS one is not found.
+    expect(p.stderr).toContain('POST /rest/session → 200\n');
+
+    const cisco = await startRun(['sim', 'codec', '--port', '0', '--cloud', 'teams']);
+    const ciscoDriver = await simDriver(cisco.first, 'cisco');
+    const reg = await ciscoDriver.registration!();
+    await ciscoDriver.close();
+    expect(reg.cloud).toEqual([
+      { protocol: 'teams', state: 'registered', raw: 'MicrosoftTeams', target: '1449/1.0.96.2023020601' },
+    ]);
+    expect(reg.sip[0]).toMatchObject({ state: 'inactive' });
+    expect((await cisco.stop()).code).toBe(0);
+  });
+
+  it('refuses --generation on a Cisco and --cloud on a Poly with exit 3, and a value not in the list', async () => {
+    expect(await run(['sim', 'codec', '--generation', 'group-series', '--port', '0'])).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: 'diemcau: error: --generation is for --driver poly\n',
+    });
+    expect(
+      await run(['--lang', 'vi', 'sim', 'codec', '--driver', 'poly', '--cloud', 'webex', '--port', '0']),
+    ).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: 'diemcau: lỗi: --cloud chỉ dùng với --driver cisco\n',
+    });
+    expect((await run(['sim', 'codec', '--cloud', 'zoom', '--port', '0'])).code).toBe(3);
   });
 
   it('refuses an unknown scenario with exit 3 and the list', async () => {

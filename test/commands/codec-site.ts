@@ -11,6 +11,8 @@ export async function siteProfile(opts: {
   bridges?: string;
   locale?: 'en' | 'vi';
   auth?: 'basic' | 'session';
+  /** A `checks:` list (YAML lines), for `diemcau check`. */
+  checks?: string;
 }): Promise<{ dir: string; file: string; env: Record<string, string> }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-codec-'));
   const codec =
@@ -30,7 +32,7 @@ locale: ${opts.locale ?? 'en'}
 ${codec}
 bridges:
 ${opts.bridges ?? '  - { id: tinh, name: Phòng họp tỉnh, uri: "sip:8001@mcu.example.gov.vn", rate_kbps: 1920 }'}
-`;
+${opts.checks ? `checks:\n${opts.checks}\n` : ''}`;
   const file = path.join(dir, 'diemcau.yaml');
   await fs.writeFile(file, text);
   return { dir, file, env: { CODEC_PASSWORD: PASSWORD, LANG: 'en_US.UTF-8' } };

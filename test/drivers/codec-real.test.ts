@@ -6,12 +6,6 @@
  * unknown words, missing nodes, numbers as strings, `item` on leaves,
  * unknown elements, HTML pages, and 401/403 in the middle of a session.
  */
-import { readFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { afterEach, describe, expect, it } from 'vitest';
 import { codecDiagnostics } from '../../src/checks/codec-diagnostics.js';
 import { codecPeripherals } from '../../src/checks/codec-peripherals.js';
@@ -20,25 +14,18 @@ import { codecStatus } from '../../src/checks/codec-status.js';
 import { assertIdle, canCall } from '../../src/drivers/call-flow.js';
 import type { CodecDriver } from '../../src/drivers/types.js';
 import { translator } from '../../src/i18n/index.js';
+import {
+  ciscoFixture as ciscoServer,
+  ciscoSipFailed,
+  fixture,
+  GROUP_500,
+  group500Idle,
+  polyFixture as polyServer,
+  type Served,
+  X30,
+} from '../helpers/codec-real.js';
 import { kindContext } from '../helpers/kind-context.js';
 import { codecConfig, driverFor, rejection } from './codec-setup.js';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const fixture = (name: string) => readFileSync(path.join(here, '../fixtures/codec-real', name), 'utf8');
-
-interface Reply {
-  status: number;
-  body?: string;
-  headers?: Record<string, string | string[]>;
-}
-type Handler = (method: string, url: URL, headers: http.IncomingHttpHeaders) => Reply;
-
-interface Served {
-  port: number;
-  /** Sessions begun and not ended. */
-  open: () => number;
-  close: () => Promise<void>;
-}
 
 const servers: Served[] = [];
 const drivers: CodecDriver[] = [];
@@ -48,74 +35,12 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function serve(handler: Handler, open: () => number): Promise<Served> {
-  const server = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const r = handler(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x'), req.headers);
-      res.writeHead(r.status, { 'content-length': Buffer.byteLength(r.body ?? ''), ...r.headers });
-      res.end(r.body ?? '');
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  const served = {
-    port: (server.address() as AddressInfo).port,
-    open,
-    close: () =>
-      new Promise<void>((ok) => {
-        server.close(() => ok());
-        server.closeAllConnections();
-      }),
-  };
+const keep = (served: Served) => {
   servers.push(served);
   return served;
-}
-
-// --- Cisco: /getxml?location= answers the subtree of one captured /status.xml, wrapped from the root.
-const xmlOpts = { ignoreAttributes: false, attributeNamePrefix: '@_', parseTagValue: false } as const;
-function subtree(doc: string, location: string): string {
-  const parsed = new XMLParser(xmlOpts).parse(doc) as { Status: Record<string, unknown> };
-  const root = parsed.Status;
-  const attrs = Object.fromEntries(Object.entries(root).filter(([k]) => k.startsWith('@_')));
-  const names = location.split('/').filter(Boolean).slice(1);
-  let node: unknown = root;
-  for (const n of names) node = (node as Record<string, unknown> | undefined)?.[n];
-  let wrapped: unknown = node;
-  for (const n of [...names].reverse()) wrapped = { [n]: wrapped };
-  const body = node === undefined ? attrs : { ...attrs, ...(wrapped as object) };
-  return `<?xml version="1.0"?>\n${new XMLBuilder(xmlOpts).build({ Status: body })}`;
-}
-
-interface CiscoOpts {
-  /** Replace the reply to one location (or any request when '*'). */
-  override?: (location: string) => Reply | undefined;
-}
-
-async function ciscoFixture(doc: string, opts: CiscoOpts = {}): Promise<Served> {
-  const sessions = new Set<string>();
-  let n = 0;
-  return serve(
-    (method, url, headers) => {
-      if (method === 'POST' && url.pathname === '/xmlapi/session/begin') {
-        const id = `s${++n}`;
-        sessions.add(id);
-        return { status: 204, headers: { 'set-cookie': `SessionId=${id}; Path=/; HttpOnly` } };
-      }
-      const sid = /SessionId=([^;]+)/.exec(headers.cookie ?? '')?.[1];
-      if (method === 'POST' && url.pathname === '/xmlapi/session/end') {
-        return { status: sid && sessions.delete(sid) ? 204 : 200 };
-      }
-      if (!sid || !sessions.has(sid)) return { status: 401 };
-      const location = url.searchParams.get('location') ?? '';
-      const over = opts.override?.(location);
-      if (over) return over;
-      if (url.pathname === '/getxml') return { status: 200, body: subtree(doc, location), headers: XML };
-      return { status: 404 };
-    },
-    () => sessions.size,
-  );
-}
-const XML = { 'content-type': 'text/xml' };
+};
+const ciscoFixture = async (...args: Parameters<typeof ciscoServer>) => keep(await ciscoServer(...args));
+const polyFixture = async (...args: Parameters<typeof polyServer>) => keep(await polyServer(...args));
 
 const cisco = async (served: Served) => {
   const d = await driverFor(served, 'cisco', { auth: 'session' });
@@ -282,8 +207,7 @@ describe('cisco: real captures', () => {
   });
 
   it('a failed SIP registration (c7): state, URI and the reason', async () => {
-    const doc = `<Status><SIP>${fixture('cisco/c7-sip-registration-failed-fragment.xml')}</SIP></Status>`;
-    const served = await ciscoFixture(doc);
+    const served = await ciscoFixture(ciscoSipFailed());
     expect(await (await cisco(served)).registration!()).toEqual({
       sip: [
         {
@@ -369,70 +293,6 @@ describe('cisco: bad input', () => {
     expect(r).toMatchObject({ status: 'error', error: { code: 'CODEC_FORBIDDEN' } });
   });
 });
-
-// --- Poly: a login, then a table of paths → captured bodies; anything else 404 (a path this model lacks).
-interface PolyOpts {
-  loginPath?: string;
-  /** Replace the reply to one request ("GET /rest/system"). */
-  override?: (route: string) => Reply | undefined;
-}
-
-async function polyFixture(routes: Record<string, string>, opts: PolyOpts = {}): Promise<Served> {
-  const sessions = new Set<string>();
-  let n = 0;
-  const loginPath = opts.loginPath ?? '/rest/current/session';
-  return serve(
-    (method, url, headers) => {
-      const route = `${method} ${url.pathname}`;
-      if (route === `POST ${loginPath}`) {
-        const id = `PSN${++n}`;
-        sessions.add(id);
-        return {
-          status: 200,
-          body: JSON.stringify({ success: true, session: { sessionId: id } }),
-          headers: {
-            'content-type': 'application/json',
-            'set-cookie': [`session_id=${id}`, `XSRF-TOKEN=x${n}`],
-          },
-        };
-      }
-      // The other generation's login path is not on this model.
-      if (method === 'POST' && /^\/rest\/(current\/)?session$/.test(url.pathname)) return { status: 404 };
-      const sid = /session_id=([^;]+)/.exec(headers.cookie ?? '')?.[1];
-      if (!sid || !sessions.has(sid)) return { status: 403 };
-      if (route === `DELETE ${loginPath}`) {
-        sessions.delete(sid);
-        return { status: 204 };
-      }
-      const over = opts.override?.(route);
-      if (over) return over;
-      const body = routes[route];
-      return body === undefined
-        ? { status: 404, body: '{"success":false}' }
-        : { status: 200, body, headers: { 'content-type': 'application/json' } };
-    },
-    () => sessions.size,
-  );
-}
-
-const X30 = {
-  'GET /rest/system': fixture('poly/p1-studiox30-3.12-system.json'),
-  'GET /rest/system/status': fixture('poly/p2-studiox30-3.12-system-status.json'),
-  'GET /rest/system/sipservers': fixture('poly/p3-studiox30-3.12-sipservers.json'),
-  'GET /rest/system/h323gatekeepers': fixture('poly/p4-studiox30-3.12-h323gatekeepers.json'),
-  'GET /rest/audio/microphones': fixture('poly/p5-studiox30-3.12-audio-microphones.json'),
-  'POST /rest/current/devicemanagement/devices': fixture(
-    'poly/p6-studiox30-3.12-devicemanagement-devices.json',
-  ),
-  'GET /rest/conferences': fixture('poly/p7-studiox30-3.12-conferences-idle.json'),
-  'GET /rest/audio/muted': fixture('poly/p8-studiox30-3.12-audio-muted.txt'),
-  'GET /rest/audio': fixture('poly/p9-studiox30-3.12-audio.json'),
-};
-const GROUP_500 = {
-  'GET /rest/system': fixture('poly/p10-group500-6.2.2-system.json'),
-  'GET /rest/system/status': fixture('poly/p11-group500-6.2.2-system-status.json'),
-  'GET /rest/conferences': fixture('poly/p14-group500-6.2.2-conferences-incoming-ringing.json'),
-};
 
 const poly = async (served: Served) => {
   const d = await driverFor(served, 'poly');
@@ -539,12 +399,7 @@ describe('poly: real captures', () => {
   });
 
   it('an idle Group 500 lists only the PENDING placeholder: no call, and dial is not refused', async () => {
-    const idle = JSON.parse(GROUP_500['GET /rest/conferences']) as Array<Record<string, unknown>>;
-    const placeholder = { ...idle[0], connections: [] };
-    const served = await polyFixture(
-      { ...GROUP_500, 'GET /rest/conferences': JSON.stringify([placeholder]) },
-      { loginPath: '/rest/session' },
-    );
+    const served = await polyFixture(group500Idle(), { loginPath: '/rest/session' });
     const d = await poly(served);
     expect(await d.calls!()).toEqual([]);
     if (!canCall(d)) throw new Error('poly can call');

@@ -5,6 +5,10 @@ import type { Translator } from '../../i18n/index.js';
 import { intFlag, listFlag } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
 
+// The values of the scenario fields `generation` and `cloud` (src/sim/scenario.ts), which this file must not import.
+const GENERATIONS = ['videoos', 'group-series'] as const;
+const CLOUDS = ['webex', 'teams'] as const;
+
 const codec = (sim: Command, t: Translator) =>
   sim
     .command('codec')
@@ -16,6 +20,8 @@ const codec = (sim: Command, t: Translator) =>
     .option('--port <n>', t('sim.flag.port'), intFlag(t, '--port', 0), 8080)
     .option('--scenario <names>', t('sim.flag.scenario'), listFlag)
     .option('--scenario-file <file>', t('sim.flag.scenario_file'))
+    .addOption(new Option('--generation <generation>', t('sim.flag.generation')).choices(GENERATIONS))
+    .addOption(new Option('--cloud <cloud>', t('sim.flag.cloud')).choices(CLOUDS))
     .option('--username <name>', t('sim.flag.username'), 'admin')
     .option('--tls-cert <file>', t('sim.flag.tls_cert'))
     .option('--tls-key <file>', t('sim.flag.tls_key'))

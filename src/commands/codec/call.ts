@@ -28,9 +28,18 @@ export async function snapshot(driver: CodecDriver): Promise<CallRow[]> {
   );
 }
 
-function render(ctx: Context, rows: CallRow[], format: 'table' | 'json'): string {
+/**
+ * What the codec is busy with though it lists no call (a Cisco in a Teams
+ * call has no Call node: docs/drivers.md); undefined when it lists one or is idle.
+ */
+async function unlisted(driver: CodecDriver, rows: CallRow[]): Promise<string | undefined> {
+  return rows.length === 0 ? await driver.busy?.() : undefined;
+}
+
+function render(ctx: Context, rows: CallRow[], format: 'table' | 'json', busy?: string): string {
   const { t } = ctx;
-  if (format === 'json') return `${JSON.stringify({ calls: rows })}\n`;
+  if (format === 'json') return `${JSON.stringify({ calls: rows, ...(busy ? { busy } : {}) })}\n`;
+  if (busy) return `${t('codec.call.unlisted', { what: busy })}\n`;
   if (rows.length === 0) return `${t('codec.call.none')}\n`;
   const header = [
     t('codec.col.id'),
@@ -50,7 +59,8 @@ function render(ctx: Context, rows: CallRow[], format: 'table' | 'json'): string
     r.protocol ?? '-',
     fmt(r.rateKbps, 0),
     fmt(r.durationS, 0),
-    fmt(r.media?.rx_rate_kbps, 0),
+    // No received channel listed: the codec said nothing about media, which is not 0 kbps.
+    fmt(r.media?.rx_channels ? r.media.rx_rate_kbps : undefined, 0),
     fmt(r.media?.rx_loss_pct, 2),
     fmt(r.media?.jitter_ms),
   ]);
@@ -72,7 +82,7 @@ export async function callCommand(baseCtx: Context, opts: CallOptions): Promise<
     const redraw = opts.watch && ctx.io.stdoutTTY && format === 'table';
     for (let i = 0; i < max; i++) {
       const rows = await snapshot(driver);
-      const text = render(ctx, rows, format);
+      const text = render(ctx, rows, format, await unlisted(driver, rows));
       if (redraw)
         ctx.io.stdout.write(
           `\x1b[H\x1b[2J${t('codec.call.watch_title', { time: ctx.clock.now().toLocaleTimeString(ctx.locale === 'vi' ? 'vi-VN' : 'en-GB') })}\n\n${text}`,

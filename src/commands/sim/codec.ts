@@ -1,7 +1,9 @@
 /**
  * `diemcau sim codec --driver <a driver with a simulator> --port N`: a simulated codec on
  * this machine for practice, the demo and tests, speaking the vendor's real
- * API. `--scenario asleep,lossy` or `--scenario-file` makes it misbehave.
+ * API. `--scenario asleep,lossy` or `--scenario-file` makes it misbehave;
+ * `--generation group-series` (Poly) and `--cloud webex|teams` (Cisco) say
+ * which kind of unit it plays.
  * Runs until Ctrl-C; prints its URL on stdout, one line per request on
  * stderr. The password comes from $DIEMCAU_SIM_PASSWORD (default
  * "diemcau") and is never printed.
@@ -31,6 +33,17 @@ export async function simCodecCommand(ctx: Context, opts: SimCodecOptions): Prom
         hint: t('sim.hint.scenario', { names: SCENARIO_NAMES.join(', ') }),
       });
     throw err;
+  }
+  // --generation and --cloud say what the named scenarios group-series / teams-mode say, and win over them.
+  if (opts.generation) {
+    if (opts.driver !== 'poly')
+      throw new UsageError(t('sim.err.flag_driver', { flag: '--generation', driver: 'poly' }));
+    scenario = { ...scenario, generation: opts.generation };
+  }
+  if (opts.cloud) {
+    if (opts.driver !== 'cisco')
+      throw new UsageError(t('sim.err.flag_driver', { flag: '--cloud', driver: 'cisco' }));
+    scenario = { ...scenario, cloud: opts.cloud };
   }
   if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) throw new UsageError(t('sim.err.tls_pair'));
   const tls =

@@ -195,6 +195,8 @@ export const en = {
   'codec.hangup.none': 'no call to hang up',
   'codec.hangup.done': 'hung up call {id} ({remote})',
   'codec.call.none': 'No active call.',
+  'codec.call.unlisted':
+    'In a call the codec does not list ({what}): a Teams or Webex meeting, or a call being set up.',
   'codec.call.count_needs_watch': '--count goes with --watch',
   'codec.call.watch_title': 'Calls at {time} (Ctrl-C to stop)',
   'codec.join.no_web_url': 'bridge {id} has no web_url (meeting link)',
@@ -229,6 +231,10 @@ export const en = {
   'sim.err.scenario_read': 'cannot read {file} ({reason})',
   'sim.err.scenario_parse': 'cannot read {file} as YAML or JSON: {reason}',
   'sim.err.tls_pair': '--tls-cert and --tls-key go together',
+  'sim.err.flag_driver': '{flag} is for --driver {driver}',
+  'sim.flag.generation':
+    'Poly: which generation it plays, videoos or group-series (a RealPresence Group 500)',
+  'sim.flag.cloud': 'Cisco: registered through the Webex cloud or in Microsoft Teams mode',
   'sim.err.listen': 'cannot listen on {where} ({reason})',
   'sim.scenario.normal': 'normal',
   'sim.codec.started':
@@ -429,6 +435,8 @@ export const vi: Record<keyof typeof en, string> = {
   'codec.hangup.none': 'không có cuộc gọi nào để ngắt',
   'codec.hangup.done': 'đã ngắt cuộc gọi {id} ({remote})',
   'codec.call.none': 'Không có cuộc gọi nào.',
+  'codec.call.unlisted':
+    'Codec đang trong cuộc gọi nhưng không liệt kê ({what}): cuộc họp Teams hoặc Webex, hoặc cuộc gọi đang kết nối.',
   'codec.call.count_needs_watch': '--count đi cùng --watch',
   'codec.call.watch_title': 'Cuộc gọi lúc {time} (Ctrl-C để dừng)',
   'codec.join.no_web_url': 'MCU {id} chưa có web_url (đường dẫn phòng họp)',
@@ -463,6 +471,9 @@ export const vi: Record<keyof typeof en, string> = {
   'sim.err.scenario_read': 'không đọc được {file} ({reason})',
   'sim.err.scenario_parse': 'không đọc được {file} dạng YAML hoặc JSON: {reason}',
   'sim.err.tls_pair': '--tls-cert và --tls-key phải đi cùng nhau',
+  'sim.err.flag_driver': '{flag} chỉ dùng với --driver {driver}',
+  'sim.flag.generation': 'Poly: đời máy giả lập, videoos hoặc group-series (RealPresence Group 500)',
+  'sim.flag.cloud': 'Cisco: đăng ký qua đám mây Webex hoặc chạy chế độ Microsoft Teams',
   'sim.err.listen': 'không lắng nghe được trên {where} ({reason})',
   'sim.scenario.normal': 'bình thường',
   'sim.codec.started':
