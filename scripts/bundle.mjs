@@ -1,10 +1,11 @@
 // Start-up time: Node 20 has no compile cache, and every ESM module and the
 // CommonJS bridge cost milliseconds. So the CLI is shipped as one bundle of our
-// own code plus commander and chalk (the packages `--help` needs; the wiring imports
+// own code plus commander (the only package `--help` needs; the wiring imports
 // it through @commander-js/extra-typings, a thin re-export that gives the
 // option types, bundled with it), split at the lazy `import()` of each
 // command. TypeBox is bundled too: its ESM build is some 900 small modules,
 // which cost ~80 ms to load one by one on every command that reads a profile.
+// chalk is bundled as well, though only the modules that print load it.
 // Every other package stays external and is
 // loaded only by the command that uses it. bench/startup.bench.mjs measures it.
 import { rmSync, writeFileSync } from 'node:fs';

@@ -9,7 +9,6 @@ import type { CodecDriver, DriverContext } from '../drivers/types.js';
 import { type Locale, type Translator, translator } from '../i18n/index.js';
 import type { CodecConfig } from '../model/codec.js';
 import type { ClientOptions, RegistryClient } from '../registry/client.js';
-import { colorScheme, type Scheme } from '../util/colors.js';
 
 export interface OutStream {
   write(chunk: string): unknown;
@@ -65,8 +64,6 @@ export interface Context extends Factories {
   /** Where the outbox and other per-user state live. */
   stateDir: string;
   debug: boolean;
-  /** How statuses and verdicts look on stderr and a terminal stdout (plain without colour). */
-  colors: Scheme;
   /** Aborted on Ctrl-C. */
   signal: AbortSignal;
   version: string;
@@ -117,7 +114,6 @@ export function createContext(init: ContextInit): Context {
     cwd: init.cwd,
     stateDir: init.stateDir ?? defaultStateDir(init.env),
     debug: init.debug ?? false,
-    colors: colorScheme(init.io.color),
     signal,
     version: init.version ?? '0.0.0',
     ...(init.registryClient ? { registryClient: init.registryClient } : {}),

@@ -1,9 +1,9 @@
 /**
  * The one colour scheme: what each status, verdict and site state looks like
- * on a terminal, made once per context (`ctx.colors`) or per render (from
- * `RenderOptions.color`): one Chalk at level 1 (basic 16 colours) or 0. The
- * build bundles chalk with our code, so building a context loads no package
- * (the start-up cost in docs/architecture.md).
+ * on a terminal: two schemes made once (one Chalk at level 1, basic 16
+ * colours, and one at level 0), picked by whether colour is on. Only the
+ * modules that print load this file (renderers, progress), so `--help` does
+ * not pay for chalk (docs/architecture.md, "Start-up cost").
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 

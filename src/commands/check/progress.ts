@@ -12,6 +12,7 @@ import type { CheckResult } from '../../model/check.js';
 import type { Verdict } from '../../model/verdict.js';
 import { formatDuration } from '../../profile/duration.js';
 import { ICON, keyMetrics } from '../../report/human.js';
+import { colorScheme } from '../../util/colors.js';
 
 export interface Progress {
   checkStarted(id: string): void;
@@ -28,7 +29,7 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
   // A terminal that reports no width (a pty nobody sized): ora could not count the lines to redraw.
   if (!((ctx.io.stderr as { columns?: number }).columns ?? 0)) return NO_PROGRESS;
   const { default: ora } = await import('ora');
-  const c = ctx.colors;
+  const c = colorScheme(ctx.io.color);
   const { t } = ctx;
   const spinner = ora({
     stream: ctx.io.stderr as NodeJS.WritableStream,
