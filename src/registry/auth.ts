@@ -125,8 +125,7 @@ export class TokenCache {
     const state = tokenState(r, nowMs);
     if (state === 'revoked')
       throw new ApiError(401, 'token_revoked', `this token was revoked on ${r.revokedAt}`);
-    if (state === 'expired')
-      throw new ApiError(401, 'token_expired', `this token expired on ${r.expiresAt}`);
+    if (state === 'expired') throw new ApiError(401, 'token_expired', `this token expired on ${r.expiresAt}`);
     this.noteUse(r.id, nowMs);
     return { tokenId: r.id, role: r.role, unit: r.unit, label: r.label };
   }

@@ -21,7 +21,11 @@ const UNIT = /^[a-z0-9][a-z0-9-]*(\/[a-z0-9][a-z0-9-]*)*$/;
 /** How long an admin command waits for the SQLite write lock (docs/operations.md). */
 const ADMIN_BUSY_WAIT_MS = 5000;
 
-async function withStore<T>(ctx: Context, flag: string | undefined, fn: (store: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  ctx: Context,
+  flag: string | undefined,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
   const db = dbOf(ctx, flag);
   const store = await openStore(db, { busyWaitMs: ADMIN_BUSY_WAIT_MS }).catch((err: Error) => {
     throw new UsageError(ctx.t('registry.err.db', { db: redactDb(db), reason: err.message }), { cause: err });

@@ -47,7 +47,8 @@ export const en = {
   'registry.token.state.active': 'active',
   'registry.token.state.expired': 'expired',
   'registry.token.state.revoked': 'revoked',
-  'registry.cmd.token_list': 'list the tokens (id, role, unit, label, created, last used, expires; never the token)',
+  'registry.cmd.token_list':
+    'list the tokens (id, role, unit, label, created, last used, expires; never the token)',
   'registry.cmd.token_revoke': 'revoke a token: the registry refuses it from then on',
   'registry.arg.token_id': 'the token id (see diemcau registry token list)',
   'registry.flag.expires': 'the token stops working after this long, e.g. 90d or 12h (default: never)',
@@ -219,7 +220,8 @@ export const vi: Record<keyof typeof en, string> = {
   'registry.token.all_units': 'mọi đơn vị',
   'registry.token.expires': 'Mã hết hạn vào {at}.',
   'registry.token.none': 'chưa có mã nào (tạo mã: diemcau registry token create --role admin)',
-  'registry.token.revoked': 'đã thu hồi mã {id} ({label}) lúc {at}; máy chủ tổng hợp từ chối mã này trong vòng 30 giây',
+  'registry.token.revoked':
+    'đã thu hồi mã {id} ({label}) lúc {at}; máy chủ tổng hợp từ chối mã này trong vòng 30 giây',
   'registry.token.col.id': 'SỐ',
   'registry.token.col.role': 'VAI TRÒ',
   'registry.token.col.unit': 'ĐƠN VỊ',

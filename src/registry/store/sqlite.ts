@@ -588,9 +588,7 @@ function statements(db: Database.Database) {
     tokenById: db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = ?`),
     tokenList: db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY id`),
     tokenRevoke: db.prepare('UPDATE tokens SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?'),
-    tokenTouch: db.prepare(
-      'UPDATE tokens SET last_used_ms = max(coalesce(last_used_ms, 0), ?) WHERE id = ?',
-    ),
+    tokenTouch: db.prepare('UPDATE tokens SET last_used_ms = max(coalesce(last_used_ms, 0), ?) WHERE id = ?'),
     keyGet: db.prepare('SELECT fingerprint, run_id, response FROM idempotency WHERE key = ?'),
     keyInsert: db.prepare(
       'INSERT INTO idempotency (key, fingerprint, run_id, response, created_ms) VALUES (?, ?, ?, ?, ?)',
