@@ -112,6 +112,36 @@ async function sharedAgent(
   return { undici, agent };
 }
 
+/**
+ * Largest codec reply read (docs/operations.md): real xAPI and Poly replies
+ * are well under 1 MiB; past this the request is aborted, so a runaway or
+ * hostile reply costs at most this much memory.
+ */
+export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
+
+/** The body, or undefined (and the stream destroyed, which aborts the request) once it is over `max` bytes. */
+async function readAtMost(
+  body: AsyncIterable<Buffer> & { destroy(): unknown },
+  contentLength: string | string[] | undefined,
+  max: number,
+): Promise<Buffer | undefined> {
+  if (Number(contentLength) > max) {
+    body.destroy();
+    return undefined;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
 function createHttpClient(opts: HttpClientOptions): HttpClient {
   const { t } = opts;
   const host = hostOf(opts.baseUrl);
@@ -174,8 +204,15 @@ function createHttpClient(opts: HttpClientOptions): HttpClient {
           dispatcher: agent,
           signal: controller.signal,
         });
-        const text = await res.body.text();
-        return { status: res.statusCode, headers: res.headers, text };
+        const body = await readAtMost(res.body, res.headers['content-length'], MAX_REPLY_BYTES);
+        if (body === undefined) {
+          throw new DriverError(
+            DRIVER_ERRORS.badReply,
+            t('codec.err.too_large', { host, what: req.path, limit: `${MAX_REPLY_BYTES / 1024 / 1024} MiB` }),
+            { hint: t('codec.hint.bad_reply') },
+          );
+        }
+        return { status: res.statusCode, headers: res.headers, text: body.toString('utf8') };
       } catch (err) {
         return fail(err, timedOut, parent?.aborted === true);
       } finally {

@@ -48,6 +48,29 @@ export function displayPath(file: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
+/** Largest profile (or `extends:` target) read: real ones are a few KiB (docs/operations.md). */
+const MAX_PROFILE_BYTES = 1024 * 1024;
+
+/** The file as UTF-8, read no further than `max` bytes; undefined when it is larger. */
+async function readAtMost(file: string, max: number): Promise<string | undefined> {
+  const fh = await fs.open(file, 'r');
+  try {
+    // One byte more than allowed tells a file at the limit from one over it (it may have grown since stat).
+    const buf = Buffer.alloc(Math.min(max + 1, (await fh.stat()).size + 1));
+    let got = 0;
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, got, buf.length - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+      if (got > max) return undefined;
+      if (got === buf.length) break;
+    }
+    return buf.subarray(0, got).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
 async function readLayer(
   file: string,
   opts: LoadOptions,
@@ -61,9 +84,17 @@ async function readLayer(
       : { file: shown };
   let text: string;
   try {
+    // Checked before opening: opening a FIFO would wait for a writer for ever.
     const stat = await fs.stat(file);
     if (stat.isDirectory()) throw new ProfileError(t('profile.err.is_dir', { file: shown }), where());
-    text = await fs.readFile(file, 'utf8');
+    if (!stat.isFile()) throw new ProfileError(t('profile.err.not_file', { file: shown }), where());
+    const read = await readAtMost(file, MAX_PROFILE_BYTES);
+    if (read === undefined)
+      throw new ProfileError(
+        t('profile.err.too_large', { file: shown, limit: `${MAX_PROFILE_BYTES / 1024 / 1024} MiB` }),
+        where(),
+      );
+    text = read;
   } catch (err) {
     if (err instanceof ProfileError) throw err;
     const code = (err as NodeJS.ErrnoException).code;

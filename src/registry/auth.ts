@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../model/incident.js';
-import { forbidden, unauthorized } from './http-error.js';
+import { ApiError, forbidden, unauthorized } from './http-error.js';
 import { inUnit } from './store/rows.js';
 import type { Store, TokenRecord } from './store/types.js';
 
@@ -34,7 +34,7 @@ export interface Principal {
 /** Create a token in the store; returns the secret (show it once) and its record. */
 export async function createToken(
   store: Store,
-  opts: { role: Role; unit: string; label: string; nowMs: number },
+  opts: { role: Role; unit: string; label: string; nowMs: number; expiresMs?: number },
 ): Promise<{ token: string; record: TokenRecord }> {
   const token = generateToken();
   const record = await store.createToken({
@@ -43,21 +43,70 @@ export async function createToken(
     unit: opts.unit,
     label: opts.label,
     createdMs: opts.nowMs,
+    ...(opts.expiresMs !== undefined ? { expiresMs: opts.expiresMs } : {}),
   });
   return { token, record };
 }
 
+/** Last-used times go to the store at most this often (docs/registry-api.md). */
+export const TOUCH_EVERY_MS = 60_000;
+
+/** A token's state at `nowMs`: why it is refused, if it is. */
+export function tokenState(r: TokenRecord, nowMs: number): 'active' | 'expired' | 'revoked' {
+  if (r.revokedAt !== undefined) return 'revoked';
+  if (r.expiresAt !== undefined && Date.parse(r.expiresAt) <= nowMs) return 'expired';
+  return 'active';
+}
+
 /**
  * Token lookups, cached briefly so a busy ingest does not ask the database on
- * every request. A token is never deleted while cached for more than `ttlMs`.
+ * every request: a revoke made elsewhere (the CLI, another registry) takes
+ * effect within `ttlMs`; an expiry is checked on every request.
+ *
+ * Last-used times are kept here, in memory, and written in one store call at
+ * most once every TOUCH_EVERY_MS (and on close, flush()), never one UPDATE per
+ * request: ingest does not wait for them (bench/README.md, ingest).
  */
 export class TokenCache {
   private readonly entries = new Map<string, { record: TokenRecord; until: number }>();
+  private used = new Map<number, number>();
+  private lastFlushMs: number | undefined;
+  private flushing: Promise<void> | undefined;
   constructor(
     private readonly store: Store,
     private readonly ttlMs = 30_000,
     private readonly max = 10_000,
+    /** Told when writing last-used times failed (they are kept for the next try). */
+    private readonly onFlushError: (err: unknown) => void = () => {},
   ) {}
+
+  /** Write the last-used times gathered so far. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.used.size === 0) return Promise.resolve();
+    const batch = this.used;
+    this.used = new Map();
+    this.flushing = this.store
+      .touchTokens(batch)
+      .catch((err: unknown) => {
+        // Keep them for the next flush; a newer time for the same token wins.
+        for (const [id, ms] of batch) if ((this.used.get(id) ?? 0) < ms) this.used.set(id, ms);
+        this.onFlushError(err);
+      })
+      .finally(() => {
+        this.flushing = undefined;
+      });
+    return this.flushing;
+  }
+
+  private noteUse(id: number, nowMs: number): void {
+    this.used.set(id, nowMs);
+    this.lastFlushMs ??= nowMs;
+    if (nowMs - this.lastFlushMs >= TOUCH_EVERY_MS) {
+      this.lastFlushMs = nowMs;
+      void this.flush();
+    }
+  }
 
   async principal(header: string | undefined, nowMs: number): Promise<Principal> {
     if (!header) throw unauthorized('missing Authorization: Bearer <token> header');
@@ -73,6 +122,11 @@ export class TokenCache {
       this.entries.set(hash, hit);
     }
     const r = hit.record;
+    const state = tokenState(r, nowMs);
+    if (state === 'revoked')
+      throw new ApiError(401, 'token_revoked', `this token was revoked on ${r.revokedAt}`);
+    if (state === 'expired') throw new ApiError(401, 'token_expired', `this token expired on ${r.expiresAt}`);
+    this.noteUse(r.id, nowMs);
     return { tokenId: r.id, role: r.role, unit: r.unit, label: r.label };
   }
 }

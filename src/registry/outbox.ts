@@ -69,7 +69,8 @@ export interface FlushReport {
   queued: OutboxItem[];
   /** Queued for another registry: left alone. */
   elsewhere: OutboxItem[];
-  stopped?: { reason: StopReason; message: string };
+  /** code: the registry's error code when it gave one (token_expired, token_revoked: docs/registry-api.md). */
+  stopped?: { reason: StopReason; message: string; code?: string };
 }
 
 let counter = 0;
@@ -303,7 +304,7 @@ export class Outbox {
 const confirms = (body: unknown): boolean =>
   typeof body === 'object' && body !== null && Number.isInteger((body as { id?: unknown }).id);
 
-function stopOf(outcome: Outcome): { reason: StopReason; message: string } {
+function stopOf(outcome: Outcome): { reason: StopReason; message: string; code?: string } {
   if (outcome.kind === 'unreachable')
     return { reason: outcome.cancelled ? 'cancelled' : 'unreachable', message: outcome.message };
   if (outcome.kind === 'ok')
@@ -312,7 +313,7 @@ function stopOf(outcome: Outcome): { reason: StopReason; message: string } {
       message: `HTTP ${outcome.status}: the answer does not name what was stored`,
     };
   if (outcome.status === 401)
-    return { reason: 'unauthorized', message: `${outcome.status} ${outcome.message}` };
+    return { reason: 'unauthorized', message: `${outcome.status} ${outcome.message}`, code: outcome.code };
   if (outcome.foreign || outcome.status < 400) return { reason: 'unconfirmed', message: outcome.message };
   return { reason: 'server', message: `${outcome.status} ${outcome.message}` };
 }

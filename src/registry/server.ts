@@ -17,7 +17,7 @@ import { readinessRoutes } from './routes/readiness.js';
 import { runRoutes } from './routes/runs.js';
 import { siteRoutes } from './routes/sites.js';
 import { speedtestRoutes } from './speedtest.js';
-import type { Store } from './store/types.js';
+import { type Store, StoreBusyError } from './store/types.js';
 import { typeboxValidator } from './validation.js';
 
 export interface RegistryOptions {
@@ -52,6 +52,8 @@ export const HEADERS_TIMEOUT_MS = 10_000;
 export const CONNECTION_TIMEOUT_MS = 60_000;
 
 export const DEFAULT_STALE_MS = 26 * 3_600_000;
+/** Retry-After (seconds) of a 503 busy answer. */
+const BUSY_RETRY_AFTER_S = 2;
 /** Deepest JSON nesting a body may have (docs/registry-api.md); real bodies use fewer than ten. */
 export const MAX_JSON_DEPTH = 64;
 
@@ -101,6 +103,14 @@ function installErrors(app: FastifyInstance): void {
     (err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
       if (err instanceof ApiError)
         return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
+      if (err instanceof StoreBusyError) {
+        // The store already retried briefly; the client (and its outbox) tries again later.
+        req.log.warn({ err }, 'database busy');
+        return reply
+          .code(503)
+          .header('retry-after', String(BUSY_RETRY_AFTER_S))
+          .send(errorBody('busy', 'the registry database is busy; try again in a moment'));
+      }
       const status = err.statusCode ?? 500;
       switch (err.code) {
         case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -154,7 +164,9 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
     app.log.warn({ what, id, err }, 'a stored row could not be read and was left out of the answer');
   // Set by `authenticate` on every route that needs a token.
   app.decorateRequest('principal', null, []);
-  const tokens = new TokenCache(opts.store, opts.tokenCacheMs);
+  const tokens = new TokenCache(opts.store, opts.tokenCacheMs, undefined, (err) =>
+    app.log.warn({ err }, 'token last-used times could not be written; kept for the next try'),
+  );
   app.decorate('authenticate', async (req: FastifyRequest) => {
     req.principal = await tokens.principal(req.headers.authorization, deps.now());
   });
@@ -215,6 +227,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
     return payload;
   });
   app.addHook('onClose', async () => {
+    await tokens.flush();
     await opts.store.close();
   });
 };

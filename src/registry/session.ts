@@ -117,8 +117,13 @@ export function fateOf(
   return { state: 'queued' };
 }
 
-export function stopWhy(ctx: Context, stopped: { reason: StopReason; message: string } | undefined): string {
+export function stopWhy(
+  ctx: Context,
+  stopped: { reason: StopReason; message: string; code?: string } | undefined,
+): string {
   const reason = stopped?.message ?? '';
+  if (stopped?.code === 'token_expired') return ctx.t('outbox.why.token_expired');
+  if (stopped?.code === 'token_revoked') return ctx.t('outbox.why.token_revoked');
   switch (stopped?.reason) {
     case 'unreachable':
       return ctx.t('outbox.why.unreachable', { reason });
@@ -184,7 +189,13 @@ export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>
     throw new RegistryError(t('registry.err.unauthorized', { message: outcome.message }), {
       status: 401,
       code: outcome.code,
-      hint: t('registry.hint.no_token'),
+      hint: t(
+        outcome.code === 'token_expired'
+          ? 'registry.hint.token_expired'
+          : outcome.code === 'token_revoked'
+            ? 'registry.hint.token_revoked'
+            : 'registry.hint.no_token',
+      ),
     });
   }
   if (outcome.status >= 500)

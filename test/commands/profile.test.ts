@@ -494,3 +494,54 @@ describe('profile init on a terminal', () => {
     await fs.rm(dir, { recursive: true, force: true });
   }, 60_000);
 });
+
+describe('profile validate: only regular files of a sane size (never a hang)', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-bounded-'));
+    const { execFileSync } = await import('node:child_process');
+    execFileSync('mkfifo', [path.join(dir, 'fifo.yaml')]);
+    await fs.writeFile(
+      path.join(dir, 'to-fifo.yaml'),
+      'extends: fifo.yaml\nsite: { id: a, name: A, unit: a }\n',
+    );
+    // 1 MiB + 1 of comments, then a valid profile: refused by size, not parsed.
+    await fs.writeFile(
+      path.join(dir, 'huge.yaml'),
+      `${'#'.repeat(1024 * 1024)}\nsite: { id: a, name: A, unit: a }\n`,
+    );
+    await fs.writeFile(path.join(dir, 'to-huge.yaml'), 'extends: huge.yaml\n');
+    // Exactly at the limit is still read.
+    const body = 'site: { id: a, name: A, unit: a }\n';
+    await fs.writeFile(
+      path.join(dir, 'at-limit.yaml'),
+      `${'#'.repeat(1024 * 1024 - body.length - 1)}\n${body}`,
+    );
+  });
+  afterAll(async () => {
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
+  const cases: Array<[string, string]> = [
+    ['fifo.yaml', 'fifo.yaml: fifo.yaml is not a regular file (a pipe or a device?), not a profile file'],
+    [
+      'to-fifo.yaml',
+      'to-fifo.yaml:1:10: extends: fifo.yaml is not a regular file (a pipe or a device?), not a profile file',
+    ],
+    ['huge.yaml', 'huge.yaml: huge.yaml is larger than 1 MiB: not a profile file'],
+    ['to-huge.yaml', 'to-huge.yaml:1:10: extends: huge.yaml is larger than 1 MiB: not a profile file'],
+  ];
+  for (const [file, message] of cases) {
+    it(file, async () => {
+      const r = await run(['profile', 'validate', file], { cwd: dir });
+      expect(r.stderr).toBe(`diemcau: error: ${message}\n`);
+      expect(r.code).toBe(3);
+    });
+  }
+
+  it('reads a profile of exactly 1 MiB', async () => {
+    const r = await run(['profile', 'validate', 'at-limit.yaml'], { cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});

@@ -71,6 +71,83 @@ describe('registry token create', () => {
   });
 });
 
+describe('registry token list, revoke, --expires', () => {
+  it('lists every token without its secret or hash, revokes one, and an expiry is a duration', async () => {
+    const dir = tempDir('token-life');
+    const opts = { cwd: dir };
+    const before = Date.now();
+    const created = await run(
+      ['registry', 'token', 'create', '--role', 'viewer', '--unit', 'hue', '--expires', '90d'],
+      opts,
+    );
+    expect(created.code).toBe(0);
+    const expires = /It expires on (\S+)\.\n$/.exec(created.stderr)?.[1] as string;
+    expect(Date.parse(expires) - before).toBeGreaterThanOrEqual(90 * 86_400_000);
+    expect(Date.parse(expires) - Date.now()).toBeLessThanOrEqual(90 * 86_400_000);
+    const admin = await run(['registry', 'token', 'create', '--role', 'admin', '--label', 'CNTT'], opts);
+    const secrets = [created.stdout.trim(), admin.stdout.trim()];
+
+    const json = await run(['registry', 'token', 'list', '--format', 'json'], opts);
+    expect(json.code).toBe(0);
+    const { tokens } = JSON.parse(json.stdout);
+    expect(tokens).toEqual([
+      {
+        id: 1,
+        role: 'viewer',
+        unit: 'hue',
+        label: 'viewer@hue',
+        createdAt: expect.any(String),
+        expiresAt: expires,
+        state: 'active',
+      },
+      { id: 2, role: 'admin', unit: '', label: 'CNTT', createdAt: expect.any(String), state: 'active' },
+    ]);
+    for (const s of secrets) expect(json.stdout).not.toContain(s.slice(4, 20));
+
+    const revoked = await run(['registry', 'token', 'revoke', '1'], opts);
+    expect(revoked.code).toBe(0);
+    expect(revoked.stderr).toMatch(
+      /^revoked token 1 \(viewer@hue\) on \S+; the registry refuses it within 30 s\n$/,
+    );
+    const table = await run(['registry', 'token', 'list'], opts);
+    const rows = table.stdout.trim().split('\n');
+    expect(rows[0]).toBe('ID\tROLE\tUNIT\tLABEL\tCREATED\tLAST USED\tEXPIRES\tSTATE');
+    expect(rows[1]?.split('\t')).toEqual([
+      '1',
+      'viewer',
+      'hue',
+      'viewer@hue',
+      expect.any(String),
+      '-',
+      expires,
+      'revoked',
+    ]);
+    expect(rows[2]?.split('\t')).toEqual(['2', 'admin', '*', 'CNTT', expect.any(String), '-', '-', 'active']);
+    for (const s of secrets) expect(table.stdout).not.toContain(s.slice(4, 20));
+    const vi = await run(['--lang', 'vi', 'registry', 'token', 'list'], opts);
+    expect(vi.stdout.split('\n')[0]).toBe(
+      'SỐ\tVAI TRÒ\tĐƠN VỊ\tNHÃN\tNGÀY TẠO\tDÙNG LẦN CUỐI\tHẾT HẠN\tTRẠNG THÁI',
+    );
+    expect(vi.stdout).toContain('\tđã thu hồi\n');
+  });
+
+  it('refuses a bad --expires, a bad or unknown id (exit 3)', async () => {
+    const dir = tempDir('token-life');
+    const cases: Array<[string[], string]> = [
+      [['create', '--role', 'admin', '--expires', '3 tháng'], '--expires'],
+      [['revoke', '0x1'], 'the token id must be a number from diemcau registry token list (got 0x1)'],
+      [['revoke', '7'], 'there is no token 7 (see diemcau registry token list)'],
+    ];
+    for (const [args, text] of cases) {
+      const r = await run(['registry', 'token', ...args], { cwd: dir });
+      expect(r.code, args.join(' ')).toBe(3);
+      expect(r.stderr).toContain(text);
+    }
+    const empty = await run(['registry', 'token', 'list'], { cwd: dir });
+    expect(empty.stdout).toBe('no tokens yet (create one: diemcau registry token create --role admin)\n');
+  });
+});
+
 describe('registry serve', () => {
   it('serves until cancelled, then finishes and closes (exit 0)', async () => {
     const dir = tempDir('serve');

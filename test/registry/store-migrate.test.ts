@@ -1,6 +1,8 @@
 /**
  * Schema version 2 (the runs index gains the verdict for the daily grid)
- * upgrades a version-1 database with runs in it, on both engines.
+ * upgrades a version-1 database with runs in it, and version 3 (token
+ * lifecycle: last used, expires, revoked) a version-2 database with tokens in
+ * it, on both engines.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +25,42 @@ async function seedRuns(store: Store): Promise<void> {
     });
 }
 
+/** Undo migration 4 (site moves) and 3 (token lifecycle): what older databases look like. */
+const SQLITE_V4_DOWN = 'DROP TABLE site_moves;';
+const SQLITE_V3_DOWN =
+  'ALTER TABLE tokens DROP COLUMN last_used_ms; ALTER TABLE tokens DROP COLUMN expires_ms; ALTER TABLE tokens DROP COLUMN revoked_ms;';
+
+async function seedToken(store: Store) {
+  return store.createToken({ hash: 'old', role: 'technician', unit: 'ha-noi', label: 'ktv', createdMs: T0 });
+}
+
+/** A token made before version 3 still works, has no lifecycle times, and can be revoked and touched. */
+async function expectTokensUpgraded(store: Store, id: number): Promise<void> {
+  const before = {
+    id,
+    role: 'technician',
+    unit: 'ha-noi',
+    label: 'ktv',
+    createdAt: new Date(T0).toISOString(),
+  };
+  expect(await store.findToken('old')).toEqual(before);
+  await store.touchTokens(new Map([[id, T0 + 60_000]]));
+  expect(await store.revokeToken(id, T0 + 120_000)).toEqual({
+    ...before,
+    lastUsedAt: new Date(T0 + 60_000).toISOString(),
+    revokedAt: new Date(T0 + 120_000).toISOString(),
+  });
+  const fresh = await store.createToken({
+    hash: 'new',
+    role: 'viewer',
+    unit: 'hue',
+    label: 'xem',
+    createdMs: T0,
+    expiresMs: T0 + 1000,
+  });
+  expect(fresh.expiresAt).toBe(new Date(T0 + 1000).toISOString());
+}
+
 async function expectUpgraded(store: Store): Promise<void> {
   expect(await store.daily({ unitPrefix: '', fromMs: T0, days: 1 })).toEqual([
     { id: 'site-a', verdicts: ['not-ready'] },
@@ -43,12 +81,12 @@ describe('migration 2 on SQLite', () => {
     await seedRuns(v1);
     // Back to version 1: the index as it was shipped.
     v1.handle.exec(
-      'DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); DROP TABLE site_moves; PRAGMA user_version = 1',
+      `${SQLITE_V4_DOWN} ${SQLITE_V3_DOWN} DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); PRAGMA user_version = 1`,
     );
     await v1.close();
     const v2 = await openSqlite(file);
     try {
-      expect(v2.handle.pragma('user_version', { simple: true })).toBe(3);
+      expect(v2.handle.pragma('user_version', { simple: true })).toBe(4);
       const cols = v2.handle.prepare(`SELECT name FROM pragma_index_info('runs_site_time')`).pluck().all();
       expect(cols).toEqual(['site_id', 'started_ms', 'verdict']);
       await expectUpgraded(v2);
@@ -56,7 +94,26 @@ describe('migration 2 on SQLite', () => {
       await v2.close();
     }
   });
+
+  it('version 3 adds the token lifecycle, keeping the tokens', async () => {
+    const file = path.join(dir, 'r3.db');
+    const v3 = await openSqlite(file);
+    const { id } = await seedToken(v3);
+    v3.handle.exec(`${SQLITE_V4_DOWN} ${SQLITE_V3_DOWN} PRAGMA user_version = 2`);
+    await v3.close();
+    const up = await openSqlite(file);
+    try {
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(4);
+      await expectTokensUpgraded(up, id);
+    } finally {
+      await up.close();
+    }
+  });
 });
+
+const PG_V4_DOWN = 'DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;';
+const PG_V3_DOWN =
+  'ALTER TABLE tokens DROP COLUMN last_used_ms, DROP COLUMN expires_ms, DROP COLUMN revoked_ms; DELETE FROM schema_version WHERE version = 3;';
 
 describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on PostgreSQL', () => {
   let pg: TestPostgres | undefined;
@@ -70,7 +127,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
     const v1 = await openPostgres(url);
     await seedRuns(v1);
     await v1.pool.query(
-      'DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); DROP TABLE site_moves; DELETE FROM schema_version WHERE version >= 2',
+      `${PG_V4_DOWN} ${PG_V3_DOWN} DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); DELETE FROM schema_version WHERE version = 2`,
     );
     await v1.close();
     const v2 = await openPostgres(url);
@@ -78,11 +135,27 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
       const { rows } = await v2.pool.query(
         `SELECT pg_get_indexdef('runs_site_time'::regclass) AS def, (SELECT max(version) FROM schema_version) AS v`,
       );
-      expect(rows[0]).toMatchObject({ v: 3 });
+      expect(rows[0]).toMatchObject({ v: 4 });
       expect(rows[0].def).toContain('(site_id, started_ms, verdict)');
       await expectUpgraded(v2);
     } finally {
       await v2.close();
+    }
+  });
+
+  it('version 3 adds the token lifecycle, keeping the tokens', async () => {
+    const url = await freshDatabase((pg as TestPostgres).url, 'migrate_v3');
+    const v3 = await openPostgres(url);
+    const { id } = await seedToken(v3);
+    await v3.pool.query(`${PG_V4_DOWN} ${PG_V3_DOWN}`);
+    await v3.close();
+    const up = await openPostgres(url);
+    try {
+      const { rows } = await up.pool.query('SELECT max(version) AS v FROM schema_version');
+      expect(rows[0]).toEqual({ v: 4 });
+      await expectTokensUpgraded(up, id);
+    } finally {
+      await up.close();
     }
   });
 });

@@ -7,6 +7,7 @@ import type { IncidentCategory } from '../../src/model/incident.js';
 import type { Idem, NewIncident, RunRecord, Store } from '../../src/registry/store/types.js';
 
 const T0 = Date.parse('2026-11-25T00:00:00.000Z');
+const iso = (ms: number) => new Date(ms).toISOString();
 let seq = 0;
 const idem = (fingerprint = 'fp'): Idem => ({
   key: `key-${++seq}-${Math.random().toString(36).slice(2)}`,
@@ -97,6 +98,38 @@ export function storeConformance(
       });
       expect(await store.findToken('h1')).toEqual(rec);
       expect(await store.findToken('h2')).toBeUndefined();
+    });
+
+    it('keeps a token lifecycle: expiry, revoke (first time kept), last used never moving back; lists no hash', async () => {
+      const a = await store.createToken({
+        hash: 'ha',
+        role: 'technician',
+        unit: 'ha-noi',
+        label: 'a',
+        createdMs: T0,
+      });
+      const b = await store.createToken({
+        hash: 'hb',
+        role: 'viewer',
+        unit: 'hue',
+        label: 'b',
+        createdMs: T0 + 1,
+        expiresMs: T0 + 90 * 86_400_000,
+      });
+      expect(b.expiresAt).toBe('2027-02-23T00:00:00.000Z');
+      expect(await store.revokeToken(a.id, T0 + 10)).toEqual({ ...a, revokedAt: iso(T0 + 10) });
+      expect((await store.revokeToken(a.id, T0 + 20))?.revokedAt).toBe(iso(T0 + 10));
+      expect(await store.revokeToken(a.id + b.id + 100, T0)).toBeUndefined();
+      await store.touchTokens(new Map([[b.id, T0 + 500]]));
+      await store.touchTokens(new Map([[b.id, T0 + 400]]));
+      await store.touchTokens(new Map());
+      expect(await store.findToken('hb')).toEqual({ ...b, lastUsedAt: iso(T0 + 500) });
+      const list = await store.listTokens();
+      expect(list).toEqual([
+        { ...a, revokedAt: iso(T0 + 10) },
+        { ...b, lastUsedAt: iso(T0 + 500) },
+      ]);
+      expect(JSON.stringify(list)).not.toMatch(/"h[ab]"/);
     });
 
     describe('runs', () => {

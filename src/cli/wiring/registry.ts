@@ -59,6 +59,23 @@ const tokenCreate = (token: Command, t: Translator) =>
     )
     .option('--unit <path>', t('registry.flag.unit'))
     .option('--label <text>', t('registry.flag.label'))
+    .option('--expires <duration>', t('registry.flag.expires'), durationFlag(t, '--expires'))
+    .option('--db <file|url>', t('registry.flag.db'));
+
+const tokenList = (token: Command, t: Translator) =>
+  token
+    .command('list')
+    .description(t('registry.cmd.token_list'))
+    .addOption(
+      new Option('-f, --format <format>', t('cli.flag.format')).choices(['table', 'json']).default('table'),
+    )
+    .option('--db <file|url>', t('registry.flag.db'));
+
+const tokenRevoke = (token: Command, t: Translator) =>
+  token
+    .command('revoke')
+    .description(t('registry.cmd.token_revoke'))
+    .argument('<id>', t('registry.arg.token_id'))
     .option('--db <file|url>', t('registry.flag.db'));
 
 const sync = (program: Command, t: Translator) =>
@@ -81,6 +98,8 @@ const outbox = (program: Command, t: Translator) =>
 
 export type ServeFlags = Flags<typeof serve>;
 export type TokenCreateFlags = Flags<typeof tokenCreate>;
+export type TokenListFlags = Flags<typeof tokenList>;
+export type TokenRevokeFlags = Flags<typeof tokenRevoke>;
 export type SyncFlags = Flags<typeof sync>;
 export type OutboxFlags = Flags<typeof outbox>;
 
@@ -107,6 +126,18 @@ export function register(program: Command, { t, act }: Wiring): void {
     act(async (ctx, opts) => {
       const { tokenCreateCommand } = await import('../../commands/registry/token.js');
       return tokenCreateCommand(ctx, opts);
+    }),
+  );
+  tokenList(token, t).action(
+    act(async (ctx, opts) => {
+      const { tokenListCommand } = await import('../../commands/registry/token.js');
+      return tokenListCommand(ctx, opts);
+    }),
+  );
+  tokenRevoke(token, t).action(
+    act(async (ctx, id, opts) => {
+      const { tokenRevokeCommand } = await import('../../commands/registry/token.js');
+      return tokenRevokeCommand(ctx, { ...opts, id });
     }),
   );
 

@@ -18,6 +18,8 @@ export const en = {
   'codec.hint.http':
     'Check the codec model and software: this request may not exist on it. Run again with --debug for details.',
   'codec.err.bad_reply': 'the codec at {host} sent a reply to {what} that cannot be read ({reason})',
+  'codec.err.too_large':
+    'the codec at {host} sent a reply to {what} larger than {limit} (the most diemcau reads); the request was stopped',
   'codec.hint.bad_reply':
     'Check that `codec.host` and `codec.port` point at the codec itself (not a proxy or another web page) and that `codec.driver` matches its make.',
   'codec.err.config': 'the {driver} driver needs `{field}` in the profile',
@@ -261,6 +263,8 @@ export const vi: Record<keyof typeof en, string> = {
   'codec.hint.http':
     'Kiểm tra model và phần mềm của codec: có thể lệnh này không có trên thiết bị. Chạy lại với --debug để xem chi tiết.',
   'codec.err.bad_reply': 'thiết bị codec tại {host} trả lời {what} bằng dữ liệu không đọc được ({reason})',
+  'codec.err.too_large':
+    'thiết bị codec tại {host} trả lời {what} quá lớn, hơn {limit} (mức tối đa diemcau đọc); đã dừng yêu cầu',
   'codec.hint.bad_reply':
     'Kiểm tra `codec.host` và `codec.port` trỏ đúng vào codec (không phải proxy hay trang web khác) và `codec.driver` đúng hãng thiết bị.',
   'codec.err.config': 'driver {driver} cần `{field}` trong tệp cấu hình',

@@ -38,6 +38,31 @@ export const en = {
   'registry.token.created':
     'created token {id}: {role} for {unit} ({label}). It is shown once, here; only its hash is stored.',
   'registry.token.all_units': 'all units',
+  'registry.token.expires': 'It expires on {at}.',
+  'registry.token.none': 'no tokens yet (create one: diemcau registry token create --role admin)',
+  'registry.token.revoked': 'revoked token {id} ({label}) on {at}; the registry refuses it within 30 s',
+  'registry.token.col.id': 'ID',
+  'registry.token.col.role': 'ROLE',
+  'registry.token.col.unit': 'UNIT',
+  'registry.token.col.label': 'LABEL',
+  'registry.token.col.created': 'CREATED',
+  'registry.token.col.last_used': 'LAST USED',
+  'registry.token.col.expires': 'EXPIRES',
+  'registry.token.col.state': 'STATE',
+  'registry.token.state.active': 'active',
+  'registry.token.state.expired': 'expired',
+  'registry.token.state.revoked': 'revoked',
+  'registry.cmd.token_list':
+    'list the tokens (id, role, unit, label, created, last used, expires; never the token)',
+  'registry.cmd.token_revoke': 'revoke a token: the registry refuses it from then on',
+  'registry.arg.token_id': 'the token id (see diemcau registry token list)',
+  'registry.flag.expires': 'the token stops working after this long, e.g. 90d or 12h (default: never)',
+  'registry.err.token_id': 'the token id must be a number from diemcau registry token list (got {got})',
+  'registry.err.no_such_token': 'there is no token {id} (see diemcau registry token list)',
+  'registry.hint.token_expired':
+    'your token has expired: ask the IT centre for a new token, set DIEMCAU_TOKEN to it, then run: diemcau sync',
+  'registry.hint.token_revoked':
+    'your token was withdrawn: ask the IT centre for a new token, set DIEMCAU_TOKEN to it, then run: diemcau sync',
   'registry.err.no_url': 'no registry to talk to',
   'registry.hint.no_url': 'set registry.url in the profile, or pass --registry URL (or set DIEMCAU_REGISTRY)',
   'registry.hint.no_token': 'set DIEMCAU_TOKEN to the token the IT centre gave you, then run: diemcau sync',
@@ -63,6 +88,10 @@ export const en = {
   'outbox.why.unreachable': 'The registry cannot be reached ({reason}).',
   'outbox.why.server': 'The registry has a problem ({reason}).',
   'outbox.why.unauthorized': 'The registry refused the token ({reason}).',
+  'outbox.why.token_expired':
+    'The token has expired. Ask the IT centre for a new token and set DIEMCAU_TOKEN to it; nothing was lost.',
+  'outbox.why.token_revoked':
+    'The token was withdrawn. Ask the IT centre for a new token and set DIEMCAU_TOKEN to it; nothing was lost.',
   'outbox.why.no_token': 'There is no token (DIEMCAU_TOKEN) to send it with.',
   'outbox.why.locked': 'Another diemcau process is sending the outbox right now.',
   'outbox.why.cancelled': 'Sending was cancelled.',
@@ -208,6 +237,32 @@ export const vi: Record<keyof typeof en, string> = {
   'registry.token.created':
     'đã tạo mã {id}: {role} cho {unit} ({label}). Mã chỉ hiện một lần, tại đây; máy chủ chỉ lưu mã băm.',
   'registry.token.all_units': 'mọi đơn vị',
+  'registry.token.expires': 'Mã hết hạn vào {at}.',
+  'registry.token.none': 'chưa có mã nào (tạo mã: diemcau registry token create --role admin)',
+  'registry.token.revoked':
+    'đã thu hồi mã {id} ({label}) lúc {at}; máy chủ tổng hợp từ chối mã này trong vòng 30 giây',
+  'registry.token.col.id': 'SỐ',
+  'registry.token.col.role': 'VAI TRÒ',
+  'registry.token.col.unit': 'ĐƠN VỊ',
+  'registry.token.col.label': 'NHÃN',
+  'registry.token.col.created': 'NGÀY TẠO',
+  'registry.token.col.last_used': 'DÙNG LẦN CUỐI',
+  'registry.token.col.expires': 'HẾT HẠN',
+  'registry.token.col.state': 'TRẠNG THÁI',
+  'registry.token.state.active': 'đang dùng',
+  'registry.token.state.expired': 'hết hạn',
+  'registry.token.state.revoked': 'đã thu hồi',
+  'registry.cmd.token_list':
+    'liệt kê các mã truy cập (số, vai trò, đơn vị, nhãn, ngày tạo, dùng lần cuối, hết hạn; không bao giờ hiện mã)',
+  'registry.cmd.token_revoke': 'thu hồi một mã truy cập: từ đó máy chủ tổng hợp không nhận mã này nữa',
+  'registry.arg.token_id': 'số của mã (xem diemcau registry token list)',
+  'registry.flag.expires': 'mã hết hiệu lực sau khoảng này, ví dụ 90d hoặc 12h (mặc định: không hết hạn)',
+  'registry.err.token_id': 'số của mã phải là một số trong diemcau registry token list (đang là {got})',
+  'registry.err.no_such_token': 'không có mã số {id} (xem diemcau registry token list)',
+  'registry.hint.token_expired':
+    'mã truy cập của anh/chị đã hết hạn: xin trung tâm CNTT cấp mã mới, đặt DIEMCAU_TOKEN bằng mã đó, rồi chạy: diemcau sync',
+  'registry.hint.token_revoked':
+    'mã truy cập của anh/chị đã bị thu hồi: xin trung tâm CNTT cấp mã mới, đặt DIEMCAU_TOKEN bằng mã đó, rồi chạy: diemcau sync',
   'registry.err.no_url': 'chưa có địa chỉ máy chủ tổng hợp',
   'registry.hint.no_url':
     'đặt registry.url trong tệp cấu hình, hoặc dùng --registry URL (hoặc DIEMCAU_REGISTRY)',
@@ -234,6 +289,10 @@ export const vi: Record<keyof typeof en, string> = {
   'outbox.why.unreachable': 'Không kết nối được máy chủ tổng hợp ({reason}).',
   'outbox.why.server': 'Máy chủ tổng hợp đang gặp lỗi ({reason}).',
   'outbox.why.unauthorized': 'Máy chủ tổng hợp không chấp nhận mã truy cập ({reason}).',
+  'outbox.why.token_expired':
+    'Mã truy cập đã hết hạn. Xin trung tâm CNTT cấp mã mới và đặt DIEMCAU_TOKEN bằng mã đó; dữ liệu vẫn được giữ.',
+  'outbox.why.token_revoked':
+    'Mã truy cập đã bị thu hồi. Xin trung tâm CNTT cấp mã mới và đặt DIEMCAU_TOKEN bằng mã đó; dữ liệu vẫn được giữ.',
   'outbox.why.no_token': 'Chưa có mã truy cập (DIEMCAU_TOKEN) để gửi.',
   'outbox.why.locked': 'Một tiến trình diemcau khác đang gửi hàng chờ.',
   'outbox.why.cancelled': 'Đã huỷ việc gửi.',

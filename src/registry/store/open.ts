@@ -5,13 +5,13 @@ export function isPostgresUrl(db: string): boolean {
   return /^postgres(ql)?:\/\//i.test(db);
 }
 
-export async function openStore(db: string): Promise<Store> {
+export async function openStore(db: string, opts: { busyWaitMs?: number } = {}): Promise<Store> {
   if (isPostgresUrl(db)) {
     const { openPostgres } = await import('./postgres.js');
     return openPostgres(db);
   }
   const { openSqlite } = await import('./sqlite.js');
-  return openSqlite(db);
+  return openSqlite(db, opts);
 }
 
 /** The URL without its password, for messages and logs. */

@@ -35,6 +35,7 @@ import {
   type SiteRow,
   siteFromRow,
   siteMoveFromRow,
+  TOKEN_COLUMNS,
   type TokenRow,
   tokenFromRow,
   unitRange,
@@ -135,7 +136,13 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX runs_site_time;
   CREATE INDEX runs_site_time ON runs (site_id, started_ms, verdict);
   `,
-  // 3: every move of a site between units, kept (docs/registry-api.md, site ownership).
+  // 3: the token lifecycle (registry token list / revoke, --expires; docs/registry-api.md).
+  `
+  ALTER TABLE tokens ADD COLUMN last_used_ms BIGINT;
+  ALTER TABLE tokens ADD COLUMN expires_ms BIGINT;
+  ALTER TABLE tokens ADD COLUMN revoked_ms BIGINT;
+  `,
+  // 4: every move of a site between units, kept (docs/registry-api.md, site ownership).
   `
   CREATE TABLE site_moves (
     site_id TEXT COLLATE "C" NOT NULL,
@@ -277,24 +284,39 @@ export class PostgresStore implements Store {
 
   async createToken(t: NewToken): Promise<TokenRecord> {
     const { rows } = await this.pool.query(
-      'INSERT INTO tokens (hash, role, unit, label, created_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [t.hash, t.role, t.unit, t.label, t.createdMs],
+      `INSERT INTO tokens (hash, role, unit, label, created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING ${TOKEN_COLUMNS}`,
+      [t.hash, t.role, t.unit, t.label, t.createdMs, t.expiresMs ?? null],
     );
-    return {
-      id: (rows[0] as { id: number }).id,
-      role: t.role,
-      unit: t.unit,
-      label: t.label,
-      createdAt: iso(t.createdMs),
-    };
+    return tokenFromRow(rows[0] as TokenRow);
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
+    const { rows } = await this.pool.query(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = $1`, [hash]);
+    return rows[0] ? tokenFromRow(rows[0] as TokenRow) : undefined;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    const { rows } = await this.pool.query(`SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY id`);
+    return (rows as TokenRow[]).map(tokenFromRow);
+  }
+
+  async revokeToken(id: number, atMs: number): Promise<TokenRecord | undefined> {
     const { rows } = await this.pool.query(
-      'SELECT id, role, unit, label, created_ms FROM tokens WHERE hash = $1',
-      [hash],
+      `UPDATE tokens SET revoked_ms = coalesce(revoked_ms, $1) WHERE id = $2 RETURNING ${TOKEN_COLUMNS}`,
+      [atMs, id],
     );
     return rows[0] ? tokenFromRow(rows[0] as TokenRow) : undefined;
+  }
+
+  async touchTokens(used: ReadonlyMap<number, number>): Promise<void> {
+    if (used.size === 0) return;
+    // One statement for all of them; GREATEST: two registries flushing out of order never move a time back.
+    await this.pool.query(
+      `UPDATE tokens SET last_used_ms = GREATEST(coalesce(tokens.last_used_ms, 0), u.ms)
+       FROM unnest($1::bigint[], $2::bigint[]) AS u(id, ms) WHERE tokens.id = u.id`,
+      [[...used.keys()], [...used.values()]],
+    );
   }
 
   /**

@@ -58,13 +58,21 @@ export interface TokenRow {
   unit: string;
   label: string;
   created_ms: number;
+  last_used_ms: number | null;
+  expires_ms: number | null;
+  revoked_ms: number | null;
 }
+/** The token columns every query reads (never the hash). */
+export const TOKEN_COLUMNS = 'id, role, unit, label, created_ms, last_used_ms, expires_ms, revoked_ms';
 export const tokenFromRow = (r: TokenRow): TokenRecord => ({
   id: r.id,
   role: r.role as TokenRecord['role'],
   unit: r.unit,
   label: r.label,
   createdAt: iso(r.created_ms),
+  ...(r.last_used_ms !== null ? { lastUsedAt: iso(r.last_used_ms) } : {}),
+  ...(r.expires_ms !== null ? { expiresAt: iso(r.expires_ms) } : {}),
+  ...(r.revoked_ms !== null ? { revokedAt: iso(r.revoked_ms) } : {}),
 });
 
 export interface RunRow {

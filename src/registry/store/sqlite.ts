@@ -33,26 +33,28 @@ import {
   type SiteRow,
   siteFromRow,
   siteMoveFromRow,
+  TOKEN_COLUMNS,
   type TokenRow,
   tokenFromRow,
   unitRange,
 } from './rows.js';
-import type {
-  DailyQuery,
-  Idem,
-  IncidentFilter,
-  IncidentUpdate,
-  NewIncident,
-  NewToken,
-  ReadinessRow,
-  RunFilter,
-  RunRecord,
-  SiteFilter,
-  SiteGuard,
-  SitePut,
-  Store,
-  TokenRecord,
-  WriteResult,
+import {
+  type DailyQuery,
+  type Idem,
+  type IncidentFilter,
+  type IncidentUpdate,
+  type NewIncident,
+  type NewToken,
+  type ReadinessRow,
+  type RunFilter,
+  type RunRecord,
+  type SiteFilter,
+  type SiteGuard,
+  type SitePut,
+  type Store,
+  StoreBusyError,
+  type TokenRecord,
+  type WriteResult,
 } from './types.js';
 
 /** Each entry moves the schema one version up (PRAGMA user_version). Never edit a shipped entry. */
@@ -133,7 +135,13 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX runs_site_time;
   CREATE INDEX runs_site_time ON runs (site_id, started_ms, verdict);
   `,
-  // 3: every move of a site between units, kept (docs/registry-api.md, site ownership).
+  // 3: the token lifecycle (registry token list / revoke, --expires; docs/registry-api.md).
+  `
+  ALTER TABLE tokens ADD COLUMN last_used_ms INTEGER;
+  ALTER TABLE tokens ADD COLUMN expires_ms INTEGER;
+  ALTER TABLE tokens ADD COLUMN revoked_ms INTEGER;
+  `,
+  // 4: every move of a site between units, kept (docs/registry-api.md, site ownership).
   `
   CREATE TABLE site_moves (
     site_id TEXT NOT NULL,
@@ -160,7 +168,26 @@ interface Pending {
 export interface SqliteOptions {
   /** synchronous=FULL (default) makes every answered write survive a power cut; NORMAL only a crash. */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * How long a write waits for a lock another process holds on the file before
+   * it fails with StoreBusyError (default 1 s: the registry's brief retry, then
+   * 503; the admin commands wait 5 s). Waiting is asynchronous: the event loop
+   * is blocked for at most BUSY_SLICE_MS at a time.
+   */
+  busyWaitMs?: number;
 }
+
+/** Default of SqliteOptions.busyWaitMs. */
+export const DEFAULT_BUSY_WAIT_MS = 1000;
+/** SQLite's own busy timeout per attempt: short, since it blocks the event loop. */
+const BUSY_SLICE_MS = 20;
+
+/** better-sqlite3 errors carry SQLite's extended code (SQLITE_BUSY, SQLITE_BUSY_SNAPSHOT…). */
+const isBusy = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class SqliteStore implements Store {
   onBadRow?: BadRowListener;
@@ -168,29 +195,51 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private queue: Pending[] = [];
   private scheduled = false;
+  private draining: Promise<void> | undefined;
   private closed = false;
+  private readonly busyWaitMs: number;
   private s!: ReturnType<typeof statements>;
-  private ingestBatch!: (batch: Pending[]) => WriteResult<RunAccepted>[];
+  private ingestBatch!: Database.Transaction<(batch: Pending[]) => WriteResult<RunAccepted>[]>;
 
   constructor(file: string, opts: SqliteOptions = {}) {
     this.db = new Database(file);
+    this.busyWaitMs = opts.busyWaitMs ?? DEFAULT_BUSY_WAIT_MS;
+    this.db.pragma(`busy_timeout = ${BUSY_SLICE_MS}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
-    this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = OFF');
   }
 
   async migrate(): Promise<void> {
-    const version = this.db.pragma('user_version', { simple: true }) as number;
+    const version = () => this.db.pragma('user_version', { simple: true }) as number;
     const upgrade = this.db.transaction(() => {
-      for (let v = version; v < MIGRATIONS.length; v++) {
+      for (let v = version(); v < MIGRATIONS.length; v++) {
         this.db.exec(MIGRATIONS[v] as string);
         this.db.pragma(`user_version = ${v + 1}`);
       }
     });
-    // IMMEDIATE: two processes migrating at once take turns instead of failing.
-    if (version < MIGRATIONS.length) upgrade.immediate();
+    // IMMEDIATE, version read inside: two processes migrating at once take turns instead of failing.
+    if (version() < MIGRATIONS.length) await this.write(() => upgrade.immediate());
     this.prepare();
+  }
+
+  /**
+   * Run a write, retrying while another process holds the file's write lock,
+   * for up to busyWaitMs; then StoreBusyError. Each attempt is synchronous and
+   * whole (a transaction commits or rolls back), so a retry never repeats half.
+   */
+  private async write<T>(fn: () => T): Promise<T> {
+    const start = Date.now();
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      try {
+        return fn();
+      } catch (err) {
+        if (!isBusy(err)) throw err;
+        const waited = Date.now() - start;
+        if (waited >= this.busyWaitMs) throw new StoreBusyError(waited, { cause: err });
+        await sleep(Math.min(pause, this.busyWaitMs - waited));
+      }
+    }
   }
 
   private prepare(): void {
@@ -254,7 +303,8 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    while (this.queue.length > 0) this.flush();
+    // Uploads already accepted are committed (or failed) first.
+    while (this.scheduled) await (this.draining ?? new Promise<void>((resolve) => setImmediate(resolve)));
     this.db.close();
   }
 
@@ -263,13 +313,37 @@ export class SqliteStore implements Store {
   }
 
   async createToken(t: NewToken): Promise<TokenRecord> {
-    const id = Number(this.s.tokenInsert.run(t.hash, t.role, t.unit, t.label, t.createdMs).lastInsertRowid);
-    return { id, role: t.role, unit: t.unit, label: t.label, createdAt: iso(t.createdMs) };
+    const { lastInsertRowid } = await this.write(() =>
+      this.s.tokenInsert.run(t.hash, t.role, t.unit, t.label, t.createdMs, t.expiresMs ?? null),
+    );
+    return this.tokenById(Number(lastInsertRowid)) as TokenRecord;
+  }
+
+  private tokenById(id: number): TokenRecord | undefined {
+    const row = this.s.tokenById.get(id) as TokenRow | undefined;
+    return row ? tokenFromRow(row) : undefined;
   }
 
   async findToken(hash: string): Promise<TokenRecord | undefined> {
     const row = this.s.tokenByHash.get(hash) as TokenRow | undefined;
     return row ? tokenFromRow(row) : undefined;
+  }
+
+  async listTokens(): Promise<TokenRecord[]> {
+    return (this.s.tokenList.all() as TokenRow[]).map(tokenFromRow);
+  }
+
+  async revokeToken(id: number, atMs: number): Promise<TokenRecord | undefined> {
+    await this.write(() => this.s.tokenRevoke.run(atMs, id));
+    return this.tokenById(id);
+  }
+
+  async touchTokens(used: ReadonlyMap<number, number>): Promise<void> {
+    if (used.size === 0) return;
+    const touch = this.db.transaction(() => {
+      for (const [id, ms] of used) this.s.tokenTouch.run(ms, id);
+    });
+    await this.write(() => touch.immediate());
   }
 
   ingestRun(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>> {
@@ -280,23 +354,28 @@ export class SqliteStore implements Store {
         this.scheduled = true;
         // Everything that arrives in this turn of the event loop joins the batch.
         setImmediate(() => {
-          this.scheduled = false;
-          while (this.queue.length > 0) this.flush();
+          this.draining = this.drain();
         });
       }
     });
   }
 
-  private flush(): void {
-    const batch = this.queue.splice(0, MAX_BATCH);
-    let results: WriteResult<RunAccepted>[];
-    try {
-      results = this.ingestBatch(batch);
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-      return;
+  /** Commit queued uploads batch by batch; what arrives meanwhile (say, while the file is locked) joins the next. */
+  private async drain(): Promise<void> {
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      let results: WriteResult<RunAccepted>[];
+      try {
+        // IMMEDIATE: a deferred transaction that read first could not wait for the lock (SQLITE_BUSY at once).
+        results = await this.write(() => this.ingestBatch.immediate(batch));
+      } catch (err) {
+        for (const p of batch) p.reject(err);
+        continue;
+      }
+      for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>);
     }
-    for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>);
+    this.scheduled = false;
+    this.draining = undefined;
   }
 
   async getRun(id: number): Promise<Run | undefined> {
@@ -352,7 +431,7 @@ export class SqliteStore implements Store {
       s.keyInsert.run(idem.key, idem.fingerprint, null, JSON.stringify(value), inc.createdMs);
       return { kind: 'created', value };
     });
-    return tx.immediate();
+    return this.write(() => tx.immediate());
   }
 
   private incidentIn(id: number): Incident | undefined {
@@ -436,7 +515,7 @@ export class SqliteStore implements Store {
       if (idem) s.keyInsert.run(idem.key, idem.fingerprint, null, JSON.stringify(value), u.atMs);
       return { kind: 'created', value };
     });
-    return tx.immediate();
+    return this.write(() => tx.immediate());
   }
 
   async getSite(id: string): Promise<Site | undefined> {
@@ -460,7 +539,7 @@ export class SqliteStore implements Store {
           .run(id, id, nowMs, before.unit, site.unit, guard?.by ?? null);
       return { site: siteFromRow(s.siteGet.get(id) as SiteRow), created: before === undefined };
     });
-    return tx.immediate();
+    return this.write(() => tx.immediate());
   }
 
   async siteMoves(id: string): Promise<SiteMove[]> {
@@ -534,9 +613,13 @@ export class SqliteStore implements Store {
 function statements(db: Database.Database) {
   return {
     tokenInsert: db.prepare(
-      'INSERT INTO tokens (hash, role, unit, label, created_ms) VALUES (?, ?, ?, ?, ?)',
+      'INSERT INTO tokens (hash, role, unit, label, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)',
     ),
-    tokenByHash: db.prepare('SELECT id, role, unit, label, created_ms FROM tokens WHERE hash = ?'),
+    tokenByHash: db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = ?`),
+    tokenById: db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE id = ?`),
+    tokenList: db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY id`),
+    tokenRevoke: db.prepare('UPDATE tokens SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?'),
+    tokenTouch: db.prepare('UPDATE tokens SET last_used_ms = max(coalesce(last_used_ms, 0), ?) WHERE id = ?'),
     keyGet: db.prepare('SELECT fingerprint, run_id, response FROM idempotency WHERE key = ?'),
     keyInsert: db.prepare(
       'INSERT INTO idempotency (key, fingerprint, run_id, response, created_ms) VALUES (?, ?, ?, ?, ?)',

@@ -35,6 +35,12 @@ export interface TokenRecord {
   unit: string;
   label: string;
   createdAt: string;
+  /** When a request last carried it (written at most once a minute: docs/registry-api.md). */
+  lastUsedAt?: string;
+  /** After this the token answers 401 token_expired. */
+  expiresAt?: string;
+  /** Set by `registry token revoke`: the token answers 401 token_revoked. */
+  revokedAt?: string;
 }
 
 export interface NewToken {
@@ -43,6 +49,19 @@ export interface NewToken {
   unit: string;
   label: string;
   createdMs: number;
+  expiresMs?: number;
+}
+
+/**
+ * The database stayed locked by another writer (another process on the same
+ * SQLite file) for longer than the store waits: the registry answers 503 with
+ * Retry-After, never 500 (docs/registry-api.md).
+ */
+export class StoreBusyError extends Error {
+  constructor(waitedMs: number, options?: { cause?: unknown }) {
+    super(`the database stayed locked by another writer for ${waitedMs} ms`, options);
+    this.name = 'StoreBusyError';
+  }
 }
 
 /** A run as the store keeps it: the hot columns plus a lean JSON body. */
@@ -136,6 +155,12 @@ export interface Store {
 
   createToken(token: NewToken): Promise<TokenRecord>;
   findToken(hash: string): Promise<TokenRecord | undefined>;
+  /** Every token, oldest first (never the hash). */
+  listTokens(): Promise<TokenRecord[]>;
+  /** Mark a token revoked (a second revoke keeps the first time); undefined when there is no such id. */
+  revokeToken(id: number, atMs: number): Promise<TokenRecord | undefined>;
+  /** Record last-used times (token id → epoch ms); a time never moves back. */
+  touchTokens(used: ReadonlyMap<number, number>): Promise<void>;
 
   ingestRun(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>>;
   getRun(id: number): Promise<Run | undefined>;
