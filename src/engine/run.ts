@@ -6,6 +6,7 @@
  */
 
 import { findKind } from '../checks/index.js';
+import { directedLimits } from '../checks/thresholds.js';
 import type { CheckContext, CheckKind } from '../checks/types.js';
 import type { Context } from '../cli/context.js';
 import { type CodecSession, openCodecSession } from '../drivers/session.js';
@@ -174,18 +175,21 @@ async function runOne(
     ...(outcome.details === undefined ? {} : { details: outcome.details }),
     ...(outcome.error ? { error: outcome.error } : {}),
     ...(outcome.hint ? { hint: outcome.hint } : {}),
-    ...limitsOf(spec, outcome),
+    ...limitsOf(spec, outcome, (opts.resolveKind ?? findKind)(spec.kind)),
     startedAt,
     durationMs: Math.round(ctx.clock.monotonic() - t0),
     attempts,
   };
 }
 
-function limitsOf(spec: CheckSpec, outcome: CheckOutcome): Pick<CheckResult, 'limits'> {
-  if (outcome.limits) return { limits: outcome.limits };
-  const warn = spec.params.warn as Record<string, number> | undefined;
-  const fail = spec.params.fail as Record<string, number> | undefined;
-  return warn || fail ? { limits: { ...(warn ? { warn } : {}), ...(fail ? { fail } : {}) } } : {};
+/** The outcome's limits (else the profile's warn/fail), each with its kind's direction. */
+function limitsOf(spec: CheckSpec, outcome: CheckOutcome, kind: CheckKind | undefined): Pick<CheckResult, 'limits'> {
+  const plain = outcome.limits ?? {
+    warn: spec.params.warn as Record<string, number> | undefined,
+    fail: spec.params.fail as Record<string, number> | undefined,
+  };
+  const limits = directedLimits(plain, kind?.thresholds);
+  return limits ? { limits } : {};
 }
 
 function notRun(

@@ -5,7 +5,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { DateTime, DurationMs, SiteId } from './atoms.js';
-import { CheckResult } from './check.js';
+import { UploadedCheckResult } from './check.js';
 import { Nullable } from './schema-tools.js';
 import { RunSite } from './site.js';
 import { Verdict } from './verdict.js';
@@ -27,7 +27,7 @@ export const RunInput = Type.Object({
   verdict: Verdict,
   startedAt: DateTime,
   durationMs: DurationMs,
-  checks: Type.Array(CheckResult, { maxItems: 500 }),
+  checks: Type.Array(UploadedCheckResult, { maxItems: 500 }),
   error: Type.Optional(RunError),
   tool: Type.Optional(Tool),
 });
@@ -50,7 +50,7 @@ export const Run = Type.Object({
   durationMs: Type.Integer(),
   receivedAt: DateTime,
   failing: Type.Array(Type.String()),
-  checks: Type.Array(CheckResult),
+  checks: Type.Array(UploadedCheckResult),
   error: Type.Optional(RunError),
   tool: Type.Optional(Tool),
 });
