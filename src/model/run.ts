@@ -1,5 +1,5 @@
 /**
- * A run: one site's entry of the `diemcau/run@1` document
+ * A run: one site's entry of the `diemcau/run@2` document
  * (docs/run-format.md), as `diemcau check` prints it, the registry takes it
  * (POST /v1/runs) and gives it back.
  */
