@@ -11,6 +11,7 @@ import type { CheckContext, CheckKind } from '../checks/types.js';
 import type { Context } from '../cli/context.js';
 import { type CodecSession, openCodecSession } from '../drivers/session.js';
 import type { CheckOutcome, CheckResult } from '../model/check.js';
+import type { UncheckedSite } from '../model/run.js';
 import type { SiteInfo } from '../model/site.js';
 import type { Verdict } from '../model/verdict.js';
 import type { CheckSpec, ResolvedProfile } from '../profile/types.js';
@@ -36,8 +37,14 @@ export interface EngineOptions {
   onResult?: (site: SiteInfo, result: CheckResult) => void;
 }
 
+/** The profile's site block; only id and name (no unit) when the profile did not load. */
+export type SiteOfRun =
+  | SiteInfo
+  | (UncheckedSite & { [K in Exclude<keyof SiteInfo, keyof UncheckedSite>]?: undefined });
+
 export interface SiteRun {
-  site: SiteInfo;
+  /** Only id and name when the site could not be checked (see `error`). */
+  site: SiteOfRun;
   file: string;
   verdict: Verdict;
   startedAt: string;
@@ -46,6 +53,10 @@ export interface SiteRun {
   /** Set when the site could not be checked at all (bad profile in a sweep). */
   error?: { code: string; message: string };
 }
+
+/** A site that was checked (its profile loaded), as opposed to one that could not be. */
+export type CheckedSiteRun = SiteRun & { site: SiteInfo };
+export const isChecked = (run: SiteRun): run is CheckedSiteRun => run.site.unit !== undefined;
 
 const matches = (spec: CheckSpec, list: readonly string[]) =>
   list.includes(spec.id) || list.includes(spec.kind);
@@ -183,7 +194,11 @@ async function runOne(
 }
 
 /** The outcome's limits (else the profile's warn/fail), each with its kind's direction. */
-function limitsOf(spec: CheckSpec, outcome: CheckOutcome, kind: CheckKind | undefined): Pick<CheckResult, 'limits'> {
+function limitsOf(
+  spec: CheckSpec,
+  outcome: CheckOutcome,
+  kind: CheckKind | undefined,
+): Pick<CheckResult, 'limits'> {
   const plain = outcome.limits ?? {
     warn: spec.params.warn as Record<string, number> | undefined,
     fail: spec.params.fail as Record<string, number> | undefined,

@@ -24,7 +24,9 @@ function readLimit(limit: Limit | undefined, kindDirection: () => Direction | un
     const direction = kindDirection();
     return direction ? { direction, value: limit } : undefined;
   }
-  return 'max' in limit ? { direction: 'max' as const, value: limit.max } : { direction: 'min' as const, value: limit.min };
+  return 'max' in limit
+    ? { direction: 'max' as const, value: limit.max }
+    : { direction: 'min' as const, value: limit.min };
 }
 
 export function metricLimits(r: UploadedCheckResult, metric: string): MetricLimits | undefined {
