@@ -154,7 +154,6 @@ export const vi: Record<keyof typeof en, string> = {
   'check.err.empty_glob': 'không có tệp cấu hình (.yaml) nào khớp với {pattern}',
   'check.hint.empty_match':
     "Kiểm tra lại đường dẫn và mẫu tên tệp; đặt mẫu trong dấu nháy ('profiles/xa-0[01]*.yaml') để diemcau tự tìm tệp thay cho shell.",
-  'cmd.schema':
-    'in JSON Schema của tài liệu mà diemcau xuất ra (run: kết quả của `check --format json`)',
+  'cmd.schema': 'in JSON Schema của tài liệu mà diemcau xuất ra (run: kết quả của `check --format json`)',
   'arg.schema_document': 'tài liệu nào',
 };
