@@ -14,6 +14,7 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../helpers/cli.js';
 import { type TestApp, testApp } from '../registry/fixtures.js';
+import { sampleReport } from '../report/sample.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const COMMITTED = path.join(import.meta.dirname, '../../docs/schema/run-2.json');
@@ -119,6 +120,12 @@ describe('real check --format json output against the schema (ajv)', () => {
     const emptyUnit = structuredClone(doc);
     emptyUnit.sites[2].site.unit = '';
     expect(validate(emptyUnit)).toBe(false);
+  });
+
+  it("the renderers' sample report (test/report/sample.ts) is a valid document too", async () => {
+    const ajv = addFormats(new Ajv2020({ strict: true, allErrors: true }));
+    const validate = ajv.compile(JSON.parse(await fs.readFile(COMMITTED, 'utf8')));
+    expect(validate(JSON.parse(JSON.stringify(sampleReport))), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('--upload sends the sites that were checked, and not the one that could not be (nothing rejected)', async () => {

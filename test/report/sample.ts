@@ -105,7 +105,7 @@ export const sweepReport: RunReport = {
       ],
     },
     {
-      site: { id: 'broken', name: 'profiles/broken.yaml', unit: '' },
+      site: { id: 'broken', name: 'profiles/broken.yaml' },
       file: 'profiles/broken.yaml',
       verdict: 'unknown',
       startedAt: '2026-11-25T01:00:00.000Z',
