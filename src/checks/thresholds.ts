@@ -1,7 +1,30 @@
 import type { MessageKey, Translator } from '../i18n/index.js';
+import type { CheckLimits, DirectedLimit } from '../model/check.js';
 import type { Direction } from './types.js';
 
 export type Limits = Record<string, number>;
+
+/**
+ * Plain warn/fail limits with the direction of each metric, as results carry
+ * them (`diemcau/run@2`, docs/run-format.md). A limit on a metric without a
+ * direction is never judged (see `judge`), so it is left out.
+ */
+export function directedLimits(
+  limits: { warn?: Limits | undefined; fail?: Limits | undefined },
+  directions: Record<string, Direction> | undefined,
+): CheckLimits | undefined {
+  const out: CheckLimits = {};
+  for (const level of ['warn', 'fail'] as const) {
+    const entries = Object.entries(limits[level] ?? {}).flatMap(([metric, limit]) => {
+      const dir = directions?.[metric];
+      if (dir === undefined) return [];
+      const directed: DirectedLimit = dir === 'max' ? { max: limit } : { min: limit };
+      return [[metric, directed] as const];
+    });
+    if (entries.length) out[level] = Object.fromEntries(entries);
+  }
+  return out.warn || out.fail ? out : undefined;
+}
 
 export interface Breach {
   metric: string;

@@ -15,6 +15,7 @@ import { register as incidentCommands } from './wiring/incident.js';
 import { register as profileCommands } from './wiring/profile.js';
 import { register as registryCommands } from './wiring/registry.js';
 import { register as reportCommands } from './wiring/report.js';
+import { register as schemaCommands } from './wiring/schema.js';
 import { register as simCommands } from './wiring/sim.js';
 
 /**
@@ -41,6 +42,7 @@ const registrations: Array<(program: Command, w: Wiring) => void> = [
   codecCommands,
   simCommands,
   reportCommands,
+  schemaCommands,
   demoCommands,
 ];
 

@@ -6,10 +6,12 @@
  */
 
 import { findKind } from '../checks/index.js';
+import { directedLimits } from '../checks/thresholds.js';
 import type { CheckContext, CheckKind } from '../checks/types.js';
 import type { Context } from '../cli/context.js';
 import { type CodecSession, openCodecSession } from '../drivers/session.js';
 import type { CheckOutcome, CheckResult } from '../model/check.js';
+import type { UncheckedSite } from '../model/run.js';
 import type { SiteInfo } from '../model/site.js';
 import type { Verdict } from '../model/verdict.js';
 import type { CheckSpec, ResolvedProfile } from '../profile/types.js';
@@ -35,8 +37,14 @@ export interface EngineOptions {
   onResult?: (site: SiteInfo, result: CheckResult) => void;
 }
 
+/** The profile's site block; only id and name (no unit) when the profile did not load. */
+export type SiteOfRun =
+  | SiteInfo
+  | (UncheckedSite & { [K in Exclude<keyof SiteInfo, keyof UncheckedSite>]?: undefined });
+
 export interface SiteRun {
-  site: SiteInfo;
+  /** Only id and name when the site could not be checked (see `error`). */
+  site: SiteOfRun;
   file: string;
   verdict: Verdict;
   startedAt: string;
@@ -45,6 +53,10 @@ export interface SiteRun {
   /** Set when the site could not be checked at all (bad profile in a sweep). */
   error?: { code: string; message: string };
 }
+
+/** A site that was checked (its profile loaded), as opposed to one that could not be. */
+export type CheckedSiteRun = SiteRun & { site: SiteInfo };
+export const isChecked = (run: SiteRun): run is CheckedSiteRun => run.site.unit !== undefined;
 
 const matches = (spec: CheckSpec, list: readonly string[]) =>
   list.includes(spec.id) || list.includes(spec.kind);
@@ -174,18 +186,25 @@ async function runOne(
     ...(outcome.details === undefined ? {} : { details: outcome.details }),
     ...(outcome.error ? { error: outcome.error } : {}),
     ...(outcome.hint ? { hint: outcome.hint } : {}),
-    ...limitsOf(spec, outcome),
+    ...limitsOf(spec, outcome, (opts.resolveKind ?? findKind)(spec.kind)),
     startedAt,
     durationMs: Math.round(ctx.clock.monotonic() - t0),
     attempts,
   };
 }
 
-function limitsOf(spec: CheckSpec, outcome: CheckOutcome): Pick<CheckResult, 'limits'> {
-  if (outcome.limits) return { limits: outcome.limits };
-  const warn = spec.params.warn as Record<string, number> | undefined;
-  const fail = spec.params.fail as Record<string, number> | undefined;
-  return warn || fail ? { limits: { ...(warn ? { warn } : {}), ...(fail ? { fail } : {}) } } : {};
+/** The outcome's limits (else the profile's warn/fail), each with its kind's direction. */
+function limitsOf(
+  spec: CheckSpec,
+  outcome: CheckOutcome,
+  kind: CheckKind | undefined,
+): Pick<CheckResult, 'limits'> {
+  const plain = outcome.limits ?? {
+    warn: spec.params.warn as Record<string, number> | undefined,
+    fail: spec.params.fail as Record<string, number> | undefined,
+  };
+  const limits = directedLimits(plain, kind?.thresholds);
+  return limits ? { limits } : {};
 }
 
 function notRun(

@@ -197,7 +197,10 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
         description:
           'Check runs, incidents, site register and readiness reports of video-conference endpoints (điểm cầu).',
         version: opts.version,
+        license: { name: 'MIT', url: 'https://spdx.org/licenses/MIT.html' },
       },
+      // Relative: the document is served by the registry it describes.
+      servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     // The schemas' `x-` notes are for the profile's error messages (src/model/atoms.ts), not for clients.

@@ -62,12 +62,11 @@ function* chunks(block: Buffer, total: number): Generator<Buffer> {
 export const speedtestRoutes: FastifyPluginAsyncTypebox<SpeedtestOptions> = async (app, opts) => {
   const maxBytes = Math.min(opts.maxBytes ?? SPEEDTEST_MAX_BYTES, SPEEDTEST_MAX_BYTES);
   const block = randomBytes(BLOCK);
-  const guard =
-    opts.public !== true && app.hasDecorator('authenticate')
-      ? {
-          preHandler: async (req: FastifyRequest) => app.authenticate(req),
-        }
-      : {};
+  const guarded = opts.public !== true && app.hasDecorator('authenticate');
+  const guard = guarded ? { preHandler: async (req: FastifyRequest) => app.authenticate(req) } : {};
+  // The OpenAPI document says so: the registry's bearer token and the 401 without it, or no security at all.
+  const security = guarded ? [{ bearer: [] as string[] }] : [];
+  const unauthorized = guarded ? { 401: ErrorBody } : {};
 
   // Uploads are counted as they stream in: no parser, no body limit, nothing buffered.
   app.removeAllContentTypeParsers();
@@ -77,10 +76,19 @@ export const speedtestRoutes: FastifyPluginAsyncTypebox<SpeedtestOptions> = asyn
     '/v1/speedtest',
     {
       schema: {
+        operationId: 'speedtestDownload',
         summary: 'Download test: N bytes of random data',
         tags: ['speedtest'],
         querystring: Query,
-        produces: ['application/octet-stream'],
+        security,
+        response: {
+          200: {
+            description: 'N random bytes',
+            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+          },
+          400: ErrorBody,
+          ...unauthorized,
+        },
       },
       ...guard,
     },
@@ -102,10 +110,12 @@ export const speedtestRoutes: FastifyPluginAsyncTypebox<SpeedtestOptions> = asyn
     '/v1/speedtest',
     {
       schema: {
+        operationId: 'speedtestUpload',
         summary: 'Upload test: the body is read and discarded',
         tags: ['speedtest'],
+        security,
         consumes: ['application/octet-stream'],
-        response: { 200: UploadResult, 413: ErrorBody },
+        response: { 200: UploadResult, ...unauthorized, 413: ErrorBody },
       },
       ...guard,
     },

@@ -3,7 +3,7 @@
  * the outbox (queued first, sent in order, kept when the line is down).
  */
 import type { Context } from '../cli/context.js';
-import type { SiteRun } from '../engine/run.js';
+import { type CheckedSiteRun, isChecked, type SiteRun } from '../engine/run.js';
 import type { RunInput } from '../model/run.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import type { OutboxItem } from './outbox.js';
@@ -18,7 +18,7 @@ export interface UploadResult {
 }
 
 /** One site's entry of the run document, as POST /v1/runs takes it (the local file path stays local). */
-export function runInputOf(run: SiteRun, tool: { name: string; version: string }): RunInput {
+export function runInputOf(run: CheckedSiteRun, tool: { name: string; version: string }): RunInput {
   const site = run.site;
   return {
     site: {
@@ -46,7 +46,7 @@ export function runInputOf(run: SiteRun, tool: { name: string; version: string }
 export async function uploadSiteRuns(
   ctx: Context,
   profile: ResolvedProfile,
-  runs: SiteRun[],
+  runs: CheckedSiteRun[],
   tool: { name: string; version: string },
   opts: { registry?: string } = {},
 ): Promise<UploadResult> {
@@ -96,8 +96,9 @@ export async function uploadReport(
   opts: { registry?: string; quiet?: boolean } = {},
 ): Promise<Omit<UploadResult, 'lines'>> {
   const bySite = new Map(profiles.map((p) => [p.site.id, p] as const));
-  const groups = new Map<string, { profile: ResolvedProfile; runs: SiteRun[] }>();
-  for (const run of runs) {
+  const groups = new Map<string, { profile: ResolvedProfile; runs: CheckedSiteRun[] }>();
+  // A site that could not be checked has no unit to file it under (and its id is a file name).
+  for (const run of runs.filter(isChecked)) {
     const profile = bySite.get(run.site.id);
     if (!profile) continue;
     const url = resolveTarget(ctx, { flag: opts.registry, profile }).url;

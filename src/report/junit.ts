@@ -64,7 +64,7 @@ export function renderJunit(report: RunReport, opts: RenderOptions): string {
     );
     lines.push('    <properties>');
     lines.push(`      <property name="name" value="${xmlEscape(site.site.name)}"/>`);
-    lines.push(`      <property name="unit" value="${xmlEscape(site.site.unit)}"/>`);
+    lines.push(`      <property name="unit" value="${xmlEscape(site.site.unit ?? '')}"/>`);
     lines.push(`      <property name="verdict" value="${site.verdict}"/>`);
     lines.push('    </properties>');
     if (site.error) {

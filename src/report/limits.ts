@@ -1,12 +1,14 @@
 /**
  * The limits a check was judged against, each with its direction: a `max`
  * limit breaks when the figure goes above it, a `min` limit when it drops
- * below (the kind's `thresholds`, see docs/checks.md). A limit on a metric
- * whose kind gives no direction is not judged, so it has none here either.
+ * below. A `diemcau/run@2` result says the direction itself (`{ "max": 150 }`);
+ * a `diemcau/run@1` result has plain numbers, and the direction is the kind's
+ * `thresholds` (docs/run-format.md, docs/checks.md). A limit whose direction
+ * is unknown is not judged, so it has none here either.
  */
 import { findKind } from '../checks/index.js';
 import type { Direction } from '../checks/types.js';
-import type { CheckResult } from '../model/check.js';
+import type { DirectedLimit, UploadedCheckResult } from '../model/check.js';
 
 export interface MetricLimits {
   direction: Direction;
@@ -14,15 +16,28 @@ export interface MetricLimits {
   fail?: number;
 }
 
-export function metricLimits(r: CheckResult, metric: string): MetricLimits | undefined {
-  const warn = r.limits?.warn?.[metric];
-  const fail = r.limits?.fail?.[metric];
-  if (warn === undefined && fail === undefined) return undefined;
-  const direction = findKind(r.kind)?.thresholds?.[metric];
+type Limit = number | DirectedLimit;
+
+function readLimit(limit: Limit | undefined, kindDirection: () => Direction | undefined) {
+  if (limit === undefined) return undefined;
+  if (typeof limit === 'number') {
+    const direction = kindDirection();
+    return direction ? { direction, value: limit } : undefined;
+  }
+  return 'max' in limit
+    ? { direction: 'max' as const, value: limit.max }
+    : { direction: 'min' as const, value: limit.min };
+}
+
+export function metricLimits(r: UploadedCheckResult, metric: string): MetricLimits | undefined {
+  const kindDirection = () => findKind(r.kind)?.thresholds?.[metric];
+  const warn = readLimit(r.limits?.warn?.[metric], kindDirection);
+  const fail = readLimit(r.limits?.fail?.[metric], kindDirection);
+  const direction = fail?.direction ?? warn?.direction;
   if (!direction) return undefined;
   return {
     direction,
-    ...(warn === undefined ? {} : { warn }),
-    ...(fail === undefined ? {} : { fail }),
+    ...(warn === undefined ? {} : { warn: warn.value }),
+    ...(fail === undefined ? {} : { fail: fail.value }),
   };
 }

@@ -38,7 +38,7 @@ export function renderPrometheus(report: RunReport, opts?: Partial<RenderOptions
   };
   const finished = Date.parse(report.startedAt) / 1000 + report.durationMs / 1000;
   for (const site of report.sites) {
-    const s = { site: site.site.id, unit: site.site.unit };
+    const s = { site: site.site.id, unit: site.site.unit ?? '' };
     for (const verdict of VERDICTS)
       add(
         'diemcau_site_verdict',

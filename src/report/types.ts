@@ -1,8 +1,7 @@
 import type { SiteRun } from '../engine/run.js';
 import type { Locale, Translator } from '../i18n/index.js';
+import type { RUN_SCHEMA } from '../model/run.js';
 import type { Verdict } from '../model/verdict.js';
-
-export const RUN_SCHEMA = 'diemcau/run@1';
 
 /** The JSON document of one `diemcau check` run (docs/run-format.md). */
 export interface RunReport {

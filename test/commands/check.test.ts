@@ -107,7 +107,7 @@ describe('exit codes follow the verdict', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout);
-    expect(doc.schema).toBe('diemcau/run@1');
+    expect(doc.schema).toBe('diemcau/run@2');
     expect(doc.verdict).toBe('ready');
     expect(doc.sites[0].checks.map((c: { id: string; status: string }) => [c.id, c.status])).toEqual([
       ['sip-port', 'pass'],

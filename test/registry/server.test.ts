@@ -114,6 +114,24 @@ describe('POST /v1/runs', () => {
     expect(count('runs')).toBe(1);
   });
 
+  it('takes limits of diemcau/run@1 (plain numbers) and of @2 (with direction), and gives them back as sent', async () => {
+    const shapes = [
+      { warn: { rtt_ms: 150 }, fail: { rtt_ms: 400 } },
+      { warn: { rtt_ms: { max: 150 } }, fail: { rtt_ms: { max: 400 } } },
+    ];
+    for (const limits of shapes) {
+      const body = runBody();
+      body.checks = body.checks.map((c) => ({ ...c, limits }));
+      const r = await inject('POST', '/v1/runs', post(t.tokens.tech), body);
+      expect(r.statusCode).toBe(201);
+      const back = await inject('GET', `/v1/runs/${r.json().id}`, bearer(t.tokens.tech));
+      expect((back.json() as Run).checks[0]?.limits).toEqual(limits);
+    }
+    const bad = runBody();
+    bad.checks = bad.checks.map((c) => ({ ...c, limits: { warn: { rtt_ms: { above: 150 } } } as never }));
+    expect((await inject('POST', '/v1/runs', post(t.tokens.tech), bad)).statusCode).toBe(400);
+  });
+
   it('a replay returns the first answer and stores nothing twice', async () => {
     const key = newKey();
     const first = await inject('POST', '/v1/runs', post(t.tokens.tech, key), runBody());

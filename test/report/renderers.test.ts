@@ -89,7 +89,7 @@ describe('human', () => {
 });
 
 describe('json', () => {
-  it('is the documented diemcau/run@1 document', () => {
+  it('is the documented diemcau/run@2 document', () => {
     const doc = JSON.parse(renderJson(sampleReport));
     expect(doc).toEqual(sampleReport);
     expect(Object.keys(doc)).toEqual(['schema', 'tool', 'startedAt', 'durationMs', 'verdict', 'sites']);
@@ -106,6 +106,11 @@ describe('json', () => {
         'attempts',
       ]),
     );
+    // @2: every limit says whether it is a maximum or a minimum.
+    expect(doc.sites[0].checks[0].limits).toEqual({
+      warn: { rtt_ms: { max: 150 }, loss_pct: { max: 1 } },
+      fail: { rtt_ms: { max: 400 }, loss_pct: { max: 3 } },
+    });
   });
 });
 

@@ -2,7 +2,7 @@
 import type { RunReport } from '../../src/report/types.js';
 
 export const sampleReport: RunReport = {
-  schema: 'diemcau/run@1',
+  schema: 'diemcau/run@2',
   tool: { name: 'diemcau', version: '0.1.0' },
   startedAt: '2026-11-25T01:00:00.000Z',
   durationMs: 2345,
@@ -28,7 +28,10 @@ export const sampleReport: RunReport = {
           summary: '20/20 replies, avg 180 ms',
           metrics: { rtt_ms: 180.4, jitter_ms: 3.25, loss_pct: 0 },
           hint: 'The line to the MCU is slow: tell the provincial IT centre.',
-          limits: { warn: { rtt_ms: 150, loss_pct: 1 }, fail: { rtt_ms: 400, loss_pct: 3 } },
+          limits: {
+            warn: { rtt_ms: { max: 150 }, loss_pct: { max: 1 } },
+            fail: { rtt_ms: { max: 400 }, loss_pct: { max: 3 } },
+          },
           startedAt: '2026-11-25T01:00:00.010Z',
           durationMs: 2100,
           attempts: 1,
@@ -102,7 +105,7 @@ export const sweepReport: RunReport = {
       ],
     },
     {
-      site: { id: 'broken', name: 'profiles/broken.yaml', unit: '' },
+      site: { id: 'broken', name: 'profiles/broken.yaml' },
       file: 'profiles/broken.yaml',
       verdict: 'unknown',
       startedAt: '2026-11-25T01:00:00.000Z',

@@ -11,10 +11,11 @@ import type { CheckFlags } from '../../cli/wiring/check.js';
 import { type EngineOptions, runSite, type SiteRun, selectChecks } from '../../engine/run.js';
 import { exitCodeFor, worstVerdict } from '../../engine/verdict.js';
 import { CancelledError, DiemcauError, ExitCode, ProfileError, UsageError } from '../../errors.js';
+import { RUN_SCHEMA } from '../../model/run.js';
 import { displayPath, loadProfile } from '../../profile/load.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { loadRenderer } from '../../report/formats.js';
-import { RUN_SCHEMA, type RunReport } from '../../report/types.js';
+import type { RunReport } from '../../report/types.js';
 import { pool } from '../../util/pool.js';
 import { assertWritable, DEFAULT_PROFILE, resolveProfilePath, writeOutput } from '../common.js';
 import { parseOutputs } from './formats.js';
@@ -40,7 +41,8 @@ function brokenSite(ctx: Context, target: Target, err: ProfileError): SiteRun {
   const id = path.basename(target.file).replace(/\.ya?ml$/i, '');
   const where = [err.file, err.line, err.col].filter((x) => x !== undefined).join(':');
   return {
-    site: { id, name: file, unit: '' },
+    // No unit: the profile that says it did not load (docs/run-format.md).
+    site: { id, name: file },
     file,
     verdict: 'unknown',
     startedAt: ctx.clock.now().toISOString(),

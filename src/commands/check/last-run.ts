@@ -7,7 +7,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Context } from '../../cli/context.js';
-import type { SiteRun } from '../../engine/run.js';
+import { type CheckedSiteRun, isChecked } from '../../engine/run.js';
 import type { RunReport } from '../../report/types.js';
 import { writeFileAtomic } from '../../util/atomic.js';
 
@@ -25,15 +25,19 @@ async function read(ctx: Context): Promise<RunReport | undefined> {
 }
 
 /** This site's latest saved run, if any. */
-export async function lastRunOf(ctx: Context, siteId: string): Promise<SiteRun | undefined> {
-  return (await read(ctx))?.sites.find((s) => s.site?.id === siteId);
+export async function lastRunOf(ctx: Context, siteId: string): Promise<CheckedSiteRun | undefined> {
+  return (await read(ctx))?.sites.find((s): s is CheckedSiteRun => s.site?.id === siteId && isChecked(s));
 }
 
-/** Keep this run's sites, replacing only their own earlier runs. Best effort: a check never fails on it. */
+/**
+ * Keep this run's sites, replacing only their own earlier runs; a site that
+ * could not be checked (bad profile) is no run of it. Best effort: a check never fails on it.
+ */
 export async function saveLastRun(ctx: Context, report: RunReport): Promise<void> {
-  const mine = new Set(report.sites.map((s) => s.site.id));
+  const checked = report.sites.filter(isChecked);
+  const mine = new Set(checked.map((s) => s.site.id));
   const kept = ((await read(ctx))?.sites ?? []).filter((s) => !mine.has(s.site?.id));
-  const doc: RunReport = { ...report, sites: [...kept, ...report.sites] };
+  const doc: RunReport = { ...report, sites: [...kept, ...checked] };
   const file = path.join(ctx.stateDir, LAST_RUN_FILE);
   await fs.mkdir(ctx.stateDir, { recursive: true }).catch(() => {});
   await writeFileAtomic(file, JSON.stringify(doc)).catch(() => {});

@@ -75,6 +75,8 @@ export const en = {
   'check.err.empty_glob': 'no profile (.yaml) matches {pattern}',
   'check.hint.empty_match':
     "Check the path and the pattern; quote a pattern ('profiles/xa-0[01]*.yaml') so that diemcau expands it, not the shell.",
+  'cmd.schema': 'print the JSON Schema of a document diemcau writes (run: what `check --format json` prints)',
+  'arg.schema_document': 'which document',
 } as const;
 
 export const vi: Record<keyof typeof en, string> = {
@@ -152,4 +154,6 @@ export const vi: Record<keyof typeof en, string> = {
   'check.err.empty_glob': 'không có tệp cấu hình (.yaml) nào khớp với {pattern}',
   'check.hint.empty_match':
     "Kiểm tra lại đường dẫn và mẫu tên tệp; đặt mẫu trong dấu nháy ('profiles/xa-0[01]*.yaml') để diemcau tự tìm tệp thay cho shell.",
+  'cmd.schema': 'in JSON Schema của tài liệu mà diemcau xuất ra (run: kết quả của `check --format json`)',
+  'arg.schema_document': 'tài liệu nào',
 };

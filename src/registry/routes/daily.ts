@@ -39,6 +39,7 @@ export const dailyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/reports/daily',
     {
       schema: {
+        operationId: 'dailyVerdicts',
         summary: 'Worst verdict per site and day (the readiness heatmap)',
         description:
           'Per registered site under the unit, the worst verdict (not-ready > unknown > degraded > ready) ' +

@@ -9,8 +9,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/health',
     {
       schema: {
+        operationId: 'health',
         summary: 'Liveness and store check',
         tags: ['health'],
+        security: [],
         response: { 200: Health, 503: Health },
       },
     },

@@ -34,12 +34,13 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/incidents',
     {
       schema: {
+        operationId: 'fileIncident',
         summary: 'File an incident',
         tags: ['incidents'],
         security,
         headers: IdempotencyHeaders,
         body: IncidentInput,
-        response: { 201: Incident, ...errors(400, 401, 403, 409, 413) },
+        response: { 201: Incident, ...errors(400, 401, 403, 409, 413, 415) },
       },
       onRequest: app.authenticate,
     },
@@ -100,6 +101,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/incidents',
     {
       schema: {
+        operationId: 'listIncidents',
         summary: 'List incidents, newest first',
         tags: ['incidents'],
         security,
@@ -136,6 +138,7 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/incidents/:id',
     {
       schema: {
+        operationId: 'getIncident',
         summary: 'One incident with its history',
         tags: ['incidents'],
         security,
@@ -156,13 +159,14 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/incidents/:id',
     {
       schema: {
+        operationId: 'updateIncident',
         summary: 'Move an incident forward (open → acknowledged → resolved) with a note',
         tags: ['incidents'],
         security,
         params: IdParam,
         headers: OptionalIdempotencyHeaders,
         body: IncidentPatch,
-        response: { 200: Incident, ...errors(400, 401, 403, 404, 409) },
+        response: { 200: Incident, ...errors(400, 401, 403, 404, 409, 413, 415) },
       },
       onRequest: app.authenticate,
     },

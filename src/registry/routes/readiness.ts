@@ -17,6 +17,7 @@ export const readinessRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/reports/readiness',
     {
       schema: {
+        operationId: 'readiness',
         summary: 'Readiness of every site under a unit',
         description:
           'since: sites whose last run finished before this time are stale (default: now minus the stale window).',

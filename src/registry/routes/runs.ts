@@ -14,12 +14,13 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/runs',
     {
       schema: {
+        operationId: 'uploadRun',
         summary: "Upload one site's check results (one site of `diemcau check --format json`)",
         tags: ['runs'],
         security,
         headers: IdempotencyHeaders,
         body: RunInput,
-        response: { 201: RunAccepted, ...errors(400, 401, 403, 409, 413) },
+        response: { 201: RunAccepted, ...errors(400, 401, 403, 409, 413, 415) },
       },
       onRequest: app.authenticate,
     },
@@ -47,6 +48,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/runs',
     {
       schema: {
+        operationId: 'listRuns',
         summary: "A site's runs, newest first",
         tags: ['runs'],
         security,
@@ -79,6 +81,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/runs/:id',
     {
       schema: {
+        operationId: 'getRun',
         summary: 'One run',
         tags: ['runs'],
         security,

@@ -13,6 +13,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/sites',
     {
       schema: {
+        operationId: 'listSites',
         summary: 'List registered sites by unit',
         tags: ['sites'],
         security,
@@ -41,6 +42,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/sites/:id',
     {
       schema: {
+        operationId: 'getSite',
         summary: 'One site',
         tags: ['sites'],
         security,
@@ -61,12 +63,13 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/sites/:id',
     {
       schema: {
+        operationId: 'putSite',
         summary: 'Register or update a site (201 when new, 200 when updated)',
         tags: ['sites'],
         security,
         params: SiteIdParam,
         body: SiteInput,
-        response: { 200: Site, 201: Site, ...errors(400, 401, 403, 409, 413) },
+        response: { 200: Site, 201: Site, ...errors(400, 401, 403, 409, 413, 415) },
       },
       onRequest: app.authenticate,
     },

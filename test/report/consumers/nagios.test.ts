@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findKind } from '../../../src/checks/index.js';
-import { judge } from '../../../src/checks/thresholds.js';
+import { directedLimits, judge } from '../../../src/checks/thresholds.js';
 import type { SiteRun } from '../../../src/engine/run.js';
 import { translator } from '../../../src/i18n/index.js';
 import type { CheckResult } from '../../../src/model/check.js';
@@ -66,9 +66,14 @@ type Parsed = { label: string; value: number; warn: string; crit: string; level:
 const parse = (text: string): Parsed[] =>
   JSON.parse(execFileSync(PYTHON, ['-c', PARSE], { input: text, encoding: 'utf8' }));
 
-function check(id: string, kind: string, metrics: Record<string, number>, limits: CheckResult['limits']) {
+type PlainLimits = { warn?: Record<string, number>; fail?: Record<string, number> };
+const plain = new Map<string, PlainLimits>();
+
+function check(id: string, kind: string, metrics: Record<string, number>, plainLimits: PlainLimits) {
   const directions = findKind(kind)?.thresholds ?? {};
-  const { status } = judge(metrics, directions, limits?.warn, limits?.fail);
+  const { status } = judge(metrics, directions, plainLimits.warn, plainLimits.fail);
+  plain.set(id, plainLimits);
+  const limits = directedLimits(plainLimits, directions);
   const r: CheckResult = {
     id,
     kind,
@@ -134,7 +139,8 @@ describe.skipIf(!havePlugin)('nagios perfdata in a real range parser (nagiosplug
     for (const r of CHECKS) {
       const directions = findKind(r.kind)?.thresholds ?? {};
       for (const [metric, value] of Object.entries(r.metrics)) {
-        const { status } = judge({ [metric]: value }, directions, r.limits?.warn, r.limits?.fail);
+        const limits = plain.get(r.id);
+        const { status } = judge({ [metric]: value }, directions, limits?.warn, limits?.fail);
         expected.push({ label: `${r.id}.${metric.replace(/_(ms|pct|s|bytes)$/, '')}`, level: status });
       }
     }
