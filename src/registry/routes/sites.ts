@@ -92,6 +92,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/v1/sites/:id/moves',
     {
       schema: {
+        operationId: 'listSiteMoves',
         summary: "A site's moves between units, oldest first",
         tags: ['sites'],
         security,
