@@ -71,6 +71,10 @@ describe('the speed test plugin', () => {
         if (req.headers.authorization !== 'Bearer good')
           throw Object.assign(new Error('no token'), { statusCode: 401 });
       });
+      // As the registry does: errors in the documented shape, which the route's OpenAPI declares.
+      app.setErrorHandler((err: { statusCode?: number; message: string }, _req, reply) =>
+        reply.code(err.statusCode ?? 500).send({ error: { code: 'unauthorized', message: err.message } }),
+      );
       await app.register(speedtestRoutes);
     });
     expect((await fetch(`${guarded}/v1/speedtest?bytes=10`)).status).toBe(401);
