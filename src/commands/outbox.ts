@@ -46,6 +46,7 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
           ...(noted ? [i.lastError?.message ?? ''] : []),
         ]),
         ctx.io.stdoutTTY,
+        ctx.io.columns,
       ),
     );
   }
@@ -62,6 +63,7 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
           `${r.rejected.status} ${r.rejected.code}: ${r.rejected.message}`,
         ]),
         ctx.io.stdoutTTY,
+        ctx.io.columns,
       ),
     );
   }

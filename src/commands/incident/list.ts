@@ -83,6 +83,7 @@ export function renderIncidents(
       i.summary,
     ]),
     tty,
+    ctx.io.columns,
   );
 }
 
