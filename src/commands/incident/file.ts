@@ -9,6 +9,7 @@ import type { ResolvedProfile } from '../../profile/types.js';
 import { UNADDRESSED } from '../../registry/outbox.js';
 import { deliver, fateOf, outboxOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { runInputOf } from '../../registry/upload.js';
+import { didYouMean } from '../../util/suggest.js';
 import { LAST_RUN_FILE, lastRunOf } from '../check/last-run.js';
 import { optionalProfile } from '../common.js';
 import { categoryLabel } from './common.js';
@@ -33,7 +34,9 @@ function oneOf<T extends string>(
   throw new UsageError(
     ctx.t('incident.err.bad_value', {
       flag,
-      message: ctx.t('cli.err.format', { got: value, allowed: allowed.join(', ') }),
+      message:
+        ctx.t('cli.err.format', { got: value, allowed: allowed.join(', ') }) +
+        didYouMean(ctx.t, value, allowed),
     }),
   );
 }
