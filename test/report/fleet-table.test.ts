@@ -154,11 +154,11 @@ describe('incident table', () => {
 
       Danh sách sự cố, mới nhất trước
       SỐ  ĐIỂM CẦU             LOẠI SỰ CỐ          MỨC ĐỘ        TRẠNG THÁI    PHÁT HIỆN LÚC     KHẮC PHỤC SAU  TÓM TẮT
-       5  th-xa-quang-phu      Sự cố đường truyền  trung bình    mới báo       2025-07-08 06:00  —              Đường truyền TSLCD chập chờn
-       6  th-phuong-hac-thanh  Không có tiếng      trung bình    đã khắc phục  2025-07-06 08:00  0 phút         Micro bàn chủ toạ "chết", phải
+       5  th-xa-quang-phu      Sự cố đường truyền  ảnh hưởng     mới báo       2025-07-08 06:00  —              Đường truyền TSLCD chập chờn
+       6  th-phuong-hac-thanh  Không có tiếng      ảnh hưởng     đã khắc phục  2025-07-06 08:00  0 phút         Micro bàn chủ toạ "chết", phải
                                                                                                                 thay đã thay micro dự phòng
        4  th-xa-muong-lat      Mất kết nối         nghiêm trọng  đã tiếp nhận  2025-07-05 09:00  —              Đứt cáp quang, chờ VNPT
-       3  th-so-khcn           Mất điện            trung bình    đã khắc phục  2025-07-03 07:00  1 ngày 2 giờ   Mất điện cả toà nhà, UPS hết pin
+       3  th-so-khcn           Mất điện            ảnh hưởng     đã khắc phục  2025-07-03 07:00  1 ngày 2 giờ   Mất điện cả toà nhà, UPS hết pin
        2  th-bimson-ubnd       Tiếng vọng          nhẹ           đã khắc phục  2025-07-02 14:00  30 phút        Tiếng vọng ở loa phòng họp
        1  th-xa-quang-phu      Mất kết nối         nghiêm trọng  đã khắc phục  2025-07-01 08:00  1 giờ 30 phút  Mất kết nối tới MCU tỉnh giữa
                                                                                                                 phiên thử
@@ -233,7 +233,7 @@ describe('site table', () => {
 
       Sự cố
       SỐ  ĐIỂM CẦU         LOẠI SỰ CỐ          MỨC ĐỘ        TRẠNG THÁI    PHÁT HIỆN LÚC     KHẮC PHỤC SAU  TÓM TẮT
-       5  th-xa-quang-phu  Sự cố đường truyền  trung bình    mới báo       2025-07-08 06:00  —              Đường truyền TSLCD chập chờn
+       5  th-xa-quang-phu  Sự cố đường truyền  ảnh hưởng     mới báo       2025-07-08 06:00  —              Đường truyền TSLCD chập chờn
        1  th-xa-quang-phu  Mất kết nối         nghiêm trọng  đã khắc phục  2025-07-01 08:00  1 giờ 30 phút  Mất kết nối tới MCU tỉnh giữa phiên
                                                                                                             thử
       "

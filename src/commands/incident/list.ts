@@ -77,7 +77,7 @@ export function renderIncidents(
       String(i.id),
       i.site.id,
       categoryLabel(ctx, i.category),
-      i.severity,
+      t(`report.severity.${i.severity}`),
       t(`incident.status.${i.status}`),
       localTime(i.occurredAt),
       i.summary,

@@ -130,7 +130,7 @@ export const vi: Record<keyof typeof en, string> = {
   'report.count.unknown': '{n} không kiểm tra được',
   'report.count.stale': '{n} không báo cáo',
   'report.severity.critical': 'nghiêm trọng',
-  'report.severity.major': 'trung bình',
+  'report.severity.major': 'ảnh hưởng',
   'report.severity.minor': 'nhẹ',
   'report.generated': 'lập lúc {time} ({zone})',
   'report.scope': 'đơn vị {unit}',
