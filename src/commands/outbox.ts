@@ -4,6 +4,7 @@ import type { OutboxFlags } from '../cli/wiring/registry.js';
 import { UsageError } from '../errors.js';
 import { withoutCredentials } from '../registry/outbox.js';
 import { outboxOf } from '../registry/session.js';
+import { peopleTime, siteTimeZone } from '../util/local-time.js';
 import { simpleTable } from '../util/table.js';
 
 export type OutboxOptions = OutboxFlags;
@@ -40,7 +41,8 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
         queued.map((i) => [
           i.id,
           kind(i.kind),
-          i.createdAt,
+          // ISO for scripts; for people, the local time.
+          ctx.io.stdoutTTY ? peopleTime(i.createdAt, siteTimeZone(ctx.env)) : i.createdAt,
           withoutCredentials(i.registry),
           i.label,
           ...(noted ? [i.lastError?.message ?? ''] : []),

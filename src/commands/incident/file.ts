@@ -169,7 +169,8 @@ export async function fileCommand(ctx0: Context, opts: FileOptions, deps: FileDe
   const prompter = ctx.io.interactive ? (deps.prompter ?? (await inquirerPrompter(ctx))) : undefined;
   const body = await draftIncident(ctx, opts, profile, prompter);
   await assertValid(ctx, body);
-  const label = `${body.site.id}: ${body.category} ${body.summary}`;
+  // Shown in outbox and sync lines: the category in words, not its code.
+  const label = `${body.site.id}: ${categoryLabel(ctx, body.category)}: ${body.summary}`;
   const item = { kind: 'incident', method: 'POST', path: '/v1/incidents', body, label } as const;
   const { t } = ctx;
   if (!target) {
