@@ -49,7 +49,7 @@ export function makeIO(init: RunInit, color: boolean): IO {
     stderrTTY,
     interactive: stdinTTY && stderrTTY && init.env.CI !== 'true',
     color: color && (stdoutTTY || forced),
-    columns: init.stdout.columns ?? (Number(init.env.COLUMNS) || 100),
+    columns: init.stdout.columns || Number(init.env.COLUMNS) || 80,
   };
 }
 

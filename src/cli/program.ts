@@ -7,6 +7,7 @@
 import { Command, CommanderError, type CommandUnknownOpts, Option } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
+import { didYouMean } from '../util/suggest.js';
 import type { Context } from './context.js';
 import { register as checkCommands } from './wiring/check.js';
 import { register as codecCommands } from './wiring/codec.js';
@@ -115,22 +116,35 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
   return program;
 }
 
-/** Commander's own errors, in the user's language, as UsageError (exit 3). */
-/** The subcommand path the user typed (`check`, `profile validate`), for messages. */
-function commandPath(program: CommandUnknownOpts, argv: readonly string[]): string {
+/** The subcommand path the user typed (`check`, `profile validate`), for messages, and the command it names. */
+function commandPath(program: CommandUnknownOpts, argv: readonly string[]) {
   const names: string[] = [];
-  let cmd: CommandUnknownOpts | undefined = program;
+  let cmd: CommandUnknownOpts = program;
   for (const word of argv) {
     if (word.startsWith('-')) continue;
-    const sub: CommandUnknownOpts | undefined = cmd?.commands.find(
+    const sub: CommandUnknownOpts | undefined = cmd.commands.find(
       (c) => c.name() === word || c.aliases().includes(word),
     );
-    if (!sub) break;
+    // Not a command: an option's value (`--lang en`) or an argument; the path goes on after it.
+    if (!sub) continue;
     names.push(word);
     cmd = sub;
   }
-  return names.join(' ');
+  return { path: names.join(' '), cmd };
 }
+
+/** The long and short flags a command takes, its parents' too (global flags). */
+function flagsOf(cmd: CommandUnknownOpts | null): string[] {
+  const out: string[] = [];
+  for (let c = cmd; c; c = c.parent)
+    for (const o of c.options) out.push(...[o.long, o.short].filter((f) => f !== undefined));
+  return [...out, '--help'];
+}
+
+const commandNames = (cmd: CommandUnknownOpts) =>
+  cmd.commands.map((c) => c.name()).filter((n) => n !== 'help');
+
+/** Commander's own errors, in the user's language, as UsageError (exit 3). */
 
 export function translateCommanderError(
   err: CommanderError,
@@ -146,12 +160,20 @@ export function translateCommanderError(
     return 0;
   if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
   const token = /'([^']+)'/.exec(err.message)?.[1] ?? '';
-  const command = commandPath(program, argv);
+  const { path: command, cmd } = commandPath(program, argv);
   switch (err.code) {
-    case 'commander.unknownOption':
-      return new UsageError(t('cli.err.unknown_option', { token, command }));
-    case 'commander.unknownCommand':
-      return new UsageError(t('cli.err.unknown_command', { token }));
+    case 'commander.unknownOption': {
+      const suggestion = didYouMean(t, token.split('=')[0] as string, flagsOf(cmd));
+      return new UsageError(t('cli.err.unknown_option', { token, command, suggestion }));
+    }
+    case 'commander.unknownCommand': {
+      const names = commandNames(cmd);
+      const suggestion = didYouMean(t, token, names);
+      if (!command) return new UsageError(t('cli.err.unknown_command', { token, suggestion }));
+      return new UsageError(
+        t('cli.err.unknown_subcommand', { token, command, suggestion, commands: names.join(', ') }),
+      );
+    }
     case 'commander.missingArgument':
       return new UsageError(t('cli.err.missing_argument', { token }));
     case 'commander.optionMissingArgument':
@@ -162,6 +184,16 @@ export function translateCommanderError(
     case 'commander.conflictingOption':
       return new UsageError(t('cli.err.conflict', { token }));
     case 'commander.invalidArgument': {
+      // A value outside the option's choices: commander's English list, said our way with a suggestion.
+      const choices = /Allowed choices are (.+)\.$/.exec(err.message)?.[1]?.split(', ');
+      const got = /argument '([^']*)' is invalid/.exec(err.message)?.[1] ?? '';
+      if (choices)
+        return new UsageError(
+          t('cli.err.invalid_value', {
+            token,
+            reason: t('cli.err.format', { got, allowed: choices.join(', ') }) + didYouMean(t, got, choices),
+          }),
+        );
       const reason = err.message.replace(/^error: option '[^']+' argument '[^']+' is invalid\.\s*/, '');
       return new UsageError(t('cli.err.invalid_value', { token, reason }));
     }

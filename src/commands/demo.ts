@@ -180,7 +180,8 @@ export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<numb
     out();
     out(t('demo.step.report'));
     const { readinessCommand } = await import('./report/readiness.js');
-    await readinessCommand(dctx, { profile: file, format: 'table' });
+    // Piped (scripts, CI): the rows scripts read, as before `table` became a table everywhere.
+    await readinessCommand(dctx, { profile: file, format: dctx.io.stdoutTTY ? 'table' : 'tsv' });
 
     if (opts.keep) {
       out();

@@ -4,6 +4,7 @@ import type { OutboxFlags } from '../cli/wiring/registry.js';
 import { UsageError } from '../errors.js';
 import { withoutCredentials } from '../registry/outbox.js';
 import { outboxOf } from '../registry/session.js';
+import { peopleTime, siteTimeZone } from '../util/local-time.js';
 import { simpleTable } from '../util/table.js';
 
 export type OutboxOptions = OutboxFlags;
@@ -40,12 +41,14 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
         queued.map((i) => [
           i.id,
           kind(i.kind),
-          i.createdAt,
+          // ISO for scripts; for people, the local time.
+          ctx.io.stdoutTTY ? peopleTime(i.createdAt, siteTimeZone(ctx.env)) : i.createdAt,
           withoutCredentials(i.registry),
           i.label,
           ...(noted ? [i.lastError?.message ?? ''] : []),
         ]),
         ctx.io.stdoutTTY,
+        ctx.io.columns,
       ),
     );
   }
@@ -62,6 +65,7 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
           `${r.rejected.status} ${r.rejected.code}: ${r.rejected.message}`,
         ]),
         ctx.io.stdoutTTY,
+        ctx.io.columns,
       ),
     );
   }

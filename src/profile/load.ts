@@ -14,6 +14,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { checkKinds } from '../checks/index.js';
 import { ProfileError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
+import { didYouMean } from '../util/suggest.js';
 import { toMs } from './duration.js';
 import { describe, pickError, pointerToPath, show } from './errors.js';
 import { formatPath, type Layer, locate, type PathSegment } from './position.js';
@@ -244,7 +245,8 @@ function validate(
         layers,
         merged,
         ['checks', i, 'kind'],
-        t('profile.err.kind_unknown', { got: show(kind), kinds: KIND_NAMES.join(', ') }),
+        t('profile.err.kind_unknown', { got: show(kind), kinds: KIND_NAMES.join(', ') }) +
+          (typeof kind === 'string' ? didYouMean(t, kind, KIND_NAMES) : ''),
       );
     assertValid(schema, check, ['checks', i], layers, merged, t);
     const id = check.id;

@@ -9,7 +9,7 @@ import type { CheckResult, Status } from '../model/check.js';
 import { formatDuration } from '../profile/duration.js';
 import { colorScheme, type Scheme } from '../util/colors.js';
 import { terminalText } from '../util/sanitize.js';
-import { type Column, clean, drawTable, tsv, width, wrap } from '../util/table.js';
+import { type Column, drawTableRows, fitLines, tsv, width, wrapFit } from '../util/table.js';
 import { countStatuses, countVerdicts } from './counts.js';
 import { formatMetric, splitMetric } from './metrics.js';
 import type { RenderOptions, RunFormat, RunReport } from './types.js';
@@ -18,6 +18,7 @@ import type { RenderOptions, RunFormat, RunReport } from './types.js';
 // measured two, which breaks alignment.
 export const ICON: Record<Status, string> = { pass: '✓', warn: '!', fail: '✗', skip: '–', error: '✗' };
 const KEY_METRICS = 2;
+const SEP = ' · ';
 
 /**
  * The first figures of a check, named in the reader's language (`gửi 20 · nhận 20`)
@@ -34,7 +35,7 @@ export function keyMetrics(r: CheckResult, t?: Translator): string {
       const label = t(key);
       return label === key ? raw : `${label}${raw.slice(base.length)}`;
     })
-    .join(' · ');
+    .join(SEP);
 }
 
 export function hintOf(r: CheckResult): string | undefined {
@@ -58,30 +59,29 @@ function checkRows(site: SiteRun, opts: RenderOptions, c: Scheme): string[] {
     r.summary,
     keyMetrics(r, t),
   ]);
-  const widest = (i: number, head: string) =>
-    Math.max(width(head), ...rows.map((x) => width(clean(x[i] as string))));
   const heads = ['check.col.status', 'check.col.check', 'check.col.result', 'check.col.metrics'] as const;
   const [status, id, summary, metrics] = heads.map((k) => t(k)) as [string, string, string, string];
-  const fixed = 2 + widest(0, status) + 2 + widest(1, id) + 2 + 2 + widest(3, metrics);
+  // A figure (`tải xuống 146 Mbps`) stays on one line when it can; the rest of the width goes
+  // to the result, which wraps rather than losing its key words.
+  const figure = Math.max(width(metrics), ...rows.flatMap((r) => (r[3] as string).split(SEP).map(width)));
   const cols: Column[] = [
     { head: status },
-    { head: id },
-    // The result keeps one width whatever the rows say, so consecutive runs line up.
-    { head: summary, width: Math.max(24, Math.min(72, opts.columns - fixed)) },
-    { head: metrics },
+    { head: id, wrap: true, flex: 0.5, min: 10 },
+    { head: summary, wrap: true, flex: 1, min: 24 },
+    { head: metrics, wrap: SEP, flex: 2, min: Math.min(figure, 22) },
   ];
-  const [head, ...lines] = drawTable(cols, rows, {
+  const { head, rows: lines } = drawTableRows(cols, rows, {
     columns: opts.columns,
     indent: '  ',
     head: c.dim,
     paint: (row, col, text) => (col === 0 ? c.status[(site.checks[row] as CheckResult).status](text) : text),
   });
-  const out = [head as string];
-  for (const [i, line] of lines.entries()) {
-    out.push(line);
+  const out = [head];
+  for (const [i, drawn] of lines.entries()) {
+    out.push(...drawn);
     const hint = hintOf(site.checks[i] as CheckResult);
     if (!hint) continue;
-    for (const [j, part] of wrap(terminalText(hint), Math.max(30, opts.columns - 8)).entries())
+    for (const [j, part] of wrapFit(terminalText(hint), Math.max(30, opts.columns - 8)).entries())
       out.push(`      ${j === 0 ? '→ ' : '  '}${c.cyan(part)}`);
   }
   return out;
@@ -141,7 +141,8 @@ export function renderHuman(report: RunReport, opts: RenderOptions): string {
     );
   }
   if (opts.upload) blocks.push(opts.t('check.upload_line', opts.upload));
-  return `${blocks.join('\n\n')}\n`;
+  // Titles and verdict lines wrap too, so nothing is wider than the terminal.
+  return `${fitLines(blocks.join('\n\n').split('\n'), opts.columns).join('\n')}\n`;
 }
 
 export const format: RunFormat<'human'> = { name: 'human', render: renderHuman };

@@ -26,6 +26,12 @@ export interface Column {
   right?: boolean;
   /** Which end gives way when cut: the right (default), or the left for paths like units. */
   cut?: 'left' | 'right';
+  /**
+   * Wrap onto more lines instead of cutting, so no word is lost (results, figures): true breaks
+   * between words, a string breaks preferably where it separates parts (`' · '`). Such a column
+   * shrinks like a flexible one (flex 1 unless given).
+   */
+  wrap?: boolean | string;
 }
 
 export interface DrawOptions {
@@ -113,6 +119,71 @@ export function truncateLeft(text: string, w: number, textWidth = width(text)): 
   return `…${chars.slice(start).join('')}`;
 }
 
+/** A word wider than `w` broken into pieces of at most `w` columns, after a `-`, `/` or `.` when it has one. */
+function breakWord(word: string, w: number): string[] {
+  const out: string[] = [];
+  let piece = '';
+  let used = 0;
+  for (const ch of word) {
+    const cw = stringWidth(ch);
+    if (used + cw > w && piece) {
+      const at = Math.max(piece.lastIndexOf('-'), piece.lastIndexOf('/'), piece.lastIndexOf('.')) + 1;
+      const keep = at > 0 && at < piece.length ? piece.slice(at) : '';
+      out.push(piece.slice(0, piece.length - keep.length));
+      piece = keep;
+      used = width(keep);
+    }
+    piece += ch;
+    used += cw;
+  }
+  if (piece) out.push(piece);
+  return out;
+}
+
+/**
+ * Lines of at most `w` columns, nothing lost: parts split at `sep` stay together when they fit,
+ * then words, and a word wider than a line is broken.
+ */
+export function wrapFit(text: string, w: number, sep?: string): string[] {
+  const lines: string[] = [];
+  const parts = sep ? text.split(sep) : [text];
+  let line = '';
+  const joiner = sep ?? ' ';
+  for (const part of parts) {
+    if (line && width(`${line}${joiner}${part}`) <= w) {
+      line = `${line}${joiner}${part}`;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = '';
+    for (const word of part.split(/\s+/).filter(Boolean)) {
+      const next = line ? `${line} ${word}` : word;
+      if (width(next) <= w) {
+        line = next;
+        continue;
+      }
+      if (line) lines.push(line);
+      const pieces = width(word) <= w ? [word] : breakWord(word, Math.max(1, w));
+      line = pieces.pop() ?? '';
+      lines.push(...pieces);
+    }
+  }
+  if (line) lines.push(line);
+  return lines.length ? lines : [''];
+}
+
+/**
+ * Text lines (titles, summaries) wrapped to the terminal: a line wider than `columns` goes on
+ * over more lines, each keeping the line's indent.
+ */
+export function fitLines(lines: readonly string[], columns: number): string[] {
+  return lines.flatMap((line) => {
+    if (!Number.isFinite(columns) || width(line) <= columns) return [line];
+    const indent = /^ */.exec(line)?.[0] ?? '';
+    return wrapFit(line.slice(indent.length), Math.max(1, columns - indent.length)).map((l) => indent + l);
+  });
+}
+
 /** Words on lines of at most `w` columns (a longer word stays whole on its own line). */
 export function wrap(text: string, w: number): string[] {
   const lines: string[] = [];
@@ -127,7 +198,8 @@ export function wrap(text: string, w: number): string[] {
   return lines;
 }
 
-const weight = (c: Column) => (c.width !== undefined ? 0 : c.flex === true ? 1 : c.flex || 0);
+const weight = (c: Column) =>
+  c.width !== undefined ? 0 : c.flex === true ? 1 : c.flex || (c.wrap && c.flex === undefined ? 1 : 0);
 
 /** Each column's width: its widest text, then the flexible ones shrunk until the table fits. */
 function fitWidths(cols: readonly Column[], heads: string[], cellWidths: number[][], opts: DrawOptions) {
@@ -158,8 +230,12 @@ function fitWidths(cols: readonly Column[], heads: string[], cellWidths: number[
   return widths;
 }
 
-/** The table's lines (header first), each already fitted to `columns`. */
-export function drawTable(cols: readonly Column[], rows: readonly string[][], opts: DrawOptions): string[] {
+/** The table's header line and each row's lines (more than one where a wrapped column needs it). */
+export function drawTableRows(
+  cols: readonly Column[],
+  rows: readonly string[][],
+  opts: DrawOptions,
+): { head: string; rows: string[][] } {
   const indent = opts.indent ?? '';
   const heads = cols.map((c) => clean(c.head));
   const cells = rows.map((r) => cols.map((_, i) => clean(r[i] ?? '')));
@@ -181,7 +257,28 @@ export function drawTable(cols: readonly Column[], rows: readonly string[][], op
         .join(GAP)
     ).trimEnd();
   const head = line(heads, heads.map(width), null);
-  return [opts.head ? opts.head(head) : head, ...cells.map((r, k) => line(r, cellWidths[k] as number[], k))];
+  const drawn = cells.map((r, k) => {
+    const rw = cellWidths[k] as number[];
+    if (!cols.some((c, i) => c.wrap && (rw[i] as number) > (widths[i] as number))) return [line(r, rw, k)];
+    // A wrapped cell goes on under itself; the other cells stay on the first line.
+    const parts = r.map((text, i) => {
+      const c = cols[i] as Column;
+      if (!c.wrap || (rw[i] as number) <= (widths[i] as number)) return [text];
+      return wrapFit(text, widths[i] as number, typeof c.wrap === 'string' ? c.wrap : undefined);
+    });
+    const height = Math.max(...parts.map((p) => p.length));
+    return Array.from({ length: height }, (_, j) => {
+      const texts = parts.map((p) => p[j] ?? '');
+      return line(texts, texts.map(width), k);
+    });
+  });
+  return { head: opts.head ? opts.head(head) : head, rows: drawn };
+}
+
+/** The table's lines (header first), each already fitted to `columns`. */
+export function drawTable(cols: readonly Column[], rows: readonly string[][], opts: DrawOptions): string[] {
+  const { head, rows: drawn } = drawTableRows(cols, rows, opts);
+  return [head, ...drawn.flat()];
 }
 
 /** Rows joined by tabs: what scripts get when stdout is not a terminal. */
@@ -190,11 +287,17 @@ export function tsv(rows: readonly string[][]): string {
 }
 
 /**
- * A plain table with a header: aligned on a terminal (never cut), else
- * tab-separated with the header as the first line.
+ * A plain table with a header: aligned on a terminal and fitted to `columns` (a column given as
+ * a string wraps when it must, so nothing is lost), else tab-separated with the header as the
+ * first line.
  */
-export function simpleTable(head: readonly string[], rows: readonly string[][], tty: boolean): string {
-  if (!tty) return tsv([[...head], ...rows]);
-  const cols = head.map((h) => ({ head: h }));
-  return `${drawTable(cols, rows, { columns: Number.POSITIVE_INFINITY }).join('\n')}\n`;
+export function simpleTable(
+  head: readonly (string | Column)[],
+  rows: readonly string[][],
+  tty: boolean,
+  columns = Number.POSITIVE_INFINITY,
+): string {
+  const cols = head.map((h): Column => (typeof h === 'string' ? { head: h, wrap: true, min: 8 } : h));
+  if (!tty) return tsv([cols.map((c) => c.head), ...rows]);
+  return `${drawTable(cols, rows, { columns }).join('\n')}\n`;
 }

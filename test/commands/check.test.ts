@@ -167,7 +167,7 @@ describe('human output', () => {
     expect(r.code).toBe(2);
     expect(steady(r.stdout)).toMatchInlineSnapshot(`
       "Site down: UBND xã down (thanh-hoa/down)
-        STATUS     CHECK     RESULT                                                               MEASURED
+        STATUS     CHECK     RESULT                                          MEASURED
         ✗ fail     sip-port  port CLOSED on 127.0.0.1 refused the connection
             → Nothing listens on that port: is the MCU or service running, and is the port right? A
               firewall at the site or the provider may also reject it.
@@ -181,7 +181,7 @@ describe('human output', () => {
     expect(r.code).toBe(2);
     expect(steady(r.stdout)).toMatchInlineSnapshot(`
       "Điểm cầu vi: UBND xã vi (thanh-hoa/vi)
-        TRẠNG THÁI   MỤC KIỂM TRA  KẾT QUẢ                                                           SỐ ĐO
+        TRẠNG THÁI   MỤC KIỂM TRA  KẾT QUẢ                                   SỐ ĐO
         ✗ không đạt  sip-port      cổng CLOSED của 127.0.0.1 từ chối kết nối
             → Không có dịch vụ nào mở cổng này: MCU hoặc dịch vụ có đang chạy không, số cổng có đúng
               không? Tường lửa tại điểm cầu hoặc của nhà mạng cũng có thể chặn.
@@ -221,10 +221,15 @@ describe('--only, --skip', () => {
     expect(await ids('--only', 'tcp')).toEqual(['sip-port']);
     expect(await ids('--skip', 'http')).toEqual(['sip-port']);
   });
-  it('nothing left to run is exit 3', async () => {
+  it('a word that names no check is exit 3, with the checks there are and the closest one', async () => {
     const r = await run(['check', 'ready.yaml', '--only', 'nothing'], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('diemcau: error: nothing to check: no checks left after --only/--skip/--remote\n');
+    expect(r.stderr).toBe(
+      'diemcau: error: --only nothing: the profile has no such check; its checks: sip-port, portal (kinds: tcp, http)\n',
+    );
+    const typo = await run(['check', 'ready.yaml', '--skip', 'protal'], { cwd: dir });
+    expect(typo.code).toBe(3);
+    expect(typo.stderr).toContain('--skip protal: the profile has no such check (did you mean portal?);');
   });
 });
 

@@ -52,6 +52,43 @@ describe('program', () => {
     expect(r.stderr).toBe('diemcau: error: unknown command frobnicate; see diemcau --help\n');
   });
 
+  it('a mistyped command or flag gets a suggestion, in the reader language', async () => {
+    const cmd = await run(['chek'], { env: { DIEMCAU_LANG: 'vi' } });
+    expect(cmd.code).toBe(3);
+    expect(cmd.stderr).toBe('diemcau: lỗi: không có lệnh chek (có phải check không?); xem diemcau --help\n');
+    const flag = await run(['--lang', 'en', 'check', '--onyl', 'ping']);
+    expect(flag.code).toBe(3);
+    expect(flag.stderr).toBe(
+      'diemcau: error: unknown option --onyl (did you mean --only?); see diemcau check --help\n',
+    );
+    const global = await run(['--lang', 'en', 'check', '--no-colour']);
+    expect(global.stderr).toContain('(did you mean --no-color?)');
+  });
+
+  it('an unknown subcommand is exit 3 with the list of subcommands, not the parent help', async () => {
+    const r = await run(['incident', 'show'], { env: { DIEMCAU_LANG: 'vi' } });
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^diemcau: lỗi: diemcau incident không có lệnh show; các lệnh có: file, list, .+ \(xem diemcau incident --help\)\n$/,
+    );
+    const typo = await run(['--lang', 'en', 'report', 'readines']);
+    expect(typo.code).toBe(3);
+    expect(typo.stderr).toContain(
+      'diemcau report has no command readines (did you mean readiness?); its commands:',
+    );
+  });
+
+  it('a value outside a flag choices is said in the reader language, with a suggestion', async () => {
+    const r = await run(['report', 'incidents', '--category', 'mat_ket_nio'], {
+      env: { DIEMCAU_LANG: 'vi' },
+    });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('không có định dạng mat_ket_nio; được dùng: ');
+    expect(r.stderr).toContain('(có phải mat_ket_noi không?)');
+    expect(r.stderr).not.toContain('Allowed choices');
+  });
+
   it('the Vietnamese and English catalogues have the same keys', () => {
     expect(catalogueKeys('vi').sort()).toEqual(catalogueKeys('en').sort());
   });

@@ -69,6 +69,14 @@ describe('profile validate: every error names file:line:col, the path and what i
     });
   }
 
+  it('a mistyped kind gets the closest kind', async () => {
+    const r = await run(['--lang', 'en', 'profile', 'validate', 'bad/typo-kind.yaml'], opts);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(
+      /checks\[0\]\.kind: unknown check kind "pingg"; allowed: .+ \(did you mean ping\?\)\n$/,
+    );
+  });
+
   it('says it in Vietnamese too', async () => {
     const r = await run(['--lang', 'vi', 'profile', 'validate', 'bad/wrong-type.yaml'], opts);
     expect(r.stderr).toBe(

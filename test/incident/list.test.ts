@@ -76,7 +76,7 @@ describe('incident list', () => {
     });
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^SỐ +ĐIỂM CẦU +LOẠI +MỨC ĐỘ +TRẠNG THÁI +PHÁT HIỆN +TÓM TẮT$/);
-    expect(lines[1]).toMatch(/ +Không có tiếng +major +mới báo +/);
+    expect(lines[1]).toMatch(/ +Không có tiếng +ảnh hưởng +mới báo +/);
   });
 
   it('writes JSON (the API shape) and CSV', async () => {

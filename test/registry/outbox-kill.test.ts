@@ -126,7 +126,7 @@ describe('outbox under SIGKILL', () => {
 
       const sync = await run(['sync'], { cwd: dir, env: { DIEMCAU_TOKEN: reg.token }, stateDir: state });
       expect(sync.stdout).toBe(
-        'sent (the registry already had it): th-bimson-ubnd: mat_ket_noi giữa chừng\n1 sent, 0 still queued, 0 refused\n',
+        'sent (the registry already had it): th-bimson-ubnd: Connection lost: giữa chừng\n1 sent, 0 still queued, 0 refused\n',
       );
       expect(reg.incidents().map((i) => i.summary)).toEqual(['giữa chừng']);
       expect(queuedFiles(state)).toEqual([]);

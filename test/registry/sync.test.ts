@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { peopleTime } from '../../src/util/local-time.js';
 import { run } from '../helpers/cli.js';
 import { runBody } from './fixtures.js';
 import { deadPort, type LiveRegistry, startRegistry, tempDir, writeProfile } from './live.js';
@@ -40,9 +41,9 @@ describe('offline, then sync', () => {
     const rows = listed.stdout.trim().split('\n');
     expect(rows[0]).toBe('ID\tKIND\tCREATED\tREGISTRY\tWHAT');
     expect(rows.slice(1).map((r) => r.split('\t')[4])).toEqual([
-      'th-bimson-ubnd: mat_dien một',
-      'th-bimson-ubnd: mat_dien hai',
-      'th-bimson-ubnd: mat_dien ba',
+      'th-bimson-ubnd: Power cut: một',
+      'th-bimson-ubnd: Power cut: hai',
+      'th-bimson-ubnd: Power cut: ba',
       '#1 → acknowledged: đã nhận',
     ]);
     expect(rows.slice(1).every((r) => r.split('\t')[3] === url)).toBe(true);
@@ -54,9 +55,9 @@ describe('offline, then sync', () => {
     expect(sync).toEqual({
       code: 0,
       stdout: [
-        'sent: th-bimson-ubnd: mat_dien một',
-        'sent: th-bimson-ubnd: mat_dien hai',
-        'sent: th-bimson-ubnd: mat_dien ba',
+        'sent: th-bimson-ubnd: Power cut: một',
+        'sent: th-bimson-ubnd: Power cut: hai',
+        'sent: th-bimson-ubnd: Power cut: ba',
         'sent: #1 → acknowledged: đã nhận',
         '4 sent, 0 still queued, 0 refused',
         '',
@@ -177,13 +178,13 @@ describe('check --upload', () => {
     expect(check.code).toBe(2);
     const doc = JSON.parse(check.stdout);
     expect(check.stderr).toContain(
-      `queued: th-bimson-ubnd: not-ready ${doc.sites[0].startedAt}. The registry cannot be reached (ECONNREFUSED`,
+      `queued: th-bimson-ubnd: not ready ${peopleTime(doc.sites[0].startedAt)}. The registry cannot be reached (ECONNREFUSED`,
     );
     reg = await startRegistry(port);
     opts.env.DIEMCAU_TOKEN = reg.tokens.tech;
     const sync = await run(['sync'], opts);
     expect(sync.stdout).toBe(
-      `sent: th-bimson-ubnd: not-ready ${doc.sites[0].startedAt}\n1 sent, 0 still queued, 0 refused\n`,
+      `sent: th-bimson-ubnd: not ready ${peopleTime(doc.sites[0].startedAt)}\n1 sent, 0 still queued, 0 refused\n`,
     );
     const [stored] = await reg.store.listRuns({ siteId: 'th-bimson-ubnd', limit: 5 });
     expect(stored).toMatchObject({
@@ -218,7 +219,7 @@ describe('an incident with no registry configured', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      `kept: th-xa-a: khong_hinh mất hình. No registry is configured, so it waits in ${path.join(state, 'outbox')}.\n`,
+      `kept: th-xa-a: No picture: mất hình. No registry is configured, so it waits in ${path.join(state, 'outbox')}.\n`,
     );
     expect(r.stderr).toBe(
       '  hint: send it later with: diemcau sync --registry URL (or set registry.url in the profile)\n',
@@ -228,7 +229,7 @@ describe('an incident with no registry configured', () => {
       ...opts,
       env: { DIEMCAU_TOKEN: reg.tokens.tech },
     });
-    expect(sent.stdout).toBe('sent: th-xa-a: khong_hinh mất hình\n1 sent, 0 still queued, 0 refused\n');
+    expect(sent.stdout).toBe('sent: th-xa-a: No picture: mất hình\n1 sent, 0 still queued, 0 refused\n');
     expect(sent.code).toBe(0);
     const stored = await reg.store.listIncidents({ unitPrefix: '', limit: 10 });
     expect(stored.map((i) => i.summary)).toEqual(['mất hình']);

@@ -120,8 +120,8 @@ afterAll(async () => {
 });
 
 describe('report readiness', () => {
-  it('piped: tab-separated rows, worst first, exit 0', async () => {
-    const r = await report(['readiness', '--unit', 'thanh-hoa']);
+  it('piped, --format tsv: tab-separated rows, worst first, exit 0', async () => {
+    const r = await report(['readiness', '--unit', 'thanh-hoa', '--format', 'tsv']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(
@@ -130,6 +130,15 @@ describe('report readiness', () => {
         .split('\n')
         .map((l) => l.split('\t').slice(0, 2).join(' ')),
     ).toEqual(['not-ready xa-b', 'degraded xa-c', 'stale xa-d', 'stale xa-e', 'ready xa-a']);
+  });
+  it('piped, the default format is still a table (no colour), not tab-separated', async () => {
+    for (const args of [[], ['--format', 'table']]) {
+      const r = await report(['readiness', '--unit', 'thanh-hoa', ...args], { DIEMCAU_LANG: 'en' });
+      expect(r.code).toBe(0);
+      expect(r.stdout).not.toContain('\t');
+      expect(r.stdout).not.toContain('\x1b[');
+      expect(r.stdout).toMatch(/^STATE +SITE +NAME/m);
+    }
   });
   it('on a terminal, in Vietnamese: the aligned table and the summary line', async () => {
     const r = await report(['readiness', '--unit', 'thanh-hoa'], { DIEMCAU_LANG: 'vi', NO_COLOR: '1' }, true);

@@ -154,7 +154,7 @@ describe('incident csv', () => {
       summary: 'Micro bàn chủ toạ "chết", phải thay\nđã thay micro dự phòng',
       category: 'khong_tieng',
       category_label: 'Không có tiếng',
-      severity_label: 'trung bình',
+      severity_label: 'ảnh hưởng',
       status_label: 'đã khắc phục',
       resolved_at: '2025-07-06T00:50:00.000Z',
       time_to_resolve_s: '0',

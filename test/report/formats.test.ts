@@ -10,7 +10,7 @@ describe('format tables', () => {
     expect(isCheckFormat('pdf')).toBe(false);
   });
   it('list the report formats, each with a renderer for every report', async () => {
-    expect(REPORT_FORMATS).toEqual(['table', 'csv', 'json', 'html']);
+    expect(REPORT_FORMATS).toEqual(['table', 'tsv', 'csv', 'json', 'html']);
     for (const name of REPORT_FORMATS) {
       const { format } = await REPORT_FORMAT_MODULES[name]();
       expect(format.name).toBe(name);

@@ -19,12 +19,12 @@ describe('human', () => {
   it('draws an aligned table with hints under failed and warned checks (English)', () => {
     expect(renderHuman(sampleReport, en)).toMatchInlineSnapshot(`
       "Site th-bimson-ubnd: Hội trường UBND thị xã Bỉm Sơn (thanh-hoa/bim-son/ubnd)
-        STATUS     CHECK      RESULT                                           MEASURED
-        ! warning  mcu-ping   20/20 replies, avg 180 ms                        rtt 180 ms · jitter 3.25 ms
+        STATUS     CHECK      RESULT                                 MEASURED
+        ! warning  mcu-ping   20/20 replies, avg 180 ms              rtt 180 ms · jitter 3.25 ms
             → The line to the MCU is slow: tell the provincial IT centre.
         ✗ fail     sip-port   port 5060 refused the connection
             → Check the firewall & the "SIP" port <5060>.
-        ✓ pass     portal     HTTP 200 in 35 ms                                status 200 · ttfb 35 ms
+        ✓ pass     portal     HTTP 200 in 35 ms                      status 200 · ttfb 35 ms
         – skipped  test-call  skipped: needs sip-port to pass first
       Verdict: NOT READY (1 passed, 1 warnings, 1 failed, 0 errors, 1 skipped) in 2.3 s
       Need help? Call the focal point: Trung tâm CNTT tỉnh, 0237 385 0000
@@ -34,12 +34,12 @@ describe('human', () => {
   it('speaks Vietnamese with the technicians words, diacritics aligned', () => {
     expect(renderHuman(sampleReport, vi)).toMatchInlineSnapshot(`
       "Điểm cầu th-bimson-ubnd: Hội trường UBND thị xã Bỉm Sơn (thanh-hoa/bim-son/ubnd)
-        TRẠNG THÁI   MỤC KIỂM TRA  KẾT QUẢ                                   SỐ ĐO
-        ! cảnh báo   mcu-ping      20/20 replies, avg 180 ms                 trễ 180 ms · dao động 3.25 ms
+        TRẠNG THÁI   MỤC KIỂM TRA  KẾT QUẢ                                SỐ ĐO
+        ! cảnh báo   mcu-ping      20/20 replies, avg 180 ms              trễ 180 ms · dao động 3.25 ms
             → The line to the MCU is slow: tell the provincial IT centre.
         ✗ không đạt  sip-port      port 5060 refused the connection
             → Check the firewall & the "SIP" port <5060>.
-        ✓ đạt        portal        HTTP 200 in 35 ms                         mã 200 · byte đầu 35 ms
+        ✓ đạt        portal        HTTP 200 in 35 ms                      mã 200 · byte đầu 35 ms
         – bỏ qua     test-call     skipped: needs sip-port to pass first
       Kết luận: CHƯA SẴN SÀNG (1 đạt, 1 cảnh báo, 1 không đạt, 0 lỗi, 1 bỏ qua) trong 2.3 s
       Cần hỗ trợ, gọi đầu mối: Trung tâm CNTT tỉnh, 0237 385 0000
@@ -59,19 +59,19 @@ describe('human', () => {
   it('adds a sweep summary line for many sites and shows sites that could not be checked', () => {
     expect(renderHuman(sweepReport, vi)).toMatchInlineSnapshot(`
       "Điểm cầu th-bimson-ubnd: Hội trường UBND thị xã Bỉm Sơn (thanh-hoa/bim-son/ubnd)
-        TRẠNG THÁI   MỤC KIỂM TRA  KẾT QUẢ                                   SỐ ĐO
-        ! cảnh báo   mcu-ping      20/20 replies, avg 180 ms                 trễ 180 ms · dao động 3.25 ms
+        TRẠNG THÁI   MỤC KIỂM TRA  KẾT QUẢ                                SỐ ĐO
+        ! cảnh báo   mcu-ping      20/20 replies, avg 180 ms              trễ 180 ms · dao động 3.25 ms
             → The line to the MCU is slow: tell the provincial IT centre.
         ✗ không đạt  sip-port      port 5060 refused the connection
             → Check the firewall & the "SIP" port <5060>.
-        ✓ đạt        portal        HTTP 200 in 35 ms                         mã 200 · byte đầu 35 ms
+        ✓ đạt        portal        HTTP 200 in 35 ms                      mã 200 · byte đầu 35 ms
         – bỏ qua     test-call     skipped: needs sip-port to pass first
       Kết luận: CHƯA SẴN SÀNG (1 đạt, 1 cảnh báo, 1 không đạt, 0 lỗi, 1 bỏ qua) trong 2.3 s
       Cần hỗ trợ, gọi đầu mối: Trung tâm CNTT tỉnh, 0237 385 0000
 
       Điểm cầu th-xa-b: UBND xã B (thanh-hoa/xa-b)
-        TRẠNG THÁI  MỤC KIỂM TRA  KẾT QUẢ                                           SỐ ĐO
-        ✓ đạt       mcu-ping      20/20 replies, avg 12 ms                          trễ 12 ms · mất gói 0%
+        TRẠNG THÁI  MỤC KIỂM TRA  KẾT QUẢ                   SỐ ĐO
+        ✓ đạt       mcu-ping      20/20 replies, avg 12 ms  trễ 12 ms · mất gói 0%
       Kết luận: SẴN SÀNG (1 đạt, 0 cảnh báo, 0 không đạt, 0 lỗi, 0 bỏ qua) trong 1.0 s
 
       Điểm cầu broken: profiles/broken.yaml

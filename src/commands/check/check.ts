@@ -17,6 +17,7 @@ import type { ResolvedProfile } from '../../profile/types.js';
 import { loadRenderer } from '../../report/formats.js';
 import type { RunReport } from '../../report/types.js';
 import { pool } from '../../util/pool.js';
+import { didYouMean } from '../../util/suggest.js';
 import { assertWritable, DEFAULT_PROFILE, resolveProfilePath, writeOutput } from '../common.js';
 import { parseOutputs } from './formats.js';
 import { appendHistory, prepareHistoryDir, pruneHistory } from './history.js';
@@ -166,6 +167,7 @@ async function runTargets(
     });
     const single = profile as ResolvedProfile;
     runCtx = withLocale(ctx, single.locale);
+    assertKnownChecks(runCtx, single, engine);
     if (selectChecks(single, engine).length === 0) throw new UsageError(runCtx.t('check.no_checks'));
     entries = [{ target: targets[0] as Target, profile: single }];
   } else entries = await loadSweep(ctx, targets, opts.concurrency ?? 8);
@@ -302,4 +304,25 @@ async function checkAndRender(
     }
   }
   return exitCode;
+}
+
+/** A word in --only or --skip that names no check of the profile is a typo: say which ones exist. */
+function assertKnownChecks(ctx: Context, profile: ResolvedProfile, engine: EngineOptions) {
+  const ids = profile.checks.map((c) => c.id);
+  const kinds = [...new Set(profile.checks.map((c) => c.kind))];
+  for (const [flag, words] of [
+    ['--only', engine.only],
+    ['--skip', engine.skip],
+  ] as const)
+    for (const got of words ?? [])
+      if (!ids.includes(got) && !kinds.includes(got))
+        throw new UsageError(
+          ctx.t('check.err.unknown_check', {
+            flag,
+            got,
+            suggestion: didYouMean(ctx.t, got, [...ids, ...kinds]),
+            ids: ids.join(', ') || '—',
+            kinds: kinds.join(', ') || '—',
+          }),
+        );
 }

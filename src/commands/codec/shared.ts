@@ -51,7 +51,7 @@ export async function openDriver(ctx: Context, profile: ResolvedProfile): Promis
 
 /** Aligned on a terminal, tab-separated when piped (for scripts). */
 export function table(ctx: Context, header: string[], rows: string[][]): string {
-  return simpleTable(header, rows, ctx.io.stdoutTTY);
+  return simpleTable(header, rows, ctx.io.stdoutTTY, ctx.io.columns);
 }
 
 export const fmt = (n: number | undefined, digits = 1): string => {

@@ -9,6 +9,7 @@ import type { ResolvedProfile } from '../../profile/types.js';
 import { UNADDRESSED } from '../../registry/outbox.js';
 import { deliver, fateOf, outboxOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { runInputOf } from '../../registry/upload.js';
+import { didYouMean } from '../../util/suggest.js';
 import { LAST_RUN_FILE, lastRunOf } from '../check/last-run.js';
 import { optionalProfile } from '../common.js';
 import { categoryLabel } from './common.js';
@@ -33,7 +34,9 @@ function oneOf<T extends string>(
   throw new UsageError(
     ctx.t('incident.err.bad_value', {
       flag,
-      message: ctx.t('cli.err.format', { got: value, allowed: allowed.join(', ') }),
+      message:
+        ctx.t('cli.err.format', { got: value, allowed: allowed.join(', ') }) +
+        didYouMean(ctx.t, value, allowed),
     }),
   );
 }
@@ -166,7 +169,8 @@ export async function fileCommand(ctx0: Context, opts: FileOptions, deps: FileDe
   const prompter = ctx.io.interactive ? (deps.prompter ?? (await inquirerPrompter(ctx))) : undefined;
   const body = await draftIncident(ctx, opts, profile, prompter);
   await assertValid(ctx, body);
-  const label = `${body.site.id}: ${body.category} ${body.summary}`;
+  // Shown in outbox and sync lines: the category in words, not its code.
+  const label = `${body.site.id}: ${categoryLabel(ctx, body.category)}: ${body.summary}`;
   const item = { kind: 'incident', method: 'POST', path: '/v1/incidents', body, label } as const;
   const { t } = ctx;
   if (!target) {

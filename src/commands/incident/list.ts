@@ -77,12 +77,13 @@ export function renderIncidents(
       String(i.id),
       i.site.id,
       categoryLabel(ctx, i.category),
-      i.severity,
+      t(`report.severity.${i.severity}`),
       t(`incident.status.${i.status}`),
       localTime(i.occurredAt),
       i.summary,
     ]),
     tty,
+    ctx.io.columns,
   );
 }
 

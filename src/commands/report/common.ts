@@ -88,7 +88,8 @@ export async function emit<K extends ReportKind>(
     t: ctx.t,
     locale: ctx.locale,
     color: ctx.io.color && !toFile,
-    tty: !toFile && ctx.io.stdoutTTY,
+    // `table` is a table wherever it goes (a pipe, -o FILE); scripts ask for `tsv`.
+    tty: true,
     columns: ctx.io.columns,
     bom: opts.bom === true,
     csvRaw: opts.csvRaw === true,

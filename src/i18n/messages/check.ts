@@ -61,6 +61,8 @@ export const en = {
     'print only the results and real errors (for cron): no progress, no per-site upload lines',
   'flag.check.history_keep': 'with --history: drop the lines of runs older than this (e.g. 90d)',
   'check.err.history_keep': '--history-keep needs --history DIR',
+  'check.err.unknown_check':
+    '{flag} {got}: the profile has no such check{suggestion}; its checks: {ids} (kinds: {kinds})',
   'flag.check.lock':
     'lock file that keeps two runs from overlapping (default for sweeps: one per set of profiles, in the state folder)',
   'flag.check.lock_wait':
@@ -141,6 +143,8 @@ export const vi: Record<keyof typeof en, string> = {
     'chỉ in kết quả và lỗi thật (cho cron): không hiện tiến độ, không in từng dòng gửi kết quả',
   'flag.check.history_keep': 'với --history: xoá các dòng của lượt chạy cũ hơn khoảng này (ví dụ 90d)',
   'check.err.history_keep': '--history-keep cần đi kèm --history DIR',
+  'check.err.unknown_check':
+    '{flag} {got}: hồ sơ không có mục kiểm tra này{suggestion}; các mục có: {ids} (loại: {kinds})',
   'flag.check.lock':
     'tệp khoá để hai lượt chạy không chồng lên nhau (mặc định khi quét: một khoá cho mỗi bộ tệp cấu hình, trong thư mục trạng thái)',
   'flag.check.lock_wait': 'khi lượt khác đang giữ khoá, chờ trong khoảng này (ví dụ 10m) thay vì dừng ngay',

@@ -421,7 +421,7 @@ export const vi: Record<keyof typeof en, string> = {
   'codec.col.media': 'LUỒNG',
   'codec.col.codec': 'CODEC',
   'codec.col.rate': 'KBPS',
-  'codec.col.jitter': 'JITTER MS',
+  'codec.col.jitter': 'DAO ĐỘNG MS',
   'codec.col.loss': 'MẤT GÓI %',
   'codec.col.id': 'MÃ',
   'codec.col.remote': 'ĐẦU XA',

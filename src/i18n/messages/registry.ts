@@ -329,7 +329,8 @@ export const vi: Record<keyof typeof en, string> = {
   'incident.flag.unit': 'đơn vị của điểm cầu (mặc định: theo tệp cấu hình)',
   'incident.flag.site_name': 'tên điểm cầu (mặc định: theo tệp cấu hình)',
   'incident.flag.category': 'loại sự cố: {codes}',
-  'incident.flag.severity': 'critical (không họp được), major (họp bị ảnh hưởng) hoặc minor (nhẹ)',
+  'incident.flag.severity':
+    'critical (nghiêm trọng: không họp được), major (ảnh hưởng: vẫn họp nhưng chất lượng kém) hoặc minor (nhẹ)',
   'incident.flag.summary': 'một dòng: chuyện gì xảy ra',
   'incident.flag.details': 'mô tả chi tiết',
   'incident.flag.occurred': 'thời điểm phát hiện: 07:45 (hôm nay) hoặc ngày giờ đầy đủ (mặc định: bây giờ)',

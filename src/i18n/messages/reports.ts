@@ -98,7 +98,7 @@ export const en = {
   'report.flag.site_since': 'runs and incidents since: a duration back or a date-time (default 30d)',
   'report.flag.days':
     'days of daily verdicts for the heatmap, html (default 7) and json (default 0); one request per site',
-  'report.flag.format': 'output format: table, csv, json or html',
+  'report.flag.format': 'output format: table, tsv, csv, json or html',
   'report.flag.bom': 'csv: start with a byte-order mark so Excel reads Vietnamese right',
   'report.flag.csv_raw':
     "csv: leave cells that start with = + - @ as they are (no leading '), for programs, not spreadsheets",
@@ -130,7 +130,7 @@ export const vi: Record<keyof typeof en, string> = {
   'report.count.unknown': '{n} không kiểm tra được',
   'report.count.stale': '{n} không báo cáo',
   'report.severity.critical': 'nghiêm trọng',
-  'report.severity.major': 'trung bình',
+  'report.severity.major': 'ảnh hưởng',
   'report.severity.minor': 'nhẹ',
   'report.generated': 'lập lúc {time} ({zone})',
   'report.scope': 'đơn vị {unit}',
@@ -204,7 +204,7 @@ export const vi: Record<keyof typeof en, string> = {
   'report.flag.site_since': 'các lần kiểm tra và sự cố từ: khoảng lùi hoặc ngày giờ (mặc định 30d)',
   'report.flag.days':
     'số ngày kết quả theo ngày cho bản đồ nhiệt, với html (mặc định 7) và json (mặc định 0); mỗi điểm cầu một yêu cầu',
-  'report.flag.format': 'định dạng: table, csv, json hoặc html',
+  'report.flag.format': 'định dạng: table (bảng), tsv, csv, json hoặc html',
   'report.flag.bom': 'csv: thêm BOM ở đầu tệp để Excel đọc đúng tiếng Việt',
   'report.flag.csv_raw':
     "csv: giữ nguyên các ô bắt đầu bằng = + - @ (không thêm dấu '), dùng cho phần mềm đọc tự động, không phải Excel",

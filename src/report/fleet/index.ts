@@ -10,6 +10,7 @@ import type { ReportFormatOf, ReportKind, ReportRenderer } from './types.js';
 
 export const REPORT_FORMAT_MODULES = formatTable<ReportFormatOf<string>['render']>()({
   table: () => import('./table.js'),
+  tsv: () => import('./tsv.js'),
   csv: () => import('./csv.js'),
   json: () => import('./json.js'),
   html: () => import('./html.js'),

@@ -1,6 +1,6 @@
 /** The incident report for a terminal, and the incident rows the site report shows too (see ./table.ts). */
 import type { Incident } from '../../model/incident.js';
-import { type Column, drawTable, tsv } from '../../util/table.js';
+import { type Column, drawTable, fitLines, tsv } from '../../util/table.js';
 import {
   categoryLabel,
   formatSpan,
@@ -30,13 +30,14 @@ export function incidentRows(
   const clock = zoneClock(opts.timeZone);
   const cols: Column[] = [
     { head: upper(opts, t('report.col.incident')), right: true },
-    { head: upper(opts, t('report.col.site')) },
-    { head: upper(opts, t('report.col.category')), flex: true, min: 10 },
-    { head: upper(opts, t('report.col.severity')) },
-    { head: upper(opts, t('report.col.status')) },
-    { head: upper(opts, t('report.col.occurred')) },
-    { head: upper(opts, t('report.col.resolved_in')) },
-    { head: upper(opts, t('report.col.summary')), flex: true, min: 12 },
+    // Wrapped, never cut; the short ones give way last.
+    { head: upper(opts, t('report.col.site')), wrap: true, flex: 0.25, min: 10 },
+    { head: upper(opts, t('report.col.category')), wrap: true, min: 8 },
+    { head: upper(opts, t('report.col.severity')), wrap: true, flex: 0.25, min: 8 },
+    { head: upper(opts, t('report.col.status')), wrap: true, flex: 0.25, min: 8 },
+    { head: upper(opts, t('report.col.occurred')), wrap: true, flex: 0.25, min: 10 },
+    { head: upper(opts, t('report.col.resolved_in')), wrap: true, flex: 0.25, min: 6 },
+    { head: upper(opts, t('report.col.summary')), wrap: true, min: 12 },
   ];
   const rows = incidents.map((i) => [
     String(i.id),
@@ -118,7 +119,7 @@ export function renderIncidentsTable(data: IncidentReportData, opts: FleetRender
   if (data.since) parts.push(t('report.incidents.since', { time: clock.local(data.since) }));
   const out = [c.bold(header(opts, t('report.incidents.title'), parts, data.generatedAt))];
   out.push(incidentTotalText(t, s));
-  if (s.total === 0) return `${out.join('\n')}\n`;
+  if (s.total === 0) return `${fitLines(out, opts.columns).join('\n')}\n`;
   out.push(...resolveLines(s, opts), ...countTables(s, opts));
   const { cols, rows } = incidentRows(list, opts);
   out.push(
@@ -126,5 +127,5 @@ export function renderIncidentsTable(data: IncidentReportData, opts: FleetRender
     c.bold(t('report.incidents.list')),
     ...drawTable(cols, rows, { columns: opts.columns, head: c.dim }),
   );
-  return `${out.join('\n')}\n`;
+  return `${fitLines(out, opts.columns).join('\n')}\n`;
 }

@@ -5,7 +5,7 @@
  * headers take csv or json). The incident report is in ./table-incidents.ts.
  */
 import { formatDuration } from '../../profile/duration.js';
-import { type Column, drawTable, tsv } from '../../util/table.js';
+import { type Column, drawTable, fitLines, tsv } from '../../util/table.js';
 import { countsText, STATE_ICON, scopeText, stateLabel, verdictCounts } from './labels.js';
 import { incidentRows, incidentTsv, renderIncidentsTable } from './table-incidents.js';
 import { header, palette, upper } from './table-parts.js';
@@ -43,13 +43,14 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
   if (sites.length === 0) out.push(t('report.readiness.empty'));
   else {
     const cols: Column[] = [
-      { head: upper(opts, t('report.col.state')) },
-      { head: upper(opts, t('report.col.site')) },
-      { head: upper(opts, t('report.col.name')), flex: true, min: 12 },
+      // Ids, states and times give way last (wrapped, never cut); names and units first.
+      { head: upper(opts, t('report.col.state')), wrap: true, flex: 0.25, min: 12 },
+      { head: upper(opts, t('report.col.site')), wrap: true, flex: 0.25, min: 10 },
+      { head: upper(opts, t('report.col.name')), wrap: true, min: 12 },
       { head: upper(opts, t('report.col.unit')), flex: true, min: 12, cut: 'left' },
-      { head: upper(opts, t('report.col.last_run')) },
+      { head: upper(opts, t('report.col.last_run')), wrap: true, flex: 0.25, min: 10 },
       // Which checks fail matters more than the full name: it gives way last.
-      { head: upper(opts, t('report.col.failing')), flex: 0.5, min: 10 },
+      { head: upper(opts, t('report.col.failing')), wrap: ', ', flex: 0.5, min: 10 },
     ];
     const states = sites.map(stateOf);
     const rows = sites.map((s, i) => {
@@ -81,7 +82,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
     ),
   );
   out.push(c.dim(t('report.readiness.stale_rule', { time: clock.local(readiness.staleBefore) })));
-  return `${out.join('\n')}\n`;
+  return `${fitLines(out, opts.columns).join('\n')}\n`;
 }
 
 // ---- one site -----------------------------------------------------------------
@@ -96,7 +97,7 @@ function runsTable(data: SiteReportData, opts: FleetRenderOptions): string[] {
     { head: upper(opts, t('report.col.started')) },
     { head: upper(opts, t('report.col.verdict')) },
     { head: upper(opts, t('report.col.duration')), right: true },
-    { head: upper(opts, t('report.col.failing')), flex: true, min: 10 },
+    { head: upper(opts, t('report.col.failing')), wrap: ', ', min: 10 },
   ];
   const rows = data.runs.map((r) => [
     clock.local(r.startedAt),
@@ -147,7 +148,7 @@ export function renderSiteTable(data: SiteReportData, opts: FleetRenderOptions):
     const { cols, rows } = incidentRows(incidents, opts);
     out.push(...drawTable(cols, rows, { columns: opts.columns, head: c.dim }));
   }
-  return `${out.join('\n')}\n`;
+  return `${fitLines(out, opts.columns).join('\n')}\n`;
 }
 
 export const format: ReportFormatOf<'table'> = {

@@ -1,0 +1,49 @@
+/**
+ * Times in the lines people read: `HH:MM dd/mm/yyyy` in the site's zone
+ * (Asia/Ho_Chi_Minh unless DIEMCAU_TZ names another IANA zone), the way a
+ * Vietnamese reader writes them. Machine formats keep ISO UTC.
+ */
+export const SITE_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      hour: '2-digit',
+      minute: '2-digit',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+    });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The zone people's times are shown in: DIEMCAU_TZ when it is a zone this Node knows, else Hà Nội's. */
+export function siteTimeZone(env: Record<string, string | undefined>): string {
+  const tz = env.DIEMCAU_TZ;
+  if (!tz) return SITE_TIME_ZONE;
+  try {
+    formatFor(tz);
+    return tz;
+  } catch {
+    return SITE_TIME_ZONE;
+  }
+}
+
+/** `21:12 01/12/2026`; the text unchanged when it is not a time. */
+export function peopleTime(iso: string, timeZone: string = SITE_TIME_ZONE): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const parts = Object.fromEntries(
+    formatFor(timeZone)
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}/${parts.year}`;
+}
