@@ -138,7 +138,7 @@ describe('incident file, then sync, with a fake registry client', () => {
     const sync = await run(['sync'], { ...opts, factories: { registryClient: up.factory } });
     expect(sync).toEqual({
       code: 0,
-      stdout: 'sent: th-bimson-ubnd: mat_dien một\n1 sent, 0 still queued, 0 refused\n',
+      stdout: 'sent: th-bimson-ubnd: Power cut: một\n1 sent, 0 still queued, 0 refused\n',
       stderr: '',
     });
     expect(up.requests.map((q) => [q.method, q.path, q.opts.idempotencyKey])).toEqual([

@@ -117,7 +117,7 @@ describe('incident file and sync behind a captive portal', () => {
     );
     expect(filed.code).toBe(0);
     expect(filed.stdout).toMatch(
-      /^queued: th-bimson-ubnd: mat_dien mất điện\. The answer did not confirm it was stored/,
+      /^queued: th-bimson-ubnd: Power cut: mất điện\. The answer did not confirm it was stored/,
     );
     const box = new Outbox(state);
     await box.add(

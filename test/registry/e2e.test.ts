@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Incident, IncidentList } from '../../src/model/incident.js';
 import type { Readiness } from '../../src/model/report.js';
 import type { RunList } from '../../src/model/run.js';
+import { peopleTime } from '../../src/util/local-time.js';
 import { havePeer } from '../helpers/peers.js';
 import { type BuiltCli, buildCli, runBuilt, spawnBuilt } from './built.js';
 import { deadPort, tempDir, writeProfile } from './live.js';
@@ -78,7 +79,7 @@ async function scenario(dir: string, db: string): Promise<void> {
   const check = await runBuilt(cli, ['check', '--upload', '--format', 'json'], { cwd: site, env });
   expect(check.code, check.stderr).toBe(2);
   const runDoc = JSON.parse(check.stdout);
-  expect(check.stderr).toContain(`sent: th-bimson-ubnd: not-ready ${runDoc.sites[0].startedAt}`);
+  expect(check.stderr).toContain(`sent: th-bimson-ubnd: not ready ${peopleTime(runDoc.sites[0].startedAt)}`);
 
   const filed = await runBuilt(
     cli,
