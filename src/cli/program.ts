@@ -76,6 +76,9 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
       .helpOption('-h, --help', t('cli.flag.help'))
       .configureHelp({
         styleTitle: (s) => titles[s] ?? s,
+        // The usage line's placeholders in the user's language (commander writes them in English).
+        styleOptionText: (s) => (s === '[options]' ? t('cli.help.usage_options') : s),
+        styleSubcommandText: (s) => (s === '[command]' ? t('cli.help.usage_command') : s),
         showGlobalOptions: true,
         optionDescription: describeOption,
       })

@@ -18,9 +18,9 @@ describe('program', () => {
   it('--help lists the commands, in Vietnamese by default', async () => {
     const r = await run(['--help'], { env: { LANG: 'vi_VN.UTF-8' } });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Cách dùng: diemcau [options] [command]');
+    expect(r.stdout).toContain('Cách dùng: diemcau [tuỳ chọn] [lệnh]');
     expect(r.stdout).toContain('Lệnh:');
-    expect(r.stdout).toMatch(/check \[options\] \[profiles\.\.\.\]\s+chạy danh mục kiểm tra trước giờ họp/);
+    expect(r.stdout).toMatch(/check \[tuỳ chọn\] \[profiles\.\.\.\]\s+chạy danh mục kiểm tra trước giờ họp/);
     expect(r.stdout).toContain('--lang <lang>');
   });
 

@@ -3,6 +3,8 @@ export const en = {
   'cli.description':
     'Readiness toolkit for video-conference endpoints (điểm cầu): checklists, bridges, incidents, registry.',
   'cli.help.usage': 'Usage:',
+  'cli.help.usage_options': '[options]',
+  'cli.help.usage_command': '[command]',
   'cli.help.options': 'Options:',
   'cli.help.commands': 'Commands:',
   'cli.help.arguments': 'Arguments:',
@@ -55,6 +57,8 @@ export const vi: Record<keyof typeof en, string> = {
   'cli.description':
     'Bộ công cụ kiểm tra sẵn sàng cho điểm cầu hội nghị truyền hình: kiểm tra trước giờ họp, gọi phòng họp MCU, báo cáo sự cố.',
   'cli.help.usage': 'Cách dùng:',
+  'cli.help.usage_options': '[tuỳ chọn]',
+  'cli.help.usage_command': '[lệnh]',
   'cli.help.options': 'Tuỳ chọn:',
   'cli.help.commands': 'Lệnh:',
   'cli.help.arguments': 'Tham số:',
