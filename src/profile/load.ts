@@ -13,7 +13,7 @@ import { Value } from '@sinclair/typebox/value';
 import { LineCounter, parseDocument } from 'yaml';
 import { checkKinds } from '../checks/index.js';
 import { ProfileError } from '../errors.js';
-import type { Translator } from '../i18n/index.js';
+import type { MessageKey, Translator } from '../i18n/index.js';
 import { didYouMean } from '../util/suggest.js';
 import { toMs } from './duration.js';
 import { describe, pickError, pointerToPath, show } from './errors.js';
@@ -120,7 +120,7 @@ async function readLayer(
     const isDup = first.code === 'DUPLICATE_KEY';
     const message = isDup
       ? t('profile.err.duplicate_key')
-      : t('profile.err.yaml', {
+      : t(yamlErrorKey(first.code, first.message), {
           reason: first.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '',
         });
     throw new ProfileError(message, { file: shown, line: pos?.line, col: pos?.col });
@@ -132,12 +132,40 @@ async function readLayer(
     // Found only when the document is turned into values: an alias to no anchor (`*x`), or one
     // that expands past the alias limit (a "billion laughs" file).
     const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-    throw new ProfileError(t('profile.err.yaml', { reason }), { file: shown }, { cause: err });
+    throw new ProfileError(t('profile.err.yaml_alias', { reason }), { file: shown }, { cause: err });
   }
   if (data === null || data === undefined)
     throw new ProfileError(t('profile.err.empty_file'), { file: shown });
   if (!isObject(data)) throw new ProfileError(t('profile.err.not_mapping'), { file: shown, line: 1, col: 1 });
   return { file: shown, doc, lines, data };
+}
+
+/**
+ * The catalogue message for a YAML syntax error, by the parser's error code:
+ * what is wrong and how to fix it in the user's words (the parser's own
+ * English reason is kept for English readers).
+ */
+function yamlErrorKey(code: string, message: string): MessageKey {
+  // An unclosed { or [ is reported as bad indentation of what follows it.
+  if (/end with an? [}\]]/.test(message)) return 'profile.err.yaml_unclosed';
+  switch (code) {
+    case 'TAB_AS_INDENT':
+      return 'profile.err.yaml_tab';
+    case 'BAD_INDENT':
+    case 'BLOCK_AS_IMPLICIT_KEY':
+    case 'MULTILINE_IMPLICIT_KEY':
+    case 'BLOCK_IN_FLOW':
+      return 'profile.err.yaml_indent';
+    case 'MISSING_CHAR':
+      return 'profile.err.yaml_unclosed';
+    case 'BAD_ALIAS':
+    case 'ALIAS_PROPS':
+      return 'profile.err.yaml_alias';
+    case 'MULTIPLE_DOCS':
+      return 'profile.err.yaml_docs';
+    default:
+      return 'profile.err.yaml';
+  }
 }
 
 /** Merge `over` onto `base`: objects deeply, checks and bridges by id, anything else replaced. */

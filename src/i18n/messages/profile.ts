@@ -33,6 +33,11 @@ export const en = {
   'profile.err.read': 'cannot read {file}: {reason}',
   'profile.err.duplicate_key': 'duplicate key: each key may appear only once in a mapping',
   'profile.err.yaml': 'not valid YAML: {reason}',
+  'profile.err.yaml_tab': 'not valid YAML: {reason}',
+  'profile.err.yaml_indent': 'not valid YAML: {reason}',
+  'profile.err.yaml_unclosed': 'not valid YAML: {reason}',
+  'profile.err.yaml_alias': 'not valid YAML: {reason}',
+  'profile.err.yaml_docs': 'not valid YAML: {reason}',
   'profile.err.empty_file': 'the file is empty; a profile needs at least `site:`',
   'profile.err.not_mapping': 'a profile must be a YAML mapping (key: value), not a list or a single value',
   'profile.err.extends_cycle': 'extends loops back to {file}',
@@ -138,7 +143,16 @@ export const vi: Record<keyof typeof en, string> = {
   'profile.err.no_access': 'không có quyền đọc {file}',
   'profile.err.read': 'không đọc được {file}: {reason}',
   'profile.err.duplicate_key': 'khoá bị lặp: mỗi khoá chỉ được xuất hiện một lần',
-  'profile.err.yaml': 'YAML không hợp lệ: {reason}',
+  'profile.err.yaml':
+    'tệp YAML sai cú pháp ở đây: kiểm tra dấu hai chấm sau mỗi tên mục, dấu cách thụt lề và dấu nháy quanh chữ có ký tự đặc biệt',
+  'profile.err.yaml_tab': 'dòng này thụt lề bằng phím Tab: YAML chỉ nhận dấu cách (thay Tab bằng 2 dấu cách)',
+  'profile.err.yaml_indent':
+    'thụt lề không đúng: các mục cùng cấp phải thẳng hàng, mục con thụt vào thêm 2 dấu cách so với mục cha',
+  'profile.err.yaml_unclosed':
+    'thiếu dấu đóng: mỗi {, [ hoặc dấu nháy mở ra phải được đóng lại trên cùng mục',
+  'profile.err.yaml_alias':
+    'có tham chiếu *tên mà không có mục nào đặt &tên trước đó: xoá dấu * hoặc đặt chữ trong dấu nháy',
+  'profile.err.yaml_docs': 'tệp có nhiều tài liệu (dấu ---): mỗi điểm cầu một tệp cấu hình',
   'profile.err.empty_file': 'tệp trống; cấu hình cần ít nhất mục `site:`',
   'profile.err.not_mapping': 'cấu hình phải là nhóm khoá: giá trị, không phải danh sách hay một giá trị đơn',
   'profile.err.extends_cycle': 'extends vòng lại tệp {file}',
