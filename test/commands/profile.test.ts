@@ -383,20 +383,42 @@ describe('profile init against the simulators: the first check is READY', () => 
 });
 
 describe('profile init on a terminal', () => {
-  // A real pseudo-terminal (util-linux `script`) around the built binary: the
-  // same path a technician's keystrokes take.
-  it('asks each question (in Vietnamese) and writes what was answered', async () => {
+  // A real pseudo-terminal (util-linux `script`, 80 columns) around the built binary: the same
+  // path a technician's keystrokes take. Each answer is typed once its question shows, as a
+  // person would; the list is finite and the child is killed after `limitMs`.
+  async function walk(
+    dir: string,
+    env: Record<string, string>,
+    script: Array<[string, string]>,
+    limitMs: number,
+  ): Promise<{ out: string; step: number; code: number | null }> {
     const { spawn } = await import('node:child_process');
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-init-tty-'));
     const bin = path.resolve(import.meta.dirname, '../../bin/diemcau.js');
     const child = spawn(
       'script',
       ['-qfec', `stty cols 80 rows 40; ${process.execPath} ${bin} profile init`, '/dev/null'],
-      {
-        cwd: dir,
-        env: { ...process.env, LANG: 'vi_VN.UTF-8', NO_COLOR: '1', CI: '' },
-      },
+      { cwd: dir, env: { ...process.env, LANG: 'vi_VN.UTF-8', NO_COLOR: '1', CI: '', ...env } },
     );
+    let out = '';
+    let step = 0;
+    let seen = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const next = script[step];
+      if (next && out.indexOf(next[0], seen) >= 0) {
+        seen = out.indexOf(next[0], seen) + next[0].length;
+        step += 1;
+        setTimeout(() => child.stdin.write(next[1]), 50);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), limitMs);
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    clearTimeout(timer);
+    return { out, step, code };
+  }
+
+  it('asks each question (in Vietnamese) and writes what was answered', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-init-tty-'));
     const script: Array<[string, string]> = [
       ['Mã điểm cầu', 'th-xa-b\r'],
       ['Tên điểm cầu', 'UBND xã B\r'],
@@ -410,22 +432,7 @@ describe('profile init on a terminal', () => {
       ['Địa chỉ máy chủ tổng hợp', '\r'],
       ['(C/k)', 'k\r'],
     ];
-    let out = '';
-    let step = 0;
-    let seen = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      // Answer each question once it shows, as a person would; the list is finite.
-      const next = script[step];
-      if (next && out.indexOf(next[0], seen) >= 0) {
-        seen = out.indexOf(next[0], seen) + next[0].length;
-        step += 1;
-        setTimeout(() => child.stdin.write(next[1]), 50);
-      }
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    clearTimeout(timer);
+    const { out, step, code } = await walk(dir, {}, script, 20_000);
     expect(step).toBe(script.length);
     expect(code).toBe(0);
     expect(out).toContain('Đã ghi diemcau.yaml.');
@@ -437,26 +444,9 @@ describe('profile init on a terminal', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
   it('against the simulators: host:port, scheme, registry, focal point, then the checklist runs READY', async () => {
-    const { spawn } = await import('node:child_process');
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-init-tty-sim-'));
     const codec = await startCodecSim('cisco', { host: '127.0.0.1', password: 'sim-pw' });
     const bridge = await startBridgeSim({ host: '127.0.0.1' });
-    const bin = path.resolve(import.meta.dirname, '../../bin/diemcau.js');
-    const child = spawn(
-      'script',
-      ['-qfec', `stty cols 80 rows 40; ${process.execPath} ${bin} profile init`, '/dev/null'],
-      {
-        cwd: dir,
-        env: {
-          ...process.env,
-          LANG: 'vi_VN.UTF-8',
-          NO_COLOR: '1',
-          CI: '',
-          CODEC_PASSWORD: 'sim-pw',
-          DIEMCAU_TOKEN: 't',
-        },
-      },
-    );
     const script: Array<[string, string]> = [
       ['Mã điểm cầu', 'th-xa-e\r'],
       ['Tên điểm cầu', 'UBND xã E\r'],
@@ -475,21 +465,12 @@ describe('profile init on a terminal', () => {
       ['Tên biến môi trường', '\r'],
       ['(C/k)', '\r'],
     ];
-    let out = '';
-    let step = 0;
-    let seen = 0;
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const next = script[step];
-      if (next && out.indexOf(next[0], seen) >= 0) {
-        seen = out.indexOf(next[0], seen) + next[0].length;
-        step += 1;
-        setTimeout(() => child.stdin.write(next[1]), 50);
-      }
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 40_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    clearTimeout(timer);
+    const { out, step, code } = await walk(
+      dir,
+      { CODEC_PASSWORD: 'sim-pw', DIEMCAU_TOKEN: 't' },
+      script,
+      40_000,
+    );
     await codec.close();
     await bridge.close();
     expect(step).toBe(script.length);
