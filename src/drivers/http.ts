@@ -12,6 +12,7 @@ import { CancelledError, DriverError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import type { CodecAccess } from '../model/codec.js';
 import { toMs } from '../profile/duration.js';
+import { readAtMost } from '../util/read-body.js';
 import { configError } from './errors.js';
 import { type DriverName, driverRow } from './table.js';
 import { DRIVER_ERRORS, type DriverContext } from './types.js';
@@ -118,29 +119,6 @@ async function sharedAgent(
  * hostile reply costs at most this much memory.
  */
 export const MAX_REPLY_BYTES = 8 * 1024 * 1024;
-
-/** The body, or undefined (and the stream destroyed, which aborts the request) once it is over `max` bytes. */
-async function readAtMost(
-  body: AsyncIterable<Buffer> & { destroy(): unknown },
-  contentLength: string | string[] | undefined,
-  max: number,
-): Promise<Buffer | undefined> {
-  if (Number(contentLength) > max) {
-    body.destroy();
-    return undefined;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > max) {
-      body.destroy();
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size);
-}
 
 function createHttpClient(opts: HttpClientOptions): HttpClient {
   const { t } = opts;

@@ -6,6 +6,7 @@
  */
 import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
+import { readAtMost } from '../util/read-body.js';
 import { sleep } from '../util/sleep.js';
 
 export interface ClientOptions {
@@ -159,21 +160,8 @@ export class RegistryClient {
         signal,
       });
       const max = this.opts.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
-      const declared = Number(res.headers['content-length']);
-      const chunks: Buffer[] = [];
-      let size = 0;
-      if (declared > max) res.body.destroy();
-      else {
-        for await (const chunk of res.body) {
-          size += (chunk as Buffer).length;
-          if (size > max) {
-            res.body.destroy();
-            break;
-          }
-          chunks.push(chunk as Buffer);
-        }
-      }
-      if (declared > max || size > max) {
+      const raw = await readAtMost(res.body, res.headers['content-length'], max);
+      if (raw === undefined) {
         return {
           kind: 'http-error',
           status: res.statusCode,
@@ -182,7 +170,7 @@ export class RegistryClient {
           foreign: true,
         };
       }
-      const text = Buffer.concat(chunks).toString('utf8');
+      const text = raw.toString('utf8');
       let body: unknown;
       try {
         body = text ? JSON.parse(text) : undefined;
