@@ -1,0 +1,57 @@
+/**
+ * An alert as the registry delivers it (docs/alerts.md): the webhook body
+ * `diemcau/alert@1`, and what every other channel renders from.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { DateTime, Person, SiteId, UnitPath } from './atoms.js';
+
+export const ALERT_SCHEMA = 'diemcau/alert@1';
+
+/** What an alert rule watches (docs/alerts.md, events); each has a `recovered` message. */
+export const ALERT_EVENTS = [
+  'site-not-ready',
+  'site-degraded',
+  'site-stale',
+  'incident-filed',
+  'incident-unresolved',
+  'meeting-at-risk',
+] as const;
+
+export const ALERT_STATES = ['firing', 'resolved'] as const;
+
+/** Channel kinds (docs/alerts.md, channels). */
+export const CHANNEL_KINDS = ['email', 'webhook', 'zalo-bot', 'zalo-oa', 'telegram'] as const;
+
+const AlertSite = Type.Object({
+  id: SiteId,
+  name: Type.String(),
+  unit: UnitPath,
+  technician: Type.Union([Person, Type.Null()]),
+  focalPoint: Type.Union([Person, Type.Null()]),
+});
+
+const AlertMeeting = Type.Object({
+  id: Type.String(),
+  title: Type.String(),
+  start: DateTime,
+});
+
+/** The webhook body; e-mail, Zalo and Telegram messages are rendered from the same object. */
+export const AlertMessage = Type.Object({
+  schema: Type.Literal(ALERT_SCHEMA),
+  /** Stable per (rule, site, episode): a reminder or a redelivery keeps it. */
+  id: Type.String(),
+  rule: Type.String(),
+  event: Type.Union(ALERT_EVENTS.map((e) => Type.Literal(e))),
+  state: Type.Union(ALERT_STATES.map((s) => Type.Literal(s))),
+  at: DateTime,
+  site: AlertSite,
+  /** One line in the reader's language: what is wrong, in the technician's words. */
+  summary: Type.String(),
+  /** Further lines (failing checks, the incident, how long it has lasted). */
+  details: Type.Array(Type.String()),
+  meeting: Type.Optional(Type.Union([AlertMeeting, Type.Null()])),
+  /** The language summary and details are written in. */
+  lang: Type.Union([Type.Literal('vi'), Type.Literal('en')]),
+});
+export type AlertMessage = Static<typeof AlertMessage>;
