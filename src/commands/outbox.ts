@@ -3,7 +3,7 @@ import type { Context } from '../cli/context.js';
 import type { OutboxFlags } from '../cli/wiring/registry.js';
 import { UsageError } from '../errors.js';
 import { withoutCredentials } from '../registry/outbox.js';
-import { outboxOf } from '../registry/session.js';
+import { faultText, outboxOf } from '../registry/session.js';
 import { peopleTime, siteTimeZone } from '../util/local-time.js';
 import { simpleTable } from '../util/table.js';
 
@@ -45,7 +45,7 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
           ctx.io.stdoutTTY ? peopleTime(i.createdAt, siteTimeZone(ctx.env)) : i.createdAt,
           withoutCredentials(i.registry),
           i.label,
-          ...(noted ? [i.lastError?.message ?? ''] : []),
+          ...(noted ? [i.lastError ? faultText(ctx, i.lastError) : ''] : []),
         ]),
         ctx.io.stdoutTTY,
         ctx.io.columns,
@@ -58,12 +58,7 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
     out.write(
       simpleTable(
         [t('outbox.col.id'), t('outbox.col.kind'), t('outbox.col.what'), t('outbox.col.reason')],
-        rejected.map((r) => [
-          r.id,
-          r.kind ? kind(r.kind) : '?',
-          r.label ?? '',
-          `${r.rejected.status} ${r.rejected.code}: ${r.rejected.message}`,
-        ]),
+        rejected.map((r) => [r.id, r.kind ? kind(r.kind) : '?', r.label ?? '', faultText(ctx, r.rejected)]),
         ctx.io.stdoutTTY,
         ctx.io.columns,
       ),

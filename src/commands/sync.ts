@@ -3,7 +3,7 @@ import type { Context } from '../cli/context.js';
 import type { SyncFlags } from '../cli/wiring/registry.js';
 import { ExitWith } from '../errors.js';
 import { UNADDRESSED } from '../registry/outbox.js';
-import { deliver, outboxOf, resolveTarget, stopWhy } from '../registry/session.js';
+import { deliver, faultText, outboxOf, resolveTarget, stopWhy } from '../registry/session.js';
 import { optionalProfile } from './common.js';
 
 export type SyncOptions = SyncFlags;
@@ -65,9 +65,7 @@ export async function syncCommand(ctx0: Context, opts: SyncOptions): Promise<num
     for (const s of report.sent)
       out.write(`${t(s.replayed ? 'sync.replayed' : 'sync.sent', { label: s.item.label })}\n`);
     for (const r of report.rejected)
-      out.write(
-        `${t('sync.rejected', { label: r.label, reason: `${r.rejected.status} ${r.rejected.message}` })}\n`,
-      );
+      out.write(`${t('sync.rejected', { label: r.label, reason: faultText(ctx, r.rejected) })}\n`);
     if (report.stopped) out.write(`${t('sync.stopped', { why: stopWhy(ctx, report.stopped) })}\n`);
     if (report.elsewhere.length) {
       const urls = [...new Set(report.elsewhere.map((i) => i.registry))].join(', ');

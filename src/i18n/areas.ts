@@ -1,4 +1,5 @@
 /** Every area's messages. Add an area: one import, one entry. */
+import * as api from './messages/api.js';
 import * as av from './messages/av.js';
 import * as check from './messages/check.js';
 import * as cli from './messages/cli.js';
@@ -25,6 +26,7 @@ export const areas = [
   codec,
   refusal,
   registry,
+  api,
   reports,
   demo,
 ] as const;

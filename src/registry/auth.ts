@@ -109,14 +109,14 @@ export class TokenCache {
   }
 
   async principal(header: string | undefined, nowMs: number): Promise<Principal> {
-    if (!header) throw unauthorized('missing Authorization: Bearer <token> header');
+    if (!header) throw unauthorized('missing Authorization: Bearer <token> header', { why: 'missing' });
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"');
+    if (!m) throw unauthorized('the Authorization header must be "Bearer <token>"', { why: 'malformed' });
     const hash = hashToken(m[1] as string);
     let hit = this.entries.get(hash);
     if (!hit || hit.until < nowMs) {
       const record = await this.store.findToken(hash);
-      if (!record) throw unauthorized('unknown token');
+      if (!record) throw unauthorized('unknown token', { why: 'unknown' });
       if (this.entries.size >= this.max) this.entries.clear();
       hit = { record, until: nowMs + this.ttlMs };
       this.entries.set(hash, hit);
@@ -124,8 +124,13 @@ export class TokenCache {
     const r = hit.record;
     const state = tokenState(r, nowMs);
     if (state === 'revoked')
-      throw new ApiError(401, 'token_revoked', `this token was revoked on ${r.revokedAt}`);
-    if (state === 'expired') throw new ApiError(401, 'token_expired', `this token expired on ${r.expiresAt}`);
+      throw new ApiError(401, 'token_revoked', `this token was revoked on ${r.revokedAt}`, undefined, {
+        at: r.revokedAt ?? '',
+      });
+    if (state === 'expired')
+      throw new ApiError(401, 'token_expired', `this token expired on ${r.expiresAt}`, undefined, {
+        at: r.expiresAt ?? '',
+      });
     this.noteUse(r.id, nowMs);
     return { tokenId: r.id, role: r.role, unit: r.unit, label: r.label };
   }
@@ -136,7 +141,11 @@ const scopeText = (p: Principal) => (p.unit === '' ? 'all units' : `unit ${p.uni
 /** May read data of `unit` (a site's unit or a query prefix)? */
 export function assertRead(p: Principal, unit: string): void {
   if (inUnit(unit, p.unit)) return;
-  throw forbidden(`this token may read ${scopeText(p)} only, not ${unit || 'all units'}`);
+  throw forbidden(`this token may read ${scopeText(p)} only, not ${unit || 'all units'}`, {
+    why: 'read_scope',
+    scope: p.unit,
+    unit,
+  });
 }
 
 /** May this token write for a site in `unit`? */
@@ -144,8 +153,13 @@ export const mayWrite = (p: Principal, unit: string): boolean => p.role !== 'vie
 
 /** May write for a site in `unit`? */
 export function assertWrite(p: Principal, unit: string): void {
-  if (p.role === 'viewer') throw forbidden('a viewer token may not write');
-  if (!inUnit(unit, p.unit)) throw forbidden(`this token may write for ${scopeText(p)} only, not ${unit}`);
+  if (p.role === 'viewer') throw forbidden('a viewer token may not write', { why: 'viewer' });
+  if (!inUnit(unit, p.unit))
+    throw forbidden(`this token may write for ${scopeText(p)} only, not ${unit}`, {
+      why: 'write_scope',
+      scope: p.unit,
+      unit,
+    });
 }
 
 /** The unit prefix a read query covers: the one asked for, or the token's own. */

@@ -43,6 +43,8 @@ export type Outcome<T = unknown> =
       code: string;
       message: string;
       field?: string;
+      /** What the server's message names (docs/registry-api.md, errors): the client words it itself. */
+      params?: Record<string, string>;
       /**
        * The answer is not the registry's JSON (a redirect, a captive portal's HTML page, a
        * proxy's error page): nothing says the registry saw the request, nor refused it.
@@ -209,8 +211,12 @@ export class RegistryClient {
           replayed: res.headers['idempotent-replayed'] === 'true',
         };
       }
-      const err = (body as { error?: { code?: string; message?: string; field?: string } } | undefined)
-        ?.error;
+      const err = (
+        body as
+          | { error?: { code?: string; message?: string; field?: string; params?: Record<string, unknown> } }
+          | undefined
+      )?.error;
+      const params = stringParams(err?.params);
       const retryAfter = Number(res.headers['retry-after']);
       return {
         kind: 'http-error',
@@ -218,6 +224,7 @@ export class RegistryClient {
         code: err?.code ?? `http_${res.statusCode}`,
         message: err?.message ?? (text.slice(0, 200) || `HTTP ${res.statusCode}`),
         ...(err?.field ? { field: err.field } : {}),
+        ...(params ? { params } : {}),
         ...(json && typeof err?.code === 'string' ? {} : { foreign: true as const }),
         ...(Number.isFinite(retryAfter) ? { retryAfterMs: retryAfter * 1000 } : {}),
       };
@@ -233,4 +240,11 @@ export class RegistryClient {
       };
     }
   }
+}
+
+/** The error's params, strings only (anything else a server sends there is dropped). */
+function stringParams(raw: Record<string, unknown> | undefined): Record<string, string> | undefined {
+  if (!raw || typeof raw !== 'object') return undefined;
+  const out = Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return out.length > 0 ? Object.fromEntries(out) : undefined;
 }

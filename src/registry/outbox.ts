@@ -44,7 +44,10 @@ export interface Rejection {
   at: string;
   status: number;
   code: string;
+  /** The server's own (English) words: shown only with --debug (src/registry/error-text.ts). */
   message: string;
+  field?: string;
+  params?: Record<string, string>;
 }
 
 export type RejectedItem = OutboxItem & { rejected: Rejection };
@@ -70,7 +73,7 @@ export interface FlushReport {
   /** Queued for another registry: left alone. */
   elsewhere: OutboxItem[];
   /** code: the registry's error code when it gave one (token_expired, token_revoked: docs/registry-api.md). */
-  stopped?: { reason: StopReason; message: string; code?: string };
+  stopped?: Stop;
 }
 
 let counter = 0;
@@ -232,9 +235,16 @@ export class Outbox {
           outcome.status !== 401 &&
           !keepStatus(outcome.status)
         ) {
-          const { status, code, message } = outcome;
+          const { status, code, message, field, params } = outcome;
           report.rejected.push(
-            await this.reject(item, { at: opts.now().toISOString(), status, code, message }),
+            await this.reject(item, {
+              at: opts.now().toISOString(),
+              status,
+              code,
+              message,
+              ...(field ? { field } : {}),
+              ...(params ? { params } : {}),
+            }),
           );
           continue;
         }
@@ -247,6 +257,8 @@ export class Outbox {
             status: outcome.status,
             code: outcome.kind === 'http-error' ? outcome.code : 'no_id',
             message: report.stopped.message,
+            ...(outcome.kind === 'http-error' && outcome.field ? { field: outcome.field } : {}),
+            ...(outcome.kind === 'http-error' && outcome.params ? { params: outcome.params } : {}),
           });
         }
         break;
@@ -304,18 +316,35 @@ export class Outbox {
 const confirms = (body: unknown): boolean =>
   typeof body === 'object' && body !== null && Number.isInteger((body as { id?: unknown }).id);
 
-function stopOf(outcome: Outcome): { reason: StopReason; message: string; code?: string } {
+/** Why a flush stopped; `fault` is the registry's (or its stand-in's) answer, for the user's words. */
+export interface Stop {
+  reason: StopReason;
+  message: string;
+  code?: string;
+  fault?: Rejection;
+}
+
+function stopOf(outcome: Outcome): Stop {
   if (outcome.kind === 'unreachable')
     return { reason: outcome.cancelled ? 'cancelled' : 'unreachable', message: outcome.message };
   if (outcome.kind === 'ok')
     return {
       reason: 'unconfirmed',
       message: `HTTP ${outcome.status}: the answer does not name what was stored`,
+      fault: { at: '', status: outcome.status, code: 'no_id', message: '' },
     };
-  if (outcome.status === 401)
-    return { reason: 'unauthorized', message: `${outcome.status} ${outcome.message}`, code: outcome.code };
-  if (outcome.foreign || outcome.status < 400) return { reason: 'unconfirmed', message: outcome.message };
-  return { reason: 'server', message: `${outcome.status} ${outcome.message}` };
+  const { status, code, message, field, params } = outcome;
+  const fault: Rejection = {
+    at: '',
+    status,
+    code,
+    message,
+    ...(field ? { field } : {}),
+    ...(params ? { params } : {}),
+  };
+  if (status === 401) return { reason: 'unauthorized', message: `${status} ${message}`, code, fault };
+  if (outcome.foreign || status < 400) return { reason: 'unconfirmed', message, fault };
+  return { reason: 'server', message: `${status} ${message}`, fault };
 }
 
 const exists = (file: string) =>

@@ -98,6 +98,8 @@ export const ErrorBody = Type.Object({
     message: Type.String(),
     /** For 400: the offending field, as a path such as checks[0].status. */
     field: Type.Optional(Type.String()),
+    /** What the message names (units, ids, times), for a client to say it in its own language. */
+    params: Type.Optional(Type.Record(Type.String(), Type.String())),
   }),
 });
 export type ErrorBody = Static<typeof ErrorBody>;

@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import fp from 'fastify-plugin';
 import { withoutAnnotations } from '../model/schema-tools.js';
 import { type Principal, TokenCache } from './auth.js';
-import { ApiError } from './http-error.js';
+import { ApiError, type ErrorParams } from './http-error.js';
 import { RAW_BODY } from './idempotency.js';
 import { dailyRoutes } from './routes/daily.js';
 import { healthRoutes } from './routes/health.js';
@@ -94,15 +94,15 @@ declare module 'fastify' {
   }
 }
 
-const errorBody = (code: string, message: string, field?: string) => ({
-  error: { code, message, ...(field ? { field } : {}) },
+const errorBody = (code: string, message: string, field?: string, params?: ErrorParams) => ({
+  error: { code, message, ...(field ? { field } : {}), ...(params ? { params } : {}) },
 });
 
 function installErrors(app: FastifyInstance): void {
   app.setErrorHandler(
     (err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
       if (err instanceof ApiError)
-        return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field));
+        return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field, err.params));
       if (err instanceof StoreBusyError) {
         // The store already retried briefly; the client (and its outbox) tries again later.
         req.log.warn({ err }, 'database busy');

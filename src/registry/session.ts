@@ -8,8 +8,21 @@ import path from 'node:path';
 import type { Context, RegistryApi } from '../cli/context.js';
 import { FileError, RegistryError, UsageError } from '../errors.js';
 import type { ResolvedProfile } from '../profile/types.js';
+import { siteTimeZone } from '../util/local-time.js';
 import { type ClientOptions, type Outcome, RegistryClient } from './client.js';
-import { type FlushReport, type NewItem, Outbox, type OutboxItem, type StopReason } from './outbox.js';
+import { type ApiFault, apiErrorText } from './error-text.js';
+import {
+  type FlushReport,
+  type NewItem,
+  Outbox,
+  type OutboxItem,
+  type Rejection,
+  type Stop,
+} from './outbox.js';
+
+/** A refusal of the registry in the user's language (src/registry/error-text.ts). */
+export const faultText = (ctx: Context, f: ApiFault): string =>
+  apiErrorText(ctx.t, f, { debug: ctx.debug, timeZone: siteTimeZone(ctx.env) });
 
 export interface Target {
   url: string;
@@ -102,7 +115,7 @@ export function fateOf(
   item: OutboxItem,
 ):
   | { state: 'sent'; response: unknown; replayed: boolean }
-  | { state: 'rejected'; reason: string; status: number; code: string }
+  | { state: 'rejected'; rejection: Rejection; status: number; code: string }
   | { state: 'queued' } {
   const sent = report.sent.find((s) => s.item.id === item.id);
   if (sent) return { state: 'sent', response: sent.response, replayed: sent.replayed };
@@ -110,18 +123,15 @@ export function fateOf(
   if (rej)
     return {
       state: 'rejected',
-      reason: rej.rejected.message,
+      rejection: rej.rejected,
       status: rej.rejected.status,
       code: rej.rejected.code,
     };
   return { state: 'queued' };
 }
 
-export function stopWhy(
-  ctx: Context,
-  stopped: { reason: StopReason; message: string; code?: string } | undefined,
-): string {
-  const reason = stopped?.message ?? '';
+export function stopWhy(ctx: Context, stopped: Stop | undefined): string {
+  const reason = stopped?.fault ? faultText(ctx, stopped.fault) : (stopped?.message ?? '');
   if (stopped?.code === 'token_expired') return ctx.t('outbox.why.token_expired');
   if (stopped?.code === 'token_revoked') return ctx.t('outbox.why.token_revoked');
   switch (stopped?.reason) {
@@ -158,9 +168,7 @@ export function reportBacklog(ctx: Context, report: FlushReport, skip: readonly 
   }
   for (const r of report.rejected) {
     if (!own.has(r.id))
-      err.write(
-        `${ctx.t('sync.rejected', { label: r.label, reason: `${r.rejected.status} ${r.rejected.message}` })}\n`,
-      );
+      err.write(`${ctx.t('sync.rejected', { label: r.label, reason: faultText(ctx, r.rejected) })}\n`);
   }
 }
 
@@ -186,7 +194,7 @@ export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>
     });
   }
   if (outcome.status === 401) {
-    throw new RegistryError(t('registry.err.unauthorized', { message: outcome.message }), {
+    throw new RegistryError(t('registry.err.unauthorized', { message: faultText(ctx, outcome) }), {
       status: 401,
       code: outcome.code,
       hint: t(
@@ -199,15 +207,12 @@ export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>
     });
   }
   if (outcome.status >= 500)
-    throw new RegistryError(t('registry.err.server', { message: `${outcome.status} ${outcome.message}` }), {
+    throw new RegistryError(t('registry.err.server', { message: faultText(ctx, outcome) }), {
       status: outcome.status,
     });
-  throw new RegistryError(
-    t('registry.err.rejected', { status: outcome.status, code: outcome.code, message: outcome.message }),
-    {
-      status: outcome.status,
-      code: outcome.code,
-      exitCode: 3,
-    },
-  );
+  throw new RegistryError(t('registry.err.rejected', { message: faultText(ctx, outcome) }), {
+    status: outcome.status,
+    code: outcome.code,
+    exitCode: 3,
+  });
 }

@@ -8,7 +8,7 @@ import type { RunInput } from '../model/run.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import { peopleTime, siteTimeZone } from '../util/local-time.js';
 import type { OutboxItem } from './outbox.js';
-import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from './session.js';
+import { deliver, fateOf, faultText, reportBacklog, resolveTarget, stopWhy } from './session.js';
 
 export interface UploadResult {
   sent: number;
@@ -75,7 +75,7 @@ export async function uploadSiteRuns(
     } else if (fate.state === 'rejected') {
       result.rejected += 1;
       result.lines.push(
-        ctx.t('sync.rejected', { label: item.label, reason: `${fate.status} ${fate.reason}` }),
+        ctx.t('sync.rejected', { label: item.label, reason: faultText(ctx, fate.rejection) }),
       );
     } else {
       result.queued += 1;

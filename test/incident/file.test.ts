@@ -199,7 +199,7 @@ describe('incident file without a terminal', () => {
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /^diemcau: error: the registry refused it \(403 forbidden\): this token may write for unit nghe-an only/,
+      /^diemcau: error: the registry refused it: this token may send for unit nghe-an only, not for unit thanh-hoa\/bim-son\/ubnd\n/,
     );
     expect(fs.readdirSync(path.join(state, 'outbox', 'rejected'))).toHaveLength(1);
   });

@@ -117,11 +117,21 @@ describe('incident list', () => {
     const forbidden = await cli(['incident', 'list', '--unit', 'nghe-an']);
     expect(forbidden.code).toBe(3);
     expect(forbidden.stderr).toMatch(
-      /^diemcau: error: the registry refused it \(403 forbidden\): this token may read unit thanh-hoa\/bim-son only, not nghe-an\n$/,
+      /^diemcau: error: the registry refused it: this token may read unit thanh-hoa\/bim-son only, not unit nghe-an\n$/,
+    );
+    // The same refusal in Vietnamese: the client words it, the server's English stays out.
+    const vi = await cli(['--lang', 'vi', 'incident', 'list', '--unit', 'nghe-an']);
+    expect(vi.stderr).toBe(
+      'diemcau: lỗi: máy chủ tổng hợp từ chối: mã truy cập này chỉ được xem đơn vị thanh-hoa/bim-son, không được xem đơn vị nghe-an\n',
+    );
+    // --debug adds what the server said, for whoever reads the logs.
+    const dbg = await cli(['--debug', 'incident', 'list', '--unit', 'nghe-an']);
+    expect(dbg.stderr).toContain(
+      '[403 forbidden: this token may read unit thanh-hoa/bim-son only, not nghe-an]',
     );
     const bad = await cli(['incident', 'list'], 'dct_wrong');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('the registry refused the token: unknown token');
+    expect(bad.stderr).toContain('the registry refused the token: the registry does not know this token');
     const down = await run(['incident', 'list', '--registry', `http://127.0.0.1:${await deadPort()}`], {
       cwd: tempDir('cwd'),
       env: { DIEMCAU_TOKEN: reg.tokens.tech },
@@ -171,7 +181,9 @@ describe('incident update', () => {
     const id = ids[0] as number;
     const back = await cli(['incident', 'update', String(id), '--status', 'acknowledged']);
     expect(back.code).toBe(2);
-    expect(back.stderr).toContain('(409 invalid_transition)');
+    expect(back.stderr).toContain(
+      `the registry refused it: incident ${id} is already resolved; it goes open → acknowledged → resolved (or open → resolved)`,
+    );
     expect((await cli(['incident', 'update', String(id), '--status', 'open'])).code).toBe(3);
     expect((await cli(['incident', 'update', 'abc', '--status', 'resolved'])).code).toBe(3);
     expect((await cli(['incident', 'update', String(id)])).code).toBe(3);

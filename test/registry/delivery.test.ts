@@ -134,7 +134,7 @@ describe('incident file and sync behind a captive portal', () => {
     const listed = await run(['outbox'], opts);
     const rows = listed.stdout.trim().split('\n');
     expect(rows[0]).toBe('ID\tKIND\tCREATED\tREGISTRY\tWHAT\tLAST TRY');
-    expect(rows[1]?.split('\t')[5]).toMatch(/^HTTP 200 text\/html: not an answer of the registry/);
+    expect(rows[1]?.split('\t')[5]).toMatch(/^HTTP 200: not an answer of the registry/);
     expect(fs.readdirSync(path.join(state, 'outbox', 'rejected'))).toEqual([]);
   });
 });

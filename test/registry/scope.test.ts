@@ -121,6 +121,11 @@ describe('site ownership', () => {
       code: 'site_unit_mismatch',
       message:
         'site th-nhuthanh-ubnd is registered under unit thanh-hoa/bim-son/nhu-thanh, not nghe-an/nhu-thanh',
+      params: {
+        site: 'th-nhuthanh-ubnd',
+        heldBy: 'thanh-hoa/bim-son/nhu-thanh',
+        claimed: 'nghe-an/nhu-thanh',
+      },
     });
     // The move is kept, with who made it; the refused claim changed nothing.
     const moves = await t.app.inject({

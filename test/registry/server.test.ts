@@ -185,6 +185,7 @@ describe('POST /v1/runs', () => {
       code: 'site_unit_mismatch',
       message:
         'site th-bimson-ubnd is registered under unit thanh-hoa/bim-son/ubnd, not thanh-hoa/bim-son/khac',
+      params: { site: 'th-bimson-ubnd', heldBy: 'thanh-hoa/bim-son/ubnd', claimed: 'thanh-hoa/bim-son/khac' },
     });
     expect(count('runs')).toBe(1);
   });

@@ -101,7 +101,7 @@ describe('offline, then sync', () => {
     const r = await run(['incident', 'list'], opts);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(
-      /^sent: run A\nrefused, kept aside: run B: 403 this token may write for unit thanh-hoa\/bim-son only, not nghe-an\/vinh\n$/,
+      /^sent: run A\nrefused, kept aside: run B: this token may send for unit thanh-hoa\/bim-son only, not for unit nghe-an\/vinh\n$/,
     );
     expect(await reg.store.listRuns({ siteId: 'th-bimson-ubnd', limit: 5 })).toHaveLength(1);
     const shown = await run(['outbox', '--format', 'json'], opts);
@@ -137,10 +137,10 @@ describe('offline, then sync', () => {
       opts,
     );
     expect(f.code).toBe(0);
-    expect(f.stdout).toContain('The registry refused the token (401 unknown token).');
+    expect(f.stdout).toContain('The registry refused the token (the registry does not know this token).');
     const s = await run(['sync'], opts);
     expect(s.stdout).toBe(
-      'stopped: The registry refused the token (401 unknown token).\n0 sent, 1 still queued, 0 refused\n',
+      'stopped: The registry refused the token (the registry does not know this token).\n0 sent, 1 still queued, 0 refused\n',
     );
     expect(s.code).toBe(0);
   });

@@ -37,7 +37,11 @@ describe('expired and revoked tokens', () => {
     expect(r.statusCode).toBe(401);
     expect(r.headers.connection).toBe('close');
     expect(r.json()).toEqual({
-      error: { code: 'token_expired', message: 'this token expired on 2027-02-23T02:00:00.000Z' },
+      error: {
+        code: 'token_expired',
+        message: 'this token expired on 2027-02-23T02:00:00.000Z',
+        params: { at: '2027-02-23T02:00:00.000Z' },
+      },
     });
   });
 
@@ -62,7 +66,11 @@ describe('expired and revoked tokens', () => {
     });
     expect(r.statusCode).toBe(401);
     expect(r.json()).toEqual({
-      error: { code: 'token_revoked', message: 'this token was revoked on 2026-11-25T02:00:01.000Z' },
+      error: {
+        code: 'token_revoked',
+        message: 'this token was revoked on 2026-11-25T02:00:01.000Z',
+        params: { at: '2026-11-25T02:00:01.000Z' },
+      },
     });
   });
 });
@@ -124,7 +132,9 @@ describe('what the technician is told', () => {
     const opts = { cwd: dir, env: { DIEMCAU_TOKEN: token }, stateDir: path.join(dir, 'state') };
     const list = await run(['incident', 'list'], opts);
     expect(list.code).toBe(2);
-    expect(list.stderr).toContain('the registry refused the token: this token expired on');
+    expect(list.stderr).toMatch(
+      /the registry refused the token: this token expired at \d\d:\d\d \d\d\/\d\d\/\d{4}\n/,
+    );
     expect(list.stderr).toContain(
       'your token has expired: ask the IT centre for a new token, set DIEMCAU_TOKEN to it, then run: diemcau sync',
     );

@@ -7,7 +7,15 @@ import type { Incident, IncidentInput } from '../../model/incident.js';
 import type { RunInput } from '../../model/run.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { UNADDRESSED } from '../../registry/outbox.js';
-import { deliver, fateOf, outboxOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
+import {
+  deliver,
+  fateOf,
+  faultText,
+  outboxOf,
+  reportBacklog,
+  resolveTarget,
+  stopWhy,
+} from '../../registry/session.js';
 import { runInputOf } from '../../registry/upload.js';
 import { didYouMean } from '../../util/suggest.js';
 import { LAST_RUN_FILE, lastRunOf } from '../check/last-run.js';
@@ -196,11 +204,8 @@ export async function fileCommand(ctx0: Context, opts: FileOptions, deps: FileDe
       ctx.io.stderr.write(`  ${t('cli.hint')}: ${t('registry.hint.no_token')}\n`);
     return 0;
   }
-  throw new RegistryError(
-    t('registry.err.rejected', { status: fate.status, code: fate.code, message: fate.reason }),
-    {
-      status: fate.status,
-      code: fate.code,
-    },
-  );
+  throw new RegistryError(t('registry.err.rejected', { message: faultText(ctx, fate.rejection) }), {
+    status: fate.status,
+    code: fate.code,
+  });
 }

@@ -3,7 +3,7 @@ import type { Context } from '../../cli/context.js';
 import type { IncidentUpdateFlags } from '../../cli/wiring/incident.js';
 import { RegistryError } from '../../errors.js';
 import type { Incident, IncidentPatch } from '../../model/incident.js';
-import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
+import { deliver, fateOf, faultText, reportBacklog, resolveTarget, stopWhy } from '../../registry/session.js';
 import { optionalProfile } from '../common.js';
 
 export type UpdateOptions = IncidentUpdateFlags & { id: number };
@@ -42,11 +42,8 @@ export async function updateCommand(ctx0: Context, opts: UpdateOptions): Promise
     ctx.io.stdout.write(`${t('outbox.queued', { label, why: stopWhy(ctx, report.stopped) })}\n`);
     return 0;
   }
-  throw new RegistryError(
-    t('registry.err.rejected', { status: fate.status, code: fate.code, message: fate.reason }),
-    {
-      status: fate.status,
-      code: fate.code,
-    },
-  );
+  throw new RegistryError(t('registry.err.rejected', { message: faultText(ctx, fate.rejection) }), {
+    status: fate.status,
+    code: fate.code,
+  });
 }

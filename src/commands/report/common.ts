@@ -16,6 +16,7 @@ import {
 } from '../../registry/session.js';
 import { loadReportRenderer } from '../../report/fleet/index.js';
 import type { FleetRenderOptions, ReportData, ReportKind } from '../../report/fleet/types.js';
+import { siteTimeZone } from '../../util/local-time.js';
 import { assertWritable, optionalProfile, writeOutput } from '../common.js';
 
 export type ReportOptions = ReportFlags;
@@ -93,6 +94,7 @@ export async function emit<K extends ReportKind>(
     columns: ctx.io.columns,
     bom: opts.bom === true,
     csvRaw: opts.csvRaw === true,
+    timeZone: siteTimeZone(ctx.env),
   };
   const text = render(data, ro);
   if (opts.output) {

@@ -12,6 +12,7 @@ import { readOrThrow } from '../../registry/session.js';
 import { dailyFromRuns } from '../../report/fleet/daily.js';
 import { lastDays, zoneClock } from '../../report/fleet/time.js';
 import type { DailyVerdicts, ReadinessReportData, Verdict } from '../../report/fleet/types.js';
+import { siteTimeZone } from '../../util/local-time.js';
 import { pool } from '../../util/pool.js';
 import { sinceOf } from '../common.js';
 import { emit, getAll, getOne, openSession, type Session } from './common.js';
@@ -34,7 +35,7 @@ async function dailyFromRegistry(
   readiness: Readiness,
   days: number,
 ): Promise<DailyVerdicts | undefined> {
-  const tz = zoneClock().offsetLabel(Date.parse(readiness.generatedAt)).slice(3);
+  const tz = zoneClock(siteTimeZone(s.ctx.env)).offsetLabel(Date.parse(readiness.generatedAt)).slice(3);
   const outcome = await s.client.send<Daily>('GET', '/v1/reports/daily', {
     query: { unit: opts.unit, days, tz },
   });
@@ -54,7 +55,7 @@ async function dailyFromRegistry(
 
 /** The grid from every site's runs (GET /v1/runs per site), for a registry without the daily report. */
 async function dailyFromSiteRuns(s: Session, readiness: Readiness, days: number): Promise<DailyVerdicts> {
-  const dayList = lastDays(new Date(readiness.generatedAt), days);
+  const dayList = lastDays(new Date(readiness.generatedAt), days, siteTimeZone(s.ctx.env));
   // A day of margin either side of the zone's midnight; dailyFromRuns keeps only the listed days.
   const fromMs = Date.parse(`${dayList[0]}T00:00:00Z`) - DAY_MS;
   const perSite = await pool(readiness.sites, RUN_READERS, async (site) => {

@@ -66,7 +66,7 @@ export const en = {
   'registry.err.no_url': 'no registry to talk to',
   'registry.hint.no_url': 'set registry.url in the profile, or pass --registry URL (or set DIEMCAU_REGISTRY)',
   'registry.hint.no_token': 'set DIEMCAU_TOKEN to the token the IT centre gave you, then run: diemcau sync',
-  'registry.err.rejected': 'the registry refused it ({status} {code}): {message}',
+  'registry.err.rejected': 'the registry refused it: {message}',
   'registry.err.unauthorized': 'the registry refused the token: {message}',
   'registry.err.unreachable': 'the registry {url} cannot be reached: {reason}',
   'registry.err.server': 'the registry answered with an error: {message}',
@@ -268,7 +268,7 @@ export const vi: Record<keyof typeof en, string> = {
     'đặt registry.url trong tệp cấu hình, hoặc dùng --registry URL (hoặc DIEMCAU_REGISTRY)',
   'registry.hint.no_token':
     'đặt DIEMCAU_TOKEN bằng mã truy cập do trung tâm CNTT cấp, rồi chạy: diemcau sync',
-  'registry.err.rejected': 'máy chủ tổng hợp từ chối ({status} {code}): {message}',
+  'registry.err.rejected': 'máy chủ tổng hợp từ chối: {message}',
   'registry.err.unauthorized': 'máy chủ tổng hợp không chấp nhận mã truy cập: {message}',
   'registry.err.unreachable': 'không kết nối được máy chủ tổng hợp {url}: {reason}',
   'registry.err.server': 'máy chủ tổng hợp báo lỗi: {message}',

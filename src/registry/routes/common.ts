@@ -36,9 +36,13 @@ export const EARLIEST_MS = Date.parse('2000-01-01T00:00:00Z');
 export function timeOf(field: string, value: string, nowMs: number): number {
   const ms = Date.parse(value);
   if (!(ms >= EARLIEST_MS))
-    throw badRequest(field, 'is before 2000; check the clock of the machine that sent it');
+    throw badRequest(field, 'is before 2000; check the clock of the machine that sent it', {
+      why: 'clock_past',
+    });
   if (ms > nowMs + FUTURE_SLACK_MS)
-    throw badRequest(field, 'is in the future; check the clock of the machine that sent it');
+    throw badRequest(field, 'is in the future; check the clock of the machine that sent it', {
+      why: 'clock_future',
+    });
   return ms;
 }
 
@@ -122,5 +126,9 @@ export function siteClaimed(req: FastifyRequest, site: string, heldBy: string, c
     { site, heldBy, claimed, token: req.principal.tokenId },
     'a site registered under another unit was claimed',
   );
-  return conflict('site_unit_mismatch', `site ${site} is registered under unit ${heldBy}, not ${claimed}`);
+  return conflict('site_unit_mismatch', `site ${site} is registered under unit ${heldBy}, not ${claimed}`, {
+    site,
+    heldBy,
+    claimed,
+  });
 }

@@ -19,13 +19,16 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       case 'key-reused':
         throw keyReused();
       case 'not-found':
-        throw notFound(`no incident ${what}`);
+        throw notFound(`no incident ${what}`, { what: 'incident', id: String(what) });
       case 'conflict':
         throw conflict(
           result.code,
           result.code === 'invalid_transition'
             ? `incident ${what} is ${result.detail}; allowed: open → acknowledged → resolved (or open → resolved)`
             : `site is registered under unit ${result.detail}`,
+          result.code === 'invalid_transition'
+            ? { id: String(what), status: result.detail }
+            : { heldBy: result.detail },
         );
     }
   };
@@ -149,7 +152,8 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const inc = await registry.store.getIncident(req.params.id);
-      if (!inc) throw notFound(`no incident ${req.params.id}`);
+      if (!inc)
+        throw notFound(`no incident ${req.params.id}`, { what: 'incident', id: String(req.params.id) });
       assertRead(req.principal, inc.site.unit);
       return inc;
     },
@@ -174,8 +178,8 @@ export const incidentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const id = req.params.id;
       const idem = idemOf(req, false);
       const inc = await registry.store.getIncident(id);
-      if (!inc) throw notFound(`no incident ${id}`);
-      if (req.principal.role === 'viewer') throw forbidden('a viewer token may not write');
+      if (!inc) throw notFound(`no incident ${id}`, { what: 'incident', id: String(id) });
+      if (req.principal.role === 'viewer') throw forbidden('a viewer token may not write', { why: 'viewer' });
       assertWrite(req.principal, inc.site.unit);
       const b = req.body;
       const result = await registry.store.updateIncident(

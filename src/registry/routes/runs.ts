@@ -60,7 +60,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (req) => {
       const q = req.query;
       const site = await registry.store.getSite(q.site);
-      if (!site) throw notFound(`no site ${q.site}`);
+      if (!site) throw notFound(`no site ${q.site}`, { what: 'site', id: q.site });
       assertRead(req.principal, site.unit);
       const limit = q.limit ?? 50;
       const before = q.cursor ? decodeCursor(q.cursor, ['int', 'int']) : undefined;
@@ -92,7 +92,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const run = await registry.store.getRun(req.params.id);
-      if (!run) throw notFound(`no run ${req.params.id}`);
+      if (!run) throw notFound(`no run ${req.params.id}`, { what: 'run', id: String(req.params.id) });
       assertRead(req.principal, run.site.unit);
       return run;
     },

@@ -53,7 +53,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const site = await registry.store.getSite(req.params.id);
-      if (!site) throw notFound(`no site ${req.params.id}`);
+      if (!site) throw notFound(`no site ${req.params.id}`, { what: 'site', id: req.params.id });
       assertRead(req.principal, site.unit);
       return site;
     },
@@ -103,7 +103,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const site = await registry.store.getSite(req.params.id);
-      if (!site) throw notFound(`no site ${req.params.id}`);
+      if (!site) throw notFound(`no site ${req.params.id}`, { what: 'site', id: req.params.id });
       assertRead(req.principal, site.unit);
       return { items: await registry.store.siteMoves(site.id) };
     },

@@ -111,7 +111,7 @@ export function renderIncidentsHtml(data: IncidentReportData, opts: FleetRenderO
   }
   return page(
     opts,
-    `${title} · ${data.unit || t('report.scope_all')} · ${clock.local(data.generatedAt).slice(0, 10)}`,
+    `${title} · ${data.unit || t('report.scope_all')} · ${clock.date(data.generatedAt)}`,
     body,
   );
 }

@@ -155,7 +155,7 @@ export function renderReadinessHtml(data: ReadinessReportData, opts: FleetRender
   body.push(...legend(opts, readiness.staleBefore));
   return page(
     opts,
-    `${title} · ${readiness.unit || t('report.scope_all')} · ${clock.local(readiness.generatedAt).slice(0, 10)}`,
+    `${title} · ${readiness.unit || t('report.scope_all')} · ${clock.date(readiness.generatedAt)}`,
     body,
   );
 }
@@ -225,7 +225,7 @@ export function renderSiteHtml(data: SiteReportData, opts: FleetRenderOptions): 
   if (list.length === 0) body.push(`<p>${esc(t('report.incidents.empty'))}</p>`);
   else body.push(...incidentTable(opts, list));
   body.push('</section>', ...legend(opts, undefined));
-  return page(opts, `${title} · ${clock.local(data.generatedAt).slice(0, 10)}`, body);
+  return page(opts, `${title} · ${clock.date(data.generatedAt)}`, body);
 }
 
 export const format: ReportFormatOf<'html'> = {

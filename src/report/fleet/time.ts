@@ -2,13 +2,17 @@
  * Times for people, in one IANA zone. The offset is asked of Intl once per
  * hour of time seen and the rest is arithmetic, so 10,000 rows cost
  * milliseconds (zones change offset on whole hours, except a few historical
- * ones nobody runs a meeting in).
+ * ones nobody runs a meeting in). People read `HH:MM dd/mm/yyyy`
+ * (src/util/local-time.ts); day keys stay `yyyy-mm-dd`.
  */
+import { SITE_TIME_ZONE } from '../../util/local-time.js';
 
 export interface ZoneClock {
   readonly timeZone: string;
-  /** `2025-07-01 07:30` in the zone; '' for null. */
+  /** `07:30 01/07/2025` in the zone; '' for null. */
   local(iso: string | null | undefined): string;
+  /** `01/07/2025` in the zone; '' for null. */
+  date(iso: string | null | undefined): string;
   /** `2025-07-01` in the zone. */
   day(ms: number): string;
   /** `UTC+07:00` at that moment. */
@@ -18,11 +22,7 @@ export interface ZoneClock {
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 
-export function defaultTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-}
-
-export function zoneClock(timeZone: string = defaultTimeZone()): ZoneClock {
+export function zoneClock(timeZone: string = SITE_TIME_ZONE): ZoneClock {
   const fmt = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' });
   const cache = new Map<number, number>();
   const offsetMs = (ms: number): number => {
@@ -39,14 +39,22 @@ export function zoneClock(timeZone: string = defaultTimeZone()): ZoneClock {
   };
   const p2 = (n: number) => (n < 10 ? `0${n}` : String(n));
   const ymd = (d: Date) => `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}`;
+  const dmy = (d: Date) => `${p2(d.getUTCDate())}/${p2(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
+  const shifted = (iso: string): Date | undefined => {
+    const ms = Date.parse(iso);
+    return Number.isNaN(ms) ? undefined : new Date(ms + offsetMs(ms));
+  };
   return {
     timeZone,
     local(iso) {
       if (!iso) return '';
-      const ms = Date.parse(iso);
-      if (Number.isNaN(ms)) return iso;
-      const d = new Date(ms + offsetMs(ms));
-      return `${ymd(d)} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}`;
+      const d = shifted(iso);
+      return d ? `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())} ${dmy(d)}` : iso;
+    },
+    date(iso) {
+      if (!iso) return '';
+      const d = shifted(iso);
+      return d ? dmy(d) : iso;
     },
     day(ms) {
       return ymd(new Date(ms + offsetMs(ms)));

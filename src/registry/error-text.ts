@@ -1,0 +1,82 @@
+/**
+ * The registry's refusals in the user's language: the server sends a stable
+ * code and, where its message names something, `params` (docs/registry-api.md,
+ * errors); the client says the same with its own catalogue. The server's
+ * English message is added only with --debug, and a code this client does not
+ * know is named, never passed through as English.
+ */
+import type { MessageKey, Translator } from '../i18n/index.js';
+import { peopleTime } from '../util/local-time.js';
+import { terminalText } from '../util/sanitize.js';
+
+export interface ApiFault {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+  params?: Record<string, string>;
+}
+
+export interface FaultTextOptions {
+  debug?: boolean;
+  timeZone?: string;
+}
+
+const STATUSES = new Set(['open', 'acknowledged', 'resolved']);
+
+export function apiErrorText(t: Translator, f: ApiFault, opts: FaultTextOptions = {}): string {
+  const text = localText(t, f, opts);
+  return opts.debug ? `${text} [${f.status} ${f.code}: ${terminalText(f.message)}]` : text;
+}
+
+function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): string {
+  const p = Object.fromEntries(Object.entries(f.params ?? {}).map(([k, v]) => [k, terminalText(v)]));
+  const scope = (unit: string | undefined) => (unit ? t('api.scope.unit', { unit }) : t('api.scope.all'));
+  const at = () => (p.at ? peopleTime(p.at, opts.timeZone) : '?');
+  switch (f.code) {
+    case 'unauthorized':
+      if (p.why === 'missing' || p.why === 'malformed' || p.why === 'unknown')
+        return t(`api.unauthorized.${p.why}` as MessageKey);
+      return t('api.unauthorized.unknown');
+    case 'token_revoked':
+      return t('api.token_revoked', { at: at() });
+    case 'token_expired':
+      return t('api.token_expired', { at: at() });
+    case 'forbidden':
+      if (p.why === 'read_scope' || p.why === 'write_scope')
+        return t(`api.forbidden.${p.why}`, { scope: scope(p.scope), unit: scope(p.unit) });
+      if (p.why === 'viewer') return t('api.forbidden.viewer');
+      return t('api.forbidden');
+    case 'not_found':
+      if ((p.what === 'site' || p.what === 'run' || p.what === 'incident') && p.id)
+        return t(`api.not_found.${p.what}`, { id: p.id });
+      return t('api.not_found');
+    case 'site_unit_mismatch':
+      if (p.site && p.claimed && p.heldBy) return t('api.site_unit_mismatch', p);
+      return t('api.site_unit_mismatch.short', { heldBy: p.heldBy ?? '?' });
+    case 'invalid_transition': {
+      const status =
+        p.status && STATUSES.has(p.status) ? t(`incident.status.${p.status}` as MessageKey) : '?';
+      return t('api.invalid_transition', { id: p.id ?? '?', status });
+    }
+    case 'idempotency_key_reused':
+    case 'body_too_large':
+    case 'unsupported_media_type':
+    case 'busy':
+    case 'reply_too_large':
+      return t(`api.${f.code}`);
+    case 'redirect':
+    case 'not_json':
+    case 'no_id':
+      return t(`api.${f.code}`, { status: f.status });
+    case 'bad_request': {
+      const field = f.field ? terminalText(f.field) : undefined;
+      if (field && (p.why === 'clock_past' || p.why === 'clock_future'))
+        return t(`api.bad_request.${p.why}`, { field });
+      return field ? t('api.bad_request', { field }) : t('api.bad_request.nofield');
+    }
+  }
+  if (f.status === 401) return t('api.unauthorized.unknown');
+  if (f.status >= 500) return t('api.server', { status: f.status });
+  return t('api.other', { code: terminalText(f.code) });
+}
