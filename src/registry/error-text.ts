@@ -23,6 +23,29 @@ export interface FaultTextOptions {
 }
 
 const STATUSES = new Set(['open', 'acknowledged', 'resolved']);
+/** The validator's reasons (src/registry/validation.ts describe). */
+const FIELD_WHYS = new Set([
+  'required',
+  'unknown_field',
+  'one_of',
+  'type',
+  'date_time',
+  'format',
+  'max_length',
+  'empty',
+  'min_length',
+  'pattern',
+  'max_items',
+  'minimum',
+  'maximum',
+  'integer',
+  'number',
+  'text',
+  'boolean',
+  'list',
+  'object',
+  'literal',
+]);
 
 export function apiErrorText(t: Translator, f: ApiFault, opts: FaultTextOptions = {}): string {
   const text = localText(t, f, opts);
@@ -73,6 +96,8 @@ function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): string {
       const field = f.field ? terminalText(f.field) : undefined;
       if (field && (p.why === 'clock_past' || p.why === 'clock_future'))
         return t(`api.bad_request.${p.why}`, { field });
+      if (field && p.why && FIELD_WHYS.has(p.why))
+        return t(`api.field.${p.why}` as MessageKey, { ...p, field });
       return field ? t('api.bad_request', { field }) : t('api.bad_request.nofield');
     }
   }

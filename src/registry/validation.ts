@@ -11,7 +11,7 @@ import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 import { FormatRegistry } from '@sinclair/typebox/type';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifySchemaCompiler } from 'fastify';
-import { ApiError } from './http-error.js';
+import { ApiError, type ErrorParams } from './http-error.js';
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-](\d{2}):(\d{2}))$/i;
 
@@ -42,52 +42,62 @@ export function fieldPath(pointer: string): string {
   return out;
 }
 
-function describe(e: ValueError): string {
+/** What is wrong, in the server's English, and as params a client words itself (docs/registry-api.md, errors). */
+function describe(e: ValueError): [string, ErrorParams] {
   const s = e.schema as Record<string, unknown>;
+  const why = (w: string, text: string, extra: ErrorParams = {}): [string, ErrorParams] => [
+    text,
+    { why: w, ...extra },
+  ];
   switch (e.type) {
     case ValueErrorType.ObjectRequiredProperty:
-      return 'is required';
+      return why('required', 'is required');
     case ValueErrorType.ObjectAdditionalProperties:
-      return 'is not a known field';
+      return why('unknown_field', 'is not a known field');
     case ValueErrorType.Union: {
       const values = (s.anyOf as Array<Record<string, unknown>> | undefined)?.map((x) => x.const);
-      if (values?.every((v) => v !== undefined)) return `must be one of: ${values.join(', ')}`;
-      return 'has the wrong type';
+      if (values?.every((v) => v !== undefined))
+        return why('one_of', `must be one of: ${values.join(', ')}`, { values: values.join(', ') });
+      return why('type', 'has the wrong type');
     }
     case ValueErrorType.StringFormat:
       return s.format === 'date-time'
-        ? 'must be a date-time such as 2025-07-01T07:30:00+07:00'
-        : `must be a ${String(s.format)}`;
+        ? why('date_time', 'must be a date-time such as 2025-07-01T07:30:00+07:00')
+        : why('format', `must be a ${String(s.format)}`, { format: String(s.format) });
     case ValueErrorType.StringMaxLength:
-      return `must be at most ${String(s.maxLength)} characters`;
+      return why('max_length', `must be at most ${String(s.maxLength)} characters`, {
+        n: String(s.maxLength),
+      });
     case ValueErrorType.StringMinLength:
-      return s.minLength === 1 ? 'must not be empty' : `must be at least ${String(s.minLength)} characters`;
+      return s.minLength === 1
+        ? why('empty', 'must not be empty')
+        : why('min_length', `must be at least ${String(s.minLength)} characters`, { n: String(s.minLength) });
     case ValueErrorType.StringPattern:
-      return `must match ${String(s.pattern)}`;
+      return why('pattern', `must match ${String(s.pattern)}`);
     case ValueErrorType.ArrayMaxItems:
-      return `must have at most ${String(s.maxItems)} items`;
+      return why('max_items', `must have at most ${String(s.maxItems)} items`, { n: String(s.maxItems) });
     case ValueErrorType.IntegerMinimum:
     case ValueErrorType.NumberMinimum:
-      return `must be at least ${String(s.minimum)}`;
+      return why('minimum', `must be at least ${String(s.minimum)}`, { n: String(s.minimum) });
     case ValueErrorType.IntegerMaximum:
     case ValueErrorType.NumberMaximum:
-      return `must be at most ${String(s.maximum)}`;
+      return why('maximum', `must be at most ${String(s.maximum)}`, { n: String(s.maximum) });
     case ValueErrorType.Integer:
-      return 'must be a whole number';
+      return why('integer', 'must be a whole number');
     case ValueErrorType.Number:
-      return 'must be a number';
+      return why('number', 'must be a number');
     case ValueErrorType.String:
-      return 'must be text';
+      return why('text', 'must be text');
     case ValueErrorType.Boolean:
-      return 'must be true or false';
+      return why('boolean', 'must be true or false');
     case ValueErrorType.Array:
-      return 'must be a list';
+      return why('list', 'must be a list');
     case ValueErrorType.Object:
-      return 'must be an object';
+      return why('object', 'must be an object');
     case ValueErrorType.Literal:
-      return `must be ${JSON.stringify(s.const)}`;
+      return why('literal', `must be ${JSON.stringify(s.const)}`, { value: JSON.stringify(s.const) });
     default:
-      return e.message.charAt(0).toLowerCase() + e.message.slice(1);
+      return [e.message.charAt(0).toLowerCase() + e.message.slice(1), {}];
   }
 }
 
@@ -112,7 +122,8 @@ export function firstError(check: TypeCheck<TSchema>, part: Part, value: unknown
   if (!e) return new ApiError(400, 'bad_request', `${part}: invalid`, part);
   // A missing required property is reported at the property's path.
   const field = fieldName(part, e);
-  return new ApiError(400, 'bad_request', `${field}: ${describe(e)}`, field);
+  const [text, params] = describe(e);
+  return new ApiError(400, 'bad_request', `${field}: ${text}`, field, params);
 }
 
 const cache = new WeakMap<object, TypeCheck<TSchema>>();

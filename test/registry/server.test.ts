@@ -417,6 +417,7 @@ describe('incidents', () => {
     expect(r.json().error).toEqual({
       code: 'bad_request',
       message: 'severity: is required',
+      params: { why: 'required' },
       field: 'severity',
     });
   });

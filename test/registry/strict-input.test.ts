@@ -18,7 +18,12 @@ describe('strict numbers in URLs', () => {
       const r = await get(`/v1/incidents/${id}`);
       expect(r.statusCode, id).toBe(400);
       expect(r.json()).toEqual({
-        error: { code: 'bad_request', message: 'id: must be a whole number', field: 'id' },
+        error: {
+          code: 'bad_request',
+          message: 'id: must be a whole number',
+          field: 'id',
+          params: { why: 'integer' },
+        },
       });
     }
     expect((await get('/v1/incidents/16')).statusCode).toBe(404);

@@ -146,7 +146,7 @@ describe('report readiness', () => {
     expect(r.stdout).toContain('Báo cáo tình trạng sẵn sàng của các điểm cầu · đơn vị thanh-hoa');
     expect(r.stdout).toContain('5 điểm cầu: 1 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 2 không báo cáo');
     expect(r.stdout).toMatch(
-      /\n✗ chưa sẵn sàng {2}xa-b {6}Site xa-b {2}thanh-hoa\/xa-b {2}\d{4}-\d\d-\d\d \d\d:\d\d {3}sip-port\n/,
+      /\n✗ chưa sẵn sàng {2}xa-b {6}Site xa-b {2}thanh-hoa\/xa-b {2}\d\d:\d\d \d\d\/\d\d\/\d{4} {3}sip-port\n/,
     );
     expect(r.stdout).toMatch(/\n– không báo cáo {2}xa-e {6}UBND xã Ê {2}thanh-hoa\/xa-e {2}—\n/);
     expect(r.stdout).not.toMatch(/\u001b\[/);
@@ -266,7 +266,7 @@ describe('report errors', () => {
       DIEMCAU_TOKEN: reg.tokens.viewerProvince,
     });
     expect(outside.code).not.toBe(0);
-    expect(outside.stderr).toContain('403');
+    expect(outside.stderr).toContain('this token may read unit thanh-hoa only, not unit nghe-an');
     const format = await report(['readiness', '--format', 'xml']);
     expect(format.code).toBe(3);
     expect(format.stderr).toContain('--format');

@@ -108,10 +108,10 @@ describe.skipIf(!haveChromium())('html reports in headless chromium', () => {
   it('readiness (vi): title, language, summary counts, sites × days cells, tables, legend', async () => {
     const dom = await dumpDom(await write('readiness-vi.html', renderReadinessHtml(readinessData, vi)));
     expect(dom).toMatch(/^<!DOCTYPE html>\s*<html lang="vi">/);
-    expect(titleOf(dom)).toBe('Báo cáo tình trạng sẵn sàng của các điểm cầu · thanh-hoa · 2025-07-08');
+    expect(titleOf(dom)).toBe('Báo cáo tình trạng sẵn sàng của các điểm cầu · thanh-hoa · 08/07/2025');
     expect(dom).toContain('<h1>Báo cáo tình trạng sẵn sàng của các điểm cầu</h1>');
     expect(dom).toContain(
-      'lập lúc <time datetime="2025-07-08T01:30:00.000Z">2025-07-08 08:30</time> (UTC+07:00)',
+      'lập lúc <time datetime="2025-07-08T01:30:00.000Z">08:30 08/07/2025</time> (UTC+07:00)',
     );
     expect({
       all: cardCount(dom, 'all'),
@@ -146,13 +146,13 @@ describe.skipIf(!haveChromium())('html reports in headless chromium', () => {
     expect(dom).toContain('Thời gian khắc phục trung bình: 7 giờ 0 phút');
     const legend = section(dom, '<section id="legend">', '</section>');
     expect(count(legend, '<li>')).toBe(6);
-    expect(legend).toContain('không nhận được kết quả kiểm tra nào từ 2025-07-07 06:30');
+    expect(legend).toContain('không nhận được kết quả kiểm tra nào từ 06:30 07/07/2025');
   });
 
   it('readiness (en): the same page in English', async () => {
     const dom = await dumpDom(await write('readiness-en.html', renderReadinessHtml(readinessData, en)));
     expect(dom).toContain('<html lang="en">');
-    expect(titleOf(dom)).toBe('Site readiness report · thanh-hoa · 2025-07-08');
+    expect(titleOf(dom)).toBe('Site readiness report · thanh-hoa · 08/07/2025');
     expect(dom).toContain('7 sites: 2 ready, 1 with warnings, 1 not ready, 1 could not check, 2 no report');
     expect(section(dom, '<figure class="hm"', '</figure>')).toContain(
       '<title>th-xa-quang-phu · 2025-07-08: not ready</title>',
@@ -196,7 +196,7 @@ describe.skipIf(!haveChromium())('html reports in headless chromium', () => {
   it('incidents (vi): counts by category and unit, time to resolve, the list', async () => {
     const dom = await dumpDom(await write('incidents-vi.html', renderIncidentsHtml(incidentData, vi)));
     expect(dom).toContain('<html lang="vi">');
-    expect(titleOf(dom)).toBe('Báo cáo sự cố · thanh-hoa · 2025-07-08');
+    expect(titleOf(dom)).toBe('Báo cáo sự cố · thanh-hoa · 08/07/2025');
     expect(dom).toContain('6 sự cố: 1 mới báo, 1 đã tiếp nhận, 4 đã khắc phục');
     expect(dom).toContain(
       'Thời gian khắc phục trung bình: 7 giờ 0 phút (trung vị 1 giờ 0 phút, lâu nhất 1 ngày 2 giờ; 4 sự cố đã khắc phục)',
@@ -211,7 +211,7 @@ describe.skipIf(!haveChromium())('html reports in headless chromium', () => {
   it('one site (en): runs, a 30-day heatmap row built from the runs, incidents', async () => {
     const dom = await dumpDom(await write('site-en.html', renderSiteHtml(siteData, en)));
     expect(dom).toContain('<html lang="en">');
-    expect(titleOf(dom)).toBe('Site history: th-xa-quang-phu · 2025-07-08');
+    expect(titleOf(dom)).toBe('Site history: th-xa-quang-phu · 08/07/2025');
     expect(bodyRows(section(dom, '<table id="runs-table">', '</table>'))).toBe(4);
     const svg = section(dom, '<figure class="hm"', '</figure>');
     expect(count(svg, '<rect')).toBe(30);

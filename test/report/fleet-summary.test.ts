@@ -114,12 +114,12 @@ describe('words for numbers', () => {
 describe('days and zones', () => {
   it('shows times in the chosen zone and names its offset', () => {
     const c = zoneClock(ZONE);
-    expect(c.local(GENERATED_AT)).toBe('2025-07-08 08:30');
+    expect(c.local(GENERATED_AT)).toBe('08:30 08/07/2025');
     expect(c.offsetLabel(Date.parse(GENERATED_AT))).toBe('UTC+07:00');
     expect(c.day(Date.parse('2025-07-07T17:00:00Z'))).toBe('2025-07-08');
     expect(zoneClock('America/St_Johns').offsetLabel(Date.parse('2025-01-15T12:00:00Z'))).toBe('UTC-03:30');
-    expect(zoneClock('Europe/Paris').local('2025-03-30T00:59:00Z')).toBe('2025-03-30 01:59');
-    expect(zoneClock('Europe/Paris').local('2025-03-30T01:00:00Z')).toBe('2025-03-30 03:00');
+    expect(zoneClock('Europe/Paris').local('2025-03-30T00:59:00Z')).toBe('01:59 30/03/2025');
+    expect(zoneClock('Europe/Paris').local('2025-03-30T01:00:00Z')).toBe('03:00 30/03/2025');
   });
   it('lists the last n days ending today in the zone', () => {
     expect(lastDays(new Date('2025-07-07T18:00:00Z'), 3, ZONE)).toEqual([

@@ -22,35 +22,35 @@ const col = (line: string, needle: string) => stringWidth(line.slice(0, line.ind
 describe('readiness table', () => {
   it('Vietnamese: worst first, aligned with diacritics, summary line and the stale rule', () => {
     expect(renderReadinessTable(readinessData, vi)).toMatchInlineSnapshot(`
-      "Báo cáo tình trạng sẵn sàng của các điểm cầu · đơn vị thanh-hoa · lập lúc 2025-07-08 08:30 (UTC+07:00)
+      "Báo cáo tình trạng sẵn sàng của các điểm cầu · đơn vị thanh-hoa · lập lúc 08:30 08/07/2025 (UTC+07:00)
       TÌNH TRẠNG             ĐIỂM CẦU             TÊN                             ĐƠN VỊ                  KIỂM TRA LẦN CUỐI  MỤC KHÔNG ĐẠT
-      ✗ chưa sẵn sàng        th-xa-quang-phu      UBND xã Quảng Phú               thanh-hoa/quang-phu     2025-07-08 07:40   mcu-ping, codec-reg
-      ? không kiểm tra được  th-xa-nga-son        UBND xã Nga Sơn                 thanh-hoa/nga-son       2025-07-08 06:45
-      ! có cảnh báo          th-so-khcn           Sở Khoa học và Công nghệ        thanh-hoa/so-khcn       2025-07-08 08:00   ups
+      ✗ chưa sẵn sàng        th-xa-quang-phu      UBND xã Quảng Phú               thanh-hoa/quang-phu     07:40 08/07/2025   mcu-ping, codec-reg
+      ? không kiểm tra được  th-xa-nga-son        UBND xã Nga Sơn                 thanh-hoa/nga-son       06:45 08/07/2025
+      ! có cảnh báo          th-so-khcn           Sở Khoa học và Công nghệ        thanh-hoa/so-khcn       08:00 08/07/2025   ups
       – không báo cáo        th-xa-hoang-hoa      UBND xã Hoằng Hoá               thanh-hoa/hoang-hoa     —
-      – không báo cáo        th-xa-muong-lat      UBND xã Mường Lát               thanh-hoa/muong-lat     2025-07-05 09:00   mcu-sip
-      ✓ sẵn sàng             th-bimson-ubnd       Hội trường UBND thị xã Bỉm Sơn  thanh-hoa/bim-son/ubnd  2025-07-08 07:55
-      ✓ sẵn sàng             th-phuong-hac-thanh  Phường Hạc Thành                thanh-hoa/hac-thanh     2025-07-08 07:50
+      – không báo cáo        th-xa-muong-lat      UBND xã Mường Lát               thanh-hoa/muong-lat     09:00 05/07/2025   mcu-sip
+      ✓ sẵn sàng             th-bimson-ubnd       Hội trường UBND thị xã Bỉm Sơn  thanh-hoa/bim-son/ubnd  07:55 08/07/2025
+      ✓ sẵn sàng             th-phuong-hac-thanh  Phường Hạc Thành                thanh-hoa/hac-thanh     07:50 08/07/2025
 
       7 điểm cầu: 2 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 1 không kiểm tra được, 2 không báo cáo
-      "không báo cáo": không nhận được kết quả kiểm tra nào từ 2025-07-07 06:30
+      "không báo cáo": không nhận được kết quả kiểm tra nào từ 06:30 07/07/2025
       "
     `);
   });
   it('English', () => {
     expect(renderReadinessTable(readinessData, en)).toMatchInlineSnapshot(`
-      "Site readiness report · unit thanh-hoa · generated 2025-07-08 08:30 (UTC+07:00)
+      "Site readiness report · unit thanh-hoa · generated 08:30 08/07/2025 (UTC+07:00)
       STATE              SITE                 NAME                            UNIT                    LAST CHECK        FAILING CHECKS
-      ✗ not ready        th-xa-quang-phu      UBND xã Quảng Phú               thanh-hoa/quang-phu     2025-07-08 07:40  mcu-ping, codec-reg
-      ? could not check  th-xa-nga-son        UBND xã Nga Sơn                 thanh-hoa/nga-son       2025-07-08 06:45
-      ! with warnings    th-so-khcn           Sở Khoa học và Công nghệ        thanh-hoa/so-khcn       2025-07-08 08:00  ups
+      ✗ not ready        th-xa-quang-phu      UBND xã Quảng Phú               thanh-hoa/quang-phu     07:40 08/07/2025  mcu-ping, codec-reg
+      ? could not check  th-xa-nga-son        UBND xã Nga Sơn                 thanh-hoa/nga-son       06:45 08/07/2025
+      ! with warnings    th-so-khcn           Sở Khoa học và Công nghệ        thanh-hoa/so-khcn       08:00 08/07/2025  ups
       – no report        th-xa-hoang-hoa      UBND xã Hoằng Hoá               thanh-hoa/hoang-hoa     —
-      – no report        th-xa-muong-lat      UBND xã Mường Lát               thanh-hoa/muong-lat     2025-07-05 09:00  mcu-sip
-      ✓ ready            th-bimson-ubnd       Hội trường UBND thị xã Bỉm Sơn  thanh-hoa/bim-son/ubnd  2025-07-08 07:55
-      ✓ ready            th-phuong-hac-thanh  Phường Hạc Thành                thanh-hoa/hac-thanh     2025-07-08 07:50
+      – no report        th-xa-muong-lat      UBND xã Mường Lát               thanh-hoa/muong-lat     09:00 05/07/2025  mcu-sip
+      ✓ ready            th-bimson-ubnd       Hội trường UBND thị xã Bỉm Sơn  thanh-hoa/bim-son/ubnd  07:55 08/07/2025
+      ✓ ready            th-phuong-hac-thanh  Phường Hạc Thành                thanh-hoa/hac-thanh     07:50 08/07/2025
 
       7 sites: 2 ready, 1 with warnings, 1 not ready, 1 could not check, 2 no report
-      "no report": no check result received since 2025-07-07 06:30
+      "no report": no check result received since 06:30 07/07/2025
       "
     `);
   });
@@ -67,7 +67,10 @@ describe('readiness table', () => {
     const lastCol = col(head, 'KIỂM TRA LẦN CUỐI');
     for (const row of rows) {
       expect(col(row, 'thanh-hoa/'), row).toBe(unitCol);
-      expect(col(row, row.includes('—') ? '—' : '2025-'), row).toBe(lastCol);
+      expect(
+        col(row, row.includes('—') ? '—' : (/\d\d:\d\d \d\d\/\d\d\/2025/.exec(row)?.[0] ?? '?')),
+        row,
+      ).toBe(lastCol);
     }
   });
   it('decomposed (NFD) Vietnamese lines up like precomposed (NFC)', () => {
@@ -132,7 +135,7 @@ describe('readiness table', () => {
 describe('incident table', () => {
   it('Vietnamese: totals, time to resolve, counts by category and unit, the list newest first', () => {
     expect(renderIncidentsTable(incidentData, vi)).toMatchInlineSnapshot(`
-      "Báo cáo sự cố · đơn vị thanh-hoa · từ 2025-07-01 00:00 · lập lúc 2025-07-08 08:30 (UTC+07:00)
+      "Báo cáo sự cố · đơn vị thanh-hoa · từ 00:00 01/07/2025 · lập lúc 08:30 08/07/2025 (UTC+07:00)
       6 sự cố: 1 mới báo, 1 đã tiếp nhận, 4 đã khắc phục
       Thời gian khắc phục trung bình: 7 giờ 0 phút (trung vị 1 giờ 0 phút, lâu nhất 1 ngày 2 giờ; 4 sự cố đã khắc phục)
       2 sự cố chưa khắc phục; sự cố lâu nhất đã 2 ngày 23 giờ
@@ -154,20 +157,20 @@ describe('incident table', () => {
 
       Danh sách sự cố, mới nhất trước
       SỐ  ĐIỂM CẦU             LOẠI SỰ CỐ          MỨC ĐỘ        TRẠNG THÁI    PHÁT HIỆN LÚC     KHẮC PHỤC SAU  TÓM TẮT
-       5  th-xa-quang-phu      Sự cố đường truyền  ảnh hưởng     mới báo       2025-07-08 06:00  —              Đường truyền TSLCD chập chờn
-       6  th-phuong-hac-thanh  Không có tiếng      ảnh hưởng     đã khắc phục  2025-07-06 08:00  0 phút         Micro bàn chủ toạ "chết", phải
+       5  th-xa-quang-phu      Sự cố đường truyền  ảnh hưởng     mới báo       06:00 08/07/2025  —              Đường truyền TSLCD chập chờn
+       6  th-phuong-hac-thanh  Không có tiếng      ảnh hưởng     đã khắc phục  08:00 06/07/2025  0 phút         Micro bàn chủ toạ "chết", phải
                                                                                                                 thay đã thay micro dự phòng
-       4  th-xa-muong-lat      Mất kết nối         nghiêm trọng  đã tiếp nhận  2025-07-05 09:00  —              Đứt cáp quang, chờ VNPT
-       3  th-so-khcn           Mất điện            ảnh hưởng     đã khắc phục  2025-07-03 07:00  1 ngày 2 giờ   Mất điện cả toà nhà, UPS hết pin
-       2  th-bimson-ubnd       Tiếng vọng          nhẹ           đã khắc phục  2025-07-02 14:00  30 phút        Tiếng vọng ở loa phòng họp
-       1  th-xa-quang-phu      Mất kết nối         nghiêm trọng  đã khắc phục  2025-07-01 08:00  1 giờ 30 phút  Mất kết nối tới MCU tỉnh giữa
+       4  th-xa-muong-lat      Mất kết nối         nghiêm trọng  đã tiếp nhận  09:00 05/07/2025  —              Đứt cáp quang, chờ VNPT
+       3  th-so-khcn           Mất điện            ảnh hưởng     đã khắc phục  07:00 03/07/2025  1 ngày 2 giờ   Mất điện cả toà nhà, UPS hết pin
+       2  th-bimson-ubnd       Tiếng vọng          nhẹ           đã khắc phục  14:00 02/07/2025  30 phút        Tiếng vọng ở loa phòng họp
+       1  th-xa-quang-phu      Mất kết nối         nghiêm trọng  đã khắc phục  08:00 01/07/2025  1 giờ 30 phút  Mất kết nối tới MCU tỉnh giữa
                                                                                                                 phiên thử
       "
     `);
   });
   it('English', () => {
     expect(renderIncidentsTable(incidentData, en)).toMatchInlineSnapshot(`
-      "Incident report · unit thanh-hoa · since 2025-07-01 00:00 · generated 2025-07-08 08:30 (UTC+07:00)
+      "Incident report · unit thanh-hoa · since 00:00 01/07/2025 · generated 08:30 08/07/2025 (UTC+07:00)
       6 incidents: 1 open, 1 acknowledged, 4 resolved
       Mean time to resolve: 7 h 0 min (median 1 h 0 min, longest 1 d 2 h; 4 resolved)
       2 not resolved; the oldest has been open 2 d 23 h
@@ -189,13 +192,13 @@ describe('incident table', () => {
 
       Incidents, newest first
       #  SITE                 CATEGORY                 SEVERITY  STATUS        OCCURRED          RESOLVED IN  SUMMARY
-      5  th-xa-quang-phu      Transmission-line fault  major     open          2025-07-08 06:00  —            Đường truyền TSLCD chập chờn
-      6  th-phuong-hac-thanh  No sound                 major     resolved      2025-07-06 08:00  0 min        Micro bàn chủ toạ "chết", phải thay
+      5  th-xa-quang-phu      Transmission-line fault  major     open          06:00 08/07/2025  —            Đường truyền TSLCD chập chờn
+      6  th-phuong-hac-thanh  No sound                 major     resolved      08:00 06/07/2025  0 min        Micro bàn chủ toạ "chết", phải thay
                                                                                                               đã thay micro dự phòng
-      4  th-xa-muong-lat      Connection lost          critical  acknowledged  2025-07-05 09:00  —            Đứt cáp quang, chờ VNPT
-      3  th-so-khcn           Power cut                major     resolved      2025-07-03 07:00  1 d 2 h      Mất điện cả toà nhà, UPS hết pin
-      2  th-bimson-ubnd       Echo                     minor     resolved      2025-07-02 14:00  30 min       Tiếng vọng ở loa phòng họp
-      1  th-xa-quang-phu      Connection lost          critical  resolved      2025-07-01 08:00  1 h 30 min   Mất kết nối tới MCU tỉnh giữa phiên
+      4  th-xa-muong-lat      Connection lost          critical  acknowledged  09:00 05/07/2025  —            Đứt cáp quang, chờ VNPT
+      3  th-so-khcn           Power cut                major     resolved      07:00 03/07/2025  1 d 2 h      Mất điện cả toà nhà, UPS hết pin
+      2  th-bimson-ubnd       Echo                     minor     resolved      14:00 02/07/2025  30 min       Tiếng vọng ở loa phòng họp
+      1  th-xa-quang-phu      Connection lost          critical  resolved      08:00 01/07/2025  1 h 30 min   Mất kết nối tới MCU tỉnh giữa phiên
                                                                                                               thử
       "
     `);
@@ -221,20 +224,20 @@ describe('incident table', () => {
 describe('site table', () => {
   it('Vietnamese: runs newest first and the site incidents', () => {
     expect(renderSiteTable(siteData, vi)).toMatchInlineSnapshot(`
-      "Lịch sử điểm cầu th-xa-quang-phu · UBND xã Quảng Phú (thanh-hoa/quang-phu) · lập lúc 2025-07-08 08:30 (UTC+07:00)
+      "Lịch sử điểm cầu th-xa-quang-phu · UBND xã Quảng Phú (thanh-hoa/quang-phu) · lập lúc 08:30 08/07/2025 (UTC+07:00)
       4 lần kiểm tra: 1 sẵn sàng, 1 có cảnh báo, 2 chưa sẵn sàng
 
       Các lần kiểm tra, mới nhất trước
       KIỂM TRA LÚC      KẾT LUẬN         THỜI GIAN CHẠY  MỤC KHÔNG ĐẠT
-      2025-07-08 07:40  ✗ chưa sẵn sàng          12.3 s  mcu-ping, codec-reg
-      2025-07-07 16:00  ✗ chưa sẵn sàng          12.3 s  mcu-ping
-      2025-07-06 07:30  ! có cảnh báo            12.3 s  ups
-      2025-07-05 07:30  ✓ sẵn sàng               12.3 s
+      07:40 08/07/2025  ✗ chưa sẵn sàng          12.3 s  mcu-ping, codec-reg
+      16:00 07/07/2025  ✗ chưa sẵn sàng          12.3 s  mcu-ping
+      07:30 06/07/2025  ! có cảnh báo            12.3 s  ups
+      07:30 05/07/2025  ✓ sẵn sàng               12.3 s
 
       Sự cố
       SỐ  ĐIỂM CẦU         LOẠI SỰ CỐ          MỨC ĐỘ        TRẠNG THÁI    PHÁT HIỆN LÚC     KHẮC PHỤC SAU  TÓM TẮT
-       5  th-xa-quang-phu  Sự cố đường truyền  ảnh hưởng     mới báo       2025-07-08 06:00  —              Đường truyền TSLCD chập chờn
-       1  th-xa-quang-phu  Mất kết nối         nghiêm trọng  đã khắc phục  2025-07-01 08:00  1 giờ 30 phút  Mất kết nối tới MCU tỉnh giữa phiên
+       5  th-xa-quang-phu  Sự cố đường truyền  ảnh hưởng     mới báo       06:00 08/07/2025  —              Đường truyền TSLCD chập chờn
+       1  th-xa-quang-phu  Mất kết nối         nghiêm trọng  đã khắc phục  08:00 01/07/2025  1 giờ 30 phút  Mất kết nối tới MCU tỉnh giữa phiên
                                                                                                             thử
       "
     `);

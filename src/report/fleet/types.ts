@@ -20,7 +20,7 @@ export interface FleetRenderOptions extends RenderOptions {
   bom?: boolean;
   /** CSV only: no `'` before cells that start like a formula (for machine consumers; docs/reports.md). */
   csvRaw?: boolean;
-  /** IANA zone for times shown to people (default: this machine's). CSV and JSON keep the API's ISO times. */
+  /** IANA zone for times shown to people (default Asia/Ho_Chi_Minh; DIEMCAU_TZ). CSV and JSON keep the API's ISO times. */
   timeZone?: string;
 }
 
