@@ -55,6 +55,8 @@ export type Outcome<T = unknown> =
       kind: 'unreachable';
       message: string;
       cancelled: boolean;
+      /** The network error's code (ECONNREFUSED, ENOTFOUND, UND_ERR_CONNECT_TIMEOUT, a certificate's code). */
+      code?: string;
       /** The registry's TLS certificate could not be verified (never retried, never sent over plain HTTP). */
       certificate?: true;
     };
@@ -117,6 +119,7 @@ export class RegistryClient {
       kind: 'unreachable',
       message: `no complete answer within ${deadlineMs} ms`,
       cancelled: false,
+      code: 'ETIMEDOUT',
     });
     let last: Outcome<T> = { kind: 'unreachable', message: 'not tried', cancelled: false };
     for (let attempt = 0; attempt <= retries; attempt++) {
@@ -236,6 +239,7 @@ export class RegistryClient {
         kind: 'unreachable',
         message: code ? `${code}: ${e.message ?? ''}`.trim() : String(e.message ?? err),
         cancelled,
+        ...(code ? { code } : {}),
         ...(code && CERT_ERRORS.test(code) ? { certificate: true as const } : {}),
       };
     }

@@ -105,3 +105,30 @@ function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): string {
   if (f.status >= 500) return t('api.server', { status: f.status });
   return t('api.other', { code: terminalText(f.code) });
 }
+
+/** Why the registry could not be reached, in the user's words, with the network code kept for whoever helps. */
+export function netErrorText(t: Translator, code: string | undefined, message: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return t('api.net.refused', { code });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return t('api.net.no_name', { code });
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return t('api.net.timeout', { code });
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return t('api.net.reset', { code });
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ENETDOWN':
+      return t('api.net.no_route', { code });
+  }
+  // A certificate's reason, or a code this client does not word: as the system said it.
+  return terminalText(code ?? message);
+}

@@ -322,11 +322,17 @@ export interface Stop {
   message: string;
   code?: string;
   fault?: Rejection;
+  /** For `unreachable`: the network error's code, for the user's words (src/registry/error-text.ts). */
+  netCode?: string;
 }
 
 function stopOf(outcome: Outcome): Stop {
   if (outcome.kind === 'unreachable')
-    return { reason: outcome.cancelled ? 'cancelled' : 'unreachable', message: outcome.message };
+    return {
+      reason: outcome.cancelled ? 'cancelled' : 'unreachable',
+      message: outcome.message,
+      ...(outcome.code ? { netCode: outcome.code } : {}),
+    };
   if (outcome.kind === 'ok')
     return {
       reason: 'unconfirmed',

@@ -10,7 +10,7 @@ import { FileError, RegistryError, UsageError } from '../errors.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import { siteTimeZone } from '../util/local-time.js';
 import { type ClientOptions, type Outcome, RegistryClient } from './client.js';
-import { type ApiFault, apiErrorText } from './error-text.js';
+import { type ApiFault, apiErrorText, netErrorText } from './error-text.js';
 import {
   type FlushReport,
   type NewItem,
@@ -136,7 +136,7 @@ export function stopWhy(ctx: Context, stopped: Stop | undefined): string {
   if (stopped?.code === 'token_revoked') return ctx.t('outbox.why.token_revoked');
   switch (stopped?.reason) {
     case 'unreachable':
-      return ctx.t('outbox.why.unreachable', { reason });
+      return ctx.t('outbox.why.unreachable', { reason: netErrorText(ctx.t, stopped.netCode, reason) });
     case 'server':
       return ctx.t('outbox.why.server', { reason });
     case 'unauthorized':
@@ -182,9 +182,15 @@ export function readOrThrow<T>(ctx: Context, target: Target, outcome: Outcome<T>
     });
   }
   if (outcome.kind === 'unreachable') {
-    throw new RegistryError(t('registry.err.unreachable', { url: target.url, reason: outcome.message }), {
-      hint: t('registry.hint.unreachable'),
-    });
+    throw new RegistryError(
+      t('registry.err.unreachable', {
+        url: target.url,
+        reason: netErrorText(t, outcome.code, outcome.message),
+      }),
+      {
+        hint: t('registry.hint.unreachable'),
+      },
+    );
   }
   if (outcome.foreign) {
     throw new RegistryError(t('registry.err.unconfirmed', { url: target.url, reason: outcome.message }), {

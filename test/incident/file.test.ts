@@ -157,7 +157,7 @@ describe('incident file without a terminal', () => {
     });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^queued: th-bimson-ubnd: Connection lost: Mất kết nối tới MCU tỉnh\. The registry cannot be reached \(ECONNREFUSED.*\)\. It will be sent by `diemcau sync` or the next command that talks to the registry\.\n$/,
+      /^queued: th-bimson-ubnd: Connection lost: Mất kết nối tới MCU tỉnh\. The registry cannot be reached \(the machine answered but nothing listens at that address and port \(ECONNREFUSED\)\)\. It will be sent by `diemcau sync` or the next command that talks to the registry\.\n$/,
     );
     const files = fs.readdirSync(path.join(state, 'outbox')).filter((f) => f.endsWith('.json'));
     expect(files).toHaveLength(1);

@@ -138,7 +138,9 @@ describe('incident list', () => {
       stateDir: state,
     });
     expect(down.code).toBe(2);
-    expect(down.stderr).toMatch(/cannot be reached: ECONNREFUSED/);
+    expect(down.stderr).toMatch(
+      /cannot be reached: the machine answered but nothing listens at that address and port \(ECONNREFUSED\)\n/,
+    );
   });
 });
 

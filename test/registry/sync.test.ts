@@ -178,7 +178,7 @@ describe('check --upload', () => {
     expect(check.code).toBe(2);
     const doc = JSON.parse(check.stdout);
     expect(check.stderr).toContain(
-      `queued: th-bimson-ubnd: not ready ${peopleTime(doc.sites[0].startedAt)}. The registry cannot be reached (ECONNREFUSED`,
+      `queued: th-bimson-ubnd: not ready ${peopleTime(doc.sites[0].startedAt)}. The registry cannot be reached (the machine answered but nothing listens at that address and port (ECONNREFUSED)).`,
     );
     reg = await startRegistry(port);
     opts.env.DIEMCAU_TOKEN = reg.tokens.tech;

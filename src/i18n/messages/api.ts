@@ -55,6 +55,11 @@ export const en = {
   'api.redirect': 'HTTP {status}: a redirect, not an answer of the registry',
   'api.not_json': 'HTTP {status}: not an answer of the registry (a Wi-Fi login page or a proxy in the way?)',
   'api.no_id': 'HTTP {status}: the answer does not say what was stored',
+  'api.net.refused': 'the machine answered but nothing listens at that address and port ({code})',
+  'api.net.no_name': "the registry's name cannot be found: no DNS, or a wrong address ({code})",
+  'api.net.timeout': 'no answer in time ({code})',
+  'api.net.reset': 'the connection was cut off halfway ({code})',
+  'api.net.no_route': 'no route to the registry: the network line is down ({code})',
   'api.other': 'the registry refused it (code {code})',
   'api.server': 'the registry had an internal error (HTTP {status})',
 };
@@ -112,6 +117,11 @@ export const vi: Record<keyof typeof en, string> = {
   'api.not_json':
     'HTTP {status}: không phải câu trả lời của máy chủ tổng hợp (trang đăng nhập Wi-Fi hoặc proxy chặn?)',
   'api.no_id': 'HTTP {status}: câu trả lời không cho biết đã lưu gì',
+  'api.net.refused': 'máy chủ có trả lời nhưng không có dịch vụ ở địa chỉ và cổng đó ({code})',
+  'api.net.no_name': 'không tìm được tên máy chủ tổng hợp: mất DNS hoặc sai địa chỉ ({code})',
+  'api.net.timeout': 'chờ quá lâu không có trả lời ({code})',
+  'api.net.reset': 'kết nối bị ngắt giữa chừng ({code})',
+  'api.net.no_route': 'không có đường tới máy chủ tổng hợp: đường truyền đang mất ({code})',
   'api.other': 'máy chủ tổng hợp từ chối (mã {code})',
   'api.server': 'máy chủ tổng hợp gặp lỗi nội bộ (HTTP {status})',
 };
