@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { Context } from '../cli/context.js';
 import type { DemoFlags } from '../cli/wiring/demo.js';
 import { DiemcauError } from '../errors.js';
+import { fitLines } from '../util/table.js';
 
 export type DemoOptions = DemoFlags;
 
@@ -75,7 +76,9 @@ checks:
 
 export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<number> {
   const { t, io } = ctx;
-  const out = (line = '') => io.stdout.write(`${line}\n`);
+  // The demo's own lines wrap at words on a terminal (fitLines), never mid-word at the edge.
+  const out = (line = '') =>
+    io.stdout.write(`${io.stdoutTTY ? fitLines(line.split('\n'), io.columns).join('\n') : line}\n`);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-demo-'));
   const stops: Array<() => Promise<unknown>> = [];
   try {
