@@ -16,7 +16,7 @@ import { detail, tr } from './http.js';
 import { EmailConfig } from './schemas.js';
 
 /** Node's and OpenSSL's words for a certificate that does not verify: a configuration to fix, not a retry. */
-const CERT_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|ALTNAME/;
+const CERT_ERRORS = /CERT|SELF[_-]SIGNED|UNABLE_TO_(VERIFY|GET_ISSUER)|ALTNAME/i;
 
 interface SmtpError {
   code?: string;
