@@ -57,6 +57,7 @@ function oneLine(text: string): string {
 }
 
 const ELLIPSIS = '…';
+const graphemes = new Intl.Segmenter('vi', { granularity: 'grapheme' });
 
 /**
  * `text` at most `max` UTF-16 units long (what the services count, or more),
@@ -67,7 +68,9 @@ export function cutText(text: string, max: number): string {
   if (text.length <= max) return text;
   const room = max - ELLIPSIS.length;
   let out = '';
-  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+  // Grapheme rules look only at neighbours (and count regional indicators from the start), so a
+  // prefix a little longer than what is kept segments the same; ICU is slow on long texts.
+  for (const { segment } of graphemes.segment(text.slice(0, max + 64))) {
     if (out.length + segment.length > room) break;
     out += segment;
   }
