@@ -53,7 +53,10 @@ export function renderAlert(message: AlertMessage, timeZone: string = SITE_TIME_
 
 /** Control characters and line breaks from a site's or user's text would break a header or a line. */
 function oneLine(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').trim();
+  return text
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 const ELLIPSIS = '…';
