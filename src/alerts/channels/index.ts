@@ -8,15 +8,8 @@
 import { CHANNEL_KINDS } from '../../model/alert.js';
 import type { ChannelKind } from '../channel.js';
 
-export {
-  CHANNEL_CONFIG_SCHEMAS,
-  CHANNEL_SECRETS,
-  EmailConfig,
-  TelegramConfig,
-  WebhookConfig,
-  ZaloBotConfig,
-  ZaloOaConfig,
-} from './schemas.js';
+// Each kind's own schema and Static type (EmailConfig, WebhookConfig...) is in ./schemas.js.
+export { CHANNEL_CONFIG_SCHEMAS, CHANNEL_SECRETS } from './schemas.js';
 
 type Kind = (typeof CHANNEL_KINDS)[number];
 
