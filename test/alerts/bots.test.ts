@@ -9,7 +9,7 @@ import { channel as telegram } from '../../src/alerts/channels/telegram.js';
 import { channel as zaloBot } from '../../src/alerts/channels/zalo-bot.js';
 import { channel as zaloOa } from '../../src/alerts/channels/zalo-oa.js';
 import { closedPortUrl, type Peer, peer, type Seen } from './http-peer.js';
-import { ctx, sampleAlert } from './sample.js';
+import { ctx, SAMPLE_LINES_VI, sampleAlert } from './sample.js';
 
 const BOT_TOKEN = '1459232241454765289:AbCdEf_gh-IJKLmnop';
 const TG_TOKEN = '123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw';
@@ -74,17 +74,7 @@ describe('zalo-bot (Zalo Bot API sendMessage)', () => {
     expect(out).toEqual({ ok: true, ref: '82599fa32f56d00e8941' });
     const body = JSON.parse(zalo.seen[0]?.body ?? '');
     expect(body.chat_id).toBe('e4ea2cd5189df1c3a88c');
-    expect(body.text.split('\n')).toEqual([
-      'CẢNH BÁO: điểm cầu chưa sẵn sàng cho cuộc họp (từ 06:30 02/12/2026)',
-      'Micro không thu được tiếng; camera chưa cắm',
-      'Kiểm tra micro: không có tín hiệu (−91 dB)',
-      'Kiểm tra camera: không thấy thiết bị',
-      'Điểm cầu: UBND xã Đông Tiến <Phòng họp 2> & "A" (xa-dong-tien), đơn vị thanh-hoa/dong-son/dong-tien',
-      'Cán bộ kỹ thuật: Lê Văn Tâm, ĐT 0912 345 678',
-      'Đầu mối: Nguyễn Thị Hoa, ĐT 0987 654 321',
-      'Cuộc họp sắp tới: Họp trực tuyến UBND tỉnh, 07:30 02/12/2026',
-      'Cảnh báo al_01J9ZK, quy tắc not-ready-thanh-hoa',
-    ]);
+    expect(body.text.split('\n')).toEqual(SAMPLE_LINES_VI);
   });
 
   it('cuts a long message to 2,000 characters at a grapheme boundary, with an ellipsis', async () => {

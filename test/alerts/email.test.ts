@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channel } from '../../src/alerts/channels/email.js';
 import type { EmailConfig } from '../../src/alerts/channels/schemas.js';
 import { haveSmtpPeer, type SmtpServer, startAiosmtpd, startBadSmtp } from '../helpers/smtp.js';
-import { ctx, sampleAlert } from './sample.js';
+import { ctx, SAMPLE_LINES_VI, sampleAlert } from './sample.js';
 
 const USER = 'canhbao@thanhhoa.gov.vn';
 const PASSWORD = 'Mật-khẩu-rất-bí-mật-42';
@@ -42,20 +42,7 @@ describe.skipIf(!haveSmtpPeer())('e-mail to a real SMTP server (aiosmtpd, STARTT
     );
     expect(mail?.alert).toBe('al_01J9ZK:firing');
     expect(mail?.charset).toBe('utf-8');
-    expect(mail?.text).toBe(
-      [
-        'CẢNH BÁO: điểm cầu chưa sẵn sàng cho cuộc họp (từ 06:30 02/12/2026)',
-        'Micro không thu được tiếng; camera chưa cắm',
-        'Kiểm tra micro: không có tín hiệu (−91 dB)',
-        'Kiểm tra camera: không thấy thiết bị',
-        'Điểm cầu: UBND xã Đông Tiến <Phòng họp 2> & "A" (xa-dong-tien), đơn vị thanh-hoa/dong-son/dong-tien',
-        'Cán bộ kỹ thuật: Lê Văn Tâm, ĐT 0912 345 678',
-        'Đầu mối: Nguyễn Thị Hoa, ĐT 0987 654 321',
-        'Cuộc họp sắp tới: Họp trực tuyến UBND tỉnh, 07:30 02/12/2026',
-        'Cảnh báo al_01J9ZK, quy tắc not-ready-thanh-hoa',
-        '',
-      ].join('\n'),
-    );
+    expect(mail?.text).toBe([...SAMPLE_LINES_VI, ''].join('\n'));
     expect(mail?.html).toContain('UBND xã Đông Tiến &lt;Phòng họp 2&gt; &amp; &quot;A&quot;');
     expect(mail?.html).not.toContain('<Phòng họp 2>');
     expect(mail?.html).toContain('<strong>CẢNH BÁO: điểm cầu chưa sẵn sàng cho cuộc họp');

@@ -25,3 +25,16 @@ export function sampleAlert(over: Partial<AlertMessage> = {}): AlertMessage {
 }
 
 export const ctx = (timeoutMs = 3000) => ({ signal: new AbortController().signal, timeoutMs });
+
+/** What renderAlert writes for sampleAlert(), line by line. */
+export const SAMPLE_LINES_VI = [
+  'CẢNH BÁO: điểm cầu chưa sẵn sàng cho cuộc họp (từ 06:30 02/12/2026)',
+  'Micro không thu được tiếng; camera chưa cắm',
+  'Kiểm tra micro: không có tín hiệu (−91 dB)',
+  'Kiểm tra camera: không thấy thiết bị',
+  'Điểm cầu: UBND xã Đông Tiến <Phòng họp 2> & "A" (xa-dong-tien), đơn vị thanh-hoa/dong-son/dong-tien',
+  'Cán bộ kỹ thuật: Lê Văn Tâm, ĐT 0912 345 678',
+  'Đầu mối: Nguyễn Thị Hoa, ĐT 0987 654 321',
+  'Cuộc họp sắp tới: Họp trực tuyến UBND tỉnh, 07:30 02/12/2026',
+  'Cảnh báo al_01J9ZK, quy tắc not-ready-thanh-hoa',
+];

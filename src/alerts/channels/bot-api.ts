@@ -7,8 +7,30 @@
  * token, an unknown chat) is not.
  */
 import type { Translator } from '../../i18n/index.js';
-import type { DeliveryOutcome } from '../channel.js';
-import { detail, type HttpAnswer, json, statusFailure } from './http.js';
+import type { AlertMessage } from '../../model/alert.js';
+import type { ChannelContext, DeliveryOutcome } from '../channel.js';
+import { detail, type HttpAnswer, isFailure, json, post, statusFailure, tr } from './http.js';
+
+/** One sendMessage call: `POST <base>/bot<token>/sendMessage` with a JSON body (the token's pattern keeps the path intact). */
+export async function sendBotMessage(
+  message: AlertMessage,
+  base: string,
+  token: string,
+  body: Record<string, unknown>,
+  ctx: ChannelContext,
+): Promise<DeliveryOutcome> {
+  const t = tr(message);
+  const secrets = [token];
+  const answer = await post(
+    `${base.replace(/\/+$/, '')}/bot${token}/sendMessage`,
+    JSON.stringify(body),
+    { 'content-type': 'application/json' },
+    ctx,
+    t,
+    secrets,
+  );
+  return isFailure(answer) ? answer : botOutcome(answer, t, secrets);
+}
 
 interface BotReply {
   ok?: unknown;
@@ -18,7 +40,7 @@ interface BotReply {
   parameters?: { retry_after?: unknown };
 }
 
-export function botOutcome(
+function botOutcome(
   answer: HttpAnswer,
   t: Translator,
   secrets: readonly (string | undefined)[],
