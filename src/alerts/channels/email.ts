@@ -10,7 +10,8 @@
 import { rootCertificates } from 'node:tls';
 import { escapeXml } from '../../drivers/xml.js';
 import type { Translator } from '../../i18n/index.js';
-import type { ChannelKind, DeliveryOutcome } from '../channel.js';
+import type { AlertMessage } from '../../model/alert.js';
+import type { ChannelContext, ChannelKind, DeliveryOutcome } from '../channel.js';
 import { renderAlert } from '../render.js';
 import { detail, tr } from './http.js';
 import { EmailConfig } from './schemas.js';
@@ -67,62 +68,76 @@ function html(lines: string[]): string {
   ].join('\n');
 }
 
+/** One attempt: connect, STARTTLS, login, send, within the attempt's time; the outcome, never a throw of a secret. */
+async function deliver(
+  message: AlertMessage,
+  config: EmailConfig,
+  ctx: ChannelContext,
+  t: Translator,
+): Promise<DeliveryOutcome> {
+  const secrets = [config.password];
+  const { createTransport } = await import('nodemailer');
+  const secure = config.secure ?? false;
+  const transport = createTransport({
+    host: config.host,
+    port: config.port ?? (secure ? 465 : 587),
+    secure,
+    requireTLS: !secure && (config.requireTLS ?? true),
+    ...(config.user ? { auth: { user: config.user, pass: config.password ?? '' } } : {}),
+    tls: { rejectUnauthorized: true, ...(config.ca ? { ca: [...rootCertificates, config.ca] } : {}) },
+    connectionTimeout: ctx.timeoutMs,
+    greetingTimeout: ctx.timeoutMs,
+    socketTimeout: ctx.timeoutMs,
+    dnsTimeout: ctx.timeoutMs,
+    logger: false,
+    debug: false,
+  });
+  const { subject, lines } = renderAlert(message);
+  let stop: (() => void) | undefined;
+  const stopped = new Promise<DeliveryOutcome>((resolve) => {
+    const timer = setTimeout(
+      () => resolve({ ok: false, retry: true, reason: t('alerts.reason.timeout', { ms: ctx.timeoutMs }) }),
+      ctx.timeoutMs,
+    );
+    const onAbort = () => resolve({ ok: false, retry: true, reason: t('alerts.reason.cancelled') });
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    stop = () => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onAbort);
+    };
+  });
+  const sent = transport
+    .sendMail({
+      from: config.from,
+      to: config.to,
+      subject,
+      text: `${lines.join('\n')}\n`,
+      html: html(lines),
+      headers: { 'X-Diemcau-Alert': `${message.id}:${message.state}` },
+    })
+    .then(
+      (info): DeliveryOutcome => ({ ok: true, ...(info.messageId ? { ref: String(info.messageId) } : {}) }),
+      (err: unknown) => smtpOutcome(err, t, secrets),
+    );
+  try {
+    return await Promise.race([sent, stopped]);
+  } finally {
+    stop?.();
+    transport.close();
+  }
+}
+
 export const channel: ChannelKind<EmailConfig> = {
   kind: 'email',
   schema: EmailConfig,
   secrets: ['password'],
   async send(message, config, ctx) {
     const t = tr(message);
-    const secrets = [config.password];
     if (ctx.signal.aborted) return { ok: false, retry: true, reason: t('alerts.reason.cancelled') };
-    const { createTransport } = await import('nodemailer');
-    const secure = config.secure ?? false;
-    const transport = createTransport({
-      host: config.host,
-      port: config.port ?? (secure ? 465 : 587),
-      secure,
-      requireTLS: !secure && (config.requireTLS ?? true),
-      ...(config.user ? { auth: { user: config.user, pass: config.password ?? '' } } : {}),
-      tls: { rejectUnauthorized: true, ...(config.ca ? { ca: [...rootCertificates, config.ca] } : {}) },
-      connectionTimeout: ctx.timeoutMs,
-      greetingTimeout: ctx.timeoutMs,
-      socketTimeout: ctx.timeoutMs,
-      dnsTimeout: ctx.timeoutMs,
-      logger: false,
-      debug: false,
-    });
-    const { subject, lines } = renderAlert(message);
-    let stop: (() => void) | undefined;
-    const stopped = new Promise<DeliveryOutcome>((resolve) => {
-      const timer = setTimeout(
-        () => resolve({ ok: false, retry: true, reason: t('alerts.reason.timeout', { ms: ctx.timeoutMs }) }),
-        ctx.timeoutMs,
-      );
-      const onAbort = () => resolve({ ok: false, retry: true, reason: t('alerts.reason.cancelled') });
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      stop = () => {
-        clearTimeout(timer);
-        ctx.signal.removeEventListener('abort', onAbort);
-      };
-    });
-    const sent = transport
-      .sendMail({
-        from: config.from,
-        to: config.to,
-        subject,
-        text: `${lines.join('\n')}\n`,
-        html: html(lines),
-        headers: { 'X-Diemcau-Alert': `${message.id}:${message.state}` },
-      })
-      .then(
-        (info): DeliveryOutcome => ({ ok: true, ...(info.messageId ? { ref: String(info.messageId) } : {}) }),
-        (err: unknown) => smtpOutcome(err, t, secrets),
-      );
     try {
-      return await Promise.race([sent, stopped]);
-    } finally {
-      stop?.();
-      transport.close();
+      return await deliver(message, config, ctx, t);
+    } catch (err) {
+      return smtpOutcome(err, t, [config.password]);
     }
   },
 };
