@@ -122,6 +122,23 @@ describe('e-mail to SMTP servers that misbehave (Node stand-ins)', () => {
     }
   });
 
+  it('Ctrl-C or a stopping registry cancels the attempt at once (retried later)', async () => {
+    const bad = await startBadSmtp('hang');
+    try {
+      const ac = new AbortController();
+      setTimeout(() => ac.abort(), 100);
+      const t0 = Date.now();
+      const out = await channel.send(sampleAlert({ lang: 'en' }), plain(bad.port), {
+        signal: ac.signal,
+        timeoutMs: 10_000,
+      });
+      expect(out).toEqual({ ok: false, retry: true, reason: 'cancelled: the registry is stopping' });
+      expect(Date.now() - t0).toBeLessThan(2000);
+    } finally {
+      await bad.stop();
+    }
+  });
+
   it('a line dropped mid-DATA is retried', async () => {
     const bad = await startBadSmtp('drop-mid-data');
     try {
