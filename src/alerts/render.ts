@@ -1,5 +1,5 @@
 /**
- * One AlertMessage as people read it (docs/alerts.md, what a message says):
+ * One AlertMessage as people read it (docs/alerts.md, what every message says):
  * a subject and the lines every channel sends — what is wrong in the
  * technician's words, whom to call, the next meeting — in the message's own
  * language, times local. The JSON body (webhook) keeps ISO UTC.
