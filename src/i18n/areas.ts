@@ -1,4 +1,6 @@
 /** Every area's messages. Add an area: one import, one entry. */
+
+import * as alerts from './messages/alerts.js';
 import * as api from './messages/api.js';
 import * as av from './messages/av.js';
 import * as check from './messages/check.js';
@@ -29,6 +31,7 @@ export const areas = [
   api,
   reports,
   demo,
+  alerts,
 ] as const;
 
 export type Area = (typeof areas)[number];
