@@ -29,6 +29,8 @@ const check = (program: Command, t: Translator) =>
     .option('-q, --quiet', t('flag.check.quiet'))
     .option('--lock <file>', t('flag.check.lock'))
     .option('--lock-wait <duration>', t('flag.check.lock_wait'), durationFlag(t, '--lock-wait'))
+    .option('--meeting <id>', t('flag.check.meeting'))
+    .option('--no-input', t('flag.check.no_input'))
     .option('--upload', t('registry.flag.upload'))
     // For --upload; default: each profile's registry.url, or DIEMCAU_REGISTRY.
     .option('--registry <url>', t('registry.flag.registry'));
