@@ -214,13 +214,18 @@ function suite(name: string, open: () => Promise<Store>) {
         connectedSinceMs: ms(26),
         firstConnectedMs: ms(0),
         minutesConnected: 39,
+        msConnected: 39 * 60_000,
       });
       // At 60 it is in another room: not connected to this bridge, 44 minutes all told.
       expect(await t.store.bridgeConnection({ ...q, toMs: ms(60) })).toEqual({
         firstConnectedMs: ms(0),
         minutesConnected: 44,
+        msConnected: 44 * 60_000,
       });
-      expect(await t.store.bridgeConnection({ ...q, siteId: 'nowhere' })).toEqual({ minutesConnected: 0 });
+      expect(await t.store.bridgeConnection({ ...q, siteId: 'nowhere' })).toEqual({
+        minutesConnected: 0,
+        msConnected: 0,
+      });
     });
   });
 }
@@ -291,10 +296,11 @@ describe('the bridge a call is on', () => {
       receivedAt: at(min),
     });
     const q = { siteId: SITE, bridge: '8001@b', fromMs: ms(0), toMs: ms(10) };
-    expect(connectionOf(undefined, [], q)).toEqual({ minutesConnected: 0 });
+    expect(connectionOf(undefined, [], q)).toEqual({ minutesConnected: 0, msConnected: 0 });
     expect(connectionOf(undefined, [s(2, 'connected', '8001@b'), s(5, 'disconnected')], q)).toEqual({
       firstConnectedMs: ms(2),
       minutesConnected: 3,
+      msConnected: 180_000,
     });
   });
 });

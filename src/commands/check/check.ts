@@ -11,7 +11,6 @@ import type { CheckFlags } from '../../cli/wiring/check.js';
 import { type EngineOptions, runSite, type SiteRun, selectChecks } from '../../engine/run.js';
 import { exitCodeFor, worstVerdict } from '../../engine/verdict.js';
 import { CancelledError, DiemcauError, ExitCode, ProfileError, UsageError } from '../../errors.js';
-import { ID_PATTERN } from '../../model/constants.js';
 import { RUN_SCHEMA } from '../../model/run.js';
 import { displayPath, loadProfile } from '../../profile/load.js';
 import type { ResolvedProfile } from '../../profile/types.js';
@@ -108,8 +107,6 @@ export async function runCheck(
   opts: CheckOptions,
   progress?: (sites: number) => Promise<Progress>,
 ): Promise<CheckRun> {
-  if (opts.meeting !== undefined && !new RegExp(ID_PATTERN).test(opts.meeting))
-    throw new UsageError(ctx.t('check.err.meeting_id', { got: opts.meeting }));
   const args = opts.profiles.length ? opts.profiles : [await resolveProfilePath(ctx, opts.profile)];
   const targets = await expandTargets(ctx, args);
   const sweep = targets.length > 1 || targets.some((x) => x.expanded);

@@ -18,6 +18,18 @@ export const en = {
   'check.err.meeting_id':
     '--meeting: "{got}" is not a meeting id (lower-case letters, digits, ".", "_" and "-"; at most 64 characters)',
   'check.meeting': 'Meeting: {id}',
+  'roll.state.connected': 'connected',
+  'roll.state.disconnected': 'not in a call',
+  'roll.state.dialling': 'dialling',
+  'roll.state.ringing': 'ringing',
+  'roll.state.connecting': 'connecting',
+  'roll.state.disconnecting': 'hanging up',
+  'roll.state.on_hold': 'on hold',
+  'roll.state.other': 'busy with something else',
+  'flag.call.upload': 'send the call state to the registry on each change (roll call), through the outbox',
+  'flag.call.meeting': 'with --upload: the meeting the call is for (its id in the registry)',
+  'roll.meeting_needs_upload': '--meeting goes with --upload (the meeting is sent with each call state)',
+  'outbox.kind.call-state': 'call state',
 };
 
 export const vi: Record<keyof typeof en, string> = {
@@ -38,4 +50,18 @@ export const vi: Record<keyof typeof en, string> = {
   'check.err.meeting_id':
     '--meeting: "{got}" không phải mã cuộc họp (chữ thường không dấu, số, ".", "_" và "-"; tối đa 64 ký tự)',
   'check.meeting': 'Cuộc họp: {id}',
+  'roll.state.connected': 'đã kết nối',
+  'roll.state.disconnected': 'không trong cuộc gọi',
+  'roll.state.dialling': 'đang quay số',
+  'roll.state.ringing': 'đang đổ chuông',
+  'roll.state.connecting': 'đang kết nối',
+  'roll.state.disconnecting': 'đang ngắt',
+  'roll.state.on_hold': 'tạm giữ',
+  'roll.state.other': 'đang bận việc khác',
+  'flag.call.upload':
+    'gửi trạng thái cuộc gọi lên máy chủ tổng hợp mỗi khi thay đổi (điểm danh), qua hàng đợi gửi',
+  'flag.call.meeting': 'dùng với --upload: cuộc họp của cuộc gọi này (mã cuộc họp trên máy chủ)',
+  'roll.meeting_needs_upload':
+    '--meeting đi cùng --upload (mã cuộc họp được gửi kèm mỗi trạng thái cuộc gọi)',
+  'outbox.kind.call-state': 'trạng thái cuộc gọi',
 };

@@ -33,6 +33,8 @@ export interface BridgeConnection {
   firstConnectedMs?: number;
   /** Minutes connected to the bridge inside the window (one decimal). */
   minutesConnected: number;
+  /** The same, in milliseconds. */
+  msConnected: number;
 }
 
 export interface BridgeQuery {
@@ -121,5 +123,6 @@ export function connectionOf(
     ...(since !== undefined ? { connectedSinceMs: since } : {}),
     ...(first !== undefined ? { firstConnectedMs: first } : {}),
     minutesConnected: Math.round(connectedMs / 6_000) / 10,
+    msConnected: connectedMs,
   };
 }
