@@ -8,6 +8,7 @@ import { codecDiagnostics } from './codec-diagnostics.js';
 import { codecPeripherals } from './codec-peripherals.js';
 import { codecRegistration } from './codec-registration.js';
 import { codecStatus } from './codec-status.js';
+import { confirm } from './confirm.js';
 import { dns } from './dns.js';
 import { http } from './http.js';
 import { microphone } from './microphone.js';
@@ -39,6 +40,7 @@ export const checkKinds: ReadonlyArray<CheckKind<any>> = [
   codecDiagnostics,
   sipOptions,
   testCall,
+  confirm,
 ];
 
 export function findKind(kind: string): CheckKind | undefined {

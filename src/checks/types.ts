@@ -29,6 +29,20 @@ export interface CheckContext {
   timeoutMs: number;
   /** The run's one codec session, shared by its codec checks (absent: each check opens its own). */
   codec?: CodecSession;
+  /** A person at the site to ask (the `confirm` kind); absent in sweeps, scripts and runs off a terminal. */
+  ask?: PersonAsker;
+}
+
+/** What the technician answered to a `confirm` question. */
+export interface PersonAnswer {
+  confirmed: boolean;
+  /** What they typed on answering no (may be absent). */
+  note?: string;
+}
+
+/** Asks the person at the site one question at a time; gives up when `signal` aborts (timeout, Ctrl-C). */
+export interface PersonAsker {
+  confirm(question: { text: string; note?: string }, signal: AbortSignal): Promise<PersonAnswer>;
 }
 
 export type Direction = 'max' | 'min';

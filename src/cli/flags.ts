@@ -5,6 +5,7 @@
 import { Option } from '@commander-js/extra-typings';
 import { UsageError } from '../errors.js';
 import type { MessageKey, Translator } from '../i18n/index.js';
+import { ID_PATTERN } from '../model/constants.js';
 import { parseDuration } from '../profile/duration.js';
 
 interface SharedFlag {
@@ -92,4 +93,13 @@ export function listFlag(value: string, previous: string[] = []): string[] {
       .map((s) => s.trim())
       .filter(Boolean),
   ];
+}
+
+/** A meeting id (check --meeting, call --meeting): the pattern of every id. */
+export function meetingIdFlag(t: Translator) {
+  const pattern = new RegExp(ID_PATTERN);
+  return (value: string): string => {
+    if (!pattern.test(value)) throw new UsageError(t('check.err.meeting_id', { got: value }));
+    return value;
+  };
 }

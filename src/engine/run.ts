@@ -7,7 +7,7 @@
 
 import { findKind } from '../checks/index.js';
 import { directedLimits } from '../checks/thresholds.js';
-import type { CheckContext, CheckKind } from '../checks/types.js';
+import type { CheckContext, CheckKind, PersonAsker } from '../checks/types.js';
 import type { Context } from '../cli/context.js';
 import { type CodecSession, openCodecSession } from '../drivers/session.js';
 import type { CheckOutcome, CheckResult } from '../model/check.js';
@@ -33,6 +33,8 @@ export interface EngineOptions {
   retryDelayMs?: number;
   /** Where kinds come from (default: the registry in src/checks/index.ts). */
   resolveKind?: (kind: string) => CheckKind | undefined;
+  /** Who answers `confirm` checks (a terminal at the site); absent, they are skipped. */
+  ask?: PersonAsker;
   onStart?: (site: SiteInfo, check: CheckSpec) => void;
   onResult?: (site: SiteInfo, result: CheckResult) => void;
 }
@@ -52,6 +54,8 @@ export interface SiteRun {
   checks: CheckResult[];
   /** Set when the site could not be checked at all (bad profile in a sweep). */
   error?: { code: string; message: string };
+  /** The meeting the run was made for (`check --meeting`). */
+  meeting?: string;
 }
 
 /** A site that was checked (its profile loaded), as opposed to one that could not be. */
@@ -115,6 +119,7 @@ async function attempt(
     profile,
     timeoutMs: budget,
     ...(codec ? { codec } : {}),
+    ...(opts.ask ? { ask: opts.ask } : {}),
   };
   const stopped = new Promise<CheckOutcome>((resolve) => {
     const done = () => {

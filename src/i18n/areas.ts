@@ -7,6 +7,7 @@ import * as check from './messages/check.js';
 import * as cli from './messages/cli.js';
 import * as codec from './messages/codec.js';
 import * as demo from './messages/demo.js';
+import * as meetingDay from './messages/meeting-day.js';
 import * as net from './messages/net.js';
 import * as netq from './messages/netq.js';
 import * as power from './messages/power.js';
@@ -32,6 +33,7 @@ export const areas = [
   reports,
   demo,
   alerts,
+  meetingDay,
 ] as const;
 
 export type Area = (typeof areas)[number];

@@ -6,6 +6,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { DateTime, DurationMs, SiteId } from './atoms.js';
 import { CheckResult, UploadedCheckResult } from './check.js';
+import { ID_PATTERN } from './constants.js';
 import { Nullable, withoutAnnotations } from './schema-tools.js';
 import { RunSite } from './site.js';
 import { Verdict } from './verdict.js';
@@ -20,6 +21,13 @@ const RunError = Type.Object({
 });
 const Tool = Type.Object({ name: Type.String({ maxLength: 40 }), version: Type.String({ maxLength: 40 }) });
 
+/** The meeting a run was made for (`diemcau check --meeting ID`): the meeting's id in the registry. */
+export const MeetingTag = Type.String({
+  pattern: ID_PATTERN,
+  description:
+    'The meeting the run was made for (check --meeting): lower-case letters, digits, ".", "_", "-".',
+});
+
 /**
  * POST /v1/runs: one site's entry of the run document, optionally with the
  * tool that made it. Unknown extra fields are accepted (newer clients) but not stored.
@@ -33,6 +41,7 @@ export const RunInput = Type.Object({
   checks: Type.Array(UploadedCheckResult, { maxItems: 500 }),
   error: Type.Optional(RunError),
   tool: Type.Optional(Tool),
+  meeting: Type.Optional(MeetingTag),
 });
 export type RunInput = Static<typeof RunInput>;
 
@@ -56,6 +65,7 @@ export const Run = Type.Object({
   checks: Type.Array(UploadedCheckResult),
   error: Type.Optional(RunError),
   tool: Type.Optional(Tool),
+  meeting: Type.Optional(MeetingTag),
 });
 export type Run = Static<typeof Run>;
 
@@ -88,6 +98,7 @@ const CheckedSiteRun = Type.Object({
   ...documentSite,
   verdict: Verdict,
   checks: Type.Array(DocumentCheck),
+  meeting: Type.Optional(MeetingTag),
 });
 
 /** A site of a sweep that could not be checked (bad profile): why, and no checks. */

@@ -16,7 +16,7 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { alive } from '../util/lock.js';
 import type { Outcome } from './client.js';
 
-export const OUTBOX_KINDS = ['run', 'incident', 'incident-update'] as const;
+export const OUTBOX_KINDS = ['run', 'incident', 'incident-update', 'call-state'] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 
 export interface OutboxItem {

@@ -6,12 +6,15 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { DateTime, SiteId, UnitPrefix } from '../model/atoms.js';
+import { ID_PATTERN } from '../model/constants.js';
 import { IncidentCategory, IncidentStatus } from '../model/incident.js';
 import { literals } from '../model/schema-tools.js';
 
 export const RunListQuery = Type.Object(
   {
-    site: SiteId,
+    site: Type.Optional(SiteId),
+    /** The runs tagged with a meeting (check --meeting); with no site, of every site the token may read. */
+    meeting: Type.Optional(Type.String({ pattern: ID_PATTERN })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
   },
@@ -79,6 +82,17 @@ export const DailyQuery = Type.Object(
           'UTC offset of the days, e.g. +07:00 (Vietnam, the default) or Z. Escape "+" as %2B in a URL.',
       }),
     ),
+  },
+  { additionalProperties: false },
+);
+
+// ---- call states (roll call) -------------------------------------------------
+
+export const CallStateQuery = Type.Object(
+  {
+    from: Type.Optional(DateTime),
+    to: Type.Optional(DateTime),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 1000 })),
   },
   { additionalProperties: false },
 );

@@ -10,6 +10,7 @@ import { withoutAnnotations } from '../model/schema-tools.js';
 import { type Principal, TokenCache } from './auth.js';
 import { ApiError, type ErrorParams } from './http-error.js';
 import { RAW_BODY } from './idempotency.js';
+import { callStateRoutes } from './routes/call-states.js';
 import { dailyRoutes } from './routes/daily.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -215,6 +216,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
   await app.register(siteRoutes);
   await app.register(readinessRoutes);
   await app.register(dailyRoutes);
+  await app.register(callStateRoutes);
   // Bytes for the `throughput` check (GET/POST /v1/speedtest), behind the same tokens.
   await app.register(speedtestRoutes);
 

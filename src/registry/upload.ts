@@ -41,6 +41,7 @@ export function runInputOf(run: CheckedSiteRun, tool: { name: string; version: s
     })),
     ...(run.error ? { error: run.error } : {}),
     tool: { name: tool.name, version: tool.version },
+    ...(run.meeting !== undefined ? { meeting: run.meeting } : {}),
   };
 }
 

@@ -90,6 +90,7 @@ function checkRows(site: SiteRun, opts: RenderOptions, c: Scheme): string[] {
 function siteTable(site: SiteRun, opts: RenderOptions, c: Scheme): string {
   const { t } = opts;
   const out = [c.bold(siteTitle(site, opts))];
+  if (site.meeting) out.push(`  ${t('check.meeting', { id: site.meeting })}`);
   if (site.error)
     out.push(
       `  ${c.red(`${ICON.error} ${t('check.site_error', { message: terminalText(site.error.message) })}`)}`,

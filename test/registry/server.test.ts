@@ -62,6 +62,7 @@ describe('health and docs', () => {
       '/v1/runs/{id}',
       '/v1/sites',
       '/v1/sites/{id}',
+      '/v1/sites/{id}/call-states',
       '/v1/sites/{id}/moves',
       '/v1/speedtest',
     ]);

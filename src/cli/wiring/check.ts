@@ -1,7 +1,7 @@
 /** `diemcau check`: flags only; the work is lazy-imported. */
 import type { Command } from '@commander-js/extra-typings';
 import type { Translator } from '../../i18n/index.js';
-import { durationFlag, intFlag, listFlag, sharedOption } from '../flags.js';
+import { durationFlag, intFlag, listFlag, meetingIdFlag, sharedOption } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
 
 const check = (program: Command, t: Translator) =>
@@ -29,6 +29,8 @@ const check = (program: Command, t: Translator) =>
     .option('-q, --quiet', t('flag.check.quiet'))
     .option('--lock <file>', t('flag.check.lock'))
     .option('--lock-wait <duration>', t('flag.check.lock_wait'), durationFlag(t, '--lock-wait'))
+    .option('--meeting <id>', t('flag.check.meeting'), meetingIdFlag(t))
+    .option('--no-input', t('flag.check.no_input'))
     .option('--upload', t('registry.flag.upload'))
     // For --upload; default: each profile's registry.url, or DIEMCAU_REGISTRY.
     .option('--registry <url>', t('registry.flag.registry'));

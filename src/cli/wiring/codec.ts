@@ -1,7 +1,7 @@
 /** `diemcau dial|hangup|call|join`: flags only; the work is lazy-imported. */
 import { type Command, Option } from '@commander-js/extra-typings';
 import type { Translator } from '../../i18n/index.js';
-import { durationFlag, intFlag, sharedOption } from '../flags.js';
+import { durationFlag, intFlag, meetingIdFlag, sharedOption } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
 
 const dial = (program: Command, t: Translator) =>
@@ -32,7 +32,11 @@ const call = (program: Command, t: Translator) =>
     .addOption(sharedOption('format', t, ['table', 'json']))
     .option('-w, --watch', t('codec.flag.watch'))
     .option('--interval <duration>', t('codec.flag.interval'), durationFlag(t, '--interval'))
-    .option('-n, --count <n>', t('codec.flag.count'), intFlag(t, '--count', 1));
+    .option('-n, --count <n>', t('codec.flag.count'), intFlag(t, '--count', 1))
+    .option('--upload', t('flag.call.upload'))
+    .option('--meeting <id>', t('flag.call.meeting'), meetingIdFlag(t))
+    // For --upload; default: the profile's registry.url, or DIEMCAU_REGISTRY.
+    .option('--registry <url>', t('registry.flag.registry'));
 
 const join = (program: Command, t: Translator) =>
   program

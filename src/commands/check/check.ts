@@ -19,6 +19,7 @@ import type { RunReport } from '../../report/types.js';
 import { pool } from '../../util/pool.js';
 import { didYouMean } from '../../util/suggest.js';
 import { assertWritable, DEFAULT_PROFILE, resolveProfilePath, writeOutput } from '../common.js';
+import { terminalAsker } from './ask.js';
 import { parseOutputs } from './formats.js';
 import { appendHistory, prepareHistoryDir, pruneHistory } from './history.js';
 import { saveLastRun } from './last-run.js';
@@ -26,7 +27,11 @@ import { NO_PROGRESS, type Progress, startProgress } from './progress.js';
 import { expandTargets, type Target } from './targets.js';
 
 /** The flags of `diemcau check` (--deadline in ms), and the profiles named on the command line. */
-export type CheckOptions = CheckFlags & { profiles: string[] };
+export type CheckOptions = Omit<CheckFlags, 'input'> & {
+  profiles: string[];
+  /** false: --no-input (ask nothing); callers other than the CLI leave it out. */
+  input?: boolean;
+};
 
 export interface CheckRun {
   report: RunReport;
@@ -179,10 +184,13 @@ async function runTargets(
     progress ?? ((n) => (opts.quiet ? Promise.resolve(NO_PROGRESS) : startProgress(runCtx, n)))
   )(entries.length);
   const loaded = entries.flatMap((e) => (e.profile ? [e.profile] : []));
+  // A person answers `confirm` checks only at one site's own terminal, and never in a script.
+  const ask = !sweep && opts.input !== false && ctx.io.interactive ? terminalAsker(runCtx, bar) : undefined;
   let sites: SiteRun[];
   try {
     const hooks: EngineOptions = {
       ...engine,
+      ...(ask ? { ask } : {}),
       onStart: (_site, spec) => bar.checkStarted(spec.id),
       onResult: (_site, result) => bar.checkDone(result),
     };
@@ -193,6 +201,7 @@ async function runTargets(
       }
       const run = await runSite(entry.profile, runCtx, hooks);
       run.file = displayPath(run.file, ctx.cwd);
+      if (opts.meeting !== undefined) run.meeting = opts.meeting;
       if (historyDir) await appendHistory(historyDir, run, tool);
       bar.siteDone(run.verdict);
       return run;

@@ -19,6 +19,9 @@ export interface Progress {
   checkDone(result: CheckResult): void;
   siteDone(verdict: Verdict): void;
   stop(): void;
+  /** Off the screen while a question is asked (a `confirm` check), and back. */
+  pause?(): void;
+  resume?(): void;
 }
 
 /** No feedback (not a terminal, or --quiet). */
@@ -42,6 +45,9 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
   const transient = ctx.io.stdoutTTY;
   let done = 0;
   let bad = 0;
+  let paused = false;
+  // Lines that finished while a question was on screen, written once it is answered.
+  const held: string[] = [];
   const t0 = ctx.clock.monotonic();
   const sweep = sites > 1;
   const text = () => {
@@ -74,13 +80,14 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
         const metrics = keyMetrics(r, t);
         const line = `${c.status[r.status](`${ICON[r.status]} ${r.id}`)} ${c.dim(r.summary)}${metrics ? c.dim(` (${metrics})`) : ''}`;
         if (transient) finished.push(line);
+        else if (paused) held.push(line);
         else {
           spinner.clear();
           ctx.io.stderr.write(`${line}\n`);
         }
       }
       spinner.text = text();
-      spinner.render();
+      if (!paused) spinner.render();
     },
     siteDone(verdict) {
       done += 1;
@@ -89,6 +96,17 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
     },
     stop() {
       spinner.stop();
+    },
+    pause() {
+      if (paused) return;
+      paused = true;
+      spinner.stop();
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      for (const line of held.splice(0)) ctx.io.stderr.write(`${line}\n`);
+      spinner.start(text());
     },
   };
 }

@@ -72,6 +72,14 @@ export async function callCommand(baseCtx: Context, opts: CallOptions): Promise<
   const { t } = ctx;
   const format = opts.format ?? 'table';
   if (opts.count !== undefined && !opts.watch) throw new UsageError(t('codec.call.count_needs_watch'));
+  if (opts.meeting !== undefined && !opts.upload) throw new UsageError(t('roll.meeting_needs_upload'));
+  // Before the codec is opened: a profile with no registry is told so at once.
+  const roll = opts.upload
+    ? (await import('../../registry/roll-call.js')).startRollCall(ctx, profile, {
+        ...(opts.registry ? { registry: opts.registry } : {}),
+        ...(opts.meeting ? { meeting: opts.meeting } : {}),
+      })
+    : undefined;
   const driver = await openDriver(ctx, profile);
   try {
     if (!driver.calls)
@@ -82,7 +90,9 @@ export async function callCommand(baseCtx: Context, opts: CallOptions): Promise<
     const redraw = opts.watch && ctx.io.stdoutTTY && format === 'table';
     for (let i = 0; i < max; i++) {
       const rows = await snapshot(driver);
-      const text = render(ctx, rows, format, await unlisted(driver, rows));
+      const busy = await unlisted(driver, rows);
+      await roll?.observe(rows, busy);
+      const text = render(ctx, rows, format, busy);
       if (redraw)
         ctx.io.stdout.write(
           `\x1b[H\x1b[2J${t('codec.call.watch_title', { time: ctx.clock.now().toLocaleTimeString(ctx.locale === 'vi' ? 'vi-VN' : 'en-GB') })}\n\n${text}`,

@@ -23,6 +23,7 @@ import {
 } from '../../drivers/call-flow.js';
 import type { CallState, MediaStats } from '../../drivers/types.js';
 import { CancelledError, ExitCode, UsageError } from '../../errors.js';
+import type { ResolvedProfile } from '../../profile/types.js';
 import { startLive } from './live.js';
 import { fmt, loadCodecSite, openDriver, resolveBridge, table } from './shared.js';
 
@@ -33,8 +34,23 @@ const DEFAULT_WAIT_MS = 30_000;
 
 export async function dialCommand(baseCtx: Context, opts: DialOptions): Promise<number> {
   const { profile, ctx } = await loadCodecSite(baseCtx, opts.profile);
+  return dialBridge(profile, opts.target, ctx, opts);
+}
+
+/**
+ * Dial a bridge (an id of the profile's `bridges`, or a URI such as a
+ * meeting's bridge) through the site's codec, as `diemcau dial` does: a
+ * refused call is a DriverError worded by its refusal category
+ * (src/drivers/refusal.ts), exit 2. Returns the exit code.
+ */
+export async function dialBridge(
+  profile: ResolvedProfile,
+  target: string | undefined,
+  ctx: Context,
+  opts: Omit<DialOptions, 'profile' | 'target'> = {},
+): Promise<number> {
   const { t } = ctx;
-  const bridge = resolveBridge(ctx, profile, opts.target);
+  const bridge = resolveBridge(ctx, profile, target);
   const number = dialString(bridge.uri);
   const protocol = opts.protocol ?? protocolOf(bridge);
   const rateKbps = opts.rate ?? bridge.rate_kbps;

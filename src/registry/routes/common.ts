@@ -113,6 +113,7 @@ export function runRecord(run: RunInput, nowMs: number): RunRecord {
     receivedMs: nowMs,
     failing: failingOf(run),
     body: JSON.stringify(leanRun(run)),
+    ...(run.meeting !== undefined ? { meetingId: run.meeting } : {}),
   };
 }
 

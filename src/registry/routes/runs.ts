@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Run, RunAccepted, RunInput, RunList } from '../../model/run.js';
 import { assertRead, assertWrite } from '../auth.js';
-import { notFound } from '../http-error.js';
+import { badRequest, notFound } from '../http-error.js';
 import { idemOf, keyReused } from '../idempotency.js';
 import { IdempotencyHeaders, IdParam, RunListQuery } from '../schemas.js';
 import { decodeCursor, encodeCursor, errors, runRecord, security, siteClaimed } from './common.js';
@@ -49,7 +49,7 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         operationId: 'listRuns',
-        summary: "A site's runs, newest first",
+        summary: "A site's runs, or a meeting's (?meeting=), newest first",
         tags: ['runs'],
         security,
         querystring: RunListQuery,
@@ -59,13 +59,18 @@ export const runRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (req) => {
       const q = req.query;
-      const site = await registry.store.getSite(q.site);
-      if (!site) throw notFound(`no site ${q.site}`, { what: 'site', id: q.site });
-      assertRead(req.principal, site.unit);
+      if (q.site === undefined && q.meeting === undefined)
+        throw badRequest('site', 'is required (or meeting, for the runs of a meeting)', { why: 'required' });
+      if (q.site !== undefined) {
+        const site = await registry.store.getSite(q.site);
+        if (!site) throw notFound(`no site ${q.site}`, { what: 'site', id: q.site });
+        assertRead(req.principal, site.unit);
+      }
       const limit = q.limit ?? 50;
       const before = q.cursor ? decodeCursor(q.cursor, ['int', 'int']) : undefined;
       const rows = await registry.store.listRuns({
-        siteId: q.site,
+        ...(q.site !== undefined ? { siteId: q.site } : { unitPrefix: req.principal.unit }),
+        ...(q.meeting !== undefined ? { meetingId: q.meeting } : {}),
         limit: limit + 1,
         ...(before ? { before: { startedMs: before[0] as number, id: before[1] as number } } : {}),
       });

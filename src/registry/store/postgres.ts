@@ -11,11 +11,19 @@
  * ([p/, p0)), which a linguistic collation would break.
  */
 import pg from 'pg';
+import type { CallStateRecord } from '../../model/call-state.js';
 import type { Incident } from '../../model/incident.js';
 import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
+import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
+import {
+  addCallStatePostgres,
+  bridgeConnectionPostgres,
+  CALL_STATES_POSTGRES,
+  listCallStatesPostgres,
+} from './call-states-postgres.js';
 import {
   type BadRowListener,
   convertRows,
@@ -154,6 +162,14 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (site_id, seq)
   );
   `,
+  // 5: the meeting a run was made for (check --meeting; docs/registry-api.md, meeting tag).
+  // Runs from before have none; adding a nullable column rewrites nothing.
+  `
+  ALTER TABLE runs ADD COLUMN meeting_id TEXT COLLATE "C";
+  CREATE INDEX runs_meeting ON runs (meeting_id, started_ms) WHERE meeting_id IS NOT NULL;
+  `,
+  // 6: call states, for roll call (call --watch --upload; docs/registry-api.md, call states).
+  CALL_STATES_POSTGRES,
 ];
 
 // int8 (ids, epoch ms) as JS numbers: every value here is far below 2^53.
@@ -173,8 +189,9 @@ const types = {
 const INGEST = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[],
-                       $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[])
-    AS t(site_id, name, unit, verdict, started_ms, duration_ms, finished_ms, received_ms, failing, body, key, fp)),
+                       $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+    AS t(site_id, name, unit, verdict, started_ms, duration_ms, finished_ms, received_ms, failing, body, key, fp,
+         meeting_id)),
 ok AS (SELECT i.*, nextval('runs_id_seq') AS id FROM input i
        WHERE NOT EXISTS (SELECT 1 FROM sites s WHERE s.site_id = i.site_id AND s.unit <> i.unit)),
 k AS (INSERT INTO idempotency (key, fingerprint, run_id, created_ms) SELECT key, fp, id, received_ms FROM ok
@@ -183,8 +200,8 @@ kk AS (SELECT ok.* FROM ok JOIN k ON k.run_id = ok.id),
 s AS (INSERT INTO sites (site_id, name, unit, created_ms, updated_ms)
       SELECT DISTINCT ON (site_id) site_id, name, unit, received_ms, received_ms FROM kk ORDER BY site_id
       ON CONFLICT (site_id) DO NOTHING),
-r AS (INSERT INTO runs (id, site_id, verdict, started_ms, duration_ms, received_ms, failing, body)
-      SELECT id, site_id, verdict, started_ms, duration_ms, received_ms, failing, body FROM kk RETURNING id),
+r AS (INSERT INTO runs (id, site_id, verdict, started_ms, duration_ms, received_ms, failing, body, meeting_id)
+      SELECT id, site_id, verdict, started_ms, duration_ms, received_ms, failing, body, meeting_id FROM kk RETURNING id),
 l AS (INSERT INTO site_latest (site_id, run_id, verdict, finished_ms, failing)
       SELECT DISTINCT ON (site_id) site_id, id, verdict, finished_ms, failing FROM kk ORDER BY site_id, finished_ms DESC, id DESC
       ON CONFLICT (site_id) DO UPDATE SET run_id = excluded.run_id, verdict = excluded.verdict,
@@ -202,7 +219,7 @@ interface Pending {
   reject: (err: unknown) => void;
 }
 
-const RUN_COLUMNS = `r.id, r.site_id, s.name, s.unit, r.verdict, r.started_ms, r.duration_ms, r.received_ms, r.failing, r.body`;
+const RUN_COLUMNS = `r.id, r.site_id, s.name, s.unit, r.verdict, r.started_ms, r.duration_ms, r.received_ms, r.failing, r.body, r.meeting_id`;
 
 export interface PostgresOptions {
   /** Connections in the pool (default 10). */
@@ -357,6 +374,7 @@ export class PostgresStore implements Store {
         col((p) => p.run.body),
         col((p) => p.idem.key),
         col((p) => p.idem.fingerprint),
+        col((p) => p.run.meetingId ?? null),
       ]);
       created = new Map((rows as Array<{ key: string; id: number }>).map((r) => [r.key, r.id]));
     } catch (err) {
@@ -402,6 +420,18 @@ export class PostgresStore implements Store {
     return { kind: 'conflict', code: 'site_unit_mismatch', detail: unit?.unit ?? '' };
   }
 
+  addCallState(cs: NewCallState, idem: Idem): Promise<WriteResult<CallStateRecord>> {
+    return addCallStatePostgres(this.pool, cs, idem);
+  }
+
+  listCallStates(f: CallStateFilter): Promise<CallStateRecord[]> {
+    return listCallStatesPostgres(this.pool, f);
+  }
+
+  bridgeConnection(q: BridgeQuery): Promise<BridgeConnection> {
+    return bridgeConnectionPostgres(this.pool, q);
+  }
+
   async getRun(id: number): Promise<Run | undefined> {
     const { rows } = await this.pool.query(
       `SELECT ${RUN_COLUMNS} FROM runs r LEFT JOIN sites s ON s.site_id = r.site_id WHERE r.id = $1`,
@@ -411,15 +441,26 @@ export class PostgresStore implements Store {
   }
 
   async listRuns(f: RunFilter): Promise<Run[]> {
-    const params: unknown[] = [f.siteId, f.limit];
-    let where = 'r.site_id = $1';
-    if (f.before) {
-      params.push(f.before.startedMs, f.before.id);
-      where += ' AND (r.started_ms < $3 OR (r.started_ms = $3 AND r.id < $4))';
+    const params: unknown[] = [f.limit];
+    const clauses: string[] = [];
+    const bind = (v: unknown) => `$${params.push(v)}`;
+    if (f.siteId !== undefined) clauses.push(`r.site_id = ${bind(f.siteId)}`);
+    else {
+      const range = unitRange(f.unitPrefix ?? '');
+      if (range)
+        clauses.push(
+          `(s.unit = ${bind(range.exact)} OR (s.unit >= ${bind(range.lo)} AND s.unit < ${bind(range.hi)}))`,
+        );
     }
+    if (f.meetingId !== undefined) clauses.push(`r.meeting_id = ${bind(f.meetingId)}`);
+    if (f.before) {
+      const ms = bind(f.before.startedMs);
+      clauses.push(`(r.started_ms < ${ms} OR (r.started_ms = ${ms} AND r.id < ${bind(f.before.id)}))`);
+    }
+    const where = clauses.join(' AND ') || 'TRUE';
     const { rows } = await this.pool.query(
       `SELECT ${RUN_COLUMNS} FROM runs r LEFT JOIN sites s ON s.site_id = r.site_id WHERE ${where}
-       ORDER BY r.started_ms DESC, r.id DESC LIMIT $2`,
+       ORDER BY r.started_ms DESC, r.id DESC LIMIT $1`,
       params,
     );
     return convertRows(rows as RunRow[], runFromRow, 'run', this.onBadRow);

@@ -86,6 +86,7 @@ export interface RunRow {
   received_ms: number;
   failing: string;
   body: string;
+  meeting_id?: string | null;
 }
 export function runFromRow(r: RunRow): Run {
   const body = JSON.parse(r.body) as Pick<Run, 'checks' | 'error' | 'tool'>;
@@ -100,6 +101,7 @@ export function runFromRow(r: RunRow): Run {
     checks: body.checks,
     ...(body.error ? { error: body.error } : {}),
     ...(body.tool ? { tool: body.tool } : {}),
+    ...(r.meeting_id ? { meeting: r.meeting_id } : {}),
   };
 }
 

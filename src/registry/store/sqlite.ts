@@ -9,11 +9,19 @@
  * (bench/README.md, docs/references.md §9).
  */
 import Database from 'better-sqlite3';
+import type { CallStateRecord } from '../../model/call-state.js';
 import type { Incident } from '../../model/incident.js';
 import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
+import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
+import {
+  addCallStateSqlite,
+  bridgeConnectionSqlite,
+  CALL_STATES_SQLITE,
+  listCallStatesSqlite,
+} from './call-states-sqlite.js';
 import {
   type BadRowListener,
   convertRows,
@@ -153,6 +161,14 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (site_id, seq)
   ) WITHOUT ROWID;
   `,
+  // 5: the meeting a run was made for (check --meeting; docs/registry-api.md, meeting tag).
+  // Runs from before have none.
+  `
+  ALTER TABLE runs ADD COLUMN meeting_id TEXT;
+  CREATE INDEX runs_meeting ON runs (meeting_id, started_ms) WHERE meeting_id IS NOT NULL;
+  `,
+  // 6: call states, for roll call (call --watch --upload; docs/registry-api.md, call states).
+  CALL_STATES_SQLITE,
 ];
 
 /** Most uploads committed in one transaction. */
@@ -275,6 +291,7 @@ export class SqliteStore implements Store {
         run.receivedMs,
         failing,
         run.body,
+        run.meetingId ?? null,
       ).lastInsertRowid,
     );
     s.keyInsert.run(idem.key, idem.fingerprint, id, null, run.receivedMs);
@@ -384,8 +401,23 @@ export class SqliteStore implements Store {
   }
 
   async listRuns(f: RunFilter): Promise<Run[]> {
-    const params: unknown[] = [f.siteId];
-    let where = 'r.site_id = ?';
+    const params: unknown[] = [];
+    const clauses: string[] = [];
+    if (f.siteId !== undefined) {
+      clauses.push('r.site_id = ?');
+      params.push(f.siteId);
+    } else {
+      const range = unitRange(f.unitPrefix ?? '');
+      if (range) {
+        clauses.push('(s.unit = ? OR (s.unit >= ? AND s.unit < ?))');
+        params.push(range.exact, range.lo, range.hi);
+      }
+    }
+    if (f.meetingId !== undefined) {
+      clauses.push('r.meeting_id = ?');
+      params.push(f.meetingId);
+    }
+    let where = clauses.join(' AND ') || '1 = 1';
     if (f.before) {
       where += ' AND (r.started_ms < ? OR (r.started_ms = ? AND r.id < ?))';
       params.push(f.before.startedMs, f.before.startedMs, f.before.id);
@@ -393,7 +425,7 @@ export class SqliteStore implements Store {
     params.push(f.limit);
     const rows = this.db
       .prepare(
-        `SELECT r.id, r.site_id, s.name, s.unit, r.verdict, r.started_ms, r.duration_ms, r.received_ms, r.failing, r.body
+        `SELECT r.id, r.site_id, s.name, s.unit, r.verdict, r.started_ms, r.duration_ms, r.received_ms, r.failing, r.body, r.meeting_id
          FROM runs r LEFT JOIN sites s ON s.site_id = r.site_id WHERE ${where} ORDER BY r.started_ms DESC, r.id DESC LIMIT ?`,
       )
       .all(...params) as RunRow[];
@@ -597,6 +629,18 @@ export class SqliteStore implements Store {
     return dailyFromArrays(rows, q.days);
   }
 
+  addCallState(cs: NewCallState, idem: Idem): Promise<WriteResult<CallStateRecord>> {
+    return this.write(() => addCallStateSqlite(this.db, cs, idem));
+  }
+
+  async listCallStates(f: CallStateFilter): Promise<CallStateRecord[]> {
+    return listCallStatesSqlite(this.db, f);
+  }
+
+  async bridgeConnection(q: BridgeQuery): Promise<BridgeConnection> {
+    return bridgeConnectionSqlite(this.db, q);
+  }
+
   /** For benchmarks and operations: the database file's pages in use. */
   sizeBytes(): number {
     const pages = this.db.pragma('page_count', { simple: true }) as number;
@@ -629,7 +673,7 @@ function statements(db: Database.Database) {
       'INSERT INTO sites (site_id, name, unit, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (site_id) DO NOTHING',
     ),
     runInsert: db.prepare(
-      'INSERT INTO runs (site_id, verdict, started_ms, duration_ms, received_ms, failing, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO runs (site_id, verdict, started_ms, duration_ms, received_ms, failing, body, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     latestUpsert: db.prepare(
       `INSERT INTO site_latest (site_id, run_id, verdict, finished_ms, failing) VALUES (?, ?, ?, ?, ?)
@@ -639,7 +683,7 @@ function statements(db: Database.Database) {
     ),
     runAccepted: db.prepare('SELECT id, site_id, verdict, received_ms FROM runs WHERE id = ?'),
     runGet: db.prepare(
-      `SELECT r.id, r.site_id, s.name, s.unit, r.verdict, r.started_ms, r.duration_ms, r.received_ms, r.failing, r.body
+      `SELECT r.id, r.site_id, s.name, s.unit, r.verdict, r.started_ms, r.duration_ms, r.received_ms, r.failing, r.body, r.meeting_id
        FROM runs r LEFT JOIN sites s ON s.site_id = r.site_id WHERE r.id = ?`,
     ),
     incidentInsert: db.prepare(

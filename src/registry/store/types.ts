@@ -11,6 +11,7 @@ import type { Incident, IncidentCategory, IncidentStatus, Role } from '../../mod
 import type { DailySite, ReadinessSite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
+import type { CallStateStore } from './call-states.js';
 import type { BadRowListener } from './rows.js';
 
 export interface Idem {
@@ -78,6 +79,8 @@ export interface RunRecord {
   failing: string[];
   /** JSON of { checks, error?, tool? }. */
   body: string;
+  /** The meeting the run was made for (check --meeting), kept in its own indexed column. */
+  meetingId?: string;
 }
 
 export interface NewIncident {
@@ -112,7 +115,12 @@ export interface IncidentFilter {
 }
 
 export interface RunFilter {
-  siteId: string;
+  /** One site's runs; without it, the runs of `meetingId` under `unitPrefix`. */
+  siteId?: string;
+  /** Only runs tagged with this meeting (check --meeting). */
+  meetingId?: string;
+  /** Without siteId: only sites under this prefix ('' for all). */
+  unitPrefix?: string;
   limit: number;
   /** Only runs before this (startedMs, id) position (newest first). */
   before?: { startedMs: number; id: number };
@@ -142,7 +150,7 @@ export interface SitePut {
 /** One row of the readiness report before the stale flag is worked out. */
 export type ReadinessRow = Omit<ReadinessSite, 'stale' | 'at'> & { atMs: number | null };
 
-export interface Store {
+export interface Store extends CallStateStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Told about stored rows left out of an answer because they cannot be read (the registry logs them). */
   onBadRow?: BadRowListener;
