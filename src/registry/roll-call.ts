@@ -11,7 +11,7 @@ import type { ResolvedProfile } from '../profile/types.js';
 import { peopleTime, siteTimeZone } from '../util/local-time.js';
 import { terminalText } from '../util/sanitize.js';
 import type { OutboxItem } from './outbox.js';
-import { deliver, fateOf, reportBacklog, resolveTarget, stopWhy } from './session.js';
+import { deliver, fateOf, faultText, reportBacklog, resolveTarget, stopWhy } from './session.js';
 
 /** The far end as it may be stored: no controls, no password in `user:password@host`, at most 500 characters. */
 export function cleanRemote(remote: string): string | undefined {
@@ -75,7 +75,7 @@ export function startRollCall(
         fate.state === 'sent'
           ? ctx.t('sync.sent', { label })
           : fate.state === 'rejected'
-            ? ctx.t('sync.rejected', { label, reason: `${fate.status} ${fate.reason}` })
+            ? ctx.t('sync.rejected', { label, reason: faultText(ctx, fate.rejection) })
             : ctx.t('outbox.queued', { label, why: stopWhy(ctx, report.stopped) });
       ctx.io.stderr.write(`${line}\n`);
     },
