@@ -4,6 +4,7 @@ import * as check from './messages/check.js';
 import * as cli from './messages/cli.js';
 import * as codec from './messages/codec.js';
 import * as demo from './messages/demo.js';
+import * as meeting from './messages/meeting.js';
 import * as net from './messages/net.js';
 import * as netq from './messages/netq.js';
 import * as power from './messages/power.js';
@@ -27,6 +28,7 @@ export const areas = [
   registry,
   reports,
   demo,
+  meeting,
 ] as const;
 
 export type Area = (typeof areas)[number];

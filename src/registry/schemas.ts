@@ -7,6 +7,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { DateTime, SiteId, UnitPrefix } from '../model/atoms.js';
 import { IncidentCategory, IncidentStatus } from '../model/incident.js';
+import { MeetingStatus } from '../model/meeting.js';
 import { literals } from '../model/schema-tools.js';
 
 export const RunListQuery = Type.Object(
@@ -98,6 +99,18 @@ export const ErrorBody = Type.Object({
     message: Type.String(),
     /** For 400: the offending field, as a path such as checks[0].status. */
     field: Type.Optional(Type.String()),
+    /** For 409 meeting_clash: the meeting it clashes with (docs/meetings.md). */
+    other: Type.Optional(
+      Type.Object({
+        id: Type.Integer(),
+        title: Type.String(),
+        start: Type.String(),
+        end: Type.String(),
+        bridge: Type.String(),
+        room: Type.Optional(Type.String()),
+        on: Type.String(),
+      }),
+    ),
   }),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
@@ -113,3 +126,27 @@ export const IdempotencyHeaders = Type.Object({
 export const OptionalIdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(IdempotencyHeaders.properties['idempotency-key']),
 });
+
+// ---- meetings (docs/meetings.md) ------------------------------------------------
+
+export const MeetingListQuery = Type.Object(
+  {
+    unit: Type.Optional(UnitPrefix),
+    site: Type.Optional(SiteId),
+    from: Type.Optional(DateTime),
+    to: Type.Optional(DateTime),
+    status: Type.Optional(MeetingStatus),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type MeetingListQuery = Static<typeof MeetingListQuery>;
+
+export const MeetingReadinessQuery = Type.Object(
+  {
+    /** The T−15 snapshot the registry kept, instead of the readiness now. */
+    snapshot: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);

@@ -54,7 +54,7 @@ const tokenCreate = (token: Command, t: Translator) =>
     .description(t('registry.cmd.token_create'))
     .addOption(
       new Option('--role <role>', t('registry.flag.role'))
-        .choices(['technician', 'viewer', 'admin'])
+        .choices(['technician', 'viewer', 'admin', 'coordinator'])
         .makeOptionMandatory(),
     )
     .option('--unit <path>', t('registry.flag.unit'))
