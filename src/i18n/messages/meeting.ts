@@ -109,6 +109,11 @@ export const en = {
   'meeting.ics.written': 'Wrote {n} meeting(s) to {file}.',
   'meeting.notice.set': 'Notice for {unit}: {hours} h.',
   'meeting.err.missing': 'missing {flags}',
+  'meeting.err.bridges': 'cannot read the bridges of {file}: {reason}',
+  'meeting.flag.bridges':
+    'YAML file with a bridges: list (the province’s defaults) that meetings may name by id; repeatable',
+  'meeting.flag.tick':
+    'how often the meeting scheduler looks for T−15 snapshots and starts/ends (default 30s)',
   'meeting.err.bad_time': '{flag}: "{got}" is not a time; write 2026-12-03T07:30+07:00 or "2026-12-03 07:30"',
   'meeting.err.no_site': 'no site: give --site or a profile with site.id',
   'meeting.err.no_host': 'no host unit: give --host or a profile with site.unit',
@@ -249,6 +254,11 @@ export const vi: Record<keyof typeof en, string> = {
   'meeting.ics.written': 'Đã ghi {n} cuộc họp vào {file}.',
   'meeting.notice.set': 'Thời hạn báo trước của {unit}: {hours} giờ.',
   'meeting.err.missing': 'thiếu {flags}',
+  'meeting.err.bridges': 'không đọc được danh sách cầu trong {file}: {reason}',
+  'meeting.flag.bridges':
+    'tệp YAML có danh sách bridges: (cấu hình chung của tỉnh) để cuộc họp ghi theo mã cầu; có thể lặp lại',
+  'meeting.flag.tick':
+    'bao lâu bộ lập lịch cuộc họp xem lại một lần: chốt T−15, bắt đầu/kết thúc (mặc định 30s)',
   'meeting.err.bad_time':
     '{flag}: "{got}" không phải thời điểm; viết 2026-12-03T07:30+07:00 hoặc "2026-12-03 07:30"',
   'meeting.err.no_site': 'chưa có điểm cầu: thêm --site hoặc dùng hồ sơ có site.id',
