@@ -24,7 +24,7 @@ export type MeetingFlag = Static<typeof MeetingFlag>;
 export const MeetingBridge = Type.String({
   minLength: 1,
   maxLength: 300,
-  pattern: '^([a-z0-9][a-z0-9._-]{0,63}|sips?:[^\\s]+)$',
+  pattern: '^([a-z0-9][a-z0-9._-]{0,63}|[sS][iI][pP][sS]?:[^\\s]+)$',
   description: 'A bridge id the registry knows (registry serve --bridges), or a sip:/sips: URI.',
 });
 
