@@ -144,6 +144,10 @@ export const en = {
   'meeting.state.unknown': 'could not check',
   'meeting.state.not-checked': 'not checked since T−60',
   'meeting.report.none': '—',
+  'meeting.report.cmd':
+    'readiness of one meeting’s sites: T−60 window, failing checks, incidents, whom to call',
+  'meeting.report.flag_snapshot': 'the T−15 snapshot the registry took, not the state now',
+  'meeting.reports.cmd': 'meetings of a period with their readiness counts',
   'meeting.reports.title': 'Meetings since {since}',
   'meeting.reports.empty': 'No meetings in that time.',
 } as const;
@@ -290,6 +294,10 @@ export const vi: Record<keyof typeof en, string> = {
   'meeting.state.unknown': 'không kiểm tra được',
   'meeting.state.not-checked': 'chưa kiểm tra từ T−60',
   'meeting.report.none': '—',
+  'meeting.report.cmd':
+    'tình trạng sẵn sàng các điểm cầu của một cuộc họp: từ T−60, mục lỗi, sự cố, người cần gọi',
+  'meeting.report.flag_snapshot': 'bản chốt lúc T−15 của hệ thống, không phải tình trạng hiện tại',
+  'meeting.reports.cmd': 'các cuộc họp trong một khoảng thời gian và số điểm cầu sẵn sàng',
   'meeting.reports.title': 'Các cuộc họp từ {since}',
   'meeting.reports.empty': 'Không có cuộc họp nào trong thời gian này.',
 };
