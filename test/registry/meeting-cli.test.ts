@@ -148,7 +148,7 @@ describe('meeting commands', () => {
     expect(table.stdout).toContain('KTV th-bimson-ubnd');
     expect(table.stdout).toContain('0912 000 000');
     const csv = await cli(['report', 'meeting', '1', '--format', 'csv'], t.tokens.viewer);
-    expect(csv.stdout.split('\n')[0]).toBe(
+    expect(csv.stdout.split(/\r?\n/)[0]).toBe(
       'site,name,unit,state,last_run_at,last_verdict,in_window,failing,open_incidents,technician,technician_phone,focal_point,focal_point_phone,overlaps',
     );
     const json = JSON.parse(
