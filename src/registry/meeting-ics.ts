@@ -6,6 +6,7 @@
  */
 import type { ICalLuxonDateTimeStub } from 'ical-generator';
 import type { Meeting } from '../model/meeting.js';
+import { zoneParts } from '../util/local-time.js';
 
 export const ICS_TIME_ZONE = 'Asia/Ho_Chi_Minh';
 
@@ -22,17 +23,6 @@ const VTIMEZONE = [
   'END:VTIMEZONE',
 ].join('\r\n');
 
-const wall = new Intl.DateTimeFormat('en-GB', {
-  timeZone: ICS_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
 /**
  * An instant as ical-generator's documented Luxon-like stub, so DTSTART
  * carries the wall time of the zone whatever the process's own zone is.
@@ -48,7 +38,7 @@ function zoned(ms: number, utc = false): ICalLuxonDateTimeStub {
         minute: String(d.getUTCMinutes()).padStart(2, '0'),
         second: String(d.getUTCSeconds()).padStart(2, '0'),
       }
-    : Object.fromEntries(wall.formatToParts(d).map((p) => [p.type, p.value]));
+    : zoneParts(ms, ICS_TIME_ZONE);
   const stub: ICalLuxonDateTimeStub = {
     isValid: true,
     zone: { type: utc ? 'fixed' : 'iana' },

@@ -11,7 +11,7 @@ import { UsageError } from '../../errors.js';
 import type { Meeting, MeetingList } from '../../model/meeting.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { clientFor, readOrThrow, resolveTarget, type Target } from '../../registry/session.js';
-import { peopleTime, siteTimeZone } from '../../util/local-time.js';
+import { peopleTime, siteTimeZone, zoneParts } from '../../util/local-time.js';
 import { simpleTable } from '../../util/table.js';
 import { optionalProfile } from '../common.js';
 
@@ -46,28 +46,8 @@ export async function call<T>(
 
 /** Offset of a zone at an instant, in ms (Asia/Ho_Chi_Minh: +7 h). */
 function offsetMs(ms: number, timeZone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, Number(p.value)]),
-  ) as Record<string, number>;
-  const wall = Date.UTC(
-    parts.year as number,
-    (parts.month as number) - 1,
-    parts.day as number,
-    parts.hour as number,
-    parts.minute as number,
-    parts.second as number,
-  );
+  const p = zoneParts(ms, timeZone);
+  const wall = Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute, +p.second);
   return wall - Math.floor(ms / 1000) * 1000;
 }
 

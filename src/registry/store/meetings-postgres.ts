@@ -27,6 +27,8 @@ import {
   clashOf,
   clashSql,
   dueWhere,
+  type LastRunRow,
+  lastRunFromRow,
   MAX_MEETING_MS,
   MEETING_COLUMNS,
   type MeetingEventRow,
@@ -35,8 +37,10 @@ import {
   meetingEventsById,
   meetingFromRow,
   meetingListSql,
+  type OpenIncidentRow,
+  openIncidentFromRow,
 } from './meetings-rows.js';
-import { type BadRowListener, convertRows, iso, type SiteRow, siteFromRow, splitFailing } from './rows.js';
+import { type BadRowListener, convertRows, iso, type SiteRow, siteFromRow } from './rows.js';
 import type { Idem } from './types.js';
 
 /** Appended to MIGRATIONS in postgres.ts: the meeting register (docs/meetings.md). */
@@ -372,23 +376,7 @@ export class PostgresMeetings implements MeetingStore {
                            ORDER BY x.started_ms DESC, x.id DESC LIMIT 1) r`,
       [siteIds, beforeMs],
     );
-    return (
-      rows as Array<{
-        id: number;
-        site_id: string;
-        verdict: string;
-        started_ms: number;
-        duration_ms: number;
-        failing: string;
-      }>
-    ).map((r) => ({
-      id: r.id,
-      siteId: r.site_id,
-      verdict: r.verdict as LastRun['verdict'],
-      startedMs: r.started_ms,
-      finishedMs: r.started_ms + r.duration_ms,
-      failing: splitFailing(r.failing),
-    }));
+    return (rows as LastRunRow[]).map(lastRunFromRow);
   }
 
   async openIncidentsOf(siteIds: readonly string[]): Promise<OpenIncident[]> {
@@ -397,28 +385,7 @@ export class PostgresMeetings implements MeetingStore {
        WHERE status <> 'resolved' AND site_id = ANY($1::text[]) ORDER BY id`,
       [siteIds],
     );
-    return convertRows(
-      rows as Array<{
-        id: number;
-        site_id: string;
-        category: string;
-        severity: string;
-        status: string;
-        occurred_ms: number;
-        body: string;
-      }>,
-      (r) => ({
-        id: r.id,
-        siteId: r.site_id,
-        category: r.category,
-        severity: r.severity,
-        status: r.status,
-        summary: (JSON.parse(r.body) as { summary: string }).summary,
-        occurredMs: r.occurred_ms,
-      }),
-      'incident',
-      this.onBad(),
-    );
+    return convertRows(rows as OpenIncidentRow[], openIncidentFromRow, 'incident', this.onBad());
   }
 
   async takeDue(

@@ -1,7 +1,7 @@
 /** Meeting rows as both engines return them, and their API shapes (docs/meetings.md). */
 import type { Meeting, MeetingEvent } from '../../model/meeting.js';
-import type { ClashInfo, DueJob, MeetingFilter, MeetingRecord } from './meetings.js';
-import { iso } from './rows.js';
+import type { ClashInfo, DueJob, LastRun, MeetingFilter, MeetingRecord, OpenIncident } from './meetings.js';
+import { iso, splitFailing } from './rows.js';
 
 export interface MeetingRow {
   id: number;
@@ -218,3 +218,39 @@ export function dueWhere(job: DueJob, at: string): string {
       return `${ACTIVE_SQL} AND end_ms <= ${at}`;
   }
 }
+
+export interface LastRunRow {
+  id: number;
+  site_id: string;
+  verdict: string;
+  started_ms: number;
+  duration_ms: number;
+  failing: string;
+}
+export const lastRunFromRow = (r: LastRunRow): LastRun => ({
+  id: r.id,
+  siteId: r.site_id,
+  verdict: r.verdict as LastRun['verdict'],
+  startedMs: r.started_ms,
+  finishedMs: r.started_ms + r.duration_ms,
+  failing: splitFailing(r.failing),
+});
+
+export interface OpenIncidentRow {
+  id: number;
+  site_id: string;
+  category: string;
+  severity: string;
+  status: string;
+  occurred_ms: number;
+  body: string;
+}
+export const openIncidentFromRow = (r: OpenIncidentRow): OpenIncident => ({
+  id: r.id,
+  siteId: r.site_id,
+  category: r.category,
+  severity: r.severity,
+  status: r.status,
+  summary: (JSON.parse(r.body) as { summary: string }).summary,
+  occurredMs: r.occurred_ms,
+});

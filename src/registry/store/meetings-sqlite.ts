@@ -24,6 +24,8 @@ import {
   clashOf,
   clashSql,
   dueWhere,
+  type LastRunRow,
+  lastRunFromRow,
   MEETING_COLUMNS,
   type MeetingEventRow,
   type MeetingRow,
@@ -31,8 +33,10 @@ import {
   meetingEventsById,
   meetingFromRow,
   meetingListSql,
+  type OpenIncidentRow,
+  openIncidentFromRow,
 } from './meetings-rows.js';
-import { type BadRowListener, convertRows, iso, type SiteRow, siteFromRow, splitFailing } from './rows.js';
+import { type BadRowListener, convertRows, iso, type SiteRow, siteFromRow } from './rows.js';
 import type { Idem } from './types.js';
 
 /** Appended to MIGRATIONS in sqlite.ts: the meeting register (docs/meetings.md). */
@@ -340,22 +344,8 @@ export class SqliteMeetings implements MeetingStore {
          JOIN runs r ON r.id = (SELECT x.id FROM runs x WHERE x.site_id = j.value AND x.started_ms < ?
                                 ORDER BY x.started_ms DESC, x.id DESC LIMIT 1)`,
       )
-      .all(JSON.stringify(siteIds), beforeMs) as Array<{
-      id: number;
-      site_id: string;
-      verdict: string;
-      started_ms: number;
-      duration_ms: number;
-      failing: string;
-    }>;
-    return rows.map((r) => ({
-      id: r.id,
-      siteId: r.site_id,
-      verdict: r.verdict as LastRun['verdict'],
-      startedMs: r.started_ms,
-      finishedMs: r.started_ms + r.duration_ms,
-      failing: splitFailing(r.failing),
-    }));
+      .all(JSON.stringify(siteIds), beforeMs) as LastRunRow[];
+    return rows.map(lastRunFromRow);
   }
 
   async openIncidentsOf(siteIds: readonly string[]): Promise<OpenIncident[]> {
@@ -364,29 +354,8 @@ export class SqliteMeetings implements MeetingStore {
         `SELECT id, site_id, category, severity, status, occurred_ms, body FROM incidents
          WHERE status <> 'resolved' AND site_id IN (SELECT value FROM json_each(?)) ORDER BY id`,
       )
-      .all(JSON.stringify(siteIds)) as Array<{
-      id: number;
-      site_id: string;
-      category: string;
-      severity: string;
-      status: string;
-      occurred_ms: number;
-      body: string;
-    }>;
-    return convertRows(
-      rows,
-      (r) => ({
-        id: r.id,
-        siteId: r.site_id,
-        category: r.category,
-        severity: r.severity,
-        status: r.status,
-        summary: (JSON.parse(r.body) as { summary: string }).summary,
-        occurredMs: r.occurred_ms,
-      }),
-      'incident',
-      this.onBad(),
-    );
+      .all(JSON.stringify(siteIds)) as OpenIncidentRow[];
+    return convertRows(rows, openIncidentFromRow, 'incident', this.onBad());
   }
 
   async takeDue(
