@@ -202,6 +202,56 @@ describe('meeting commands', () => {
   });
 });
 
+describe('report meetings and the coordinator role', () => {
+  it('report meetings --since 30d lists the meetings of the period with their counts', async () => {
+    const start = Date.now() - 2 * DAY;
+    const rec = await cli([
+      'meeting',
+      'add',
+      '--title',
+      'Giao ban tháng',
+      '--host',
+      'thanh-hoa/ubnd',
+      '--start',
+      at(start),
+      '--end',
+      at(start + HOUR),
+      '--bridge',
+      'tinh-2',
+      '--site',
+      'th-quangphu',
+      '--record',
+    ]);
+    expect(rec.code).toBe(0);
+    const r = await cli(['report', 'meetings', '--since', '30d'], t.tokens.viewer);
+    expect(r.code).toBe(0);
+    expect(fits(r.stdout)).toBe(true);
+    expect(r.stdout).toContain('Giao ban tháng');
+    expect(r.stdout).toContain('0/1');
+    const json = JSON.parse(
+      (await cli(['report', 'meetings', '--since', '30d', '--format', 'json'], t.tokens.viewer)).stdout,
+    );
+    expect(json).toMatchObject({
+      schema: 'diemcau/report-meetings@1',
+      meetings: [
+        { meeting: { title: 'Giao ban tháng', status: 'done', flags: ['recorded'] }, counts: { sites: 1 } },
+      ],
+    });
+  });
+
+  it('registry token create --role coordinator --unit makes a coordinator token', async () => {
+    const db = path.join(dir, 'tokens.db');
+    const r = await run(
+      ['registry', 'token', 'create', '--role', 'coordinator', '--unit', 'thanh-hoa', '--db', db],
+      { cwd: dir },
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^dct_/);
+    const list = await run(['registry', 'token', 'list', '--format', 'json', '--db', db], { cwd: dir });
+    expect(JSON.parse(list.stdout)).toMatchObject({ tokens: [{ role: 'coordinator', unit: 'thanh-hoa' }] });
+  });
+});
+
 describe('times people type', () => {
   it('a wall time in the site zone, or RFC 3339 with a zone; nonsense is undefined', () => {
     expect(parseMeetingTime('2026-12-03 07:30', 'Asia/Ho_Chi_Minh')).toBe('2026-12-03T00:30:00.000Z');
