@@ -13,6 +13,7 @@ import { register as checkCommands } from './wiring/check.js';
 import { register as codecCommands } from './wiring/codec.js';
 import { register as demoCommands } from './wiring/demo.js';
 import { register as incidentCommands } from './wiring/incident.js';
+import { register as meetingCommands } from './wiring/meeting.js';
 import { register as profileCommands } from './wiring/profile.js';
 import { register as registryCommands } from './wiring/registry.js';
 import { register as reportCommands } from './wiring/report.js';
@@ -39,6 +40,7 @@ const registrations: Array<(program: Command, w: Wiring) => void> = [
   checkCommands,
   profileCommands,
   incidentCommands,
+  meetingCommands,
   registryCommands,
   codecCommands,
   simCommands,

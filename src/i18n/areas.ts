@@ -8,6 +8,7 @@ import * as cli from './messages/cli.js';
 import * as codec from './messages/codec.js';
 import * as demo from './messages/demo.js';
 import * as meetingDay from './messages/meeting-day.js';
+import * as meeting from './messages/meeting.js';
 import * as net from './messages/net.js';
 import * as netq from './messages/netq.js';
 import * as power from './messages/power.js';
@@ -34,6 +35,7 @@ export const areas = [
   demo,
   alerts,
   meetingDay,
+  meeting,
 ] as const;
 
 export type Area = (typeof areas)[number];

@@ -41,8 +41,17 @@ export const EFFECTS = ['none', 'postponed', 'cancelled', 'rescheduled'] as cons
 
 export const INCIDENT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
 
-/** What a registry token may do. */
-export const ROLES = ['technician', 'viewer', 'admin'] as const;
+/** What a registry token may do (coordinator: books meetings under its unit, docs/meetings.md). */
+export const ROLES = ['technician', 'viewer', 'admin', 'coordinator'] as const;
+
+/** A meeting's kind: emergency meetings (đột xuất, khẩn cấp) are exempt from the notice rule (docs/meetings.md). */
+export const MEETING_KINDS = ['regular', 'emergency'] as const;
+
+/** A meeting's status; active (holding its bridge and room) = scheduled or in-progress. */
+export const MEETING_STATUSES = ['scheduled', 'in-progress', 'done', 'cancelled', 'postponed'] as const;
+
+/** Marks a meeting carries: why it was let through a rule, or that it is an emergency. */
+export const MEETING_FLAGS = ['emergency', 'short_notice_allowed', 'clash_allowed', 'recorded'] as const;
 
 /** Ids of sites, checks and bridges: lower-case letters, digits, ".", "_" and "-"; at most 64 characters. */
 export const ID_PATTERN = '^[a-z0-9][a-z0-9._-]{0,63}$';

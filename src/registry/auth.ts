@@ -149,11 +149,14 @@ export function assertRead(p: Principal, unit: string): void {
 }
 
 /** May this token write for a site in `unit`? */
-export const mayWrite = (p: Principal, unit: string): boolean => p.role !== 'viewer' && inUnit(unit, p.unit);
+export const mayWrite = (p: Principal, unit: string): boolean =>
+  p.role !== 'viewer' && p.role !== 'coordinator' && inUnit(unit, p.unit);
 
 /** May write for a site in `unit`? */
 export function assertWrite(p: Principal, unit: string): void {
   if (p.role === 'viewer') throw forbidden('a viewer token may not write', { why: 'viewer' });
+  // A coordinator books meetings (docs/meetings.md); runs, incidents and sites are the technicians'.
+  if (p.role === 'coordinator') throw forbidden('a coordinator token may write meetings only', { why: 'coordinator' });
   if (!inUnit(unit, p.unit))
     throw forbidden(`this token may write for ${scopeText(p)} only, not ${unit}`, {
       why: 'write_scope',

@@ -23,6 +23,17 @@ export interface FaultTextOptions {
 }
 
 const STATUSES = new Set(['open', 'acknowledged', 'resolved']);
+const MEETING_WORDS = new Set(['scheduled', 'in-progress', 'done', 'cancelled', 'postponed']);
+/** The meeting rules' reasons (src/registry/meeting-rules.ts, routes/meetings.ts). */
+const MEETING_WHYS = new Set([
+  'past_record',
+  'past',
+  'too_far',
+  'after_from',
+  'before_start',
+  'zero_length',
+  'too_long',
+]);
 /** The validator's reasons (src/registry/validation.ts describe). */
 const FIELD_WHYS = new Set([
   'required',
@@ -68,16 +79,57 @@ function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): string {
     case 'forbidden':
       if (p.why === 'read_scope' || p.why === 'write_scope')
         return t(`api.forbidden.${p.why}`, { scope: scope(p.scope), unit: scope(p.unit) });
-      if (p.why === 'viewer') return t('api.forbidden.viewer');
+      if (p.why === 'viewer' || p.why === 'coordinator' || p.why === 'admin_only')
+        return t(`api.forbidden.${p.why}`);
+      if (p.why === 'no_booking') return t('api.forbidden.no_booking', { role: p.role ?? '?' });
+      if (p.why === 'book_scope' || p.why === 'admin_scope')
+        return t(`api.forbidden.${p.why}`, { scope: scope(p.scope), unit: scope(p.unit) });
+      if (p.why === 'meeting_scope')
+        return t('api.forbidden.meeting_scope', { scope: scope(p.scope), id: p.id ?? '?' });
+      if (p.why === 'site_scope')
+        return t('api.forbidden.site_scope', { scope: scope(p.scope), site: p.site ?? '?' });
       return t('api.forbidden');
     case 'not_found':
-      if ((p.what === 'site' || p.what === 'run' || p.what === 'incident') && p.id)
+      if (
+        (p.what === 'site' ||
+          p.what === 'run' ||
+          p.what === 'incident' ||
+          p.what === 'meeting' ||
+          p.what === 'snapshot') &&
+        p.id
+      )
         return t(`api.not_found.${p.what}`, { id: p.id });
       return t('api.not_found');
     case 'site_unit_mismatch':
       if (p.site && p.claimed && p.heldBy) return t('api.site_unit_mismatch', p);
       return t('api.site_unit_mismatch.short', { heldBy: p.heldBy ?? '?' });
+    case 'meeting_clash':
+      return t('api.meeting_clash', {
+        id: p.id ?? '?',
+        title: p.title ?? '',
+        on: t(p.on === 'room' ? 'api.meeting_clash.room' : 'api.meeting_clash.bridge'),
+        what: p.what ?? '',
+        start: p.start ? peopleTime(p.start, opts.timeZone) : '?',
+        end: p.end ? peopleTime(p.end, opts.timeZone) : '?',
+      });
+    case 'short_notice':
+      return t('api.short_notice', {
+        unit: p.unit ?? '?',
+        hours: p.hours ?? '?',
+        rule: p.rule ? t('api.short_notice.rule', { unit: p.rule }) : t('api.short_notice.default'),
+        ahead: p.ahead ?? '?',
+      });
+    case 'concurrent_change':
+      return t('api.concurrent_change', { id: p.id ?? '?' });
     case 'invalid_transition': {
+      if (p.what === 'meeting') {
+        if (p.why === 'postpone_running') return t('api.meeting_transition.running', { id: p.id ?? '?' });
+        const known = MEETING_WORDS.has(p.status ?? '');
+        return t('api.meeting_transition', {
+          id: p.id ?? '?',
+          status: known ? t(`meeting.status.${p.status}` as MessageKey) : (p.status ?? '?'),
+        });
+      }
       const status =
         p.status && STATUSES.has(p.status) ? t(`incident.status.${p.status}` as MessageKey) : '?';
       return t('api.invalid_transition', { id: p.id ?? '?', status });
@@ -96,6 +148,13 @@ function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): string {
       const field = f.field ? terminalText(f.field) : undefined;
       if (field && (p.why === 'clock_past' || p.why === 'clock_future'))
         return t(`api.bad_request.${p.why}`, { field });
+      if (p.why === 'no_participants') return t('api.why.no_participants');
+      if (p.why === 'unknown_site') return t('api.why.unknown_site', { id: p.id ?? '?' });
+      if (p.why === 'unknown_bridge')
+        return p.known
+          ? t('api.why.unknown_bridge', { bridge: p.bridge ?? '?', known: p.known })
+          : t('api.why.unknown_bridge.none', { bridge: p.bridge ?? '?' });
+      if (field && p.why && MEETING_WHYS.has(p.why)) return t(`api.why.${p.why}` as MessageKey, { field });
       if (field && p.why && FIELD_WHYS.has(p.why))
         return t(`api.field.${p.why}` as MessageKey, { ...p, field });
       return field ? t('api.bad_request', { field }) : t('api.bad_request.nofield');

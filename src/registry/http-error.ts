@@ -12,6 +12,8 @@ export class ApiError extends Error {
     message: string,
     readonly field?: string,
     readonly params?: ErrorParams,
+    /** More of the answer's error object, e.g. the meeting a booking clashes with (`other`). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -8,6 +8,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { DateTime, SiteId, UnitPrefix } from '../model/atoms.js';
 import { ID_PATTERN } from '../model/constants.js';
 import { IncidentCategory, IncidentStatus } from '../model/incident.js';
+import { MeetingStatus } from '../model/meeting.js';
 import { literals } from '../model/schema-tools.js';
 
 export const RunListQuery = Type.Object(
@@ -114,6 +115,18 @@ export const ErrorBody = Type.Object({
     field: Type.Optional(Type.String()),
     /** What the message names (units, ids, times), for a client to say it in its own language. */
     params: Type.Optional(Type.Record(Type.String(), Type.String())),
+    /** For 409 meeting_clash: the meeting it clashes with (docs/meetings.md). */
+    other: Type.Optional(
+      Type.Object({
+        id: Type.Integer(),
+        title: Type.String(),
+        start: Type.String(),
+        end: Type.String(),
+        bridge: Type.String(),
+        room: Type.Optional(Type.String()),
+        on: Type.String(),
+      }),
+    ),
   }),
 });
 export type ErrorBody = Static<typeof ErrorBody>;
@@ -129,3 +142,27 @@ export const IdempotencyHeaders = Type.Object({
 export const OptionalIdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(IdempotencyHeaders.properties['idempotency-key']),
 });
+
+// ---- meetings (docs/meetings.md) ------------------------------------------------
+
+export const MeetingListQuery = Type.Object(
+  {
+    unit: Type.Optional(UnitPrefix),
+    site: Type.Optional(SiteId),
+    from: Type.Optional(DateTime),
+    to: Type.Optional(DateTime),
+    status: Type.Optional(MeetingStatus),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type MeetingListQuery = Static<typeof MeetingListQuery>;
+
+export const MeetingReadinessQuery = Type.Object(
+  {
+    /** The T−15 snapshot the registry kept, instead of the readiness now. */
+    snapshot: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);

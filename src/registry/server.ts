@@ -6,6 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { BridgeConfig } from '../model/bridge.js';
 import { withoutAnnotations } from '../model/schema-tools.js';
 import { type Principal, TokenCache } from './auth.js';
 import { ApiError, type ErrorParams } from './http-error.js';
@@ -14,6 +15,7 @@ import { callStateRoutes } from './routes/call-states.js';
 import { dailyRoutes } from './routes/daily.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { meetingRoutes } from './routes/meetings.js';
 import { readinessRoutes } from './routes/readiness.js';
 import { runRoutes } from './routes/runs.js';
 import { siteRoutes } from './routes/sites.js';
@@ -30,6 +32,8 @@ export interface RegistryOptions {
   now?: () => number;
   /** How long a token lookup is cached (ms). */
   tokenCacheMs?: number;
+  /** The province's bridges a meeting may name by id (registry serve --bridges; docs/meetings.md). */
+  bridges?: BridgeConfig[];
 }
 
 export interface AppOptions extends RegistryOptions {
@@ -82,6 +86,7 @@ export interface RegistryDeps {
   staleMs: number;
   now: () => number;
   version: string;
+  bridges: BridgeConfig[];
 }
 
 declare module 'fastify' {
@@ -95,15 +100,21 @@ declare module 'fastify' {
   }
 }
 
-const errorBody = (code: string, message: string, field?: string, params?: ErrorParams) => ({
-  error: { code, message, ...(field ? { field } : {}), ...(params ? { params } : {}) },
+const errorBody = (
+  code: string,
+  message: string,
+  field?: string,
+  params?: ErrorParams,
+  extra?: Record<string, unknown>,
+) => ({
+  error: { code, message, ...(field ? { field } : {}), ...(params ? { params } : {}), ...extra },
 });
 
 function installErrors(app: FastifyInstance): void {
   app.setErrorHandler(
     (err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
       if (err instanceof ApiError)
-        return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field, err.params));
+        return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field, err.params, err.extra));
       if (err instanceof StoreBusyError) {
         // The store already retried briefly; the client (and its outbox) tries again later.
         req.log.warn({ err }, 'database busy');
@@ -159,6 +170,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
     staleMs: opts.staleMs ?? DEFAULT_STALE_MS,
     now: opts.now ?? Date.now,
     version: opts.version,
+    bridges: opts.bridges ?? [],
   };
   app.decorate('registry', deps);
   opts.store.onBadRow = (what, id, err) =>
@@ -217,6 +229,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
   await app.register(readinessRoutes);
   await app.register(dailyRoutes);
   await app.register(callStateRoutes);
+  await app.register(meetingRoutes);
   // Bytes for the `throughput` check (GET/POST /v1/speedtest), behind the same tokens.
   await app.register(speedtestRoutes);
 
@@ -271,7 +284,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     HEADERS_TIMEOUT_MS,
     opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   );
-  const { store, version, staleMs, now, tokenCacheMs } = opts;
-  await app.register(registryPlugin, { store, version, staleMs, now, tokenCacheMs });
+  const { store, version, staleMs, now, tokenCacheMs, bridges } = opts;
+  await app.register(registryPlugin, { store, version, staleMs, now, tokenCacheMs, bridges });
   return app;
 }

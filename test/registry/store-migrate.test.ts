@@ -25,10 +25,12 @@ async function seedRuns(store: Store): Promise<void> {
     });
 }
 
-/** Undo migrations 6 (call states), 5 (meeting tag), 4 (site moves) and 3 (token lifecycle): what older databases look like. */
+/** Undo migrations 7 (meetings), 6 (call states), 5 (meeting tag), 4 (site moves) and 3 (token lifecycle): what older databases look like. */
+const SQLITE_V7_DOWN =
+  'DROP TABLE meetings; DROP TABLE meeting_sites; DROP TABLE meeting_units; DROP TABLE meeting_events; DROP TABLE notice_rules;';
 const SQLITE_V6_DOWN = 'DROP TABLE call_states;';
 const SQLITE_V5_DOWN = 'DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id;';
-const SQLITE_V4_DOWN = `${SQLITE_V6_DOWN} ${SQLITE_V5_DOWN} DROP TABLE site_moves;`;
+const SQLITE_V4_DOWN = `${SQLITE_V7_DOWN} ${SQLITE_V6_DOWN} ${SQLITE_V5_DOWN} DROP TABLE site_moves;`;
 const SQLITE_V3_DOWN =
   'ALTER TABLE tokens DROP COLUMN last_used_ms; ALTER TABLE tokens DROP COLUMN expires_ms; ALTER TABLE tokens DROP COLUMN revoked_ms;';
 
@@ -88,7 +90,7 @@ describe('migration 2 on SQLite', () => {
     await v1.close();
     const v2 = await openSqlite(file);
     try {
-      expect(v2.handle.pragma('user_version', { simple: true })).toBe(6);
+      expect(v2.handle.pragma('user_version', { simple: true })).toBe(7);
       const cols = v2.handle.prepare(`SELECT name FROM pragma_index_info('runs_site_time')`).pluck().all();
       expect(cols).toEqual(['site_id', 'started_ms', 'verdict']);
       await expectUpgraded(v2);
@@ -105,7 +107,7 @@ describe('migration 2 on SQLite', () => {
     await v3.close();
     const up = await openSqlite(file);
     try {
-      expect(up.handle.pragma('user_version', { simple: true })).toBe(6);
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(7);
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();
@@ -113,10 +115,12 @@ describe('migration 2 on SQLite', () => {
   });
 });
 
+const PG_V7_DOWN =
+  'DROP TABLE meetings, meeting_sites, meeting_units, meeting_events, notice_rules; DELETE FROM schema_version WHERE version = 7;';
 const PG_V6_DOWN = 'DROP TABLE call_states; DELETE FROM schema_version WHERE version = 6;';
 const PG_V5_DOWN =
   'DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id; DELETE FROM schema_version WHERE version = 5;';
-const PG_V4_DOWN = `${PG_V6_DOWN} ${PG_V5_DOWN} DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;`;
+const PG_V4_DOWN = `${PG_V7_DOWN} ${PG_V6_DOWN} ${PG_V5_DOWN} DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;`;
 const PG_V3_DOWN =
   'ALTER TABLE tokens DROP COLUMN last_used_ms, DROP COLUMN expires_ms, DROP COLUMN revoked_ms; DELETE FROM schema_version WHERE version = 3;';
 
@@ -140,7 +144,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
       const { rows } = await v2.pool.query(
         `SELECT pg_get_indexdef('runs_site_time'::regclass) AS def, (SELECT max(version) FROM schema_version) AS v`,
       );
-      expect(rows[0]).toMatchObject({ v: 6 });
+      expect(rows[0]).toMatchObject({ v: 7 });
       expect(rows[0].def).toContain('(site_id, started_ms, verdict)');
       await expectUpgraded(v2);
     } finally {
@@ -157,7 +161,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
     const up = await openPostgres(url);
     try {
       const { rows } = await up.pool.query('SELECT max(version) AS v FROM schema_version');
-      expect(rows[0]).toEqual({ v: 6 });
+      expect(rows[0]).toEqual({ v: 7 });
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();

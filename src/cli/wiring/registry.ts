@@ -46,7 +46,9 @@ const serve = (registry: Command, t: Translator) =>
     )
     .option('--trust-proxy', t('registry.flag.trust_proxy'))
     .option('--tls-cert <file>', t('registry.flag.tls_cert'))
-    .option('--tls-key <file>', t('registry.flag.tls_key'));
+    .option('--tls-key <file>', t('registry.flag.tls_key'))
+    .option('--bridges <file>', t('meeting.flag.bridges'), (v: string, acc: string[] = []) => [...acc, v])
+    .option('--meeting-tick <duration>', t('meeting.flag.tick'), durationFlag(t, '--meeting-tick'));
 
 const tokenCreate = (token: Command, t: Translator) =>
   token
@@ -54,7 +56,7 @@ const tokenCreate = (token: Command, t: Translator) =>
     .description(t('registry.cmd.token_create'))
     .addOption(
       new Option('--role <role>', t('registry.flag.role'))
-        .choices(['technician', 'viewer', 'admin'])
+        .choices(['technician', 'viewer', 'admin', 'coordinator'])
         .makeOptionMandatory(),
     )
     .option('--unit <path>', t('registry.flag.unit'))

@@ -56,11 +56,49 @@ const site = (report: Command, t: Translator) =>
     t,
   );
 
+/** `report meeting <id>` and `report meetings` (docs/meetings.md): their own formats, the same registry flags. */
+const meetingFlags = <A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+  t: Translator,
+  formats: readonly string[],
+) =>
+  cmd
+    .addOption(new Option('-f, --format <format>', t('report.flag.format')).choices(formats).default('table'))
+    .addOption(sharedOption('output', t))
+    .option('--bom', t('report.flag.bom'))
+    .option('--csv-raw', t('report.flag.csv_raw'))
+    .addOption(sharedOption('profile', t))
+    .option('--registry <url>', t('registry.flag.registry'));
+
+const meeting = (report: Command, t: Translator) =>
+  meetingFlags(
+    report
+      .command('meeting')
+      .description(t('meeting.report.cmd'))
+      .argument('<id>', t('meeting.arg.id'), intFlag(t, 'id', 1))
+      .option('--snapshot', t('meeting.report.flag_snapshot')),
+    t,
+    ['table', 'csv', 'json', 'html'],
+  );
+
+const meetings = (report: Command, t: Translator) =>
+  meetingFlags(
+    report
+      .command('meetings')
+      .description(t('meeting.reports.cmd'))
+      .option('--since <when>', t('meeting.flag.since'))
+      .option('--unit <prefix>', t('report.flag.unit')),
+    t,
+    ['table', 'csv', 'json'],
+  );
+
 /** The flags every report shares (what `openSession` and `emit` read). */
 export type ReportFlags = Flags<typeof common<[], Record<never, never>, OptionValues>>;
 export type ReadinessFlags = Flags<typeof readiness>;
 export type IncidentsFlags = Flags<typeof incidents>;
 export type SiteFlags = Flags<typeof site>;
+export type MeetingReportFlags = Flags<typeof meeting>;
+export type MeetingsReportFlags = Flags<typeof meetings>;
 
 export function register(program: Command, { t, act }: Wiring): void {
   const report = program.command('report').description(t('report.cmd'));
@@ -82,5 +120,15 @@ export function register(program: Command, { t, act }: Wiring): void {
       const { siteCommand } = await import('../../commands/report/site.js');
       return siteCommand(ctx, { ...opts, id });
     }),
+  );
+  meeting(report, t).action(
+    act(async (ctx, id, opts) =>
+      (await import('../../commands/report/meeting.js')).meetingReportCommand(ctx, { ...opts, id }),
+    ),
+  );
+  meetings(report, t).action(
+    act(async (ctx, opts) =>
+      (await import('../../commands/report/meeting.js')).meetingsReportCommand(ctx, opts),
+    ),
   );
 }

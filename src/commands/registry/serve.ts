@@ -47,6 +47,8 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
   const db = dbOf(ctx, opts.db);
   const host = opts.host ?? '127.0.0.1';
   const port = opts.port ?? DEFAULT_PORT;
+  const { loadBridges } = await import('../meeting/bridges.js');
+  const bridges = await loadBridges(ctx, opts.bridges ?? []);
   const store = await openStore(db).catch((err: Error) => {
     throw new UsageError(t('registry.err.db', { db: redactDb(db), reason: err.message }), { cause: err });
   });
@@ -59,6 +61,7 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
     logLevel: opts.logLevel ?? 'warn',
     logStream: { write: (line: string) => ctx.io.stderr.write(line) },
     trustProxy: opts.trustProxy ?? false,
+    bridges,
   }).catch(async (err: Error) => {
     await store.close().catch(() => {});
     // A key that does not match the certificate, or a file that is not PEM.
@@ -96,6 +99,17 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   ctx.io.stderr.write(`${t('registry.listening', { url, engine: store.engine, db: redactDb(db) })}\n`);
   opts.onListening?.(url);
+  // T−15 snapshots, starts and ends of meetings (docs/meetings.md).
+  const { startMeetingScheduler } = await import('../../registry/meeting-scheduler.js');
+  const scheduler = startMeetingScheduler({
+    store,
+    now: () => ctx.clock.now().getTime(),
+    ...(opts.meetingTick ? { tickMs: opts.meetingTick } : {}),
+    onTick: (r) => {
+      if (r.snapshots.length || r.started.length || r.ended.length) app.log.info(r, 'meeting scheduler');
+    },
+    onError: (err) => app.log.warn({ err }, 'meeting scheduler tick failed; trying again next tick'),
+  });
 
   await new Promise<void>((resolve) => {
     const signals = [ctx.signal, opts.stop].filter((s): s is AbortSignal => s !== undefined);
@@ -106,6 +120,7 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
   ctx.io.stderr.write(`${t('registry.stopping')}\n`);
   const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
   try {
+    await scheduler.stop();
     await reflector?.close();
     await app.close();
   } finally {

@@ -60,6 +60,42 @@ export const en = {
   'api.net.timeout': 'no answer in time ({code})',
   'api.net.reset': 'the connection was cut off halfway ({code})',
   'api.net.no_route': 'no route to the registry: the network line is down ({code})',
+  'api.forbidden.coordinator':
+    "a coordinator's token books meetings only; runs, incidents and sites are sent with a technician's token",
+  'api.forbidden.no_booking':
+    'a {role} token cannot book or change meetings; a coordinator or admin token can',
+  'api.forbidden.book_scope': 'this token may book meetings for {scope} only, not for {unit}',
+  'api.forbidden.meeting_scope':
+    'this token may read meetings of {scope} only; meeting {id} is not one of them',
+  'api.forbidden.site_scope': 'this token may read {scope} only, not site {site}',
+  'api.forbidden.admin_only': 'only an admin token may set notice rules',
+  'api.forbidden.admin_scope': 'this token administers {scope} only, not {unit}',
+  'api.not_found.meeting': 'the registry has no meeting {id}',
+  'api.not_found.snapshot': 'meeting {id} has no T−15 snapshot yet',
+  'api.meeting_clash':
+    'meeting {id} “{title}” already holds the same {on} ({what}) from {start} to {end}; book with --allow-clash to keep both, flagged',
+  'api.meeting_clash.bridge': 'bridge',
+  'api.meeting_clash.room': 'room',
+  'api.short_notice':
+    'a regular meeting of {unit} must be booked {hours} h ahead ({rule}); this one is {ahead} ahead. If it is an emergency meeting, book it with --kind emergency',
+  'api.short_notice.rule': 'the rule of {unit}',
+  'api.short_notice.default': 'the default rule',
+  'api.meeting_transition': 'meeting {id} is {status}; it can no longer be changed',
+  'api.meeting_transition.running': 'meeting {id} is in progress; cancel it instead of postponing it',
+  'api.concurrent_change': 'meeting {id} was changed meanwhile by someone else; read it again and retry',
+  'api.why.no_participants': 'participants: name at least one site (--site) or unit (--unit)',
+  'api.why.unknown_site':
+    'site {id} is not in the register: register it first (diemcau site push or site import)',
+  'api.why.unknown_bridge': 'unknown bridge {bridge} (known: {known}); or give a sip: URI',
+  'api.why.unknown_bridge.none':
+    'unknown bridge {bridge}: this registry knows no bridge ids (registry serve --bridges); give a sip: URI',
+  'api.why.past_record': '{field} is in the past; add --record to keep a meeting that took place',
+  'api.why.past': '{field} is in the past',
+  'api.why.too_far': '{field} is more than 400 days ahead',
+  'api.why.after_from': '{field} must be after from',
+  'api.why.before_start': '{field} is before the start',
+  'api.why.zero_length': '{field} equals the start: a meeting cannot last zero minutes',
+  'api.why.too_long': '{field} is more than 7 days after the start',
   'api.other': 'the registry refused it (code {code})',
   'api.server': 'the registry had an internal error (HTTP {status})',
 };
@@ -122,6 +158,43 @@ export const vi: Record<keyof typeof en, string> = {
   'api.net.timeout': 'chờ quá lâu không có trả lời ({code})',
   'api.net.reset': 'kết nối bị ngắt giữa chừng ({code})',
   'api.net.no_route': 'không có đường tới máy chủ tổng hợp: đường truyền đang mất ({code})',
+  'api.forbidden.coordinator':
+    'mã của cán bộ điều phối chỉ dùng để đăng ký cuộc họp; kết quả kiểm tra, sự cố và điểm cầu gửi bằng mã của kỹ thuật viên',
+  'api.forbidden.no_booking':
+    'mã loại {role} không đăng ký hay sửa được cuộc họp; cần mã điều phối hoặc quản trị',
+  'api.forbidden.book_scope': 'mã truy cập này chỉ được đăng ký cuộc họp cho {scope}, không được cho {unit}',
+  'api.forbidden.meeting_scope':
+    'mã truy cập này chỉ được xem cuộc họp của {scope}; cuộc họp {id} không thuộc phạm vi đó',
+  'api.forbidden.site_scope': 'mã truy cập này chỉ được xem {scope}, không được xem điểm cầu {site}',
+  'api.forbidden.admin_only': 'chỉ mã quản trị mới được đặt quy định báo trước',
+  'api.forbidden.admin_scope': 'mã truy cập này chỉ quản trị {scope}, không quản trị {unit}',
+  'api.not_found.meeting': 'máy chủ tổng hợp không có cuộc họp số {id}',
+  'api.not_found.snapshot': 'cuộc họp {id} chưa có ảnh chụp tình trạng lúc T−15',
+  'api.meeting_clash':
+    'trùng cuộc họp: cuộc họp {id} “{title}” đã dùng cùng {on} ({what}) từ {start} đến {end}; nếu vẫn cần giữ cả hai, đăng ký với --allow-clash (sẽ bị đánh dấu trùng)',
+  'api.meeting_clash.bridge': 'phòng họp MCU',
+  'api.meeting_clash.room': 'phòng họp',
+  'api.short_notice':
+    'cuộc họp thường của {unit} phải đăng ký trước {hours} giờ ({rule}); cuộc họp này chỉ còn {ahead}. Nếu là cuộc họp đột xuất, khẩn cấp, đăng ký với --kind emergency',
+  'api.short_notice.rule': 'quy định của {unit}',
+  'api.short_notice.default': 'quy định mặc định',
+  'api.meeting_transition': 'cuộc họp {id} đã {status}; không thay đổi được nữa',
+  'api.meeting_transition.running': 'cuộc họp {id} đang diễn ra; hãy huỷ thay vì hoãn',
+  'api.concurrent_change': 'cuộc họp {id} vừa được người khác sửa; đọc lại rồi thử lại',
+  'api.why.no_participants':
+    'chưa có điểm cầu tham dự: nêu ít nhất một điểm cầu (--site) hoặc đơn vị (--unit)',
+  'api.why.unknown_site':
+    'điểm cầu {id} chưa có trong danh sách: đăng ký trước (diemcau site push hoặc site import)',
+  'api.why.unknown_bridge': 'không có phòng họp MCU {bridge} (đang có: {known}); hoặc nhập địa chỉ sip:',
+  'api.why.unknown_bridge.none':
+    'không có phòng họp MCU {bridge}: máy chủ chưa biết mã phòng họp nào (registry serve --bridges); hãy nhập địa chỉ sip:',
+  'api.why.past_record': '{field} đã qua; thêm --record để lưu một cuộc họp đã diễn ra',
+  'api.why.past': '{field} đã qua',
+  'api.why.too_far': '{field} xa hơn 400 ngày tới',
+  'api.why.after_from': '{field} phải sau from',
+  'api.why.before_start': '{field} trước giờ bắt đầu',
+  'api.why.zero_length': '{field} trùng giờ bắt đầu: cuộc họp không thể kéo dài 0 phút',
+  'api.why.too_long': '{field} cách giờ bắt đầu hơn 7 ngày',
   'api.other': 'máy chủ tổng hợp từ chối (mã {code})',
   'api.server': 'máy chủ tổng hợp gặp lỗi nội bộ (HTTP {status})',
 };

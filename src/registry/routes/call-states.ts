@@ -16,7 +16,7 @@ export const callStateRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const siteOf = async (id: string) => {
     const site = await registry.store.getSite(id);
-    if (!site) throw notFound(`no site ${id}: register it or upload a run first`);
+    if (!site) throw notFound(`no site ${id}: register it or upload a run first`, { what: 'site', id });
     return site;
   };
 
@@ -61,7 +61,7 @@ export const callStateRoutes: FastifyPluginAsyncTypebox = async (app) => {
           throw keyReused();
         case 'conflict':
         case 'not-found':
-          throw notFound(`no site ${site.id}`);
+          throw notFound(`no site ${site.id}`, { what: 'site', id: site.id });
       }
     },
   );
@@ -87,7 +87,7 @@ export const callStateRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const fromMs = q.from === undefined ? undefined : Date.parse(q.from);
       const toMs = q.to === undefined ? undefined : Date.parse(q.to);
       if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs)
-        throw badRequest('to', 'must be after from');
+        throw badRequest('to', 'must be after from', { why: 'after_from' });
       const items = await registry.store.listCallStates({
         siteId: site.id,
         ...(fromMs !== undefined ? { fromMs } : {}),

@@ -13,6 +13,7 @@
 import pg from 'pg';
 import type { CallStateRecord } from '../../model/call-state.js';
 import type { Incident } from '../../model/incident.js';
+import type { Meeting, NoticeRule } from '../../model/meeting.js';
 import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
@@ -24,6 +25,16 @@ import {
   CALL_STATES_POSTGRES,
   listCallStatesPostgres,
 } from './call-states-postgres.js';
+import type {
+  DueJob,
+  LastRun,
+  MeetingChange,
+  MeetingFilter,
+  MeetingWrite,
+  NewMeeting,
+  OpenIncident,
+} from './meetings.js';
+import { MEETINGS_MIGRATION_POSTGRES, PostgresMeetings } from './meetings-postgres.js';
 import {
   type BadRowListener,
   convertRows,
@@ -170,6 +181,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 6: call states, for roll call (call --watch --upload; docs/registry-api.md, call states).
   CALL_STATES_POSTGRES,
+  // 7: the meeting register: meetings, their participants and history, notice rules (docs/meetings.md).
+  MEETINGS_MIGRATION_POSTGRES,
 ];
 
 // int8 (ids, epoch ms) as JS numbers: every value here is far below 2^53.
@@ -233,11 +246,13 @@ export class PostgresStore implements Store {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly inflight = new Set<Promise<void>>();
+  private readonly meetings: PostgresMeetings;
 
   constructor(connectionString: string, opts: PostgresOptions = {}) {
     this.pool = new pg.Pool({ connectionString, max: opts.max ?? 10, types });
     // An idle client losing its server must not crash the registry; the next query reconnects.
     this.pool.on('error', () => {});
+    this.meetings = new PostgresMeetings(this.pool, () => this.onBadRow);
   }
 
   async migrate(): Promise<void> {
@@ -703,6 +718,49 @@ export class PostgresStore implements Store {
       rowMode: 'array',
     });
     return dailyFromArrays(rows as unknown[][], q.days);
+  }
+
+  // ---- the meeting register (meetings-{engine}.ts, docs/meetings.md) ----
+  createMeeting(m: NewMeeting, idem: Idem): Promise<MeetingWrite> {
+    return this.meetings.createMeeting(m, idem);
+  }
+  getMeeting(id: number): Promise<Meeting | undefined> {
+    return this.meetings.getMeeting(id);
+  }
+  listMeetings(f: MeetingFilter): Promise<Meeting[]> {
+    return this.meetings.listMeetings(f);
+  }
+  updateMeeting(id: number, c: MeetingChange, idem: Idem | undefined): Promise<MeetingWrite> {
+    return this.meetings.updateMeeting(id, c, idem);
+  }
+  overlappingMeetings(startMs: number, endMs: number, exceptId: number): Promise<Meeting[]> {
+    return this.meetings.overlappingMeetings(startMs, endMs, exceptId);
+  }
+  putNoticeRule(unit: string, hours: number, by: string | null, atMs: number): Promise<NoticeRule> {
+    return this.meetings.putNoticeRule(unit, hours, by, atMs);
+  }
+  listNoticeRules(): Promise<NoticeRule[]> {
+    return this.meetings.listNoticeRules();
+  }
+  sitesOf(siteIds: readonly string[], units: readonly string[]): Promise<Site[]> {
+    return this.meetings.sitesOf(siteIds, units);
+  }
+  lastRunsBefore(siteIds: readonly string[], beforeMs: number): Promise<LastRun[]> {
+    return this.meetings.lastRunsBefore(siteIds, beforeMs);
+  }
+  openIncidentsOf(siteIds: readonly string[]): Promise<OpenIncident[]> {
+    return this.meetings.openIncidentsOf(siteIds);
+  }
+  takeDue(
+    job: DueJob,
+    nowMs: number,
+    leadMs: number,
+    work: (m: Meeting) => Promise<string>,
+  ): Promise<number[]> {
+    return this.meetings.takeDue(job, nowMs, leadMs, work);
+  }
+  meetingSnapshot(id: number): Promise<string | undefined> {
+    return this.meetings.meetingSnapshot(id);
   }
 
   /** For benchmarks and operations: bytes on disk of the registry's tables and indexes. */

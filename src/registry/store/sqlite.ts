@@ -11,6 +11,7 @@
 import Database from 'better-sqlite3';
 import type { CallStateRecord } from '../../model/call-state.js';
 import type { Incident } from '../../model/incident.js';
+import type { Meeting, NoticeRule } from '../../model/meeting.js';
 import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
@@ -22,6 +23,16 @@ import {
   CALL_STATES_SQLITE,
   listCallStatesSqlite,
 } from './call-states-sqlite.js';
+import type {
+  DueJob,
+  LastRun,
+  MeetingChange,
+  MeetingFilter,
+  MeetingWrite,
+  NewMeeting,
+  OpenIncident,
+} from './meetings.js';
+import { MEETINGS_MIGRATION_SQLITE, SqliteMeetings } from './meetings-sqlite.js';
 import {
   type BadRowListener,
   convertRows,
@@ -169,6 +180,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 6: call states, for roll call (call --watch --upload; docs/registry-api.md, call states).
   CALL_STATES_SQLITE,
+  // 7: the meeting register: meetings, their participants and history, notice rules (docs/meetings.md).
+  MEETINGS_MIGRATION_SQLITE,
 ];
 
 /** Most uploads committed in one transaction. */
@@ -215,6 +228,7 @@ export class SqliteStore implements Store {
   private closed = false;
   private readonly busyWaitMs: number;
   private s!: ReturnType<typeof statements>;
+  private readonly meetings: SqliteMeetings;
   private ingestBatch!: Database.Transaction<(batch: Pending[]) => WriteResult<RunAccepted>[]>;
 
   constructor(file: string, opts: SqliteOptions = {}) {
@@ -224,6 +238,11 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     this.db.pragma('foreign_keys = OFF');
+    this.meetings = new SqliteMeetings(
+      this.db,
+      (fn) => this.write(fn),
+      () => this.onBadRow,
+    );
   }
 
   async migrate(): Promise<void> {
@@ -639,6 +658,49 @@ export class SqliteStore implements Store {
 
   async bridgeConnection(q: BridgeQuery): Promise<BridgeConnection> {
     return bridgeConnectionSqlite(this.db, q);
+  }
+
+  // ---- the meeting register (meetings-{engine}.ts, docs/meetings.md) ----
+  createMeeting(m: NewMeeting, idem: Idem): Promise<MeetingWrite> {
+    return this.meetings.createMeeting(m, idem);
+  }
+  getMeeting(id: number): Promise<Meeting | undefined> {
+    return this.meetings.getMeeting(id);
+  }
+  listMeetings(f: MeetingFilter): Promise<Meeting[]> {
+    return this.meetings.listMeetings(f);
+  }
+  updateMeeting(id: number, c: MeetingChange, idem: Idem | undefined): Promise<MeetingWrite> {
+    return this.meetings.updateMeeting(id, c, idem);
+  }
+  overlappingMeetings(startMs: number, endMs: number, exceptId: number): Promise<Meeting[]> {
+    return this.meetings.overlappingMeetings(startMs, endMs, exceptId);
+  }
+  putNoticeRule(unit: string, hours: number, by: string | null, atMs: number): Promise<NoticeRule> {
+    return this.meetings.putNoticeRule(unit, hours, by, atMs);
+  }
+  listNoticeRules(): Promise<NoticeRule[]> {
+    return this.meetings.listNoticeRules();
+  }
+  sitesOf(siteIds: readonly string[], units: readonly string[]): Promise<Site[]> {
+    return this.meetings.sitesOf(siteIds, units);
+  }
+  lastRunsBefore(siteIds: readonly string[], beforeMs: number): Promise<LastRun[]> {
+    return this.meetings.lastRunsBefore(siteIds, beforeMs);
+  }
+  openIncidentsOf(siteIds: readonly string[]): Promise<OpenIncident[]> {
+    return this.meetings.openIncidentsOf(siteIds);
+  }
+  takeDue(
+    job: DueJob,
+    nowMs: number,
+    leadMs: number,
+    work: (m: Meeting) => Promise<string>,
+  ): Promise<number[]> {
+    return this.meetings.takeDue(job, nowMs, leadMs, work);
+  }
+  meetingSnapshot(id: number): Promise<string | undefined> {
+    return this.meetings.meetingSnapshot(id);
   }
 
   /** For benchmarks and operations: the database file's pages in use. */

@@ -12,6 +12,7 @@ import type { DailySite, ReadinessSite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import type { CallStateStore } from './call-states.js';
+import type { MeetingStore } from './meetings.js';
 import type { BadRowListener } from './rows.js';
 
 export interface Idem {
@@ -150,7 +151,7 @@ export interface SitePut {
 /** One row of the readiness report before the stale flag is worked out. */
 export type ReadinessRow = Omit<ReadinessSite, 'stale' | 'at'> & { atMs: number | null };
 
-export interface Store extends CallStateStore {
+export interface Store extends CallStateStore, MeetingStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Told about stored rows left out of an answer because they cannot be read (the registry logs them). */
   onBadRow?: BadRowListener;

@@ -1,0 +1,234 @@
+/**
+ * A meeting (cuộc họp trực tuyến) in the registry's meeting register: what a
+ * coordinator books (POST /v1/meetings), how it changes (PATCH), and the
+ * per-meeting readiness view (GET /v1/meetings/:id/readiness). The rules
+ * (clash, notice, emergency, T−60, T−15) are in docs/meetings.md.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { DateTime, Person, SiteId, UnitPath } from './atoms.js';
+import { MEETING_FLAGS, MEETING_KINDS, MEETING_STATUSES, VERDICTS } from './constants.js';
+import { literals, Nullable } from './schema-tools.js';
+
+export { MEETING_FLAGS, MEETING_KINDS, MEETING_STATUSES };
+
+export const MeetingKind = literals(MEETING_KINDS, {
+  description: 'regular, or emergency (đột xuất, khẩn cấp): exempt from the notice rule, flagged.',
+});
+export type MeetingKind = Static<typeof MeetingKind>;
+export const MeetingStatus = literals(MEETING_STATUSES);
+export type MeetingStatus = Static<typeof MeetingStatus>;
+export const MeetingFlag = literals(MEETING_FLAGS);
+export type MeetingFlag = Static<typeof MeetingFlag>;
+
+/** A bridge id of the province's defaults (`bridges:`), or a SIP URI. */
+export const MeetingBridge = Type.String({
+  minLength: 1,
+  maxLength: 300,
+  pattern: '^([a-z0-9][a-z0-9._-]{0,63}|[sS][iI][pP][sS]?:[^\\s]+)$',
+  description: 'A bridge id the registry knows (registry serve --bridges), or a sip:/sips: URI.',
+});
+
+/** Who takes part: site ids and/or unit prefixes, resolved to sites at read time and frozen at start. */
+export const Participants = Type.Object(
+  {
+    sites: Type.Optional(Type.Array(SiteId, { maxItems: 5000, uniqueItems: true })),
+    units: Type.Optional(Type.Array(UnitPath, { maxItems: 100, uniqueItems: true })),
+  },
+  { additionalProperties: false },
+);
+export type Participants = Static<typeof Participants>;
+
+const Title = Type.String({ minLength: 1, maxLength: 300 });
+const Room = Type.String({ minLength: 1, maxLength: 200 });
+const Notes = Type.String({ maxLength: 4000 });
+
+export const MeetingInput = Type.Object(
+  {
+    title: Title,
+    hostUnit: UnitPath,
+    start: DateTime,
+    end: DateTime,
+    kind: Type.Optional(MeetingKind),
+    bridge: MeetingBridge,
+    room: Type.Optional(Room),
+    participants: Participants,
+    contact: Type.Optional(Person),
+    notes: Type.Optional(Notes),
+    /** Book over a clash: kept, flagged `clash_allowed` (docs/meetings.md). */
+    allowClash: Type.Optional(Type.Boolean()),
+    /** Keep a meeting that already took place (history): a start in the past is refused without it. */
+    record: Type.Optional(Type.Boolean()),
+    /** Who books it (defaults to the token's label). */
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type MeetingInput = Static<typeof MeetingInput>;
+
+/** One change to a meeting: what, by whom, when; `changes` names each field's old and new value. */
+export const MeetingEvent = Type.Object({
+  at: DateTime,
+  action: literals(['created', 'updated', 'cancelled', 'postponed', 'rescheduled', 'started', 'done']),
+  by: Nullable(Type.String()),
+  note: Type.Optional(Type.String()),
+  changes: Type.Optional(
+    Type.Record(Type.String(), Type.Object({ from: Type.Unknown(), to: Type.Unknown() })),
+  ),
+});
+export type MeetingEvent = Static<typeof MeetingEvent>;
+
+export const Meeting = Type.Object({
+  id: Type.Integer(),
+  title: Title,
+  hostUnit: UnitPath,
+  start: DateTime,
+  end: DateTime,
+  kind: MeetingKind,
+  bridge: Type.String(),
+  /** The bridge's URI when `bridge` is an id the registry knows. */
+  bridgeUri: Type.Optional(Type.String()),
+  room: Type.Optional(Type.String()),
+  participants: Participants,
+  contact: Type.Optional(Person),
+  notes: Type.Optional(Type.String()),
+  status: MeetingStatus,
+  flags: Type.Array(MeetingFlag),
+  /** The active meetings it was booked over (flag clash_allowed). */
+  clashesWith: Type.Optional(Type.Array(Type.Integer())),
+  /** The sites taking part, frozen when the meeting started. */
+  frozenSites: Type.Optional(Type.Array(SiteId)),
+  /** When the registry took the T−15 readiness snapshot. */
+  snapshotAt: Type.Optional(DateTime),
+  createdAt: DateTime,
+  updatedAt: DateTime,
+  history: Type.Array(MeetingEvent),
+});
+export type Meeting = Static<typeof Meeting>;
+
+export const MeetingList = Type.Object({ items: Type.Array(Meeting), nextCursor: Nullable(Type.String()) });
+export type MeetingList = Static<typeof MeetingList>;
+
+/** PATCH /v1/meetings/:id: any field to change, and/or a status move (cancel, postpone, back to scheduled). */
+export const MeetingPatch = Type.Object(
+  {
+    title: Type.Optional(Title),
+    start: Type.Optional(DateTime),
+    end: Type.Optional(DateTime),
+    kind: Type.Optional(MeetingKind),
+    bridge: Type.Optional(MeetingBridge),
+    room: Type.Optional(Nullable(Room)),
+    participants: Type.Optional(Participants),
+    contact: Type.Optional(Nullable(Person)),
+    notes: Type.Optional(Nullable(Notes)),
+    status: Type.Optional(literals(['scheduled', 'cancelled', 'postponed'])),
+    note: Type.Optional(Type.String({ maxLength: 4000 })),
+    allowClash: Type.Optional(Type.Boolean()),
+    by: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+export type MeetingPatch = Static<typeof MeetingPatch>;
+
+/** PUT /v1/notice-rules: how long before a regular meeting under `unit` it must be booked. */
+export const NoticeRuleInput = Type.Object(
+  {
+    unit: UnitPath,
+    /** Hours of notice (Bắc Kạn: 3 days = 72). 0 turns the rule off for the unit. */
+    hours: Type.Integer({ minimum: 0, maximum: 24 * 60 }),
+  },
+  { additionalProperties: false },
+);
+export type NoticeRuleInput = Static<typeof NoticeRuleInput>;
+
+export const NoticeRule = Type.Object({
+  unit: Type.String(),
+  hours: Type.Integer(),
+  updatedAt: DateTime,
+  by: Nullable(Type.String()),
+});
+export type NoticeRule = Static<typeof NoticeRule>;
+export const NoticeRuleList = Type.Object({
+  /** The notice where no rule of a unit applies. */
+  defaultHours: Type.Integer(),
+  items: Type.Array(NoticeRule),
+});
+export type NoticeRuleList = Static<typeof NoticeRuleList>;
+
+// ---- readiness per meeting ----------------------------------------------------
+
+/**
+ * A site's state for the meeting: the verdict of its last check inside the
+ * T−60 window, or `not-checked` ("not checked since T−60") when its last
+ * check is older or there is none.
+ */
+export const SITE_MEETING_STATES = ['ready', 'degraded', 'not-ready', 'unknown', 'not-checked'] as const;
+export const SiteMeetingState = literals(SITE_MEETING_STATES);
+export type SiteMeetingState = Static<typeof SiteMeetingState>;
+
+const ReadinessIncident = Type.Object({
+  id: Type.Integer(),
+  category: Type.String(),
+  severity: Type.String(),
+  status: Type.String(),
+  summary: Type.String(),
+  occurredAt: DateTime,
+});
+
+export const MeetingSiteReadiness = Type.Object({
+  id: SiteId,
+  name: Type.String(),
+  unit: Type.String(),
+  state: SiteMeetingState,
+  /** The last check that started before the meeting, in the window or not. */
+  lastRun: Nullable(
+    Type.Object({
+      id: Type.Integer(),
+      verdict: literals(VERDICTS),
+      startedAt: DateTime,
+      finishedAt: DateTime,
+      /** Started at or after T−60. */
+      inWindow: Type.Boolean(),
+      failing: Type.Array(Type.String()),
+    }),
+  ),
+  openIncidents: Type.Array(ReadinessIncident),
+  technician: Type.Optional(Person),
+  focal_point: Type.Optional(Person),
+  /** Other active meetings overlapping this one that the site also takes part in (a warning). */
+  overlaps: Type.Array(Type.Integer()),
+  /**
+   * Roll call from T0 (the call state the site uploads): null until the
+   * registry knows it. Filled by the call-state upload (docs/meetings.md).
+   */
+  connected: Nullable(
+    Type.Object({ since: Nullable(DateTime), state: literals(['connected', 'not-connected']) }),
+  ),
+  /** What a person on site confirmed for this meeting (confirm checks): empty until known. */
+  confirmations: Type.Array(
+    Type.Object({ id: Type.String(), status: Type.String(), by: Nullable(Type.String()), at: DateTime }),
+  ),
+});
+export type MeetingSiteReadiness = Static<typeof MeetingSiteReadiness>;
+
+export const MeetingReadiness = Type.Object({
+  generatedAt: DateTime,
+  meeting: Meeting,
+  /** T−60: checks from then on count for the meeting. */
+  windowStart: DateTime,
+  /** Whether T−60 has come. */
+  windowOpen: Type.Boolean(),
+  counts: Type.Object({
+    sites: Type.Integer(),
+    ready: Type.Integer(),
+    degraded: Type.Integer(),
+    notReady: Type.Integer(),
+    unknown: Type.Integer(),
+    notChecked: Type.Integer(),
+    withIncidents: Type.Integer(),
+    overlapping: Type.Integer(),
+  }),
+  sites: Type.Array(MeetingSiteReadiness),
+  /** The T−15 snapshot the registry took by itself, when it has (GET …/readiness?snapshot=true returns it). */
+  snapshot: Type.Optional(Type.Boolean()),
+});
+export type MeetingReadiness = Static<typeof MeetingReadiness>;

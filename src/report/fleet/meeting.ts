@@ -1,0 +1,242 @@
+/**
+ * `diemcau report meeting <id>` and `report meetings` (docs/meetings.md):
+ * the readiness of one meeting's sites — table (fits the terminal), CSV,
+ * JSON, a self-contained HTML page — and the list of meetings with counts.
+ */
+import type { MeetingReadiness, MeetingSiteReadiness } from '../../model/meeting.js';
+import { csvDocument } from '../../util/csv.js';
+import { peopleTime } from '../../util/local-time.js';
+import { simpleTable, wrap } from '../../util/table.js';
+import { esc } from './heatmap.js';
+import { heading, page } from './html-page.js';
+import type { FleetRenderOptions } from './types.js';
+
+export const MEETING_REPORT_FORMATS = ['table', 'csv', 'json', 'html'] as const;
+export type MeetingReportFormat = (typeof MEETING_REPORT_FORMATS)[number];
+
+export const MEETING_SCHEMA = 'diemcau/report-meeting@1';
+export const MEETINGS_SCHEMA = 'diemcau/report-meetings@1';
+
+/** A row of `report meetings`: the meeting and the counts of its readiness (the T−15 snapshot when there is one). */
+export interface MeetingsRow {
+  readiness: MeetingReadiness;
+}
+
+type Ro = FleetRenderOptions & { timeZone: string };
+
+const when = (ro: Ro, iso: string) => peopleTime(iso, ro.timeZone);
+const person = (p: { name: string; phone?: string } | undefined) =>
+  p ? [p.name, p.phone].filter(Boolean).join(' ') : '';
+
+function headLines(r: MeetingReadiness, ro: Ro): string[] {
+  const { t } = ro;
+  const m = r.meeting;
+  const c = r.counts;
+  return [
+    t('meeting.report.title', { id: m.id, title: m.title }),
+    t('meeting.report.when', {
+      when: `${when(ro, m.start)} – ${when(ro, m.end).slice(0, 5)}`,
+      bridge: m.bridgeUri ?? m.bridge,
+      host: m.hostUnit,
+    }),
+    r.windowOpen
+      ? t('meeting.report.window', { at: when(ro, r.windowStart) })
+      : t('meeting.report.window_closed', { at: when(ro, r.windowStart) }),
+    t('meeting.report.counts', { ...c }),
+    ...(c.withIncidents ? [t('meeting.report.incidents', { n: c.withIncidents })] : []),
+    ...(c.overlapping ? [t('meeting.report.overlap', { n: c.overlapping })] : []),
+    ...(r.snapshot ? [t('meeting.report.snapshot', { at: when(ro, r.generatedAt) })] : []),
+  ];
+}
+
+const stateWord = (ro: Ro, s: MeetingSiteReadiness) => ro.t(`meeting.state.${s.state}`);
+
+function lastText(ro: Ro, s: MeetingSiteReadiness): string {
+  if (!s.lastRun) return ro.t('meeting.report.none');
+  return `${when(ro, s.lastRun.finishedAt)} ${ro.t(`report.state.${s.lastRun.verdict}`)}`;
+}
+
+function failingText(s: MeetingSiteReadiness): string {
+  const parts = [...(s.lastRun && s.lastRun.verdict !== 'ready' ? s.lastRun.failing : [])];
+  for (const i of s.openIncidents) parts.push(`#${i.id} ${i.summary}`);
+  return parts.join(', ');
+}
+
+/** Worst first: not ready, could not check, not checked, warnings, ready. */
+const ORDER: Record<MeetingSiteReadiness['state'], number> = {
+  'not-ready': 0,
+  unknown: 1,
+  'not-checked': 2,
+  degraded: 3,
+  ready: 4,
+};
+const worstFirst = (sites: readonly MeetingSiteReadiness[]) =>
+  [...sites].sort((a, b) => ORDER[a.state] - ORDER[b.state] || (a.id < b.id ? -1 : 1));
+
+export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, ro: Ro): string {
+  const { t } = ro;
+  if (format === 'json') return `${JSON.stringify({ schema: MEETING_SCHEMA, ...r }, null, 2)}\n`;
+  if (format === 'csv')
+    return csvDocument(
+      [
+        'site',
+        'name',
+        'unit',
+        'state',
+        'last_run_at',
+        'last_verdict',
+        'in_window',
+        'failing',
+        'open_incidents',
+        'technician',
+        'technician_phone',
+        'focal_point',
+        'focal_point_phone',
+        'overlaps',
+      ],
+      worstFirst(r.sites).map((s) => [
+        s.id,
+        s.name,
+        s.unit,
+        s.state,
+        s.lastRun?.finishedAt ?? '',
+        s.lastRun?.verdict ?? '',
+        s.lastRun ? s.lastRun.inWindow : '',
+        s.lastRun?.failing.join(' ') ?? '',
+        s.openIncidents.map((i) => i.id).join(' '),
+        s.technician?.name ?? '',
+        s.technician?.phone ?? '',
+        s.focal_point?.name ?? '',
+        s.focal_point?.phone ?? '',
+        s.overlaps.join(' '),
+      ]),
+      ro.bom === true,
+      ro.csvRaw === true,
+    );
+  if (format === 'html') return meetingHtml(r, ro);
+  const table = simpleTable(
+    [
+      { head: t('meeting.col.site'), wrap: true, min: 10 },
+      { head: t('meeting.col.state'), wrap: true, min: 8 },
+      { head: t('meeting.col.last'), wrap: true, min: 10 },
+      { head: t('meeting.col.failing'), wrap: true, min: 8 },
+      { head: t('meeting.col.call'), wrap: true, min: 10 },
+    ],
+    worstFirst(r.sites).map((s) => [
+      s.id,
+      stateWord(ro, s),
+      lastText(ro, s),
+      failingText(s),
+      person(s.technician ?? s.focal_point),
+    ]),
+    true,
+    ro.columns,
+  );
+  const head = headLines(r, ro).flatMap((l) => (Number.isFinite(ro.columns) ? wrap(l, ro.columns) : [l]));
+  return `${head.join('\n')}\n\n${table}`;
+}
+
+function meetingHtml(r: MeetingReadiness, ro: Ro): string {
+  const { t } = ro;
+  const m = r.meeting;
+  const lines = headLines(r, ro);
+  const c = r.counts;
+  const count = (cls: string, n: number, label: string) =>
+    `<li class="${cls}"><span class="n">${n}</span>${esc(label)}</li>`;
+  const rows = worstFirst(r.sites).map(
+    (s) =>
+      `<tr><td>${esc(s.id)}<br><small>${esc(s.name)}</small></td><td class="st st-${s.state === 'not-checked' ? 'stale' : s.state}">${esc(stateWord(ro, s))}</td><td>${esc(lastText(ro, s))}</td><td>${esc(failingText(s))}</td><td>${esc(person(s.technician))}</td><td>${esc(person(s.focal_point))}</td></tr>`,
+  );
+  return page(ro, lines[0] as string, [
+    ...heading(ro, lines[0] as string, [lines[1] as string], r.generatedAt),
+    ...lines.slice(2).map((l) => `<p class="note">${esc(l)}</p>`),
+    '<ul class="counts">',
+    count('all', c.sites, t('meeting.col.sites')),
+    count('ready', c.ready, t('meeting.state.ready')),
+    count('degraded', c.degraded, t('meeting.state.degraded')),
+    count('not-ready', c.notReady, t('meeting.state.not-ready')),
+    count('unknown', c.unknown, t('meeting.state.unknown')),
+    count('stale', c.notChecked, t('meeting.state.not-checked')),
+    '</ul>',
+    `<section id="sites"><div class="scroll"><table id="meeting-${m.id}">`,
+    `<thead><tr>${[
+      t('meeting.col.site'),
+      t('meeting.col.state'),
+      t('meeting.col.last'),
+      t('meeting.col.failing'),
+      t('meeting.col.call'),
+      t('meeting.field.contact'),
+    ]
+      .map((h) => `<th>${esc(h)}</th>`)
+      .join('')}</tr></thead>`,
+    `<tbody>${rows.join('')}</tbody></table></div></section>`,
+  ]);
+}
+
+export function renderMeetings(
+  rows: readonly MeetingsRow[],
+  since: string,
+  format: Exclude<MeetingReportFormat, 'html'>,
+  ro: Ro,
+): string {
+  const { t } = ro;
+  if (format === 'json')
+    return `${JSON.stringify({ schema: MEETINGS_SCHEMA, since, meetings: rows.map((r) => ({ meeting: r.readiness.meeting, counts: r.readiness.counts, snapshot: r.readiness.snapshot === true })) }, null, 2)}\n`;
+  if (format === 'csv')
+    return csvDocument(
+      [
+        'id',
+        'title',
+        'kind',
+        'status',
+        'start',
+        'end',
+        'bridge',
+        'sites',
+        'ready',
+        'not_ready',
+        'not_checked',
+        'with_incidents',
+        'from_snapshot',
+      ],
+      rows.map(({ readiness: r }) => [
+        r.meeting.id,
+        r.meeting.title,
+        r.meeting.kind,
+        r.meeting.status,
+        r.meeting.start,
+        r.meeting.end,
+        r.meeting.bridge,
+        r.counts.sites,
+        r.counts.ready,
+        r.counts.notReady,
+        r.counts.notChecked,
+        r.counts.withIncidents,
+        r.snapshot === true,
+      ]),
+      ro.bom === true,
+      ro.csvRaw === true,
+    );
+  if (rows.length === 0) return `${t('meeting.reports.empty')}\n`;
+  const table = simpleTable(
+    [
+      { head: t('meeting.col.id'), min: 3 },
+      { head: t('meeting.col.when'), min: 16 },
+      { head: t('meeting.col.title'), wrap: true, min: 10 },
+      { head: t('meeting.col.status'), wrap: true, min: 8 },
+      { head: t('meeting.col.ready'), min: 7 },
+      { head: t('meeting.col.incidents'), min: 6 },
+    ],
+    rows.map(({ readiness: r }) => [
+      `${r.meeting.kind === 'emergency' ? '!' : ''}${r.meeting.id}`,
+      when(ro, r.meeting.start),
+      r.meeting.title,
+      t(`meeting.status.${r.meeting.status}`),
+      `${r.counts.ready}/${r.counts.sites}`,
+      String(r.counts.withIncidents),
+    ]),
+    true,
+    ro.columns,
+  );
+  return `${wrap(t('meeting.reports.title', { since: when(ro, since) }), ro.columns).join('\n')}\n\n${table}`;
+}
