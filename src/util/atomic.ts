@@ -4,28 +4,65 @@ import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+/** A file being written piece by piece that appears whole at `commit()`, or not at all. */
+export interface AtomicFile {
+  write(data: string | Uint8Array): Promise<void>;
+  /** fsync, rename over the target, fsync the folder. */
+  commit(): Promise<void>;
+  /** Drop the temp file; the target is left as it was. */
+  abort(): Promise<void>;
+}
+
+export async function openAtomic(file: string): Promise<AtomicFile> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await fs.open(tmp, 'w', 0o644);
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
+  let open = true;
+  const close = async () => {
+    if (!open) return;
+    open = false;
     await handle.close();
-  }
+  };
+  return {
+    async write(data) {
+      // writeFile goes on from the current position and loops until every byte is written.
+      await handle.writeFile(data);
+    },
+    async commit() {
+      try {
+        await handle.sync();
+      } finally {
+        await close();
+      }
+      try {
+        await fs.rename(tmp, file);
+      } catch (err) {
+        await fs.rm(tmp, { force: true });
+        throw err;
+      }
+      // Make the rename itself durable where the platform allows it.
+      const dh = await fs.open(dir, constants.O_RDONLY).catch(() => undefined);
+      if (dh) {
+        await dh.sync().catch(() => {});
+        await dh.close();
+      }
+    },
+    async abort() {
+      await close().catch(() => {});
+      await fs.rm(tmp, { force: true });
+    },
+  };
+}
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const out = await openAtomic(file);
   try {
-    await fs.rename(tmp, file);
+    await out.write(data);
   } catch (err) {
-    await fs.rm(tmp, { force: true });
+    await out.abort();
     throw err;
   }
-  // Make the rename itself durable where the platform allows it.
-  const dh = await fs.open(dir, constants.O_RDONLY).catch(() => undefined);
-  if (dh) {
-    await dh.sync().catch(() => {});
-    await dh.close();
-  }
+  await out.commit();
 }
 
 export type WritableProblem = 'no-dir' | 'no-access' | 'is-dir';
