@@ -18,22 +18,27 @@ import type { RunEnd, RunReport, RunStart } from '../../report/types.js';
 import { type AtomicFile, openAtomic } from '../../util/atomic.js';
 
 export const LAST_RUN_FILE = 'last-run.json';
+/** How the first line of a file this module wrote ends: the sites follow, one per line. */
+const HEAD_END = '"sites":[';
 
-/** Each saved site of the file, one at a time (either layout: one site per line, or one line). */
+/**
+ * Each saved site of the file, one at a time: a line each when this module
+ * wrote it, else (an earlier version, a file put there by hand) the whole
+ * document parsed at once.
+ */
 async function* savedSites(ctx: Context): AsyncGenerator<SiteRun> {
   const file = path.join(ctx.stateDir, LAST_RUN_FILE);
   const input = createReadStream(file, 'utf8');
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
-  let first = true;
+  let whole = false;
   try {
+    let first = true;
     for await (const line of lines) {
       if (first) {
         first = false;
-        if (line.endsWith('"sites":[')) continue;
-        // Written whole by an earlier version: one document on one line.
-        const doc = JSON.parse(line) as RunReport;
-        if (Array.isArray(doc.sites)) yield* doc.sites;
-        return;
+        if (line.endsWith(HEAD_END)) continue;
+        whole = true;
+        break;
       }
       if (!line.startsWith('{')) continue;
       yield JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as SiteRun;
@@ -43,6 +48,13 @@ async function* savedSites(ctx: Context): AsyncGenerator<SiteRun> {
   } finally {
     lines.close();
     input.destroy();
+  }
+  if (!whole) return;
+  try {
+    const doc = JSON.parse(await fs.readFile(file, 'utf8')) as RunReport;
+    if (Array.isArray(doc.sites)) yield* doc.sites;
+  } catch {
+    // Not a run report: nothing saved.
   }
 }
 
@@ -81,7 +93,7 @@ export async function openLastRun(
     await fs.mkdir(ctx.stateDir, { recursive: true });
     out = await openAtomic(path.join(ctx.stateDir, LAST_RUN_FILE));
     const { schema, tool, startedAt } = start;
-    await out.write(`${JSON.stringify({ schema, tool, startedAt }).slice(0, -1)},"sites":[\n`);
+    await out.write(`${JSON.stringify({ schema, tool, startedAt }).slice(0, -1)},${HEAD_END}\n`);
     for await (const s of savedSites(ctx)) if (!mine.has(s.site?.id)) await line(s);
   } catch {
     await out?.abort().catch(() => {});
