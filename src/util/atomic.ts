@@ -13,6 +13,9 @@ export interface AtomicFile {
   abort(): Promise<void>;
 }
 
+/** Pieces are gathered up to this many bytes before they are written (one thread-pool hop each). */
+const FLUSH_BYTES = 64 * 1024;
+
 export async function openAtomic(file: string): Promise<AtomicFile> {
   const dir = path.dirname(file);
   const tmp = path.join(dir, `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
@@ -23,13 +26,44 @@ export async function openAtomic(file: string): Promise<AtomicFile> {
     open = false;
     await handle.close();
   };
+  let pending: Array<string | Uint8Array> = [];
+  let pendingBytes = 0;
+  let chain: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let failed: { err: unknown } | undefined;
+  const writeOut = async () => {
+    if (pending.length === 0) return;
+    const data =
+      pending.length === 1
+        ? (pending[0] as string | Uint8Array)
+        : Buffer.concat(pending.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    pending = [];
+    pendingBytes = 0;
+    // writeFile goes on from the current position and loops until every byte is written.
+    await handle.writeFile(data);
+  };
+  /** Writes what is gathered, after any write under way; the first failure is kept for the caller. */
+  const flush = async () => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    chain = chain.then(writeOut).catch((err: unknown) => {
+      failed ??= { err };
+    });
+    await chain;
+    if (failed) throw failed.err;
+  };
   return {
     async write(data) {
-      // writeFile goes on from the current position and loops until every byte is written.
-      await handle.writeFile(data);
+      if (failed) throw failed.err;
+      pending.push(data);
+      pendingBytes += typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+      // Gathered up to FLUSH_BYTES, and never held more than a moment (a reader of the temp file sees the sites).
+      if (pendingBytes >= FLUSH_BYTES) await flush();
+      else timer ??= setTimeout(() => flush().catch(() => {}), 100).unref();
     },
     async commit() {
       try {
+        await flush();
         await handle.sync();
       } finally {
         await close();
@@ -48,6 +82,9 @@ export async function openAtomic(file: string): Promise<AtomicFile> {
       }
     },
     async abort() {
+      if (timer) clearTimeout(timer);
+      pending = [];
+      await chain;
       await close().catch(() => {});
       await fs.rm(tmp, { force: true });
     },

@@ -91,16 +91,24 @@ describe('a sweep streams its results', () => {
       stateDir: path.join(dir, 'state'),
     });
     const first = await until(() => held && stdout.text.includes('ok 1 - s-0'), 8_000);
-    // What the files hold so far: their temp files (the targets appear whole at the end).
-    const names = await fs.readdir(dir);
-    const tmp = (target: string) => names.find((n) => n.startsWith(`.${target}.`) && n.endsWith('.tmp'));
-    const jsonTmp = tmp('out.json');
-    const xmlTmp = tmp('out.xml');
+    // What the files hold so far: their temp files (the targets appear whole at the end). Written
+    // pieces are gathered for at most 100 ms, so give the json temp file a moment.
+    const tmp = async (target: string) =>
+      (await fs.readdir(dir)).find((n) => n.startsWith(`.${target}.`) && n.endsWith('.tmp'));
+    const soFar = async (target: string) => {
+      const name = await tmp(target);
+      return name ? fs.readFile(path.join(dir, name), 'utf8').catch(() => '') : '';
+    };
+    let jsonSoFar = '';
+    for (let k = 0; k < 100 && !jsonSoFar.includes('"id": "s-0"'); k++) {
+      await new Promise((r) => setTimeout(r, 20));
+      jsonSoFar = await soFar('out.json');
+    }
     seen = {
       stdout: stdout.text,
-      jsonSoFar: jsonTmp ? await fs.readFile(path.join(dir, jsonTmp), 'utf8') : '',
-      xmlSoFar: xmlTmp ? await fs.readFile(path.join(dir, xmlTmp), 'utf8') : '',
-      outJsonExists: names.includes('out.json'),
+      jsonSoFar,
+      xmlSoFar: await soFar('out.xml'),
+      outJsonExists: (await fs.readdir(dir)).includes('out.json'),
     };
     release?.();
     code = await running;

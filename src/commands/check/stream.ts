@@ -73,11 +73,21 @@ function fileSink(ctx: Context, file: string, out: AtomicFile): Sink {
   };
 }
 
+const SPOOL_BYTES = 64 * 1024;
+
+async function spoolOut(spool: NonNullable<Open['spool']>): Promise<void> {
+  if (spool.pending.length === 0) return;
+  const text = spool.pending.join('');
+  spool.pending = [];
+  spool.bytes = 0;
+  await spool.handle.writeFile(text);
+}
+
 interface Open {
   stream: SiteStream;
   sink: Sink;
-  /** headLast: the sites wait here until the head is known. */
-  spool?: { file: string; handle: fs.FileHandle };
+  /** headLast: the sites wait here until the head is known (gathered up to SPOOL_BYTES per write). */
+  spool?: { file: string; handle: fs.FileHandle; pending: string[]; bytes: number };
 }
 
 export interface SweepWriter {
@@ -133,7 +143,7 @@ export async function openSweepOutputs(
       if (stream.headLast) {
         spoolDir ??= await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-sweep-'));
         const file = path.join(spoolDir, `${open.length}.spool`);
-        entry.spool = { file, handle: await fs.open(file, 'w+', 0o600) };
+        entry.spool = { file, handle: await fs.open(file, 'w+', 0o600), pending: [], bytes: 0 };
       } else await sink.write(stream.head());
     }
   } catch (err) {
@@ -144,8 +154,12 @@ export async function openSweepOutputs(
     async site(run) {
       for (const o of open) {
         const text = o.stream.site(run);
-        if (o.spool) await o.spool.handle.writeFile(text);
-        else await o.sink.write(text);
+        if (!o.spool) await o.sink.write(text);
+        else {
+          o.spool.pending.push(text);
+          o.spool.bytes += text.length;
+          if (o.spool.bytes >= SPOOL_BYTES) await spoolOut(o.spool);
+        }
       }
     },
     async end(end) {
@@ -153,6 +167,7 @@ export async function openSweepOutputs(
         for (const o of open) {
           if (o.spool) {
             await o.sink.write(o.stream.head(end));
+            await spoolOut(o.spool);
             await o.spool.handle.close();
             await o.sink.copy(o.spool.file);
           }
