@@ -158,7 +158,8 @@ async function runDiemcau(n) {
       '-o',
       'out.json',
     ],
-    { cwd: dir, env: { ...process.env, LANG: 'en_US.UTF-8' } },
+    // Its own state folder, kept between runs of one size (last-run.json, as a nightly sweep has).
+    { cwd: dir, env: { ...process.env, LANG: 'en_US.UTF-8', DIEMCAU_STATE_DIR: path.join(dir, 'state') } },
   );
   const doc = JSON.parse(fs.readFileSync(path.join(dir, 'out.json'), 'utf8'));
   let pass = 0;

@@ -26,7 +26,7 @@ const HEAD_END = '"sites":[';
  * wrote it, else (an earlier version, a file put there by hand) the whole
  * document parsed at once.
  */
-async function* savedSites(ctx: Context): AsyncGenerator<SiteRun> {
+async function* savedSites(ctx: Context): AsyncGenerator<{ run: SiteRun; json?: string }> {
   const file = path.join(ctx.stateDir, LAST_RUN_FILE);
   const input = createReadStream(file, 'utf8');
   const lines = createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY });
@@ -41,7 +41,8 @@ async function* savedSites(ctx: Context): AsyncGenerator<SiteRun> {
         break;
       }
       if (!line.startsWith('{')) continue;
-      yield JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as SiteRun;
+      const json = line.endsWith(',') ? line.slice(0, -1) : line;
+      yield { run: JSON.parse(json) as SiteRun, json };
     }
   } catch {
     // Missing or unreadable: nothing saved.
@@ -52,7 +53,7 @@ async function* savedSites(ctx: Context): AsyncGenerator<SiteRun> {
   if (!whole) return;
   try {
     const doc = JSON.parse(await fs.readFile(file, 'utf8')) as RunReport;
-    if (Array.isArray(doc.sites)) yield* doc.sites;
+    if (Array.isArray(doc.sites)) for (const run of doc.sites) yield { run };
   } catch {
     // Not a run report: nothing saved.
   }
@@ -60,7 +61,7 @@ async function* savedSites(ctx: Context): AsyncGenerator<SiteRun> {
 
 /** This site's latest saved run, if any. */
 export async function lastRunOf(ctx: Context, siteId: string): Promise<CheckedSiteRun | undefined> {
-  for await (const s of savedSites(ctx)) if (s.site?.id === siteId && isChecked(s)) return s;
+  for await (const { run } of savedSites(ctx)) if (run.site?.id === siteId && isChecked(run)) return run;
   return undefined;
 }
 
@@ -86,15 +87,16 @@ export async function openLastRun(
   const mine = new Set(ids);
   let out: AtomicFile | undefined;
   let lines = 0;
-  const line = async (run: SiteRun) => {
-    await out?.write(`${lines++ === 0 ? '' : ',\n'}${JSON.stringify(run)}`);
+  const line = async (run: SiteRun, json = JSON.stringify(run)) => {
+    await out?.write(`${lines++ === 0 ? '' : ',\n'}${json}`);
   };
   try {
     await fs.mkdir(ctx.stateDir, { recursive: true });
     out = await openAtomic(path.join(ctx.stateDir, LAST_RUN_FILE));
     const { schema, tool, startedAt } = start;
     await out.write(`${JSON.stringify({ schema, tool, startedAt }).slice(0, -1)},${HEAD_END}\n`);
-    for await (const s of savedSites(ctx)) if (!mine.has(s.site?.id)) await line(s);
+    // A kept line is copied as it was read.
+    for await (const { run, json } of savedSites(ctx)) if (!mine.has(run.site?.id)) await line(run, json);
   } catch {
     await out?.abort().catch(() => {});
     out = undefined;
