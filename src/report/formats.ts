@@ -5,7 +5,7 @@
  * a run imports only the ones it writes.
  */
 import { formatNames, formatTable, hasFormat } from './format-table.js';
-import type { Renderer } from './types.js';
+import type { Renderer, RunFormat, StreamRenderer } from './types.js';
 
 export const RUN_FORMATS = formatTable<Renderer>()({
   human: () => import('./human.js'),
@@ -23,4 +23,10 @@ export const CHECK_FORMATS = formatNames(RUN_FORMATS);
 /** Lazy: only the chosen renderers are loaded. */
 export async function loadRenderer(format: CheckFormat): Promise<Renderer> {
   return (await RUN_FORMATS[format]()).format.render;
+}
+
+/** The format's site-by-site writer, for the formats that have one (json, junit, tap). */
+export async function loadStreamRenderer(format: CheckFormat): Promise<StreamRenderer | undefined> {
+  const mod: RunFormat<CheckFormat> = (await RUN_FORMATS[format]()).format;
+  return mod.stream;
 }

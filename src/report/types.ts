@@ -31,8 +31,39 @@ export interface RenderOptions {
 
 export type Renderer = (report: RunReport, opts: RenderOptions) => string;
 
+/** What a sweep knows before its first site: the report without its sites, and how many there will be. */
+export interface RunStart {
+  schema: RunReport['schema'];
+  tool: RunReport['tool'];
+  startedAt: string;
+  sites: number;
+}
+
+/** What a sweep knows after its last site. */
+export interface RunEnd {
+  durationMs: number;
+  verdict: Verdict;
+}
+
+/**
+ * A format written site by site as a sweep goes (docs/run-format.md,
+ * "Sweeps"): `head`, then `site` for each site in order, then `tail`.
+ * With `headLast`, the head carries totals: it is asked for after the last
+ * site and still goes first in the output (the sites wait in a spool file).
+ */
+export interface SiteStream {
+  readonly headLast?: boolean;
+  head(end?: RunEnd): string;
+  site(run: SiteRun): string;
+  tail(end: RunEnd): string;
+}
+
+export type StreamRenderer = (start: RunStart, opts: RenderOptions) => SiteStream;
+
 /** What each run format module exports as `format` (listed in ./formats.ts). */
 export interface RunFormat<N extends string> {
   name: N;
   render: Renderer;
+  /** Formats that can be written as the sites finish. */
+  stream?: StreamRenderer;
 }

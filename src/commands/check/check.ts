@@ -12,18 +12,20 @@ import { type EngineOptions, runSite, type SiteRun, selectChecks } from '../../e
 import { exitCodeFor, worstVerdict } from '../../engine/verdict.js';
 import { CancelledError, DiemcauError, ExitCode, ProfileError, UsageError } from '../../errors.js';
 import { RUN_SCHEMA } from '../../model/run.js';
+import type { Verdict } from '../../model/verdict.js';
 import { displayPath, loadProfile } from '../../profile/load.js';
 import type { ResolvedProfile } from '../../profile/types.js';
 import { loadRenderer } from '../../report/formats.js';
-import type { RunReport } from '../../report/types.js';
-import { pool } from '../../util/pool.js';
+import type { RenderOptions, RunEnd, RunReport, RunStart } from '../../report/types.js';
+import { pool, poolInOrder } from '../../util/pool.js';
 import { didYouMean } from '../../util/suggest.js';
 import { assertWritable, DEFAULT_PROFILE, resolveProfilePath, writeOutput } from '../common.js';
 import { terminalAsker } from './ask.js';
-import { parseOutputs } from './formats.js';
+import { type OutputSpec, parseOutputs } from './formats.js';
 import { appendHistory, prepareHistoryDir, pruneHistory } from './history.js';
-import { saveLastRun } from './last-run.js';
+import { openLastRun } from './last-run.js';
 import { NO_PROGRESS, type Progress, startProgress } from './progress.js';
+import { openSweepOutputs, type SweepWriter } from './stream.js';
 import { expandTargets, type Target } from './targets.js';
 
 /** The flags of `diemcau check` (--deadline in ms), and the profiles named on the command line. */
@@ -101,23 +103,45 @@ async function loadSweep(ctx: Context, targets: readonly Target[], concurrency: 
   return entries;
 }
 
+/** Which sites the returned report keeps: every one as it is, each without its `details`, or none. */
+export type Keep = 'all' | 'slim' | 'none';
+
+/** Where each site's run goes as soon as it and every earlier site are done (in the sites' order). */
+export interface RunSink {
+  site(run: SiteRun): Promise<void>;
+  end(end: RunEnd): Promise<void>;
+  /** The run stopped on an error: nothing it began is left behind. */
+  abort(): Promise<void>;
+}
+
+export interface RunHooks {
+  progress?: (sites: number) => Promise<Progress>;
+  /** Opened once the profiles are loaded (the number of sites is known). */
+  open?: (
+    start: RunStart,
+    sweep: boolean,
+    runCtx: Context,
+    ids: string[],
+  ) => Promise<{ sink?: RunSink; keep: Keep }>;
+}
+
 /** Everything but printing: returns the run report and the exit code. */
 export async function runCheck(
   ctx: Context,
   opts: CheckOptions,
   progress?: (sites: number) => Promise<Progress>,
+  hooks: RunHooks = {},
 ): Promise<CheckRun> {
   const args = opts.profiles.length ? opts.profiles : [await resolveProfilePath(ctx, opts.profile)];
   const targets = await expandTargets(ctx, args);
   const sweep = targets.length > 1 || targets.some((x) => x.expanded);
   const held = await takeLock(ctx, opts, sweep ? args : undefined);
   try {
-    return await runTargets(ctx, opts, targets, sweep, progress);
+    return await runTargets(ctx, opts, targets, sweep, { progress, ...hooks });
   } finally {
     await held?.release();
   }
 }
-
 /**
  * Two overlapping sweeps (a slow night, cron firing again) would check every
  * site twice and write the same files: a sweep holds a lock, by default one
@@ -144,14 +168,20 @@ async function takeLock(ctx: Context, opts: CheckOptions, sweepArgs: readonly st
   });
 }
 
+/** A site's run without the checks' evidence (`details`): what the summary formats read. */
+const slim = (run: SiteRun): SiteRun => ({
+  ...run,
+  checks: run.checks.map(({ details: _, ...check }) => check),
+});
+
 async function runTargets(
   ctx: Context,
   opts: CheckOptions,
   targets: Target[],
   sweep: boolean,
-  progress?: (sites: number) => Promise<Progress>,
+  hooks: RunHooks,
 ): Promise<CheckRun> {
-  let entries: Entry[];
+  let entries: Array<Entry | undefined>;
   const startedAt = ctx.clock.now().toISOString();
   const t0 = ctx.clock.monotonic();
   const engine: EngineOptions = {
@@ -179,54 +209,67 @@ async function runTargets(
   if (opts.historyKeep !== undefined && !opts.history) throw new UsageError(ctx.t('check.err.history_keep'));
   const historyDir = opts.history ? await prepareHistoryDir(ctx, opts.history) : undefined;
   const tool = { name: 'diemcau' as const, version: ctx.version };
+  const start: RunStart = { schema: RUN_SCHEMA, tool, startedAt, sites: entries.length };
+  const ids = entries.flatMap((e) => (e?.profile ? [e.profile.site.id] : []));
+  const { sink, keep } = hooks.open ? await hooks.open(start, sweep, runCtx, ids) : { keep: 'all' as Keep };
+  // The profiles outlive their site's run only when the caller asks for every site (--upload).
+  const loaded = keep === 'all' ? entries.flatMap((e) => (e?.profile ? [e.profile] : [])) : [];
   // The bar counts what the summary will count: defaults files are not sites.
-  const bar = await (
-    progress ?? ((n) => (opts.quiet ? Promise.resolve(NO_PROGRESS) : startProgress(runCtx, n)))
-  )(entries.length);
-  const loaded = entries.flatMap((e) => (e.profile ? [e.profile] : []));
-  // A person answers `confirm` checks only at one site's own terminal, and never in a script.
-  const ask = !sweep && opts.input !== false && ctx.io.interactive ? terminalAsker(runCtx, bar) : undefined;
-  let sites: SiteRun[];
+  let bar: Progress = NO_PROGRESS;
+  const kept: SiteRun[] = [];
+  const verdicts = new Set<Verdict>();
+  const checkedIds: string[] = [];
   try {
-    const hooks: EngineOptions = {
+    bar = await (
+      hooks.progress ?? ((n) => (opts.quiet ? Promise.resolve(NO_PROGRESS) : startProgress(runCtx, n)))
+    )(entries.length);
+    // A person answers `confirm` checks only at one site's own terminal, and never in a script.
+    const ask = !sweep && opts.input !== false && ctx.io.interactive ? terminalAsker(runCtx, bar) : undefined;
+    const engineHooks: EngineOptions = {
       ...engine,
       ...(ask ? { ask } : {}),
       onStart: (_site, spec) => bar.checkStarted(spec.id),
       onResult: (_site, result) => bar.checkDone(result),
     };
-    sites = await pool(entries, opts.concurrency ?? 8, async (entry) => {
-      if (!entry.profile) {
-        bar.siteDone(entry.broken.verdict);
-        return entry.broken;
-      }
-      const run = await runSite(entry.profile, runCtx, hooks);
-      run.file = displayPath(run.file, ctx.cwd);
-      if (opts.meeting !== undefined) run.meeting = opts.meeting;
-      if (historyDir) await appendHistory(historyDir, run, tool);
-      bar.siteDone(run.verdict);
-      return run;
-    });
+    await poolInOrder(
+      entries,
+      opts.concurrency ?? 8,
+      async (entry, i) => {
+        entries[i] = undefined;
+        if (!entry) throw new Error(`site ${i} ran twice`);
+        if (!entry.profile) {
+          bar.siteDone(entry.broken.verdict);
+          return entry.broken;
+        }
+        const run = await runSite(entry.profile, runCtx, engineHooks);
+        run.file = displayPath(run.file, ctx.cwd);
+        if (opts.meeting !== undefined) run.meeting = opts.meeting;
+        if (historyDir) await appendHistory(historyDir, run, tool);
+        bar.siteDone(run.verdict);
+        return run;
+      },
+      async (run) => {
+        verdicts.add(run.verdict);
+        if (run.checks.length > 0) checkedIds.push(run.site.id);
+        if (keep === 'all') kept.push(run);
+        else if (keep === 'slim') kept.push(slim(run));
+        await sink?.site(run);
+      },
+    );
+  } catch (err) {
+    await sink?.abort();
+    throw err;
   } finally {
     bar.stop();
   }
   if (historyDir && opts.historyKeep !== undefined) {
     const cutoff = new Date(ctx.clock.now().getTime() - opts.historyKeep);
-    await pruneHistory(
-      historyDir,
-      sites.filter((s) => s.checks.length > 0).map((s) => s.site.id),
-      cutoff,
-    );
+    await pruneHistory(historyDir, checkedIds, cutoff);
   }
-  const done = sites;
-  const verdict = worstVerdict(done.map((s) => s.verdict));
-  const report: RunReport = {
-    schema: RUN_SCHEMA,
-    tool,
-    startedAt,
-    durationMs: Math.round(ctx.clock.monotonic() - t0),
-    verdict,
-    sites: done,
-  };
+  const verdict = worstVerdict(verdicts);
+  const end: RunEnd = { durationMs: Math.round(ctx.clock.monotonic() - t0), verdict };
+  await sink?.end(end);
+  const report: RunReport = { schema: RUN_SCHEMA, tool, startedAt, ...end, sites: kept };
   return { report, exitCode: exitCodeFor(verdict), profiles: loaded, ctx: runCtx };
 }
 
@@ -272,12 +315,55 @@ async function checkAndRender(
 ): Promise<number> {
   const outputs = parseOutputs(ctx, opts.format, opts.output);
   for (const o of outputs) if (o.file) await assertWritable(ctx, o.file);
-  const run = await runCheck(ctx, opts);
+  const renderOptions = (renderCtx: Context, o: OutputSpec): RenderOptions => ({
+    t: renderCtx.t,
+    locale: renderCtx.locale,
+    color: !o.file && ctx.io.color,
+    tty: o.file ? true : ctx.io.stdoutTTY,
+    columns: ctx.io.columns,
+    sweep: sweepName(ctx, opts),
+    ...(opts.nagiosMaxBytes ? { nagiosMaxBytes: opts.nagiosMaxBytes } : {}),
+  });
+  // In a sweep, json/junit/tap are written as the sites finish; the rest are rendered at the end.
+  let atEnd: OutputSpec[] = outputs;
+  const open: RunHooks['open'] = async (start, sweep, runCtx, ids) => {
+    const last = await openLastRun(ctx, start, ids);
+    let writer: SweepWriter | undefined;
+    if (sweep) {
+      try {
+        const opened = await openSweepOutputs(ctx, outputs, start, (o) => renderOptions(runCtx, o));
+        writer = opened.writer;
+        atEnd = opened.rest;
+        if (opened.stdout) stdout.written = true;
+      } catch (err) {
+        await last.abort();
+        throw err;
+      }
+    }
+    // --upload reads every site and profile; the summary formats only what they print.
+    const keep: Keep = opts.upload || !sweep ? 'all' : atEnd.length ? 'slim' : 'none';
+    const sink: RunSink = {
+      async site(run) {
+        await last.site(run);
+        await writer?.site(run);
+      },
+      async end(end) {
+        // Ctrl-C: the run is not a verdict on the site; it is neither kept for `incident file` nor uploaded.
+        if (ctx.signal.aborted) await last.abort();
+        else await last.commit(end);
+        await writer?.end(end);
+      },
+      async abort() {
+        await last.abort();
+        await writer?.abort();
+      },
+    };
+    return { sink, keep };
+  };
+  const run = await runCheck(ctx, opts, undefined, { open });
   const { report, ctx: renderCtx, profiles } = run;
   let exitCode = run.exitCode;
-  // Ctrl-C: the run is not a verdict on the site; it is neither kept for `incident file` nor uploaded.
   const cancelled = ctx.signal.aborted;
-  if (!cancelled) await saveLastRun(ctx, report);
   let upload: { sent: number; queued: number } | undefined;
   if (opts.upload && !cancelled) {
     // Through the outbox: a line that is down queues the runs. Before rendering, so that every
@@ -293,18 +379,9 @@ async function checkAndRender(
     // Results that did not reach the registry: monitoring must learn it (at least "degraded").
     if (r.queued > 0 && exitCode === ExitCode.ready) exitCode = ExitCode.degraded;
   }
-  for (const o of outputs) {
+  for (const o of atEnd) {
     const render = await loadRenderer(o.format);
-    const text = render(report, {
-      t: renderCtx.t,
-      locale: renderCtx.locale,
-      color: !o.file && ctx.io.color,
-      tty: o.file ? true : ctx.io.stdoutTTY,
-      columns: ctx.io.columns,
-      sweep: sweepName(ctx, opts),
-      ...(opts.nagiosMaxBytes ? { nagiosMaxBytes: opts.nagiosMaxBytes } : {}),
-      ...(upload ? { upload } : {}),
-    });
+    const text = render(report, { ...renderOptions(renderCtx, o), ...(upload ? { upload } : {}) });
     if (o.file) {
       await writeOutput(ctx, o.file, text);
     } else {
