@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { readinessRoutes } from './routes/readiness.js';
 import { runRoutes } from './routes/runs.js';
+import { runBatchRoutes } from './routes/runs-batch.js';
 import { siteRoutes } from './routes/sites.js';
 import { speedtestRoutes } from './speedtest.js';
 import { type Store, StoreBusyError } from './store/types.js';
@@ -211,6 +212,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
 
   await app.register(healthRoutes);
   await app.register(runRoutes);
+  await app.register(runBatchRoutes);
   await app.register(incidentRoutes);
   await app.register(siteRoutes);
   await app.register(readinessRoutes);
