@@ -125,8 +125,9 @@ describe('POST /v1/runs:batch', () => {
 
   it('the same key twice in one batch: the first is stored, the second is its replay (or a 409)', async () => {
     const one = item({ siteId: 'bs-a' });
-    const r = (await batch(t.tokens.tech, [one, one, { key: one.key, run: runBody({ siteId: 'bs-z' }) }]))
-      .json() as RunBatchAnswer;
+    const r = (
+      await batch(t.tokens.tech, [one, one, { key: one.key, run: runBody({ siteId: 'bs-z' }) }])
+    ).json() as RunBatchAnswer;
     expect(r.results.map((x) => [x.status, x.replayed ?? false, x.error?.code ?? null])).toEqual([
       [201, false, null],
       [201, true, null],
