@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Context, RegistryApi } from '../cli/context.js';
 import { FileError, RegistryError, UsageError } from '../errors.js';
 import type { ResolvedProfile } from '../profile/types.js';
+import { batchSender } from './batch-client.js';
 import { type ClientOptions, type Outcome, RegistryClient } from './client.js';
 import { type FlushReport, type NewItem, Outbox, type OutboxItem, type StopReason } from './outbox.js';
 
@@ -89,6 +90,8 @@ export async function deliver(
     const report = await outbox.flush(target.url, (item) => sendItem(client, item), {
       hasToken: Boolean(target.token),
       now: () => ctx.clock.now(),
+      // Queued runs go in batches (POST /v1/runs:batch), single uploads to an older registry.
+      sendBatch: batchSender(client),
     });
     return { report, added };
   } finally {
