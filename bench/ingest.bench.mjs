@@ -11,7 +11,7 @@
 // child process) and bytes stored per run. BENCH_REPEAT (default 3) runs per
 // case, median shown; BENCH_ENGINES (sqlite,postgres,ceiling) and
 // BENCH_MODES (single,batch100,batch1000) pick cases; BENCH_SECONDS the
-// measured time.
+// measured time; BENCH_CPU_PROF=DIR profiles each server.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -164,7 +164,12 @@ function sampleBody() {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function startServer(db) {
-  const child = fork(here, ['--server', db], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=DIR: each server writes a CPU profile there (node --cpu-prof) when it stops.
+  const prof = process.env.BENCH_CPU_PROF;
+  const child = fork(here, ['--server', db], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+  });
   const ready = await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
@@ -215,6 +220,8 @@ async function load(port, token, seconds, mode) {
     url: `http://127.0.0.1:${port}`,
     connections,
     duration: seconds,
+    // A batch of 1,000 on a loaded machine can take seconds: a late answer is not a failure.
+    timeout: 120,
     requests: [
       {
         method: 'POST',
