@@ -1,17 +1,10 @@
 /**
- * Store.ingestRuns (POST /v1/runs:batch) on both engines, SQLite and a real
- * PostgreSQL: each upload gets the answer it would get alone, in order, and a
- * batch is one transaction, never split, however large.
+ * Store.ingestRuns (POST /v1/runs:batch), run on both engines by store.test.ts:
+ * each upload gets the answer it would get alone, in order, and a batch is
+ * one transaction, never split, however large.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../src/registry/store/postgres.js';
-import { openSqlite } from '../../src/registry/store/sqlite.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Idem, RunRecord, RunWrite, Store } from '../../src/registry/store/types.js';
-import { havePeer } from '../helpers/peers.js';
-import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
 import { run } from './store.conformance.js';
 
 let seq = 0;
@@ -21,7 +14,7 @@ const idem = (fingerprint = 'fp'): Idem => ({
 });
 const w = (over: Partial<RunRecord> = {}, k = idem()): RunWrite => ({ run: run(over), idem: k });
 
-function batchConformance(name: string, open: () => Promise<Store>): void {
+export function batchConformance(name: string, open: () => Promise<Store>): void {
   describe(`ingestRuns: ${name}`, () => {
     let store: Store;
     beforeEach(async () => {
@@ -113,20 +106,3 @@ function batchConformance(name: string, open: () => Promise<Store>): void {
     });
   });
 }
-
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-store-batch-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-let n = 0;
-batchConformance('sqlite', () => openSqlite(path.join(tmp, `b${++n}.db`)));
-
-describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('postgres', () => {
-  let pg: TestPostgres | undefined;
-  let db = 0;
-  beforeAll(async () => {
-    pg = await startPostgres();
-  });
-  afterAll(() => pg?.stop());
-  batchConformance('postgres', async () =>
-    openPostgres(await freshDatabase((pg as TestPostgres).url, `batch_${++db}`)),
-  );
-});
