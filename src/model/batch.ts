@@ -22,8 +22,7 @@ export const ItemKey = Type.String({
   description: 'The Idempotency-Key this run would carry alone; a replay returns its first answer.',
 });
 
-export const RunBatchItem = Type.Object({ key: ItemKey, run: RunInput }, { additionalProperties: false });
-export type RunBatchItem = Static<typeof RunBatchItem>;
+const RunBatchItem = Type.Object({ key: ItemKey, run: RunInput }, { additionalProperties: false });
 
 export const RunBatchInput = Type.Object(
   { runs: Type.Array(RunBatchItem, { minItems: 1, maxItems: MAX_BATCH_RUNS }) },

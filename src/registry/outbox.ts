@@ -87,7 +87,7 @@ export type BatchSend = (items: OutboxItem[]) => Promise<BatchOutcome>;
 const batchLimits = { runs: MAX_BATCH_RUNS, bytes: 4 * 1024 * 1024 };
 
 /** What may go in a batch: run uploads. */
-export const batchable = (item: OutboxItem): boolean =>
+const batchable = (item: OutboxItem): boolean =>
   item.kind === 'run' && item.method === 'POST' && item.path === '/v1/runs';
 
 let counter = 0;
