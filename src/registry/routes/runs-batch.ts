@@ -101,7 +101,8 @@ export const runBatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const writes: RunWrite[] = [];
       const where: Array<{ at: number; run: RunInput }> = [];
       items.forEach((item, at) => {
-        const key = String((item as { key?: unknown } | null)?.key ?? '');
+        const given = (item as { key?: unknown } | null)?.key;
+        const key = typeof given === 'string' ? given : '';
         try {
           const c = checkItem(item, runLimit);
           if (c instanceof ApiError) throw c;
