@@ -185,37 +185,39 @@ describe('diemcau sync against a registry', () => {
     return { reg: { ...t, url: `http://127.0.0.1:${port}`, port, close: () => t.app.close() }, seen };
   }
 
-  it('sends queued runs in one batch request; a second sync finds nothing left', async () => {
-    const live = await listening();
+  /** A registry, a site directory pointing at it and n runs queued; `opts` runs the CLI there. */
+  async function withQueued(n: number, older = false) {
+    const live = await listening(older);
     reg = live.reg;
-    const { seen } = live;
     const dir = tempDir('sync-batch');
     const state = path.join(dir, 'state');
     writeProfile(dir, reg.url);
-    await queued(40, reg.url, state);
-    const opts = { cwd: dir, env: { DIEMCAU_TOKEN: reg.tokens.tech }, stateDir: state };
+    await queued(n, reg.url, state);
+    return {
+      reg,
+      seen: live.seen,
+      opts: { cwd: dir, env: { DIEMCAU_TOKEN: reg.tokens.tech }, stateDir: state },
+    };
+  }
+
+  it('sends queued runs in one batch request; a second sync finds nothing left', async () => {
+    const { reg: live, seen, opts } = await withQueued(40);
     const sync = await run(['sync', '--format', 'json'], opts);
     expect(sync.code, sync.stderr).toBe(0);
     expect(JSON.parse(sync.stdout)).toMatchObject({ sent: 40, queued: 0, rejected: 0 });
     expect(seen).toEqual(['POST /v1/runs:batch']);
-    const runs = await reg.app.inject({
+    const runs = await live.app.inject({
       method: 'GET',
       url: '/v1/runs?site=th-bimson-ubnd&limit=100',
-      headers: { authorization: `Bearer ${reg.tokens.tech}` },
+      headers: { authorization: `Bearer ${live.tokens.tech}` },
     });
     expect((runs.json() as RunList).items).toHaveLength(40);
     expect(JSON.parse((await run(['sync', '--format', 'json'], opts)).stdout)).toMatchObject({ sent: 0 });
   });
 
   it('an older registry without the batch route (404) gets the same runs one by one', async () => {
-    const live = await listening(true);
-    reg = live.reg;
-    const { seen } = live;
-    const dir = tempDir('sync-old');
-    const state = path.join(dir, 'state');
-    writeProfile(dir, reg.url);
-    await queued(5, reg.url, state);
-    const sync = await run(['sync'], { cwd: dir, env: { DIEMCAU_TOKEN: reg.tokens.tech }, stateDir: state });
+    const { seen, opts } = await withQueued(5, true);
+    const sync = await run(['sync'], opts);
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.stdout.split('\n').slice(0, 5)).toEqual([0, 1, 2, 3, 4].map((i) => `sent: run ${i}`));
     expect(sync.stdout).toContain('5 sent, 0 still queued, 0 refused');
