@@ -1,10 +1,17 @@
-// Registry ingest: POST /v1/runs over HTTP on loopback with autocannon
-// (32 connections, 2 s warm-up, 10 s measured), each request with its own
-// Idempotency-Key and one of 10,000 sites, against SQLite and PostgreSQL.
-// Every 201 is durable: SQLite runs with synchronous=FULL and group commit,
-// PostgreSQL with fsync and synchronous_commit on. Prints req/s, p50/p99,
-// the server's peak RSS (the server is a child process) and bytes stored per
-// run. BENCH_REPEAT (default 3) runs per engine; the median run is shown.
+// Registry ingest over HTTP on loopback with autocannon: single-run requests
+// (POST /v1/runs, 32 connections) and batches of 100 and 1,000 runs
+// (POST /v1/runs:batch, 16 and 4 connections), 2 s warm-up then 10 s
+// measured, each run with its own idempotency key and one of 10,000 sites,
+// against SQLite and PostgreSQL. Every acknowledged run is durable: SQLite
+// runs with synchronous=FULL and group commit, PostgreSQL with fsync and
+// synchronous_commit on. Side by side, in the same run: the no-database
+// ceiling, a bare Fastify server that parses and validates the same bodies
+// with the registry's own schemas and validator and answers without storing.
+// Prints runs/s, requests/s, p50/p99, the server's peak RSS (each server is a
+// child process) and bytes stored per run. BENCH_REPEAT (default 3) runs per
+// case, median shown; BENCH_ENGINES (sqlite,postgres,ceiling) and
+// BENCH_MODES (single,batch100,batch1000) pick cases; BENCH_SECONDS the
+// measured time; BENCH_CPU_PROF=DIR profiles each server.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,6 +25,7 @@ const dist = process.env.BENCH_DIST ?? path.resolve(path.dirname(here), '../dist
 
 /** The registry as it runs in production, in its own process so its memory is its own. */
 async function serverChild(db) {
+  if (db === 'ceiling') return ceilingChild();
   const { buildApp } = await import(path.join(dist, 'registry/server.js'));
   const { openStore } = await import(path.join(dist, 'registry/store/open.js'));
   const { createToken } = await import(path.join(dist, 'registry/auth.js'));
@@ -55,6 +63,54 @@ async function serverChild(db) {
     }
   });
   process.send({ type: 'ready', port: app.server.address().port, token });
+}
+
+/**
+ * The ceiling: Fastify with the registry's JSON parsing (raw body kept, as the
+ * idempotency fingerprint needs), its TypeBox validator and the same body
+ * schemas, answering 201 (or the batch's per-run 201s) without a database,
+ * a token or an idempotency key.
+ */
+async function ceilingChild() {
+  const { default: Fastify } = await import('fastify');
+  const { typeboxValidator } = await import(path.join(dist, 'registry/validation.js'));
+  const { RunInput } = await import(path.join(dist, 'model/run.js'));
+  const { RunBatchInput, RunBatchAnswer } = await import(path.join(dist, 'model/batch.js'));
+  const app = Fastify({ bodyLimit: 8 * 1024 * 1024 });
+  app.setValidatorCompiler(typeboxValidator);
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    req.rawBody = body;
+    parseJson(req, body, done);
+  });
+  let id = 0;
+  const receivedAt = new Date().toISOString();
+  const accepted = (run) => ({ id: ++id, site: run.site.id, verdict: run.verdict, receivedAt });
+  app.post('/v1/runs', { schema: { body: RunInput } }, async (req, reply) =>
+    reply.code(201).send(accepted(req.body)),
+  );
+  app.post(
+    '/v1/runs::batch',
+    { schema: { body: RunBatchInput, response: { 200: RunBatchAnswer } } },
+    async (req) => ({
+      results: req.body.runs.map((r) => ({ key: r.key, status: 201, run: accepted(r.run) })),
+    }),
+  );
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  let maxRss = process.memoryUsage.rss();
+  setInterval(() => {
+    maxRss = Math.max(maxRss, process.memoryUsage.rss());
+  }, 50).unref();
+  process.on('message', async (m) => {
+    if (m === 'stats') process.send({ type: 'stats', maxRss, runs: id, bytes: 0 });
+    if (m === 'reset-rss') maxRss = process.memoryUsage.rss();
+    if (m === 'stop') {
+      await app.close();
+      process.exit(0);
+    }
+  });
+  process.send({ type: 'ready', port: app.server.address().port, token: 'none' });
 }
 
 /** A site entry of `check --format json`: 8 checks, about 1.6 KB (the size the prototype measured). */
@@ -108,7 +164,12 @@ function sampleBody() {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function startServer(db) {
-  const child = fork(here, ['--server', db], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=DIR: each server writes a CPU profile there (node --cpu-prof) when it stops.
+  const prof = process.env.BENCH_CPU_PROF;
+  const child = fork(here, ['--server', db], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+  });
   const ready = await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
@@ -133,53 +194,85 @@ async function startServer(db) {
 // One counter for every load of this process: warm-up and measured runs never share a key.
 let n = 0;
 
-async function load(port, token, seconds) {
+const MODES = {
+  single: { path: '/v1/runs', perRequest: 1, connections: 32 },
+  batch100: { path: '/v1/runs:batch', perRequest: 100, connections: 16 },
+  batch1000: { path: '/v1/runs:batch', perRequest: 1000, connections: 4 },
+};
+
+/** Each site's run body, made once: a request is then keys and joins, not templating. */
+let bodies;
+function bodyOf(i) {
+  if (!bodies) {
+    const template = JSON.stringify(sampleBody());
+    bodies = Array.from({ length: 10_000 }, (_, s) =>
+      template.replaceAll('SITE', `s${s}`).replace('UNIT', `u${s % 100}`),
+    );
+  }
+  return bodies[i % 10_000];
+}
+
+async function load(port, token, seconds, mode) {
   const { default: autocannon } = await import('autocannon');
-  const template = JSON.stringify(sampleBody());
+  const { path: url, perRequest, connections } = MODES[mode];
+  let refused = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
-    connections: 32,
+    connections,
     duration: seconds,
+    // A batch of 1,000 on a loaded machine can take seconds: a late answer is not a failure.
+    timeout: 120,
     requests: [
       {
         method: 'POST',
-        path: '/v1/runs',
+        path: url,
         setupRequest: (req) => {
-          n += 1;
-          const site = `s${n % 10_000}`;
-          const unit = `u${n % 100}`;
-          req.headers = {
-            'content-type': 'application/json',
-            authorization: `Bearer ${token}`,
-            'idempotency-key': `bench-${process.pid}-${n}`,
-          };
-          req.body = template.replaceAll('SITE', site).replace('UNIT', unit);
+          req.headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
+          if (perRequest === 1) {
+            n += 1;
+            req.headers['idempotency-key'] = `bench-${process.pid}-${n}`;
+            req.body = bodyOf(n);
+          } else {
+            const parts = [];
+            for (let i = 0; i < perRequest; i++) {
+              n += 1;
+              parts.push(`{"key":"bench-${process.pid}-${n}","run":${bodyOf(n)}}`);
+            }
+            req.body = `{"runs":[${parts.join(',')}]}`;
+          }
           return req;
+        },
+        onResponse: (status, body) => {
+          // A batch answers 200 with each run's own status: count the runs not stored.
+          if (perRequest > 1 && status === 200)
+            refused += perRequest - (body.split('"status":201').length - 1);
         },
       },
     ],
   });
-  return result;
+  return { ...result, refused };
 }
 
-async function one(label, db) {
+async function one(label, db, mode) {
   const server = await startServer(db);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   try {
-    await load(server.port, server.token, 2); // warm-up
+    await load(server.port, server.token, 2, mode); // warm-up
     const before = await server.ask('stats');
     server.child.send('reset-rss');
-    const r = await load(server.port, server.token, 10);
+    const r = await load(server.port, server.token, seconds, mode);
     const after = await server.ask('stats');
-    const non2xx = r.non2xx + r.errors + r.timeouts;
+    const runs = after.runs - before.runs;
     return {
       label,
       rps: r.requests.average,
+      runsPerS: runs / seconds,
       p50: r.latency.p50,
       p99: r.latency.p99,
       rssMb: after.maxRss / 2 ** 20,
-      bytesPerRun: (after.bytes - before.bytes) / Math.max(1, after.runs - before.runs),
-      runs: after.runs - before.runs,
-      failed: non2xx,
+      bytesPerRun: (after.bytes - before.bytes) / Math.max(1, runs),
+      runs,
+      failed: r.non2xx + r.errors + r.timeouts + r.refused,
       bodyBytes: Buffer.byteLength(JSON.stringify(sampleBody())),
     };
   } finally {
@@ -187,41 +280,43 @@ async function one(label, db) {
   }
 }
 
-async function engine(label, makeDb) {
+async function engine(label, makeDb, mode) {
   const repeat = Number(process.env.BENCH_REPEAT ?? 3);
   const runs = [];
-  for (let i = 0; i < repeat; i++) runs.push(await one(label, await makeDb(i)));
-  const byRps = [...runs].sort((a, b) => a.rps - b.rps);
-  const mid = byRps[Math.floor(byRps.length / 2)];
+  for (let i = 0; i < repeat; i++) runs.push(await one(label, await makeDb(`${mode}_${i}`), mode));
+  const byRate = [...runs].sort((a, b) => a.runsPerS - b.runsPerS);
+  const mid = byRate[Math.floor(byRate.length / 2)];
+  const stored =
+    label === 'ceiling' ? '' : `${median(runs.map((r) => r.bytesPerRun)).toFixed(0)} bytes stored per run; `;
   console.log(
-    `${label.padEnd(10)} ${runs.map((r) => r.rps.toFixed(0)).join('/')} req/s → median ${mid.rps.toFixed(0)}; ` +
-      `p50 ${mid.p50} ms, p99 ${mid.p99} ms; server RSS max ${median(runs.map((r) => r.rssMb)).toFixed(0)} MB; ` +
-      `${median(runs.map((r) => r.bytesPerRun)).toFixed(0)} bytes stored per run (body ${mid.bodyBytes} B); ` +
-      `non-2xx/errors ${runs.reduce((s, r) => s + r.failed, 0)}`,
+    `${label.padEnd(8)} ${mode.padEnd(9)} ${runs.map((r) => r.runsPerS.toFixed(0)).join('/')} runs/s → median ${mid.runsPerS.toFixed(0)} ` +
+      `(${mid.rps.toFixed(0)} req/s); p50 ${mid.p50} ms, p99 ${mid.p99} ms; server RSS max ${median(runs.map((r) => r.rssMb)).toFixed(0)} MB; ` +
+      `${stored}non-2xx/errors/refused runs ${runs.reduce((s, r) => s + r.failed, 0)}`,
   );
 }
 
 async function main() {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const modes = (process.env.BENCH_MODES ?? 'single,batch100,batch1000').split(',');
   console.log(
-    `ingest: POST /v1/runs, 32 connections, 10 s (2 s warm-up), ${os.cpus().length} CPUs, Node ${process.version}`,
+    `ingest: ${modes.map((m) => `${m} (${MODES[m].connections} connections)`).join(', ')}; ${seconds} s (2 s warm-up), ` +
+      `${os.cpus().length} CPUs, Node ${process.version}, body ${Buffer.byteLength(JSON.stringify(sampleBody()))} B per run`,
   );
-  const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+  const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres,ceiling').split(',');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-bench-ingest-'));
+  const pg = engines.includes('postgres') && havePostgres() ? await startPostgres() : undefined;
+  if (engines.includes('postgres') && !pg)
+    console.log('postgres   skipped: /usr/lib/postgresql/15/bin/initdb not found (apt install postgresql)');
   try {
-    if (engines.includes('sqlite')) await engine('sqlite', async (i) => path.join(tmp, `r${i}.db`));
+    // Mode by mode, every engine and the ceiling next to each other: the ratio holds on a noisy machine.
+    for (const mode of modes) {
+      if (engines.includes('sqlite')) await engine('sqlite', async (i) => path.join(tmp, `r${i}.db`), mode);
+      if (pg) await engine('postgres', (i) => freshDatabase(pg.url, `ingest_${i}`), mode);
+      if (engines.includes('ceiling')) await engine('ceiling', async () => 'ceiling', mode);
+    }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
-  }
-  if (!engines.includes('postgres')) return;
-  if (!havePostgres()) {
-    console.log('postgres   skipped: /usr/lib/postgresql/15/bin/initdb not found (apt install postgresql)');
-    return;
-  }
-  const pg = await startPostgres();
-  try {
-    await engine('postgres', (i) => freshDatabase(pg.url, `ingest_${i}`));
-  } finally {
-    pg.stop();
+    pg?.stop();
   }
 }
 

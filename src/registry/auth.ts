@@ -156,7 +156,8 @@ export const mayWrite = (p: Principal, unit: string): boolean =>
 export function assertWrite(p: Principal, unit: string): void {
   if (p.role === 'viewer') throw forbidden('a viewer token may not write', { why: 'viewer' });
   // A coordinator books meetings (docs/meetings.md); runs, incidents and sites are the technicians'.
-  if (p.role === 'coordinator') throw forbidden('a coordinator token may write meetings only', { why: 'coordinator' });
+  if (p.role === 'coordinator')
+    throw forbidden('a coordinator token may write meetings only', { why: 'coordinator' });
   if (!inUnit(unit, p.unit))
     throw forbidden(`this token may write for ${scopeText(p)} only, not ${unit}`, {
       why: 'write_scope',

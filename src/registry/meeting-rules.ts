@@ -68,8 +68,10 @@ export function meetingTimes(start: string, end: string): { startMs: number; end
   if (!Number.isFinite(startMs)) throw badRequest('start', 'is not a time', { why: 'date_time' });
   if (!Number.isFinite(endMs)) throw badRequest('end', 'is not a time', { why: 'date_time' });
   if (endMs < startMs) throw badRequest('end', `is before start (${start})`, { why: 'before_start' });
-  if (endMs === startMs) throw badRequest('end', 'equals start: a meeting cannot last zero minutes', { why: 'zero_length' });
-  if (endMs - startMs > MAX_MEETING_MS) throw badRequest('end', 'is more than 7 days after start', { why: 'too_long' });
+  if (endMs === startMs)
+    throw badRequest('end', 'equals start: a meeting cannot last zero minutes', { why: 'zero_length' });
+  if (endMs - startMs > MAX_MEETING_MS)
+    throw badRequest('end', 'is more than 7 days after start', { why: 'too_long' });
   return { startMs, endMs };
 }
 

@@ -12,6 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { MAX_BATCH_RUNS } from '../model/batch.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { alive } from '../util/lock.js';
 import type { Outcome } from './client.js';
@@ -75,6 +76,22 @@ export interface FlushReport {
   /** code: the registry's error code when it gave one (token_expired, token_revoked: docs/registry-api.md). */
   stopped?: Stop;
 }
+
+/**
+ * One batch request's answer: an outcome per item (in order), one outcome for
+ * the whole request (it failed: nothing is known of any item), or `single`:
+ * send these items one by one (a registry without batches, or one that would
+ * not take this batch whole).
+ */
+export type BatchOutcome = { each: Outcome[] } | { whole: Outcome } | { single: true };
+export type BatchSend = (items: OutboxItem[]) => Promise<BatchOutcome>;
+
+/** Run uploads go in batches: up to MAX_BATCH_RUNS of them and 4 MiB of JSON, half the registry's default limit. */
+const batchLimits = { runs: MAX_BATCH_RUNS, bytes: 4 * 1024 * 1024 };
+
+/** What may go in a batch: run uploads. */
+const batchable = (item: OutboxItem): boolean =>
+  item.kind === 'run' && item.method === 'POST' && item.path === '/v1/runs';
 
 let counter = 0;
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -167,6 +184,13 @@ export class Outbox {
     await syncDir(this.dir);
   }
 
+  /** Remove delivered items, the directory synced once for all of them. */
+  private async removeAll(items: OutboxItem[]): Promise<void> {
+    if (items.length === 0) return;
+    for (const item of items) await fs.rm(path.join(this.dir, `${item.id}.json`), { force: true });
+    await syncDir(this.dir);
+  }
+
   /** Move an item aside with the registry's reason (written first, then the queued copy removed). */
   async reject(item: OutboxItem, rejection: Rejection): Promise<RejectedItem> {
     await this.ensure();
@@ -192,11 +216,16 @@ export class Outbox {
    * Send what is queued for `registry`, oldest first, through `send`. Stops at
    * the first transient failure (so order is kept); a 4xx other than 401
    * moves the item aside and goes on. One process flushes at a time.
+   *
+   * With `sendBatch`, consecutive run uploads go in batches (POST
+   * /v1/runs:batch): each run keeps its key and gets its own answer, handled
+   * as if it had been sent alone; a batch whose request failed as a whole
+   * stops the flush with all its runs still queued.
    */
   async flush(
     registry: string,
     send: (item: OutboxItem) => Promise<Outcome>,
-    opts: { hasToken: boolean; now: () => Date },
+    opts: { hasToken: boolean; now: () => Date; sendBatch?: BatchSend },
   ): Promise<FlushReport> {
     const report: FlushReport = { sent: [], rejected: [], queued: [], elsewhere: [] };
     const all = await this.list();
@@ -215,58 +244,139 @@ export class Outbox {
       report.stopped = { reason: 'locked', message: 'another diemcau process is sending the outbox' };
       return report;
     }
+    const stop = async (kept: OutboxItem[], rest: OutboxItem[], outcome: Outcome) => {
+      report.queued = [...kept, ...rest];
+      report.stopped = stopOf(outcome);
+      // What the registry (or whatever answered in its place) said; a dead network line says nothing new.
+      if (outcome.kind !== 'unreachable' && kept[0]) {
+        await this.note(kept[0], {
+          at: opts.now().toISOString(),
+          status: outcome.status,
+          code: outcome.kind === 'http-error' ? outcome.code : 'no_id',
+          message: report.stopped.message,
+          ...(outcome.kind === 'http-error' && outcome.field ? { field: outcome.field } : {}),
+          ...(outcome.kind === 'http-error' && outcome.params ? { params: outcome.params } : {}),
+        });
+      }
+    };
     try {
       await this.sweepTemp();
-      for (let i = 0; i < mine.length; i++) {
-        const item = mine[i] as OutboxItem;
-        // Another process may have sent it between list() and the lock.
-        if (!(await exists(path.join(this.dir, `${item.id}.json`)))) continue;
-        const outcome = await send(item);
-        // Delivered means confirmed: a 2xx JSON answer naming what was stored.
-        if (outcome.kind === 'ok' && confirms(outcome.body)) {
-          await this.remove(item);
-          report.sent.push({ item, response: outcome.body, replayed: outcome.replayed });
-          continue;
+      let i = 0;
+      while (i < mine.length) {
+        const { items, next } = await this.present(mine, i, opts.sendBatch ? batchLimits : undefined);
+        i = next;
+        if (items.length === 0) continue;
+        const answer: BatchOutcome =
+          items.length > 1 && opts.sendBatch ? await opts.sendBatch(items) : { single: true };
+        if ('whole' in answer) {
+          await stop(items, mine.slice(i), answer.whole);
+          break;
         }
-        if (
-          outcome.kind === 'http-error' &&
-          !outcome.foreign &&
-          outcome.status >= 400 &&
-          outcome.status !== 401 &&
-          !keepStatus(outcome.status)
-        ) {
-          const { status, code, message, field, params } = outcome;
-          report.rejected.push(
-            await this.reject(item, {
-              at: opts.now().toISOString(),
-              status,
-              code,
-              message,
-              ...(field ? { field } : {}),
-              ...(params ? { params } : {}),
-            }),
+        if ('each' in answer) {
+          // Every run of the batch was answered: settle each, then stop if any must wait.
+          const kept: Array<[OutboxItem, Outcome]> = [];
+          const sent: FlushReport['sent'] = [];
+          for (const [j, item] of items.entries()) {
+            const outcome = answer.each[j] as Outcome;
+            const fate = await this.settle(item, outcome, report, opts.now);
+            if (fate === 'keep') kept.push([item, outcome]);
+            else if (fate !== 'rejected') sent.push(fate);
+          }
+          await this.removeAll(sent.map((s) => s.item));
+          report.sent.push(...sent);
+          const first = kept[0];
+          if (!first) continue;
+          await stop(
+            kept.map(([item]) => item),
+            mine.slice(i),
+            first[1],
           );
-          continue;
+          break;
         }
-        report.queued = mine.slice(i);
-        report.stopped = stopOf(outcome);
-        // What the registry (or whatever answered in its place) said; a dead network line says nothing new.
-        if (outcome.kind !== 'unreachable') {
-          await this.note(item, {
-            at: opts.now().toISOString(),
-            status: outcome.status,
-            code: outcome.kind === 'http-error' ? outcome.code : 'no_id',
-            message: report.stopped.message,
-            ...(outcome.kind === 'http-error' && outcome.field ? { field: outcome.field } : {}),
-            ...(outcome.kind === 'http-error' && outcome.params ? { params: outcome.params } : {}),
-          });
+        let stopped = false;
+        for (const [j, item] of items.entries()) {
+          const outcome = await send(item);
+          const fate = await this.settle(item, outcome, report, opts.now);
+          if (fate === 'rejected') continue;
+          if (fate === 'keep') {
+            await stop(items.slice(j), mine.slice(i), outcome);
+            stopped = true;
+            break;
+          }
+          await this.remove(item);
+          report.sent.push(fate);
         }
-        break;
+        if (stopped) break;
       }
     } finally {
       await release();
     }
     return report;
+  }
+
+  /**
+   * From mine[i]: the next item still queued, or with limits a run of
+   * consecutive batchable ones (within the limits); items another process
+   * sent between list() and the lock are left out.
+   */
+  private async present(
+    mine: OutboxItem[],
+    i: number,
+    limits: typeof batchLimits | undefined,
+  ): Promise<{ items: OutboxItem[]; next: number }> {
+    const items: OutboxItem[] = [];
+    let bytes = 0;
+    let at = i;
+    for (; at < mine.length; at++) {
+      const item = mine[at] as OutboxItem;
+      const inBatch = limits !== undefined && batchable(item);
+      if (items.length > 0 && !inBatch) break;
+      if (!(await exists(path.join(this.dir, `${item.id}.json`)))) continue;
+      if (inBatch && limits) {
+        const size = JSON.stringify(item.body).length;
+        if (items.length > 0 && (items.length >= limits.runs || bytes + size > limits.bytes)) break;
+        bytes += size;
+      }
+      items.push(item);
+      if (!inBatch) return { items, next: at + 1 };
+    }
+    return { items, next: at };
+  }
+
+  /**
+   * One item's answer: confirmed (the caller removes it), refused (moved
+   * aside here), or to keep (transient: the flush stops).
+   */
+  private async settle(
+    item: OutboxItem,
+    outcome: Outcome,
+    report: FlushReport,
+    now: () => Date,
+  ): Promise<FlushReport['sent'][number] | 'rejected' | 'keep'> {
+    // Delivered means confirmed: a 2xx JSON answer naming what was stored.
+    if (outcome.kind === 'ok' && confirms(outcome.body))
+      return { item, response: outcome.body, replayed: outcome.replayed };
+    if (
+      outcome.kind === 'http-error' &&
+      !outcome.foreign &&
+      outcome.status >= 400 &&
+      outcome.status !== 401 &&
+      !keepStatus(outcome.status)
+    ) {
+      const { status, code, message, field, params } = outcome;
+      report.rejected.push(
+        await this.reject(item, {
+          at: now().toISOString(),
+          status,
+          code,
+          message,
+          ...(field ? { field } : {}),
+          ...(params ? { params } : {}),
+        }),
+      );
+      return 'rejected';
+    }
+    return 'keep';
   }
 
   /** Record on a queued item why it is still queued (rewritten atomically, same id and key). */

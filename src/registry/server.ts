@@ -18,6 +18,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { readinessRoutes } from './routes/readiness.js';
 import { runRoutes } from './routes/runs.js';
+import { runBatchRoutes } from './routes/runs-batch.js';
 import { siteRoutes } from './routes/sites.js';
 import { speedtestRoutes } from './speedtest.js';
 import { type Store, StoreBusyError } from './store/types.js';
@@ -114,7 +115,9 @@ function installErrors(app: FastifyInstance): void {
   app.setErrorHandler(
     (err: Error & { statusCode?: number; code?: string; validation?: unknown }, req, reply) => {
       if (err instanceof ApiError)
-        return reply.code(err.statusCode).send(errorBody(err.code, err.message, err.field, err.params, err.extra));
+        return reply
+          .code(err.statusCode)
+          .send(errorBody(err.code, err.message, err.field, err.params, err.extra));
       if (err instanceof StoreBusyError) {
         // The store already retried briefly; the client (and its outbox) tries again later.
         req.log.warn({ err }, 'database busy');
@@ -224,6 +227,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
 
   await app.register(healthRoutes);
   await app.register(runRoutes);
+  await app.register(runBatchRoutes);
   await app.register(incidentRoutes);
   await app.register(siteRoutes);
   await app.register(readinessRoutes);

@@ -9,6 +9,7 @@ import type { Context, RegistryApi } from '../cli/context.js';
 import { FileError, RegistryError, UsageError } from '../errors.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import { siteTimeZone } from '../util/local-time.js';
+import { batchSender } from './batch-client.js';
 import { type ClientOptions, type Outcome, RegistryClient } from './client.js';
 import { type ApiFault, apiErrorText, netErrorText } from './error-text.js';
 import {
@@ -102,6 +103,8 @@ export async function deliver(
     const report = await outbox.flush(target.url, (item) => sendItem(client, item), {
       hasToken: Boolean(target.token),
       now: () => ctx.clock.now(),
+      // Queued runs go in batches (POST /v1/runs:batch), single uploads to an older registry.
+      sendBatch: batchSender(client),
     });
     return { report, added };
   } finally {

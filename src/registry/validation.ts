@@ -160,3 +160,9 @@ export const typeboxValidator: FastifySchemaCompiler<TSchema> = ({ schema, httpP
     return check.Check(value) ? { value } : { error: firstError(check, part, value) };
   };
 };
+
+/** Check a value against a schema the way a route checks its body: the first error as a 400, or undefined. */
+export function bodyError(schema: TSchema, value: unknown): ApiError | undefined {
+  const check = compiled(schema);
+  return check.Check(value) ? undefined : firstError(check, 'body', value);
+}

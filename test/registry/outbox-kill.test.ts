@@ -42,8 +42,8 @@ interface Held {
   incidents(): Array<{ summary: string }>;
 }
 
-/** A registry that commits the n-th incident, then holds the answer until released. */
-async function heldRegistry(holdAt: number, port = 0): Promise<Held> {
+/** A registry that commits the n-th incident (or request to `route`), then holds the answer until released. */
+async function heldRegistry(holdAt: number, port = 0, route = '/v1/incidents'): Promise<Held> {
   const store = await openSqlite(':memory:');
   const { token } = await createToken(store, {
     role: 'technician',
@@ -62,12 +62,7 @@ async function heldRegistry(holdAt: number, port = 0): Promise<Held> {
     release = resolve;
   });
   app.addHook('onSend', async (req, reply, payload) => {
-    if (
-      req.method === 'POST' &&
-      req.url === '/v1/incidents' &&
-      reply.statusCode === 201 &&
-      ++count === holdAt
-    ) {
+    if (req.method === 'POST' && req.url === route && reply.statusCode < 300 && ++count === holdAt) {
       onHold();
       await gate;
     }
@@ -249,6 +244,57 @@ for (let i = 0; i < 100000; i++) {
       expect(queuedFiles(state)).toEqual([]);
     } finally {
       await reg.app.close();
+    }
+  });
+
+  it('killed while a batch of runs was committed but not yet answered: sync replays them, none twice', async () => {
+    // The first batch is committed; its answer is held back until the client is dead.
+    const { app, store, url, token, holding, release } = await heldRegistry(1, 0, '/v1/runs:batch');
+    const stored = () => (store.handle.prepare('SELECT count(*) AS n FROM runs').get() as { n: number }).n;
+    try {
+      const dir = tempDir('kill-batch');
+      const state = path.join(dir, 'state');
+      writeProfile(dir, url);
+      const { Outbox } = await import('../../src/registry/outbox.js');
+      const { runBody } = await import('./fixtures.js');
+      const box = new Outbox(state);
+      for (let i = 0; i < 30; i++)
+        await box.add(
+          {
+            kind: 'run',
+            method: 'POST',
+            path: '/v1/runs',
+            body: runBody({ startedAt: new Date(Date.now() - (30 - i) * 60_000).toISOString() }),
+            registry: url,
+            label: `run ${i}`,
+          },
+          new Date(),
+        );
+      const child = track(
+        spawnBuilt(cli, ['sync'], { cwd: dir, env: { DIEMCAU_TOKEN: token, DIEMCAU_STATE_DIR: state } }),
+      );
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        child.on('close', (_c, sig) => resolve(sig)),
+      );
+      await holding;
+      child.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      release();
+      expect(stored()).toBe(30);
+      expect(queuedFiles(state)).toHaveLength(30);
+
+      const sync = await run(['sync'], { cwd: dir, env: { DIEMCAU_TOKEN: token }, stateDir: state });
+      expect(sync.code).toBe(0);
+      const lines = sync.stdout.split('\n');
+      expect(lines.slice(0, 30)).toEqual(
+        Array.from({ length: 30 }, (_, i) => `sent (the registry already had it): run ${i}`),
+      );
+      expect(sync.stdout).toContain('30 sent, 0 still queued, 0 refused');
+      expect(stored()).toBe(30);
+      expect(queuedFiles(state)).toEqual([]);
+    } finally {
+      release();
+      await app.close();
     }
   });
 });

@@ -65,6 +65,7 @@ describe('health and docs', () => {
       '/v1/reports/readiness',
       '/v1/runs',
       '/v1/runs/{id}',
+      '/v1/runs:batch',
       '/v1/sites',
       '/v1/sites/{id}',
       '/v1/sites/{id}/call-states',

@@ -8,9 +8,12 @@ import { openSqlite } from '../../src/registry/store/sqlite.js';
 import { havePeer } from '../helpers/peers.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
 import { storeConformance } from './store.conformance.js';
+import { batchConformance } from './store-batch.conformance.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-store-'));
 let n = 0;
+// Before the suite whose teardown removes the temp dir.
+batchConformance('sqlite', () => openSqlite(path.join(tmp, `b${++n}.db`)));
 storeConformance(
   'sqlite',
   () => openSqlite(path.join(tmp, `r${++n}.db`)),
@@ -25,6 +28,9 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('postgres', () => {
   });
   afterAll(() => pg?.stop());
   storeConformance('postgres', async () =>
+    openPostgres(await freshDatabase((pg as TestPostgres).url, `conf_${++db}`)),
+  );
+  batchConformance('postgres', async () =>
     openPostgres(await freshDatabase((pg as TestPostgres).url, `conf_${++db}`)),
   );
 });

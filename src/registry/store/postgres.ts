@@ -18,6 +18,7 @@ import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
+import { takeBatch, unitConsistentParts } from './batch.js';
 import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
 import {
   addCallStatePostgres,
@@ -69,6 +70,7 @@ import type {
   ReadinessRow,
   RunFilter,
   RunRecord,
+  RunWrite,
   SiteFilter,
   SiteGuard,
   SitePut,
@@ -222,13 +224,13 @@ l AS (INSERT INTO site_latest (site_id, run_id, verdict, finished_ms, failing)
       WHERE excluded.finished_ms >= site_latest.finished_ms)
 SELECT kk.key, kk.id FROM kk JOIN r ON r.id = kk.id`;
 
-/** Most uploads in one statement. */
+/** Uploads gathered into one statement: up to this many, but a batch request is never split. */
 const MAX_BATCH = 256;
 
+/** One request's uploads (one for POST /v1/runs, many for a batch): committed together. */
 interface Pending {
-  run: RunRecord;
-  idem: Idem;
-  resolve: (r: WriteResult<RunAccepted>) => void;
+  items: readonly RunWrite[];
+  resolve: (r: WriteResult<RunAccepted>[]) => void;
   reject: (err: unknown) => void;
 }
 
@@ -351,19 +353,25 @@ export class PostgresStore implements Store {
     );
   }
 
+  async ingestRun(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>> {
+    const [result] = await this.ingestRuns([{ run, idem }]);
+    return result as WriteResult<RunAccepted>;
+  }
+
   /**
    * Uploads that arrive together (one event-loop turn) go to the database as
    * one statement; each caller is answered after that statement commits.
    */
-  ingestRun(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>> {
+  ingestRuns(items: readonly RunWrite[]): Promise<WriteResult<RunAccepted>[]> {
+    if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ run, idem, resolve, reject });
+      this.queue.push({ items, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => {
           this.scheduled = false;
           while (this.queue.length > 0) {
-            const done = this.flush(this.queue.splice(0, MAX_BATCH));
+            const done = this.flush(takeBatch(this.queue, MAX_BATCH));
             this.inflight.add(done);
             void done.finally(() => this.inflight.delete(done));
           }
@@ -373,66 +381,121 @@ export class PostgresStore implements Store {
   }
 
   private async flush(batch: Pending[]): Promise<void> {
-    const col = <T>(f: (p: Pending) => T) => batch.map(f);
-    let created: Map<string, number>;
+    const rows = batch.flatMap((p) => p.items);
+    let results: WriteResult<RunAccepted>[];
     try {
-      const { rows } = await this.pool.query(INGEST, [
-        col((p) => p.run.siteId),
-        col((p) => p.run.siteName),
-        col((p) => p.run.unit),
-        col((p) => p.run.verdict),
-        col((p) => p.run.startedMs),
-        col((p) => p.run.durationMs),
-        col((p) => p.run.finishedMs),
-        col((p) => p.run.receivedMs),
-        col((p) => p.run.failing.join(',')),
-        col((p) => p.run.body),
-        col((p) => p.idem.key),
-        col((p) => p.idem.fingerprint),
-        col((p) => p.run.meetingId ?? null),
-      ]);
-      created = new Map((rows as Array<{ key: string; id: number }>).map((r) => [r.key, r.id]));
+      const created = await this.insertRuns(unitConsistentParts(rows));
+      results = await this.answers(rows, created);
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
-    const claimed = new Set<string>();
+    let at = 0;
     for (const p of batch) {
-      const id = created.get(p.idem.key);
-      // The same key twice in one batch: the first is the upload, the rest are replays.
-      if (id !== undefined && !claimed.has(p.idem.key)) {
-        claimed.add(p.idem.key);
-        p.resolve({
-          kind: 'created',
-          value: { id, site: p.run.siteId, verdict: p.run.verdict, receivedAt: iso(p.run.receivedMs) },
-        });
-      } else {
-        this.explain(p.run, p.idem).then(p.resolve, p.reject);
-      }
+      p.resolve(results.slice(at, at + p.items.length));
+      at += p.items.length;
     }
   }
 
-  /** Nothing was written for this upload: its key was already used, or its site belongs to another unit. */
-  private async explain(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>> {
-    const prior = (
-      await this.pool.query('SELECT fingerprint, run_id FROM idempotency WHERE key = $1', [idem.key])
-    ).rows[0] as { fingerprint: string; run_id: number | null } | undefined;
-    if (prior) {
-      if (prior.fingerprint !== idem.fingerprint || prior.run_id === null) return { kind: 'key-reused' };
-      const r = (
-        await this.pool.query('SELECT id, site_id, verdict, received_ms FROM runs WHERE id = $1', [
-          prior.run_id,
-        ])
-      ).rows[0] as { id: number; site_id: string; verdict: RunAccepted['verdict']; received_ms: number };
-      return {
-        kind: 'replay',
-        value: { id: r.id, site: r.site_id, verdict: r.verdict, receivedAt: iso(r.received_ms) },
-      };
+  /**
+   * The INGEST statement per part, all in one transaction (one statement alone
+   * needs none); returns the key → run id of every upload it stored.
+   */
+  private async insertRuns(parts: RunWrite[][]): Promise<Map<string, number>> {
+    const created = new Map<string, number>();
+    const one = async (c: pg.Pool | pg.PoolClient, part: RunWrite[]) => {
+      const col = <T>(f: (w: RunWrite) => T) => part.map(f);
+      const { rows } = await c.query(INGEST, [
+        col((w) => w.run.siteId),
+        col((w) => w.run.siteName),
+        col((w) => w.run.unit),
+        col((w) => w.run.verdict),
+        col((w) => w.run.startedMs),
+        col((w) => w.run.durationMs),
+        col((w) => w.run.finishedMs),
+        col((w) => w.run.receivedMs),
+        col((w) => w.run.failing.join(',')),
+        col((w) => w.run.body),
+        col((w) => w.idem.key),
+        col((w) => w.idem.fingerprint),
+        col((w) => w.run.meetingId ?? null),
+      ]);
+      for (const r of rows as Array<{ key: string; id: number }>) created.set(r.key, r.id);
+    };
+    if (parts.length === 1) {
+      await one(this.pool, parts[0] as RunWrite[]);
+      return created;
     }
-    const unit = (await this.pool.query('SELECT unit FROM sites WHERE site_id = $1', [run.siteId])).rows[0] as
-      | { unit: string }
-      | undefined;
-    return { kind: 'conflict', code: 'site_unit_mismatch', detail: unit?.unit ?? '' };
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const part of parts) await one(client, part);
+      await client.query('COMMIT');
+      return created;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  /**
+   * Each upload's answer: created, or why nothing was written for it (its key
+   * was already used, or its site belongs to another unit), looked up for all
+   * of them at once after the commit.
+   */
+  private async answers(rows: RunWrite[], created: Map<string, number>): Promise<WriteResult<RunAccepted>[]> {
+    const claimed = new Set<string>();
+    const isCreated = rows.map((w) => {
+      const id = created.get(w.idem.key);
+      // The same key twice in one batch: the first is the upload, the rest are replays.
+      if (id === undefined || claimed.has(w.idem.key)) return false;
+      claimed.add(w.idem.key);
+      return true;
+    });
+    const refused = rows.filter((_, i) => !isCreated[i]);
+    const prior = new Map<string, { fingerprint: string; run: RunAccepted | undefined }>();
+    const units = new Map<string, string>();
+    if (refused.length > 0) {
+      const keys = await this.pool.query(
+        `SELECT i.key, i.fingerprint, r.id, r.site_id, r.verdict, r.received_ms
+         FROM idempotency i LEFT JOIN runs r ON r.id = i.run_id WHERE i.key = ANY($1::text[])`,
+        [refused.map((w) => w.idem.key)],
+      );
+      for (const k of keys.rows as Array<{
+        key: string;
+        fingerprint: string;
+        id: number | null;
+        site_id: string;
+        verdict: RunAccepted['verdict'];
+        received_ms: number;
+      }>)
+        prior.set(k.key, {
+          fingerprint: k.fingerprint,
+          run:
+            k.id === null
+              ? undefined
+              : { id: k.id, site: k.site_id, verdict: k.verdict, receivedAt: iso(k.received_ms) },
+        });
+      const sites = await this.pool.query('SELECT site_id, unit FROM sites WHERE site_id = ANY($1::text[])', [
+        refused.map((w) => w.run.siteId),
+      ]);
+      for (const r of sites.rows as Array<{ site_id: string; unit: string }>) units.set(r.site_id, r.unit);
+    }
+    return rows.map((w, i): WriteResult<RunAccepted> => {
+      if (isCreated[i]) {
+        const { run } = w;
+        const value = { id: created.get(w.idem.key) as number, site: run.siteId, verdict: run.verdict };
+        return { kind: 'created', value: { ...value, receivedAt: iso(run.receivedMs) } };
+      }
+      const p = prior.get(w.idem.key);
+      if (p) {
+        if (p.fingerprint !== w.idem.fingerprint || !p.run) return { kind: 'key-reused' };
+        return { kind: 'replay', value: p.run };
+      }
+      return { kind: 'conflict', code: 'site_unit_mismatch', detail: units.get(w.run.siteId) ?? '' };
+    });
   }
 
   addCallState(cs: NewCallState, idem: Idem): Promise<WriteResult<CallStateRecord>> {

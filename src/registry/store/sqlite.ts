@@ -16,6 +16,7 @@ import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
+import { takeBatch } from './batch.js';
 import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
 import {
   addCallStateSqlite,
@@ -67,6 +68,7 @@ import {
   type ReadinessRow,
   type RunFilter,
   type RunRecord,
+  type RunWrite,
   type SiteFilter,
   type SiteGuard,
   type SitePut,
@@ -184,13 +186,13 @@ const MIGRATIONS: readonly string[] = [
   MEETINGS_MIGRATION_SQLITE,
 ];
 
-/** Most uploads committed in one transaction. */
+/** Uploads gathered into one transaction: up to this many, but a batch request is never split. */
 const MAX_BATCH = 512;
 
+/** One request's uploads (one for POST /v1/runs, many for a batch): committed together. */
 interface Pending {
-  run: RunRecord;
-  idem: Idem;
-  resolve: (r: WriteResult<RunAccepted>) => void;
+  items: readonly RunWrite[];
+  resolve: (r: WriteResult<RunAccepted>[]) => void;
   reject: (err: unknown) => void;
 }
 
@@ -229,7 +231,7 @@ export class SqliteStore implements Store {
   private readonly busyWaitMs: number;
   private s!: ReturnType<typeof statements>;
   private readonly meetings: SqliteMeetings;
-  private ingestBatch!: Database.Transaction<(batch: Pending[]) => WriteResult<RunAccepted>[]>;
+  private ingestBatch!: Database.Transaction<(batch: Pending[]) => WriteResult<RunAccepted>[][]>;
 
   constructor(file: string, opts: SqliteOptions = {}) {
     this.db = new Database(file);
@@ -284,10 +286,12 @@ export class SqliteStore implements Store {
     // Each upload is checked (key, site unit) before it writes, so a refusal writes nothing and
     // needs no savepoint; a failure while writing (disk full, I/O) rolls the whole batch back
     // and every request in it gets a 500, which the client retries with the same key.
-    this.ingestBatch = db.transaction((batch: Pending[]) => batch.map((p) => this.ingestInTxn(p)));
+    this.ingestBatch = db.transaction((batch: Pending[]) =>
+      batch.map((p) => p.items.map((w) => this.ingestInTxn(w))),
+    );
   }
 
-  private ingestInTxn({ run, idem }: Pending): WriteResult<RunAccepted> {
+  private ingestInTxn({ run, idem }: RunWrite): WriteResult<RunAccepted> {
     const s = this.s;
     const prior = s.keyGet.get(idem.key) as { fingerprint: string; run_id: number | null } | undefined;
     if (prior) {
@@ -382,10 +386,16 @@ export class SqliteStore implements Store {
     await this.write(() => touch.immediate());
   }
 
-  ingestRun(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>> {
+  async ingestRun(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>> {
+    const [result] = await this.ingestRuns([{ run, idem }]);
+    return result as WriteResult<RunAccepted>;
+  }
+
+  ingestRuns(items: readonly RunWrite[]): Promise<WriteResult<RunAccepted>[]> {
     if (this.closed) return Promise.reject(new Error('store closed'));
+    if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve, reject) => {
-      this.queue.push({ run, idem, resolve, reject });
+      this.queue.push({ items, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // Everything that arrives in this turn of the event loop joins the batch.
@@ -399,8 +409,8 @@ export class SqliteStore implements Store {
   /** Commit queued uploads batch by batch; what arrives meanwhile (say, while the file is locked) joins the next. */
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      let results: WriteResult<RunAccepted>[];
+      const batch = takeBatch(this.queue, MAX_BATCH);
+      let results: WriteResult<RunAccepted>[][];
       try {
         // IMMEDIATE: a deferred transaction that read first could not wait for the lock (SQLITE_BUSY at once).
         results = await this.write(() => this.ingestBatch.immediate(batch));
@@ -408,7 +418,7 @@ export class SqliteStore implements Store {
         for (const p of batch) p.reject(err);
         continue;
       }
-      for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>);
+      for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>[]);
     }
     this.scheduled = false;
     this.draining = undefined;

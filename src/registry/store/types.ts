@@ -84,6 +84,12 @@ export interface RunRecord {
   meetingId?: string;
 }
 
+/** One upload of a batch. */
+export interface RunWrite {
+  run: RunRecord;
+  idem: Idem;
+}
+
 export interface NewIncident {
   siteId: string;
   siteName: string | undefined;
@@ -172,6 +178,12 @@ export interface Store extends CallStateStore, MeetingStore {
   touchTokens(used: ReadonlyMap<number, number>): Promise<void>;
 
   ingestRun(run: RunRecord, idem: Idem): Promise<WriteResult<RunAccepted>>;
+  /**
+   * Many uploads in one transaction (POST /v1/runs:batch): each gets the answer
+   * ingestRun would give it, in order, as if they were uploaded one after the
+   * other; a refused one writes nothing and does not disturb the others.
+   */
+  ingestRuns(items: readonly RunWrite[]): Promise<WriteResult<RunAccepted>[]>;
   getRun(id: number): Promise<Run | undefined>;
   listRuns(filter: RunFilter): Promise<Run[]>;
 
