@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { readinessRoutes } from './routes/readiness.js';
 import { runRoutes } from './routes/runs.js';
+import { siteRegisterRoutes } from './routes/site-register.js';
 import { siteRoutes } from './routes/sites.js';
 import { speedtestRoutes } from './speedtest.js';
 import { type Store, StoreBusyError } from './store/types.js';
@@ -213,6 +214,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
   await app.register(runRoutes);
   await app.register(incidentRoutes);
   await app.register(siteRoutes);
+  await app.register(siteRegisterRoutes);
   await app.register(readinessRoutes);
   await app.register(dailyRoutes);
   // Bytes for the `throughput` check (GET/POST /v1/speedtest), behind the same tokens.

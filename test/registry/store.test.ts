@@ -7,6 +7,7 @@ import { openPostgres } from '../../src/registry/store/postgres.js';
 import { openSqlite } from '../../src/registry/store/sqlite.js';
 import { havePeer } from '../helpers/peers.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
+import { siteRegisterConformance } from './sites.conformance.js';
 import { storeConformance } from './store.conformance.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-store-'));
@@ -15,6 +16,12 @@ storeConformance(
   'sqlite',
   () => openSqlite(path.join(tmp, `r${++n}.db`)),
   () => fs.rmSync(tmp, { recursive: true, force: true }),
+);
+const tmpSites = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-sites-'));
+siteRegisterConformance(
+  'sqlite',
+  () => openSqlite(path.join(tmpSites, `s${++n}.db`)),
+  () => fs.rmSync(tmpSites, { recursive: true, force: true }),
 );
 
 describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('postgres', () => {
@@ -25,6 +32,9 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('postgres', () => {
   });
   afterAll(() => pg?.stop());
   storeConformance('postgres', async () =>
+    openPostgres(await freshDatabase((pg as TestPostgres).url, `conf_${++db}`)),
+  );
+  siteRegisterConformance('postgres', async () =>
     openPostgres(await freshDatabase((pg as TestPostgres).url, `conf_${++db}`)),
   );
 });

@@ -12,6 +12,7 @@ import type { DailySite, ReadinessSite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import type { BadRowListener } from './rows.js';
+import type { SiteRegisterStore } from './sites.js';
 
 export interface Idem {
   key: string;
@@ -121,6 +122,8 @@ export interface RunFilter {
 export interface SiteFilter {
   unitPrefix: string;
   limit: number;
+  /** Retired sites: left out (the default), listed with the others, or listed alone. */
+  retired?: 'exclude' | 'include' | 'only';
   /** Only sites after this (unit, id) position. */
   after?: { unit: string; id: string };
 }
@@ -142,7 +145,7 @@ export interface SitePut {
 /** One row of the readiness report before the stale flag is worked out. */
 export type ReadinessRow = Omit<ReadinessSite, 'stale' | 'at'> & { atMs: number | null };
 
-export interface Store {
+export interface Store extends SiteRegisterStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Told about stored rows left out of an answer because they cannot be read (the registry logs them). */
   onBadRow?: BadRowListener;
@@ -183,7 +186,7 @@ export interface Store {
   siteMoves(id: string): Promise<SiteMove[]>;
   listSites(filter: SiteFilter): Promise<Site[]>;
 
-  /** Every registered site under the prefix with its latest run (if any), ordered by unit then id. */
+  /** Every registered site under the prefix, not retired, with its latest run (if any), ordered by unit then id. */
   readiness(unitPrefix: string): Promise<ReadinessRow[]>;
 
   /**
