@@ -12,6 +12,7 @@ import * as refusal from './messages/refusal.js';
 import * as registry from './messages/registry.js';
 import * as report from './messages/report.js';
 import * as reports from './messages/reports.js';
+import * as site from './messages/site.js';
 
 export const areas = [
   cli,
@@ -27,6 +28,7 @@ export const areas = [
   registry,
   reports,
   demo,
+  site,
 ] as const;
 
 export type Area = (typeof areas)[number];
