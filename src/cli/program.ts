@@ -18,6 +18,7 @@ import { register as registryCommands } from './wiring/registry.js';
 import { register as reportCommands } from './wiring/report.js';
 import { register as schemaCommands } from './wiring/schema.js';
 import { register as simCommands } from './wiring/sim.js';
+import { register as siteCommands } from './wiring/site.js';
 
 /**
  * The options commander parses for a command, as extra-typings infers them from
@@ -39,6 +40,7 @@ const registrations: Array<(program: Command, w: Wiring) => void> = [
   checkCommands,
   profileCommands,
   incidentCommands,
+  siteCommands,
   registryCommands,
   codecCommands,
   simCommands,

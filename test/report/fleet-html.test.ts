@@ -156,7 +156,9 @@ describe.skipIf(!haveChromium())('html reports in headless chromium', () => {
     const dom = await dumpDom(await write('readiness-en.html', renderReadinessHtml(readinessData, en)));
     expect(dom).toContain('<html lang="en">');
     expect(titleOf(dom)).toBe('Site readiness report · thanh-hoa · 2025-07-08');
-    expect(dom).toContain('7 sites: 2 ready, 1 with warnings, 1 not ready, 1 could not check, 1 no report, 1 never reported');
+    expect(dom).toContain(
+      '7 sites: 2 ready, 1 with warnings, 1 not ready, 1 could not check, 1 no report, 1 never reported',
+    );
     expect(section(dom, '<figure class="hm"', '</figure>')).toContain(
       '<title>th-xa-quang-phu · 2025-07-08: not ready</title>',
     );

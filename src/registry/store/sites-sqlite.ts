@@ -40,10 +40,10 @@ export function readinessSql(q: ReadinessChunk): { sql: string; params: unknown[
 
 const cache = new WeakMap<Database.Database, Map<string, Database.Statement>>();
 function prepared(db: Database.Database, sql: string): Database.Statement {
-  let map = cache.get(db);
-  if (!map) cache.set(db, (map = new Map()));
-  let stmt = map.get(sql);
-  if (!stmt) map.set(sql, (stmt = db.prepare(sql)));
+  const map = cache.get(db) ?? new Map<string, Database.Statement>();
+  cache.set(db, map);
+  const stmt = map.get(sql) ?? db.prepare(sql);
+  map.set(sql, stmt);
   return stmt;
 }
 

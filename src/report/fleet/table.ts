@@ -68,7 +68,8 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
     // a column of blanks would only take the names' room.
     const contacts = sites.some((s) => s.technician || s.phone);
     const open = sites.some((s) => s.openIncidents);
-    if (contacts) cols.push({ head: upper(opts, t('report.col.technician')), wrap: ' · ', flex: 0.5, min: 12 });
+    if (contacts)
+      cols.push({ head: upper(opts, t('report.col.technician')), wrap: ' · ', flex: 0.5, min: 12 });
     if (open) cols.push({ head: upper(opts, t('report.col.open_incidents')), right: true, min: 4 });
     const states = sites.map(stateOf);
     const rows = sites.map((s, i) => {

@@ -106,9 +106,7 @@ export function stateOf(site: Pick<ReadinessSite, 'stale' | 'verdict'> & { at?: 
  */
 export function sortWorstFirst<
   T extends Pick<ReadinessSite, 'stale' | 'verdict' | 'unit' | 'id'> & { at?: string | null },
->(
-  sites: readonly T[],
-): T[] {
+>(sites: readonly T[]): T[] {
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return sites
     .map((s) => ({ s, rank: STATE_RANK[stateOf(s)] }))

@@ -1,0 +1,64 @@
+/**
+ * What the site commands share (docs/sites.md): the registry and token as for
+ * `incident` (flag, env, profile; the outbox is sent first), batches of
+ * entries sent with PUT /v1/sites, and the JSON or table printing.
+ */
+import type { Context, RegistryApi } from '../../cli/context.js';
+import { SITE_BATCH_MAX, type SiteBatchItem, type SiteBatchResult } from '../../model/site.js';
+import {
+  clientFor,
+  deliver,
+  readOrThrow,
+  reportBacklog,
+  resolveTarget,
+  type Target,
+} from '../../registry/session.js';
+import { zoneClock } from '../../report/fleet/time.js';
+import { optionalProfile, writeOutput } from '../common.js';
+
+export interface SiteSession {
+  ctx: Context;
+  target: Target;
+  client: RegistryApi;
+}
+
+export async function openSiteSession(
+  ctx0: Context,
+  opts: { profile?: string; registry?: string },
+): Promise<SiteSession> {
+  const { profile, ctx } = await optionalProfile(ctx0, opts.profile);
+  const target = resolveTarget(ctx, { flag: opts.registry, profile });
+  const { report } = await deliver(ctx, target);
+  reportBacklog(ctx, report);
+  return { ctx, target, client: clientFor(ctx, target) };
+}
+
+/** Send entries in batches of SITE_BATCH_MAX; each batch one transaction. The answers, in order. */
+export async function putBatches(
+  s: SiteSession,
+  items: readonly SiteBatchItem[],
+  atomic: boolean,
+): Promise<SiteBatchResult['items']> {
+  const out: SiteBatchResult['items'] = [];
+  for (let i = 0; i < items.length; i += SITE_BATCH_MAX) {
+    const batch = items.slice(i, i + SITE_BATCH_MAX);
+    const r = readOrThrow(
+      s.ctx,
+      s.target,
+      await s.client.send<SiteBatchResult>('PUT', '/v1/sites', { body: { items: batch, atomic } }),
+    );
+    out.push(...r.items);
+  }
+  return out;
+}
+
+/** Print to stdout, or write -o FILE atomically. */
+export async function print(ctx: Context, output: string | undefined, text: string): Promise<void> {
+  if (output) await writeOutput(ctx, output, text);
+  else ctx.io.stdout.write(text);
+}
+
+export const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
+
+/** "2026-11-25 08:30" in this machine's zone (people read local times). */
+export const localTime = (iso: string): string => zoneClock().local(iso);
