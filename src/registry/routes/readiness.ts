@@ -69,6 +69,9 @@ async function* readinessDocument(
       text += (counts.sites++ === 0 ? '' : ',') + JSON.stringify(site);
     }
     if (text) yield text;
+    // Let the socket take this chunk before the next is read: SQLite answers synchronously, and
+    // without a turn of the event loop the whole document would be built before the first byte left.
+    await new Promise((resolve) => setImmediate(resolve));
     const last = rows[rows.length - 1];
     if (rows.length < limit || !last) break;
     after = { unit: last.unit, id: last.id };
