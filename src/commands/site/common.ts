@@ -3,7 +3,7 @@
  * `incident` (flag, env, profile; the outbox is sent first), batches of
  * entries sent with PUT /v1/sites, and the JSON or table printing.
  */
-import type { Context, RegistryApi } from '../../cli/context.js';
+import type { Context } from '../../cli/context.js';
 import { SITE_BATCH_MAX, type SiteBatchItem, type SiteBatchResult } from '../../model/site.js';
 import {
   clientFor,
@@ -14,24 +14,18 @@ import {
   type Target,
 } from '../../registry/session.js';
 import { zoneClock } from '../../report/fleet/time.js';
-import { optionalProfile, writeOutput } from '../common.js';
+import { writeOutput } from '../common.js';
+import { openSession, type Session } from '../report/common.js';
 
-export interface SiteSession {
-  ctx: Context;
-  target: Target;
-  client: RegistryApi;
-}
+/** The registry session as for the reports (flag, env or profile; the outbox sent first). */
+export type SiteSession = Session;
 
-export async function openSiteSession(
-  ctx0: Context,
+export const openSiteSession = (
+  ctx: Context,
   opts: { profile?: string; registry?: string },
-): Promise<SiteSession> {
-  const { profile, ctx } = await optionalProfile(ctx0, opts.profile);
-  const target = resolveTarget(ctx, { flag: opts.registry, profile });
-  const { report } = await deliver(ctx, target);
-  reportBacklog(ctx, report);
-  return { ctx, target, client: clientFor(ctx, target) };
-}
+): Promise<Session> =>
+  // The report's format plays no part in opening a session (there is no -o file to check first).
+  openSession(ctx, { ...opts, format: 'json' });
 
 /** Send entries in batches of SITE_BATCH_MAX; each batch one transaction. The answers, in order. */
 export async function putBatches(
