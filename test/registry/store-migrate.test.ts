@@ -13,7 +13,7 @@ import { openSqlite } from '../../src/registry/store/sqlite.js';
 import type { Store } from '../../src/registry/store/types.js';
 import { havePeer } from '../helpers/peers.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
-import { run } from './store.conformance.js';
+import { incident, run } from './store.conformance.js';
 
 const T0 = Date.parse('2026-11-25T00:00:00.000Z');
 
@@ -31,6 +31,29 @@ const SQLITE_V5_DOWN =
 const SQLITE_V4_DOWN = `${SQLITE_V5_DOWN} DROP TABLE site_moves;`;
 const SQLITE_V3_DOWN =
   'ALTER TABLE tokens DROP COLUMN last_used_ms; ALTER TABLE tokens DROP COLUMN expires_ms; ALTER TABLE tokens DROP COLUMN revoked_ms;';
+
+/** A version-4 register entry (technician in `info`) and an open incident, seen through version 5. */
+async function seedRegister(store: Store): Promise<void> {
+  await store.putSite(
+    'site-a',
+    { name: 'Site A', unit: 'ha-noi/ba-dinh', technician: { name: 'Lê Văn C', phone: '0987 654 321' } },
+    T0,
+  );
+  await store.createIncident(incident(), { key: 'migrate-inc', fingerprint: 'fp' });
+}
+async function expectRegisterUpgraded(store: Store): Promise<void> {
+  const [row] = await store.readiness('ha-noi');
+  expect(row).toMatchObject({
+    id: 'site-a',
+    technician: 'Lê Văn C',
+    phone: '0987 654 321',
+    openIncidents: 1,
+  });
+  expect(
+    (await store.retireSite('site-a', { atMs: T0 + 1, by: 'admin', reason: undefined }))?.retired?.by,
+  ).toBe('admin');
+  expect(await store.readiness('ha-noi')).toEqual([]);
+}
 
 async function seedToken(store: Store) {
   return store.createToken({ hash: 'old', role: 'technician', unit: 'ha-noi', label: 'ktv', createdMs: T0 });
@@ -97,6 +120,21 @@ describe('migration 2 on SQLite', () => {
     }
   });
 
+  it('version 5 (the site register) keeps the entries and incidents of version 4', async () => {
+    const file = path.join(dir, 'r5.db');
+    const v4 = await openSqlite(file);
+    await seedRegister(v4);
+    v4.handle.exec(`${SQLITE_V5_DOWN} PRAGMA user_version = 4`);
+    await v4.close();
+    const up = await openSqlite(file);
+    try {
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(5);
+      await expectRegisterUpgraded(up);
+    } finally {
+      await up.close();
+    }
+  });
+
   it('version 3 adds the token lifecycle, keeping the tokens', async () => {
     const file = path.join(dir, 'r3.db');
     const v3 = await openSqlite(file);
@@ -144,6 +182,22 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
       await expectUpgraded(v2);
     } finally {
       await v2.close();
+    }
+  });
+
+  it('version 5 (the site register) keeps the entries and incidents of version 4', async () => {
+    const url = await freshDatabase((pg as TestPostgres).url, 'migrate_v5');
+    const v4 = await openPostgres(url);
+    await seedRegister(v4);
+    await v4.pool.query(PG_V5_DOWN);
+    await v4.close();
+    const up = await openPostgres(url);
+    try {
+      const { rows } = await up.pool.query('SELECT max(version) AS v FROM schema_version');
+      expect(rows[0]).toEqual({ v: 5 });
+      await expectRegisterUpgraded(up);
+    } finally {
+      await up.close();
     }
   });
 
