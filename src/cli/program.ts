@@ -19,6 +19,7 @@ import { register as registryCommands } from './wiring/registry.js';
 import { register as reportCommands } from './wiring/report.js';
 import { register as schemaCommands } from './wiring/schema.js';
 import { register as simCommands } from './wiring/sim.js';
+import { register as siteCommands } from './wiring/site.js';
 
 /**
  * The options commander parses for a command, as extra-typings infers them from
@@ -41,6 +42,7 @@ const registrations: Array<(program: Command, w: Wiring) => void> = [
   profileCommands,
   incidentCommands,
   meetingCommands,
+  siteCommands,
   registryCommands,
   codecCommands,
   simCommands,

@@ -17,6 +17,7 @@ import * as refusal from './messages/refusal.js';
 import * as registry from './messages/registry.js';
 import * as report from './messages/report.js';
 import * as reports from './messages/reports.js';
+import * as site from './messages/site.js';
 
 export const areas = [
   cli,
@@ -36,6 +37,7 @@ export const areas = [
   alerts,
   meetingDay,
   meeting,
+  site,
 ] as const;
 
 export type Area = (typeof areas)[number];

@@ -5,7 +5,7 @@
  * for others drop the `x-` keys (schema-tools.ts).
  */
 import { Type } from '@sinclair/typebox';
-import { DURATION_PATTERN, ID_PATTERN, UNIT_PATTERN } from './constants.js';
+import { DURATION_PATTERN, EMAIL_PATTERN, ID_PATTERN, UNIT_PATTERN, VN_PHONE_PATTERN } from './constants.js';
 
 /** Id of a site, check or bridge. */
 export const Id = Type.String({
@@ -49,12 +49,40 @@ export const Duration = Type.Union(
 
 export const Url = Type.String({ pattern: '^https?://', 'x-allowed': 'profile.allowed.url' });
 
-/** Whom to call: a technician, a focal point, a reporter. */
+export const Email = Type.String({
+  pattern: EMAIL_PATTERN,
+  maxLength: 254,
+  'x-allowed': 'site.allowed.email',
+  description: 'An e-mail address, e.g. ktv.bimson@thanhhoa.gov.vn',
+});
+
+/** A Vietnamese phone number (docs/sites.md): 0912 345 678, (0237) 385 0000, +84 912 345 678. */
+export const VnPhone = Type.String({
+  pattern: VN_PHONE_PATTERN,
+  maxLength: 40,
+  'x-allowed': 'site.allowed.phone',
+  description: 'A Vietnamese phone number: 0 or +84 and 9–10 digits; spaces, dots and dashes allowed.',
+});
+
+/**
+ * Whom to call: a technician, a focal point, a reporter. `phone` stays free
+ * text here (runs and incidents of older profiles keep being taken); the site
+ * register checks it (Contact below). `zalo` is the phone number the person's
+ * Zalo account is on, when it is not `phone`.
+ */
 export const Person = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 200 }),
     phone: Type.Optional(Type.String({ maxLength: 40 })),
+    email: Type.Optional(Email),
+    zalo: Type.Optional(VnPhone),
   },
+  { additionalProperties: false },
+);
+
+/** A person in the site register (docs/sites.md): as Person, with a Vietnamese phone number. */
+export const Contact = Type.Object(
+  { ...Person.properties, phone: Type.Optional(VnPhone) },
   { additionalProperties: false },
 );
 

@@ -61,3 +61,17 @@ export const UNIT_PATTERN = '^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$';
 
 /** "500ms", "3s", "45m", "1h", "1h30m" (a bare number of seconds is a number, not this). */
 export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
+
+/**
+ * A Vietnamese phone number: 0 or +84, then 9 or 10 digits (mobiles 09x/08x/07x/05x/03x,
+ * landlines with a 02xx area code); spaces, dots, dashes and brackets between digits are
+ * allowed ("0912 345 678", "(0237) 385 0000", "+84 912 345 678"). docs/sites.md.
+ */
+export const VN_PHONE_PATTERN = '^\\(?(\\+84|0)([ .()-]*[0-9]){9,10}$';
+
+/** An e-mail address: something@domain.tld, no spaces (the register checks the shape, not the mailbox). */
+export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
+
+/** Expected meeting hours, local to the site: "07:30-11:30" or several, "07:30-11:30, 13:30-17:00". */
+export const HOURS_PATTERN =
+  '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9](, ?([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])*$';

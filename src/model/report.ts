@@ -15,8 +15,14 @@ export const ReadinessSite = Type.Object({
   runId: Nullable(Type.Integer()),
   /** Ids of the checks that failed or could not run in the last run. */
   failing: Type.Array(Type.String()),
-  /** Did not report since `staleBefore`: unknown readiness, not a failure. */
+  /** Did not report since `staleBefore` (or never did): unknown readiness, not a failure. */
   stale: Type.Boolean(),
+  /** The technician's name and phone from the site register (docs/sites.md); null when not registered. */
+  /** (Optional: an older registry sends none of the three.) */
+  technician: Type.Optional(Nullable(Type.String())),
+  phone: Type.Optional(Nullable(Type.String())),
+  /** Incidents of the site not resolved yet (open or acknowledged). */
+  openIncidents: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type ReadinessSite = Static<typeof ReadinessSite>;
 
@@ -30,7 +36,10 @@ export const Readiness = Type.Object({
     degraded: Type.Integer(),
     notReady: Type.Integer(),
     unknown: Type.Integer(),
+    /** Sites that reported, but not since `staleBefore`. */
     stale: Type.Integer(),
+    /** Registered sites that never reported (their own state: docs/sites.md); not counted under `stale`. */
+    never: Type.Optional(Type.Integer()),
   }),
   sites: Type.Array(ReadinessSite),
 });

@@ -1,10 +1,10 @@
 /**
  * A site (điểm cầu): the profile's `site:` block, the site block of a run
- * sent to the registry, and a registered site.
+ * sent to the registry, and a registered site (the register: docs/sites.md).
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { DateTime, Person, SiteId, UnitPath } from './atoms.js';
-import { SITE_LEVELS } from './constants.js';
+import { Contact, DateTime, Person, SiteId, UnitPath } from './atoms.js';
+import { HOURS_PATTERN, SITE_LEVELS } from './constants.js';
 import { literals, Nullable } from './schema-tools.js';
 
 const SiteName = Type.String({ minLength: 1, maxLength: 300 });
@@ -23,10 +23,24 @@ const siteFields = <L extends TSchema>(level: L) => ({
   focal_point: Type.Optional(FocalPoint),
 });
 
-/** The profile's `site:`: the level is one of the known words, nothing else is allowed. */
-export const SiteInfo = Type.Object(siteFields(literals(SITE_LEVELS, { allowed: 'profile.allowed.enum' })), {
-  additionalProperties: false,
+/** The register's own fields (docs/sites.md); the profile may carry address and hours too. */
+const Address = Type.String({ minLength: 1, maxLength: 500 });
+const MeetingHours = Type.String({
+  pattern: HOURS_PATTERN,
+  maxLength: 200,
+  'x-allowed': 'site.allowed.hours',
+  description: 'Expected meeting hours, the site\'s local time: "07:30-11:30, 13:30-17:00".',
 });
+
+/** The profile's `site:`: the level is one of the known words, nothing else is allowed. */
+export const SiteInfo = Type.Object(
+  {
+    ...siteFields(literals(SITE_LEVELS, { allowed: 'profile.allowed.enum' })),
+    address: Type.Optional(Address),
+    meeting_hours: Type.Optional(MeetingHours),
+  },
+  { additionalProperties: false },
+);
 export type SiteInfo = Static<typeof SiteInfo>;
 
 /**
@@ -36,19 +50,116 @@ export type SiteInfo = Static<typeof SiteInfo>;
 export const RunSite = Type.Object(siteFields(Type.String({ maxLength: 40 })));
 export type RunSite = Static<typeof RunSite>;
 
-const { id: _, ...withoutId } = RunSite.properties;
-/** PUT /v1/sites/:id: the site block without its id (the id is in the path). */
-export const SiteInput = Type.Object(withoutId, { additionalProperties: false });
+/** Which codec a site has: the driver and the model, never how to log in (no host, user or password). */
+export const SiteCodec = Type.Object(
+  {
+    driver: Type.String({ minLength: 1, maxLength: 40 }),
+    model: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * PUT /v1/sites/:id: a register entry without its id (the id is in the path).
+ * Contacts carry checked phone numbers and e-mail addresses; nothing secret has
+ * a field here (docs/sites.md).
+ */
+export const SiteInput = Type.Object(
+  {
+    name: SiteName,
+    unit: UnitPath,
+    level: Type.Optional(Type.String({ maxLength: 40 })),
+    address: Type.Optional(Address),
+    technician: Type.Optional(Contact),
+    focal_point: Type.Optional(Type.Object(Contact.properties, { additionalProperties: false })),
+    codec: Type.Optional(SiteCodec),
+    /** The bridge the site dials: its URI or name (sip:8001@mcu.thanhhoa.gov.vn). */
+    bridge: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    meeting_hours: Type.Optional(MeetingHours),
+  },
+  { additionalProperties: false },
+);
 export type SiteInput = Static<typeof SiteInput>;
+
+/** The register's optional fields, by name (what the store keeps as the `info` JSON). */
+export const SITE_INFO_FIELDS = [
+  'level',
+  'address',
+  'technician',
+  'focal_point',
+  'codec',
+  'bridge',
+  'meeting_hours',
+] as const satisfies ReadonlyArray<keyof SiteInput>;
+
+/** A retired site: kept with its history, left out of reports (docs/sites.md). */
+export const SiteRetired = Type.Object({
+  at: DateTime,
+  /** The retiring token's label. */
+  by: Nullable(Type.String()),
+  reason: Type.Optional(Type.String({ maxLength: 500 })),
+});
+export type SiteRetired = Static<typeof SiteRetired>;
 
 /** A registered site. */
 export const Site = Type.Object({
   id: SiteId,
   ...SiteInput.properties,
+  retired: Type.Optional(SiteRetired),
   createdAt: DateTime,
   updatedAt: DateTime,
 });
 export type Site = Static<typeof Site>;
+
+/** Most entries in one PUT /v1/sites (a push of a sweep goes in batches of this). */
+export const SITE_BATCH_MAX = 1000;
+
+/** One entry of PUT /v1/sites: a register entry with its id. */
+export const SiteBatchItem = Type.Object(
+  { id: SiteId, ...SiteInput.properties },
+  { additionalProperties: false },
+);
+export type SiteBatchItem = Static<typeof SiteBatchItem>;
+
+/**
+ * PUT /v1/sites: many entries in one transaction. Fields an entry leaves out
+ * are kept as registered (a push from profiles does not wipe the address the
+ * IT centre imported). `atomic`: one refused entry refuses them all (import).
+ */
+export const SiteBatch = Type.Object(
+  {
+    items: Type.Array(SiteBatchItem, { minItems: 1, maxItems: SITE_BATCH_MAX }),
+    atomic: Type.Optional(Type.Boolean({ default: false })),
+  },
+  { additionalProperties: false },
+);
+export type SiteBatch = Static<typeof SiteBatch>;
+
+/** Each entry's answer, in the order sent: 201 new, 200 updated, 403 outside the token, 409 held elsewhere. */
+export const SiteBatchResult = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      id: SiteId,
+      status: Type.Integer(),
+      site: Type.Optional(Site),
+      error: Type.Optional(Type.Object({ code: Type.String(), message: Type.String() })),
+    }),
+  ),
+  /** How many entries were written (0 when an atomic batch was refused). */
+  written: Type.Integer(),
+});
+export type SiteBatchResult = Static<typeof SiteBatchResult>;
+
+/** PUT /v1/sites/:id/unit: move a site to another unit, everything else kept. */
+export const SiteMoveInput = Type.Object({ unit: UnitPath }, { additionalProperties: false });
+export type SiteMoveInput = Static<typeof SiteMoveInput>;
+
+/** PUT /v1/sites/:id/retired: retire a site (a second retire keeps the first). */
+export const SiteRetireInput = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { additionalProperties: false },
+);
+export type SiteRetireInput = Static<typeof SiteRetireInput>;
 
 export const SiteList = Type.Object({ items: Type.Array(Site), nextCursor: Nullable(Type.String()) });
 export type SiteList = Static<typeof SiteList>;

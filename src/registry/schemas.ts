@@ -45,6 +45,12 @@ export const SiteListQuery = Type.Object(
     unit: Type.Optional(UnitPrefix),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000, default: 500 })),
     cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    retired: Type.Optional(
+      literals(['exclude', 'include', 'only'], {
+        default: 'exclude',
+        description: 'Retired sites (docs/sites.md): left out, listed with the others, or listed alone.',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -19,6 +19,7 @@ import { meetingRoutes } from './routes/meetings.js';
 import { readinessRoutes } from './routes/readiness.js';
 import { runRoutes } from './routes/runs.js';
 import { runBatchRoutes } from './routes/runs-batch.js';
+import { siteRegisterRoutes } from './routes/site-register.js';
 import { siteRoutes } from './routes/sites.js';
 import { speedtestRoutes } from './speedtest.js';
 import { type Store, StoreBusyError } from './store/types.js';
@@ -230,6 +231,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
   await app.register(runBatchRoutes);
   await app.register(incidentRoutes);
   await app.register(siteRoutes);
+  await app.register(siteRegisterRoutes);
   await app.register(readinessRoutes);
   await app.register(dailyRoutes);
   await app.register(callStateRoutes);

@@ -19,7 +19,7 @@ export interface Scheme {
   /** A check's status (pass, warn, fail, error, skip). */
   status: Record<'pass' | 'warn' | 'fail' | 'error' | 'skip', Paint>;
   /** A site's state: its verdict, or stale in the reports. */
-  state: Record<'ready' | 'degraded' | 'not-ready' | 'unknown' | 'stale', Paint>;
+  state: Record<'ready' | 'degraded' | 'not-ready' | 'unknown' | 'stale' | 'never', Paint>;
   /** The verdict line: the state's colour, bold. */
   verdict: Record<'ready' | 'degraded' | 'not-ready' | 'unknown', Paint>;
 }
@@ -43,6 +43,7 @@ function build(enabled: boolean): Scheme {
       'not-ready': p(c.red),
       unknown: p(c.magenta),
       stale: p(c.gray),
+      never: p(c.gray),
     },
     verdict: {
       ready: p(c.green.bold),

@@ -70,6 +70,8 @@ describe('health and docs', () => {
       '/v1/sites/{id}',
       '/v1/sites/{id}/call-states',
       '/v1/sites/{id}/moves',
+      '/v1/sites/{id}/retired',
+      '/v1/sites/{id}/unit',
       '/v1/speedtest',
     ]);
     expect(Object.keys(doc.paths['/v1/incidents/{id}'] ?? {}).sort()).toEqual(['get', 'patch']);
@@ -676,7 +678,16 @@ describe('GET /v1/reports/readiness', () => {
     const rep = r.json() as Readiness;
     expect(rep.unit).toBe('thanh-hoa/bim-son');
     expect(rep.staleBefore).toBe(hours(26));
-    expect(rep.counts).toEqual({ sites: 4, ready: 1, degraded: 0, notReady: 1, unknown: 0, stale: 2 });
+    // A site that never reported is its own state (issue 15), not counted under stale.
+    expect(rep.counts).toEqual({
+      sites: 4,
+      ready: 1,
+      degraded: 0,
+      notReady: 1,
+      unknown: 0,
+      stale: 1,
+      never: 1,
+    });
     expect(rep.sites.map((s) => [s.id, s.verdict, s.stale, s.failing])).toEqual([
       ['a-ready', 'ready', false, []],
       ['b-failed', 'not-ready', false, ['sip-port']],
@@ -693,7 +704,7 @@ describe('GET /v1/reports/readiness', () => {
         bearer(t.tokens.viewer),
       )
     ).json() as Readiness;
-    expect(since.counts).toMatchObject({ ready: 1, notReady: 0, stale: 3 });
+    expect(since.counts).toMatchObject({ ready: 1, notReady: 0, stale: 2, never: 1 });
     const province = (
       await inject('GET', '/v1/reports/readiness?unit=thanh-hoa', bearer(t.tokens.viewerProvince))
     ).json() as Readiness;

@@ -13,7 +13,7 @@ import { openSqlite } from '../../src/registry/store/sqlite.js';
 import type { Store } from '../../src/registry/store/types.js';
 import { havePeer } from '../helpers/peers.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
-import { run } from './store.conformance.js';
+import { incident, run } from './store.conformance.js';
 
 const T0 = Date.parse('2026-11-25T00:00:00.000Z');
 
@@ -25,14 +25,39 @@ async function seedRuns(store: Store): Promise<void> {
     });
 }
 
-/** Undo migrations 7 (meetings), 6 (call states), 5 (meeting tag), 4 (site moves) and 3 (token lifecycle): what older databases look like. */
+/** Undo migrations 8 (site register), 7 (meetings), 6 (call states), 5 (meeting tag), 4 (site moves) and 3 (token lifecycle): what older databases look like. */
+const SQLITE_V8_DOWN =
+  'DROP INDEX incidents_open; ALTER TABLE sites DROP COLUMN retired_ms; ALTER TABLE sites DROP COLUMN retired_by; ALTER TABLE sites DROP COLUMN retired_note;';
 const SQLITE_V7_DOWN =
   'DROP TABLE meetings; DROP TABLE meeting_sites; DROP TABLE meeting_units; DROP TABLE meeting_events; DROP TABLE notice_rules;';
 const SQLITE_V6_DOWN = 'DROP TABLE call_states;';
 const SQLITE_V5_DOWN = 'DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id;';
-const SQLITE_V4_DOWN = `${SQLITE_V7_DOWN} ${SQLITE_V6_DOWN} ${SQLITE_V5_DOWN} DROP TABLE site_moves;`;
+const SQLITE_V4_DOWN = `${SQLITE_V8_DOWN} ${SQLITE_V7_DOWN} ${SQLITE_V6_DOWN} ${SQLITE_V5_DOWN} DROP TABLE site_moves;`;
 const SQLITE_V3_DOWN =
   'ALTER TABLE tokens DROP COLUMN last_used_ms; ALTER TABLE tokens DROP COLUMN expires_ms; ALTER TABLE tokens DROP COLUMN revoked_ms;';
+
+/** A version-4 register entry (technician in `info`) and an open incident, seen through version 5. */
+async function seedRegister(store: Store): Promise<void> {
+  await store.putSite(
+    'site-a',
+    { name: 'Site A', unit: 'ha-noi/ba-dinh', technician: { name: 'Lê Văn C', phone: '0987 654 321' } },
+    T0,
+  );
+  await store.createIncident(incident(), { key: 'migrate-inc', fingerprint: 'fp' });
+}
+async function expectRegisterUpgraded(store: Store): Promise<void> {
+  const [row] = await store.readiness('ha-noi');
+  expect(row).toMatchObject({
+    id: 'site-a',
+    technician: 'Lê Văn C',
+    phone: '0987 654 321',
+    openIncidents: 1,
+  });
+  expect(
+    (await store.retireSite('site-a', { atMs: T0 + 1, by: 'admin', reason: undefined }))?.retired?.by,
+  ).toBe('admin');
+  expect(await store.readiness('ha-noi')).toEqual([]);
+}
 
 async function seedToken(store: Store) {
   return store.createToken({ hash: 'old', role: 'technician', unit: 'ha-noi', label: 'ktv', createdMs: T0 });
@@ -90,12 +115,27 @@ describe('migration 2 on SQLite', () => {
     await v1.close();
     const v2 = await openSqlite(file);
     try {
-      expect(v2.handle.pragma('user_version', { simple: true })).toBe(7);
+      expect(v2.handle.pragma('user_version', { simple: true })).toBe(8);
       const cols = v2.handle.prepare(`SELECT name FROM pragma_index_info('runs_site_time')`).pluck().all();
       expect(cols).toEqual(['site_id', 'started_ms', 'verdict']);
       await expectUpgraded(v2);
     } finally {
       await v2.close();
+    }
+  });
+
+  it('version 5 (the site register) keeps the entries and incidents of version 4', async () => {
+    const file = path.join(dir, 'r5.db');
+    const v4 = await openSqlite(file);
+    await seedRegister(v4);
+    v4.handle.exec(`${SQLITE_V5_DOWN} PRAGMA user_version = 4`);
+    await v4.close();
+    const up = await openSqlite(file);
+    try {
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(5);
+      await expectRegisterUpgraded(up);
+    } finally {
+      await up.close();
     }
   });
 
@@ -107,7 +147,7 @@ describe('migration 2 on SQLite', () => {
     await v3.close();
     const up = await openSqlite(file);
     try {
-      expect(up.handle.pragma('user_version', { simple: true })).toBe(7);
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(8);
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();
@@ -115,12 +155,14 @@ describe('migration 2 on SQLite', () => {
   });
 });
 
+const PG_V8_DOWN =
+  'DROP INDEX incidents_open; ALTER TABLE sites DROP COLUMN retired_ms, DROP COLUMN retired_by, DROP COLUMN retired_note; DELETE FROM schema_version WHERE version = 8;';
 const PG_V7_DOWN =
   'DROP TABLE meetings, meeting_sites, meeting_units, meeting_events, notice_rules; DELETE FROM schema_version WHERE version = 7;';
 const PG_V6_DOWN = 'DROP TABLE call_states; DELETE FROM schema_version WHERE version = 6;';
 const PG_V5_DOWN =
   'DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id; DELETE FROM schema_version WHERE version = 5;';
-const PG_V4_DOWN = `${PG_V7_DOWN} ${PG_V6_DOWN} ${PG_V5_DOWN} DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;`;
+const PG_V4_DOWN = `${PG_V8_DOWN} ${PG_V7_DOWN} ${PG_V6_DOWN} ${PG_V5_DOWN} DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;`;
 const PG_V3_DOWN =
   'ALTER TABLE tokens DROP COLUMN last_used_ms, DROP COLUMN expires_ms, DROP COLUMN revoked_ms; DELETE FROM schema_version WHERE version = 3;';
 
@@ -144,11 +186,27 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
       const { rows } = await v2.pool.query(
         `SELECT pg_get_indexdef('runs_site_time'::regclass) AS def, (SELECT max(version) FROM schema_version) AS v`,
       );
-      expect(rows[0]).toMatchObject({ v: 7 });
+      expect(rows[0]).toMatchObject({ v: 8 });
       expect(rows[0].def).toContain('(site_id, started_ms, verdict)');
       await expectUpgraded(v2);
     } finally {
       await v2.close();
+    }
+  });
+
+  it('version 5 (the site register) keeps the entries and incidents of version 4', async () => {
+    const url = await freshDatabase((pg as TestPostgres).url, 'migrate_v5');
+    const v4 = await openPostgres(url);
+    await seedRegister(v4);
+    await v4.pool.query(PG_V5_DOWN);
+    await v4.close();
+    const up = await openPostgres(url);
+    try {
+      const { rows } = await up.pool.query('SELECT max(version) AS v FROM schema_version');
+      expect(rows[0]).toEqual({ v: 5 });
+      await expectRegisterUpgraded(up);
+    } finally {
+      await up.close();
     }
   });
 
@@ -161,7 +219,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
     const up = await openPostgres(url);
     try {
       const { rows } = await up.pool.query('SELECT max(version) AS v FROM schema_version');
-      expect(rows[0]).toEqual({ v: 7 });
+      expect(rows[0]).toEqual({ v: 8 });
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();

@@ -7,6 +7,7 @@ import { openPostgres } from '../../src/registry/store/postgres.js';
 import { openSqlite } from '../../src/registry/store/sqlite.js';
 import { havePeer } from '../helpers/peers.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
+import { siteRegisterConformance } from './sites.conformance.js';
 import { storeConformance } from './store.conformance.js';
 import { batchConformance } from './store-batch.conformance.js';
 
@@ -18,6 +19,12 @@ storeConformance(
   'sqlite',
   () => openSqlite(path.join(tmp, `r${++n}.db`)),
   () => fs.rmSync(tmp, { recursive: true, force: true }),
+);
+const tmpSites = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-sites-'));
+siteRegisterConformance(
+  'sqlite',
+  () => openSqlite(path.join(tmpSites, `s${++n}.db`)),
+  () => fs.rmSync(tmpSites, { recursive: true, force: true }),
 );
 
 describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('postgres', () => {
@@ -31,6 +38,9 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('postgres', () => {
     openPostgres(await freshDatabase((pg as TestPostgres).url, `conf_${++db}`)),
   );
   batchConformance('postgres', async () =>
+    openPostgres(await freshDatabase((pg as TestPostgres).url, `conf_${++db}`)),
+  );
+  siteRegisterConformance('postgres', async () =>
     openPostgres(await freshDatabase((pg as TestPostgres).url, `conf_${++db}`)),
   );
 });

@@ -129,7 +129,7 @@ describe('report readiness', () => {
         .trimEnd()
         .split('\n')
         .map((l) => l.split('\t').slice(0, 2).join(' ')),
-    ).toEqual(['not-ready xa-b', 'degraded xa-c', 'stale xa-d', 'stale xa-e', 'ready xa-a']);
+    ).toEqual(['not-ready xa-b', 'degraded xa-c', 'stale xa-d', 'never xa-e', 'ready xa-a']);
   });
   it('piped, the default format is still a table (no colour), not tab-separated', async () => {
     for (const args of [[], ['--format', 'table']]) {
@@ -144,18 +144,24 @@ describe('report readiness', () => {
     const r = await report(['readiness', '--unit', 'thanh-hoa'], { DIEMCAU_LANG: 'vi', NO_COLOR: '1' }, true);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Báo cáo tình trạng sẵn sàng của các điểm cầu · đơn vị thanh-hoa');
-    expect(r.stdout).toContain('5 điểm cầu: 1 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 2 không báo cáo');
-    expect(r.stdout).toMatch(
-      /\n✗ chưa sẵn sàng {2}xa-b {6}Site xa-b {2}thanh-hoa\/xa-b {2}\d\d:\d\d \d\d\/\d\d\/\d{4} {3}sip-port\n/,
+    // xa-e never reported: its own state since issue 15, after the stale xa-d.
+    expect(r.stdout).toContain(
+      '5 điểm cầu: 1 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 1 không báo cáo, 1 chưa từng báo cáo',
     );
-    expect(r.stdout).toMatch(/\n– không báo cáo {2}xa-e {6}UBND xã Ê {2}thanh-hoa\/xa-e {2}—\n/);
+    expect(r.stdout).toMatch(
+      /\n✗ chưa sẵn sàng {6}xa-b {6}Site xa-b {2}thanh-hoa\/xa-b {2}\d\d:\d\d \d\d\/\d\d\/\d{4} {3}sip-port +1\n/,
+    );
+    // The open-incident column (xa-b has one open incident here).
+    expect(r.stdout).toMatch(/ OPEN\n|SỰ CỐ MỞ\n/);
+    expect(r.stdout).toMatch(/\n· chưa từng báo cáo {2}xa-e {6}UBND xã Ê {2}thanh-hoa\/xa-e {2}—\n/);
     expect(r.stdout).not.toMatch(/\u001b\[/);
   });
   it('--since moves the stale cut-off', async () => {
     const r = await report(['readiness', '--unit', 'thanh-hoa', '--since', '4d', '--format', 'json']);
     const doc = JSON.parse(r.stdout);
     expect(doc.schema).toBe('diemcau/report-readiness@1');
-    expect(doc.readiness.counts).toMatchObject({ sites: 5, stale: 1, ready: 2 });
+    // xa-d ran 3 days ago: within 4 days; xa-e never reported (counted apart since issue 15).
+    expect(doc.readiness.counts).toMatchObject({ sites: 5, stale: 0, never: 1, ready: 2 });
     expect(doc.daily).toBeUndefined();
   });
   it('json with --days carries the sites × days grid', async () => {
@@ -179,7 +185,7 @@ describe('report readiness', () => {
     const text = fs.readFileSync(path.join(dir, 'r.csv'), 'utf8');
     expect(
       text.startsWith(
-        '\uFEFFsite_id,site_name,unit,state,state_label,verdict,last_run_at,run_id,failing,stale\r\n',
+        '\uFEFFsite_id,site_name,unit,state,state_label,verdict,last_run_at,run_id,failing,stale,technician,phone,open_incidents\r\n',
       ),
     ).toBe(true);
     expect(text.split('\r\n')).toHaveLength(1 + 5 + 1);

@@ -103,8 +103,8 @@ describe('readiness csv', () => {
       ['th-xa-quang-phu', 'not-ready', 'chưa sẵn sàng'],
       ['th-xa-nga-son', 'unknown', 'không kiểm tra được'],
       ['th-so-khcn', 'degraded', 'có cảnh báo'],
-      ['th-xa-hoang-hoa', 'stale', 'không báo cáo'],
       ['th-xa-muong-lat', 'stale', 'không báo cáo'],
+      ['th-xa-hoang-hoa', 'never', 'chưa từng báo cáo'],
       ['th-bimson-ubnd', 'ready', 'sẵn sàng'],
       ['th-phuong-hac-thanh', 'ready', 'sẵn sàng'],
     ]);
@@ -119,9 +119,13 @@ describe('readiness csv', () => {
       '102',
       'mcu-ping,codec-reg',
       'false',
+      // technician, phone, open incidents: this sample's registry sent none (an older one).
+      '',
+      '',
+      '',
     ]);
-    // Never reported: empty verdict, time and run id.
-    expect(rows[4]?.slice(5, 10)).toEqual(['', '', '', '', 'true']);
+    // Never reported (now after the stale one): empty verdict, time and run id.
+    expect(rows[5]?.slice(5, 10)).toEqual(['', '', '', '', 'true']);
     expect(text).toContain('"mcu-ping,codec-reg"');
   });
   it('keeps the same header in English and only changes the labels', () => {

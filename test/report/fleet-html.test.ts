@@ -120,9 +120,11 @@ describe.skipIf(!haveChromium())('html reports in headless chromium', () => {
       notReady: cardCount(dom, 'not-ready'),
       unknown: cardCount(dom, 'unknown'),
       stale: cardCount(dom, 'stale'),
-    }).toEqual({ all: 7, ready: 2, degraded: 1, notReady: 1, unknown: 1, stale: 2 });
+      never: cardCount(dom, 'never'),
+    }).toEqual({ all: 7, ready: 2, degraded: 1, notReady: 1, unknown: 1, stale: 1, never: 1 });
+    // Never reported is its own state since issue 15.
     expect(dom).toContain(
-      '7 điểm cầu: 2 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 1 không kiểm tra được, 2 không báo cáo',
+      '7 điểm cầu: 2 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 1 không kiểm tra được, 1 không báo cáo, 1 chưa từng báo cáo',
     );
 
     const svg = section(dom, '<figure class="hm"', '</figure>');
@@ -145,7 +147,8 @@ describe.skipIf(!haveChromium())('html reports in headless chromium', () => {
     expect(incidents).toContain('Micro bàn chủ toạ "chết", phải thay\nđã thay micro dự phòng');
     expect(dom).toContain('Thời gian khắc phục trung bình: 7 giờ 0 phút');
     const legend = section(dom, '<section id="legend">', '</section>');
-    expect(count(legend, '<li>')).toBe(6);
+    expect(count(legend, '<li>')).toBe(7);
+    expect(legend).toContain('đã đăng ký nhưng chưa lần nào gửi kết quả kiểm tra');
     expect(legend).toContain('không nhận được kết quả kiểm tra nào từ 06:30 07/07/2025');
   });
 
@@ -153,7 +156,9 @@ describe.skipIf(!haveChromium())('html reports in headless chromium', () => {
     const dom = await dumpDom(await write('readiness-en.html', renderReadinessHtml(readinessData, en)));
     expect(dom).toContain('<html lang="en">');
     expect(titleOf(dom)).toBe('Site readiness report · thanh-hoa · 08/07/2025');
-    expect(dom).toContain('7 sites: 2 ready, 1 with warnings, 1 not ready, 1 could not check, 2 no report');
+    expect(dom).toContain(
+      '7 sites: 2 ready, 1 with warnings, 1 not ready, 1 could not check, 1 no report, 1 never reported',
+    );
     expect(section(dom, '<figure class="hm"', '</figure>')).toContain(
       '<title>th-xa-quang-phu · 2025-07-08: not ready</title>',
     );

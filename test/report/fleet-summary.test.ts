@@ -15,14 +15,14 @@ import { GENERATED_AT, incidents, readiness, ZONE } from './fleet-sample.js';
 const MIN = 60_000;
 
 describe('sortWorstFirst', () => {
-  it('puts not ready, could not check, with warnings, no report, ready in that order, then unit and id', () => {
+  it('puts not ready, could not check, with warnings, no report, never reported, ready in that order, then unit and id', () => {
     const sorted = sortWorstFirst(readiness.sites);
     expect(sorted.map((s) => [stateOf(s), s.id])).toEqual([
       ['not-ready', 'th-xa-quang-phu'],
       ['unknown', 'th-xa-nga-son'],
       ['degraded', 'th-so-khcn'],
-      ['stale', 'th-xa-hoang-hoa'],
       ['stale', 'th-xa-muong-lat'],
+      ['never', 'th-xa-hoang-hoa'],
       ['ready', 'th-bimson-ubnd'],
       ['ready', 'th-phuong-hac-thanh'],
     ]);
@@ -103,10 +103,10 @@ describe('words for numbers', () => {
   });
   it('writes the summary line counts, could-not-check only when there are some', () => {
     expect(countsText(vi, readiness.counts)).toBe(
-      '2 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 1 không kiểm tra được, 2 không báo cáo',
+      '2 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 1 không kiểm tra được, 1 không báo cáo, 1 chưa từng báo cáo',
     );
     expect(countsText(en, { ...readiness.counts, unknown: 0 })).toBe(
-      '2 ready, 1 with warnings, 1 not ready, 2 no report',
+      '2 ready, 1 with warnings, 1 not ready, 1 no report, 1 never reported',
     );
   });
 });

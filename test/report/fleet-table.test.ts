@@ -27,12 +27,12 @@ describe('readiness table', () => {
       ✗ chưa sẵn sàng        th-xa-quang-phu      UBND xã Quảng Phú               thanh-hoa/quang-phu     07:40 08/07/2025   mcu-ping, codec-reg
       ? không kiểm tra được  th-xa-nga-son        UBND xã Nga Sơn                 thanh-hoa/nga-son       06:45 08/07/2025
       ! có cảnh báo          th-so-khcn           Sở Khoa học và Công nghệ        thanh-hoa/so-khcn       08:00 08/07/2025   ups
-      – không báo cáo        th-xa-hoang-hoa      UBND xã Hoằng Hoá               thanh-hoa/hoang-hoa     —
       – không báo cáo        th-xa-muong-lat      UBND xã Mường Lát               thanh-hoa/muong-lat     09:00 05/07/2025   mcu-sip
+      · chưa từng báo cáo    th-xa-hoang-hoa      UBND xã Hoằng Hoá               thanh-hoa/hoang-hoa     —
       ✓ sẵn sàng             th-bimson-ubnd       Hội trường UBND thị xã Bỉm Sơn  thanh-hoa/bim-son/ubnd  07:55 08/07/2025
       ✓ sẵn sàng             th-phuong-hac-thanh  Phường Hạc Thành                thanh-hoa/hac-thanh     07:50 08/07/2025
 
-      7 điểm cầu: 2 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 1 không kiểm tra được, 2 không báo cáo
+      7 điểm cầu: 2 sẵn sàng, 1 có cảnh báo, 1 chưa sẵn sàng, 1 không kiểm tra được, 1 không báo cáo, 1 chưa từng báo cáo
       "không báo cáo": không nhận được kết quả kiểm tra nào từ 06:30 07/07/2025
       "
     `);
@@ -44,12 +44,12 @@ describe('readiness table', () => {
       ✗ not ready        th-xa-quang-phu      UBND xã Quảng Phú               thanh-hoa/quang-phu     07:40 08/07/2025  mcu-ping, codec-reg
       ? could not check  th-xa-nga-son        UBND xã Nga Sơn                 thanh-hoa/nga-son       06:45 08/07/2025
       ! with warnings    th-so-khcn           Sở Khoa học và Công nghệ        thanh-hoa/so-khcn       08:00 08/07/2025  ups
-      – no report        th-xa-hoang-hoa      UBND xã Hoằng Hoá               thanh-hoa/hoang-hoa     —
       – no report        th-xa-muong-lat      UBND xã Mường Lát               thanh-hoa/muong-lat     09:00 05/07/2025  mcu-sip
+      · never reported   th-xa-hoang-hoa      UBND xã Hoằng Hoá               thanh-hoa/hoang-hoa     —
       ✓ ready            th-bimson-ubnd       Hội trường UBND thị xã Bỉm Sơn  thanh-hoa/bim-son/ubnd  07:55 08/07/2025
       ✓ ready            th-phuong-hac-thanh  Phường Hạc Thành                thanh-hoa/hac-thanh     07:50 08/07/2025
 
-      7 sites: 2 ready, 1 with warnings, 1 not ready, 1 could not check, 2 no report
+      7 sites: 2 ready, 1 with warnings, 1 not ready, 1 could not check, 1 no report, 1 never reported
       "no report": no check result received since 06:30 07/07/2025
       "
     `);
@@ -109,13 +109,13 @@ describe('readiness table', () => {
   });
   it('prints tab-separated codes and ISO times when piped, no header, no summary', () => {
     expect(renderReadinessTable(readinessData, { ...vi, tty: false })).toMatchInlineSnapshot(`
-      "not-ready	th-xa-quang-phu	UBND xã Quảng Phú	thanh-hoa/quang-phu	2025-07-08T00:40:00.000Z	mcu-ping,codec-reg
-      unknown	th-xa-nga-son	UBND xã Nga Sơn	thanh-hoa/nga-son	2025-07-07T23:45:00.000Z	
-      degraded	th-so-khcn	Sở Khoa học và Công nghệ	thanh-hoa/so-khcn	2025-07-08T01:00:00.000Z	ups
-      stale	th-xa-hoang-hoa	UBND xã Hoằng Hoá	thanh-hoa/hoang-hoa		
-      stale	th-xa-muong-lat	UBND xã Mường Lát	thanh-hoa/muong-lat	2025-07-05T02:00:00.000Z	mcu-sip
-      ready	th-bimson-ubnd	Hội trường UBND thị xã Bỉm Sơn	thanh-hoa/bim-son/ubnd	2025-07-08T00:55:00.000Z	
-      ready	th-phuong-hac-thanh	Phường Hạc Thành	thanh-hoa/hac-thanh	2025-07-08T00:50:00.000Z	
+      "not-ready	th-xa-quang-phu	UBND xã Quảng Phú	thanh-hoa/quang-phu	2025-07-08T00:40:00.000Z	mcu-ping,codec-reg			
+      unknown	th-xa-nga-son	UBND xã Nga Sơn	thanh-hoa/nga-son	2025-07-07T23:45:00.000Z				
+      degraded	th-so-khcn	Sở Khoa học và Công nghệ	thanh-hoa/so-khcn	2025-07-08T01:00:00.000Z	ups			
+      stale	th-xa-muong-lat	UBND xã Mường Lát	thanh-hoa/muong-lat	2025-07-05T02:00:00.000Z	mcu-sip			
+      never	th-xa-hoang-hoa	UBND xã Hoằng Hoá	thanh-hoa/hoang-hoa					
+      ready	th-bimson-ubnd	Hội trường UBND thị xã Bỉm Sơn	thanh-hoa/bim-son/ubnd	2025-07-08T00:55:00.000Z				
+      ready	th-phuong-hac-thanh	Phường Hạc Thành	thanh-hoa/hac-thanh	2025-07-08T00:50:00.000Z				
       "
     `);
   });

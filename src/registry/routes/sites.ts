@@ -1,4 +1,4 @@
-/** The site register: GET /v1/sites, GET /v1/sites/:id, PUT /v1/sites/:id. */
+/** The site register: GET /v1/sites, GET /v1/sites/:id, PUT /v1/sites/:id (batch, move, retire: site-register.ts). */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Site, SiteInput, SiteList, SiteMoveList } from '../../model/site.js';
 import { assertRead, assertWrite, mayWrite, readScope } from '../auth.js';
@@ -30,6 +30,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const rows = await registry.store.listSites({
         unitPrefix,
         limit: limit + 1,
+        retired: q.retired ?? 'exclude',
         ...(after ? { after: { unit: after[0] as string, id: after[1] as string } } : {}),
       });
       const items = rows.slice(0, limit);

@@ -16,7 +16,7 @@ import type { Incident } from '../../model/incident.js';
 import type { Meeting, NoticeRule } from '../../model/meeting.js';
 import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
-import type { Site, SiteInput, SiteMove } from '../../model/site.js';
+import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
 import { takeBatch, unitConsistentParts } from './batch.js';
 import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
@@ -49,7 +49,6 @@ import {
   infoOf,
   iso,
   type RunRow,
-  readinessFromArray,
   runFromRow,
   type SiteMoveRow,
   type SiteRow,
@@ -60,6 +59,8 @@ import {
   tokenFromRow,
   unitRange,
 } from './rows.js';
+import type { ReadinessChunk, SiteBatchOutcome, SiteRetire } from './sites.js';
+import { putSitesPostgres, readinessChunkPostgres, retireSitePostgres } from './sites-postgres.js';
 import type {
   DailyQuery,
   Idem,
@@ -185,6 +186,15 @@ const MIGRATIONS: readonly string[] = [
   CALL_STATES_POSTGRES,
   // 7: the meeting register: meetings, their participants and history, notice rules (docs/meetings.md).
   MEETINGS_MIGRATION_POSTGRES,
+  // 8: the site register (docs/sites.md): retired sites stay with their history, out of
+  // reports; the readiness report counts each site's unresolved incidents from a partial index.
+  // The register's new fields live in the existing `info` JSON, so older rows need no change.
+  `
+  ALTER TABLE sites ADD COLUMN retired_ms BIGINT;
+  ALTER TABLE sites ADD COLUMN retired_by TEXT;
+  ALTER TABLE sites ADD COLUMN retired_note TEXT;
+  CREATE INDEX incidents_open ON incidents (site_id) WHERE status <> 'resolved';
+  `,
 ];
 
 // int8 (ids, epoch ms) as JS numbers: every value here is far below 2^53.
@@ -749,21 +759,32 @@ export class PostgresStore implements Store {
     const range = unitRange(f.unitPrefix);
     if (range) where.push(`(unit = ${p(range.exact)} OR (unit >= ${p(range.lo)} AND unit < ${p(range.hi)}))`);
     if (f.after) where.push(`(unit, site_id) > (${p(f.after.unit)}, ${p(f.after.id)})`);
+    if (f.retired === 'only') where.push('retired_ms IS NOT NULL');
+    else if (f.retired !== 'include') where.push('retired_ms IS NULL');
     const sql = `SELECT * FROM sites ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY unit, site_id LIMIT ${p(f.limit)}`;
     return ((await this.pool.query(sql, params)).rows as SiteRow[]).map(siteFromRow);
   }
 
   async readiness(unitPrefix: string): Promise<ReadinessRow[]> {
-    const range = unitRange(unitPrefix);
-    const sql = `SELECT s.site_id, s.name, s.unit, l.run_id, l.verdict, l.finished_ms, l.failing
-      FROM sites s LEFT JOIN site_latest l ON l.site_id = s.site_id
-      ${range ? 'WHERE s.unit = $1 OR (s.unit >= $2 AND s.unit < $3)' : ''} ORDER BY s.unit, s.site_id`;
-    const { rows } = await this.pool.query({
-      text: sql,
-      values: range ? [range.exact, range.lo, range.hi] : [],
-      rowMode: 'array',
-    });
-    return (rows as unknown[][]).map(readinessFromArray);
+    return readinessChunkPostgres(this.pool, { unitPrefix, limit: -1 });
+  }
+
+  async readinessChunk(q: ReadinessChunk): Promise<ReadinessRow[]> {
+    return readinessChunkPostgres(this.pool, q);
+  }
+
+  async putSites(
+    items: readonly SiteBatchItem[],
+    nowMs: number,
+    guard: SiteGuard,
+    atomic: boolean,
+  ): Promise<SiteBatchOutcome[]> {
+    return putSitesPostgres(this.pool, items, nowMs, guard, atomic);
+  }
+
+  async retireSite(id: string, retire: SiteRetire): Promise<Site | undefined> {
+    const row = await retireSitePostgres(this.pool, id, retire);
+    return row ? siteFromRow(row) : undefined;
   }
 
   async daily(q: DailyQuery): Promise<DailySite[]> {

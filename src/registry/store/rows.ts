@@ -6,7 +6,7 @@
 import type { Incident } from '../../model/incident.js';
 import type { DailySite, ReadinessSite } from '../../model/report.js';
 import type { Run } from '../../model/run.js';
-import type { Site, SiteInput, SiteMove } from '../../model/site.js';
+import { SITE_INFO_FIELDS, type Site, type SiteInput, type SiteMove } from '../../model/site.js';
 import type { ReadinessRow, TokenRecord } from './types.js';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
@@ -177,6 +177,10 @@ export interface SiteRow {
   info: string | null;
   created_ms: number;
   updated_ms: number;
+  /** Migration 5 (docs/sites.md): set when the site was retired. */
+  retired_ms?: number | null;
+  retired_by?: string | null;
+  retired_note?: string | null;
 }
 export interface SiteMoveRow {
   site_id: string;
@@ -193,21 +197,34 @@ export const siteMoveFromRow = (r: SiteMoveRow): SiteMove => ({
   by: r.actor,
 });
 
+/** The register's optional fields as stored in `info` (older rows hold only level and the two people). */
+type SiteInfoJson = Partial<Pick<SiteInput, (typeof SITE_INFO_FIELDS)[number]>>;
+
 export function siteFromRow(r: SiteRow): Site {
-  const info = r.info ? (JSON.parse(r.info) as Pick<Site, 'level' | 'technician' | 'focal_point'>) : {};
-  return {
-    id: r.site_id,
-    name: r.name,
-    unit: r.unit,
-    ...(info.level !== undefined ? { level: info.level } : {}),
-    ...(info.technician ? { technician: info.technician } : {}),
-    ...(info.focal_point ? { focal_point: info.focal_point } : {}),
-    createdAt: iso(r.created_ms),
-    updatedAt: iso(r.updated_ms),
-  };
+  const info = r.info ? (JSON.parse(r.info) as SiteInfoJson) : {};
+  const site: Site = { id: r.site_id, name: r.name, unit: r.unit, createdAt: '', updatedAt: '' };
+  for (const key of SITE_INFO_FIELDS) if (info[key] !== undefined) Object.assign(site, { [key]: info[key] });
+  if (r.retired_ms !== null && r.retired_ms !== undefined)
+    site.retired = {
+      at: iso(r.retired_ms),
+      by: r.retired_by ?? null,
+      ...(r.retired_note ? { reason: r.retired_note } : {}),
+    };
+  site.createdAt = iso(r.created_ms);
+  site.updatedAt = iso(r.updated_ms);
+  return site;
 }
 
-/** A readiness row from an array row (site_id, name, unit, run_id, verdict, finished_ms, failing): no per-row object from the driver. */
+/**
+ * The readiness query's columns, in the order readinessFromArray reads them: the
+ * technician's name and phone come out of `info` in SQL (`tech` and `phone` are the
+ * engine's JSON expressions), the open incidents from the partial index incidents_open.
+ */
+export const readinessColumns = (tech: string, phone: string) =>
+  `s.site_id, s.name, s.unit, l.run_id, l.verdict, l.finished_ms, l.failing, ${tech}, ${phone},
+   (SELECT count(*) FROM incidents i WHERE i.site_id = s.site_id AND i.status <> 'resolved')`;
+
+/** A readiness row from an array row (see readinessColumns): no per-row object from the driver. */
 export const readinessFromArray = (r: unknown[]): ReadinessRow => ({
   id: r[0] as string,
   name: r[1] as string,
@@ -216,16 +233,27 @@ export const readinessFromArray = (r: unknown[]): ReadinessRow => ({
   verdict: r[4] as ReadinessSite['verdict'],
   atMs: r[5] as number | null,
   failing: splitFailing(r[6] as string | null),
+  technician: (r[7] as string | null) ?? null,
+  phone: (r[8] as string | null) ?? null,
+  openIncidents: Number(r[9] ?? 0),
 });
 
 /** The register's optional fields, as one JSON column (null when there are none). */
-export function infoOf(site: SiteInput): string | null {
-  const info = {
-    ...(site.level !== undefined ? { level: site.level } : {}),
-    ...(site.technician ? { technician: site.technician } : {}),
-    ...(site.focal_point ? { focal_point: site.focal_point } : {}),
-  };
+export function infoOf(site: Partial<SiteInput>): string | null {
+  const info: SiteInfoJson = {};
+  for (const key of SITE_INFO_FIELDS) if (site[key] !== undefined) Object.assign(info, { [key]: site[key] });
   return Object.keys(info).length ? JSON.stringify(info) : null;
+}
+
+/** What a register entry becomes when `given` is merged over `before`: given fields replace, absent ones stay. */
+export function mergeSite(before: Site | undefined, given: SiteInput): SiteInput {
+  if (!before) return given;
+  const merged: SiteInput = { name: given.name, unit: given.unit };
+  for (const key of SITE_INFO_FIELDS) {
+    const value = given[key] ?? before[key];
+    if (value !== undefined) Object.assign(merged, { [key]: value });
+  }
+  return merged;
 }
 
 // ---- daily verdicts ---------------------------------------------------------

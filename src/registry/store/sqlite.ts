@@ -14,7 +14,7 @@ import type { Incident } from '../../model/incident.js';
 import type { Meeting, NoticeRule } from '../../model/meeting.js';
 import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
-import type { Site, SiteInput, SiteMove } from '../../model/site.js';
+import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
 import { takeBatch } from './batch.js';
 import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
@@ -47,7 +47,6 @@ import {
   infoOf,
   iso,
   type RunRow,
-  readinessFromArray,
   runFromRow,
   type SiteMoveRow,
   type SiteRow,
@@ -58,6 +57,8 @@ import {
   tokenFromRow,
   unitRange,
 } from './rows.js';
+import type { ReadinessChunk, SiteBatchOutcome, SiteRetire } from './sites.js';
+import { putSitesSqlite, readinessChunkSqlite, retireSiteSqlite } from './sites-sqlite.js';
 import {
   type DailyQuery,
   type Idem,
@@ -184,6 +185,15 @@ const MIGRATIONS: readonly string[] = [
   CALL_STATES_SQLITE,
   // 7: the meeting register: meetings, their participants and history, notice rules (docs/meetings.md).
   MEETINGS_MIGRATION_SQLITE,
+  // 8: the site register (docs/sites.md): retired sites stay with their history, out of
+  // reports; the readiness report counts each site's unresolved incidents from a partial index.
+  // The register's new fields live in the existing `info` JSON, so older rows need no change.
+  `
+  ALTER TABLE sites ADD COLUMN retired_ms INTEGER;
+  ALTER TABLE sites ADD COLUMN retired_by TEXT;
+  ALTER TABLE sites ADD COLUMN retired_note TEXT;
+  CREATE INDEX incidents_open ON incidents (site_id) WHERE status <> 'resolved';
+  `,
 ];
 
 /** Uploads gathered into one transaction: up to this many, but a batch request is never split. */
@@ -622,6 +632,8 @@ export class SqliteStore implements Store {
       where.push('(unit > ? OR (unit = ? AND site_id > ?))');
       params.push(f.after.unit, f.after.unit, f.after.id);
     }
+    if (f.retired === 'only') where.push('retired_ms IS NOT NULL');
+    else if (f.retired !== 'include') where.push('retired_ms IS NULL');
     params.push(f.limit);
     const rows = this.db
       .prepare(
@@ -632,13 +644,25 @@ export class SqliteStore implements Store {
   }
 
   async readiness(unitPrefix: string): Promise<ReadinessRow[]> {
-    const range = unitRange(unitPrefix);
-    const sql = `SELECT s.site_id, s.name, s.unit, l.run_id, l.verdict, l.finished_ms, l.failing
-      FROM sites s LEFT JOIN site_latest l ON l.site_id = s.site_id
-      ${range ? 'WHERE s.unit = ? OR (s.unit >= ? AND s.unit < ?)' : ''} ORDER BY s.unit, s.site_id`;
-    const stmt = this.db.prepare(sql).raw(true);
-    const rows = (range ? stmt.all(range.exact, range.lo, range.hi) : stmt.all()) as unknown[][];
-    return rows.map(readinessFromArray);
+    return readinessChunkSqlite(this.db, { unitPrefix, limit: -1 });
+  }
+
+  async readinessChunk(q: ReadinessChunk): Promise<ReadinessRow[]> {
+    return readinessChunkSqlite(this.db, q);
+  }
+
+  async putSites(
+    items: readonly SiteBatchItem[],
+    nowMs: number,
+    guard: SiteGuard,
+    atomic: boolean,
+  ): Promise<SiteBatchOutcome[]> {
+    return this.write(putSitesSqlite(this.db, items, nowMs, guard, atomic));
+  }
+
+  async retireSite(id: string, retire: SiteRetire): Promise<Site | undefined> {
+    const row = await this.write(retireSiteSqlite(this.db, id, retire));
+    return row ? siteFromRow(row) : undefined;
   }
 
   async daily(q: DailyQuery): Promise<DailySite[]> {

@@ -14,6 +14,7 @@ import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import type { CallStateStore } from './call-states.js';
 import type { MeetingStore } from './meetings.js';
 import type { BadRowListener } from './rows.js';
+import type { SiteRegisterStore } from './sites.js';
 
 export interface Idem {
   key: string;
@@ -136,6 +137,8 @@ export interface RunFilter {
 export interface SiteFilter {
   unitPrefix: string;
   limit: number;
+  /** Retired sites: left out (the default), listed with the others, or listed alone. */
+  retired?: 'exclude' | 'include' | 'only';
   /** Only sites after this (unit, id) position. */
   after?: { unit: string; id: string };
 }
@@ -157,7 +160,7 @@ export interface SitePut {
 /** One row of the readiness report before the stale flag is worked out. */
 export type ReadinessRow = Omit<ReadinessSite, 'stale' | 'at'> & { atMs: number | null };
 
-export interface Store extends CallStateStore, MeetingStore {
+export interface Store extends CallStateStore, MeetingStore, SiteRegisterStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Told about stored rows left out of an answer because they cannot be read (the registry logs them). */
   onBadRow?: BadRowListener;
@@ -204,7 +207,7 @@ export interface Store extends CallStateStore, MeetingStore {
   siteMoves(id: string): Promise<SiteMove[]>;
   listSites(filter: SiteFilter): Promise<Site[]>;
 
-  /** Every registered site under the prefix with its latest run (if any), ordered by unit then id. */
+  /** Every registered site under the prefix, not retired, with its latest run (if any), ordered by unit then id. */
   readiness(unitPrefix: string): Promise<ReadinessRow[]>;
 
   /**

@@ -31,6 +31,9 @@ export const READINESS_COLUMNS = [
   'run_id',
   'failing',
   'stale',
+  'technician',
+  'phone',
+  'open_incidents',
 ] as const;
 
 export function renderReadinessCsv(data: ReadinessReportData, opts: FleetRenderOptions): string {
@@ -47,6 +50,9 @@ export function renderReadinessCsv(data: ReadinessReportData, opts: FleetRenderO
       s.runId,
       s.failing.join(','),
       s.stale,
+      s.technician,
+      s.phone,
+      s.openIncidents,
     ];
   });
   return csvDocument(READINESS_COLUMNS, rows, opts.bom, opts.csvRaw);

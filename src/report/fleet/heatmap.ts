@@ -69,7 +69,7 @@ export const HEATMAP_CSS = `
 `;
 
 /** Swatch class for a table/legend state (stale has its own pattern; "none" is a day without a run). */
-export const SWATCH_CLASS: Record<SiteState | 'none', string> = { ...CELL_CLASS, stale: 's' };
+export const SWATCH_CLASS: Record<SiteState | 'none', string> = { ...CELL_CLASS, stale: 's', never: 'o' };
 
 export function swatch(state: SiteState | 'none'): string {
   return `<svg class="sw" width="${CELL_W}" height="${CELL_H}" aria-hidden="true"><rect class="${SWATCH_CLASS[state]}"/></svg>`;

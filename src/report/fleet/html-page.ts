@@ -16,7 +16,7 @@ h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #dde1e6;padding-bott
 .counts li{border:1px solid #dde1e6;border-left-width:8px;border-radius:6px;padding:6px 14px;min-width:150px}
 .counts .n{display:block;font-size:26px;font-weight:700;font-variant-numeric:tabular-nums}
 .counts .all{border-left-color:#1d2329}.counts .ready{border-left-color:#2e7d32}.counts .degraded{border-left-color:#e0a100}
-.counts .not-ready{border-left-color:#c62828}.counts .unknown{border-left-color:#6a3d9a}.counts .stale{border-left-color:#8a8f98}
+.counts .not-ready{border-left-color:#c62828}.counts .unknown{border-left-color:#6a3d9a}.counts .stale{border-left-color:#8a8f98}.counts .never{border-left-color:#b8bec6}
 .scroll{max-height:70vh;overflow:auto;border:1px solid #dde1e6;border-radius:6px;padding:6px;background:#fafbfc}
 #sites .scroll,#incidents .scroll{content-visibility:auto;contain-intrinsic-size:auto 70vh}
 table{border-collapse:collapse;width:100%;font-size:13px}
@@ -24,7 +24,7 @@ th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eceff2;vertical-a
 th{background:#f3f5f7;position:sticky;top:0}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .st{white-space:nowrap;font-weight:600}
-.st-ready{color:#1b5e20}.st-degraded{color:#7a5600}.st-not-ready{color:#b71c1c}.st-unknown{color:#4a2a72}.st-stale{color:#555}
+.st-ready{color:#1b5e20}.st-degraded{color:#7a5600}.st-not-ready{color:#b71c1c}.st-unknown{color:#4a2a72}.st-stale{color:#555}.st-never{color:#555}.num{text-align:right}
 #incidents-table td:last-child{white-space:pre-line}
 .bar{display:inline-block;height:10px;background:#5b7fa6;border-radius:2px;vertical-align:middle}
 .legend{list-style:none;padding:0}.legend li{display:flex;gap:10px;align-items:center;margin:5px 0}

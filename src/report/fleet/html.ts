@@ -45,7 +45,7 @@ function legend(opts: FleetRenderOptions, staleBefore: string | undefined): stri
   const clock = zoneClock(opts.timeZone);
   const items: string[] = [];
   for (const s of SITE_STATES) {
-    if (s === 'stale' && !staleBefore) continue;
+    if ((s === 'stale' || s === 'never') && !staleBefore) continue;
     const text =
       s === 'stale' ? t('report.legend.stale', { time: clock.local(staleBefore) }) : t(`report.legend.${s}`);
     items.push(
@@ -95,14 +95,25 @@ function sitesSection(sites: readonly ReadinessSite[], opts: FleetRenderOptions)
   const body = [`<section id="sites"><h2>${esc(t('report.html.sites'))}</h2>`];
   if (sites.length === 0) body.push(`<p>${esc(t('report.readiness.empty'))}</p>`);
   else {
-    const head = ['state', 'site', 'name', 'unit', 'last_run', 'failing']
+    const head = [
+      'state',
+      'site',
+      'name',
+      'unit',
+      'last_run',
+      'failing',
+      'technician',
+      'phone',
+      'open_incidents',
+    ]
       .map((k) => `<th>${esc(t(`report.col.${k}` as 'report.col.state'))}`)
       .join('');
     const rows = sites.map((s) => {
       const state = stateOf(s);
       return (
         `<tr>${stateCell(opts, state)}<td>${esc(s.id)}<td>${esc(s.name)}<td>${esc(s.unit)}` +
-        `<td>${s.at ? esc(clock.local(s.at)) : t('report.none')}<td>${esc(s.failing.join(', '))}`
+        `<td>${s.at ? esc(clock.local(s.at)) : t('report.none')}<td>${esc(s.failing.join(', '))}` +
+        `<td>${esc(s.technician ?? '')}<td>${esc(s.phone ?? '')}<td class="num">${s.openIncidents ?? ''}`
       );
     });
     body.push(
@@ -132,8 +143,11 @@ export function renderReadinessHtml(data: ReadinessReportData, opts: FleetRender
     'not-ready': c.notReady,
     unknown: c.unknown,
     stale: c.stale,
+    never: c.never ?? 0,
   };
-  const shown = SITE_STATES.filter((s) => s !== 'unknown' || c.unknown > 0);
+  const shown = SITE_STATES.filter(
+    (s) => (s !== 'unknown' || c.unknown > 0) && (s !== 'never' || (c.never ?? 0) > 0),
+  );
   const body: string[] = [
     ...heading(opts, title, [scopeText(opts, readiness.unit)], readiness.generatedAt),
     `<section id="summary"><h2>${esc(t('report.html.summary'))}</h2>`,
@@ -192,6 +206,7 @@ export function renderSiteHtml(data: SiteReportData, opts: FleetRenderOptions): 
     'not-ready': c.notReady,
     unknown: c.unknown,
     stale: 0,
+    never: 0,
   };
   const daily =
     data.daily ??

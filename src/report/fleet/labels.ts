@@ -12,6 +12,7 @@ export const STATE_ICON: Record<SiteState, string> = {
   'not-ready': '✗',
   unknown: '?',
   stale: '–',
+  never: '·',
 };
 
 export function stateLabel(t: Translator, state: SiteState | null): string {
@@ -55,10 +56,16 @@ export function countsText(t: Translator, counts: Readiness['counts'], withStale
     'not-ready': counts.notReady,
     unknown: counts.unknown,
     stale: counts.stale,
+    never: counts.never ?? 0,
   };
-  const order: SiteState[] = ['ready', 'degraded', 'not-ready', 'unknown', 'stale'];
+  const order: SiteState[] = ['ready', 'degraded', 'not-ready', 'unknown', 'stale', 'never'];
   return order
-    .filter((s) => (s !== 'unknown' || n.unknown > 0) && (s !== 'stale' || withStale))
+    .filter(
+      (s) =>
+        (s !== 'unknown' || n.unknown > 0) &&
+        (s !== 'stale' || withStale) &&
+        (s !== 'never' || (withStale && n.never > 0)),
+    )
     .map((s) => t(`report.count.${s}`, { n: n[s] }))
     .join(', ');
 }

@@ -30,7 +30,19 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
   const { readiness } = data;
   const sites = sortWorstFirst(readiness.sites);
   if (!opts.tty) {
-    return tsv(sites.map((s) => [stateOf(s), s.id, s.name, s.unit, s.at ?? '', s.failing.join(',')]));
+    return tsv(
+      sites.map((s) => [
+        stateOf(s),
+        s.id,
+        s.name,
+        s.unit,
+        s.at ?? '',
+        s.failing.join(','),
+        s.technician ?? '',
+        s.phone ?? '',
+        String(s.openIncidents ?? ''),
+      ]),
+    );
   }
   const { t } = opts;
   const c = palette(opts);
@@ -52,6 +64,13 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
       // Which checks fail matters more than the full name: it gives way last.
       { head: upper(opts, t('report.col.failing')), wrap: ', ', flex: 0.5, min: 10 },
     ];
+    // Whom to call and the open incidents, when the registry has any (an older one sends neither):
+    // a column of blanks would only take the names' room.
+    const contacts = sites.some((s) => s.technician || s.phone);
+    const open = sites.some((s) => s.openIncidents);
+    if (contacts)
+      cols.push({ head: upper(opts, t('report.col.technician')), wrap: ' · ', flex: 0.5, min: 12 });
+    if (open) cols.push({ head: upper(opts, t('report.col.open_incidents')), right: true, min: 4 });
     const states = sites.map(stateOf);
     const rows = sites.map((s, i) => {
       const st = states[i] as SiteState;
@@ -62,6 +81,8 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
         s.unit,
         s.at ? clock.local(s.at) : t('report.none'),
         s.failing.join(', '),
+        ...(contacts ? [[s.technician, s.phone].filter(Boolean).join(' · ')] : []),
+        ...(open ? [s.openIncidents ? String(s.openIncidents) : ''] : []),
       ];
     });
     out.push(

@@ -74,19 +74,28 @@ export interface ReportFormatOf<N extends string> {
  * A readiness row's state: a site that did not report since `staleBefore` is
  * stale whatever its last verdict was (unknown readiness, not a failure).
  */
-export type SiteState = Verdict | 'stale';
+export type SiteState = Verdict | 'stale' | 'never';
 export const SITE_STATES = [
   'not-ready',
   'unknown',
   'degraded',
   'stale',
+  'never',
   'ready',
 ] as const satisfies readonly SiteState[];
 
-const STATE_RANK: Record<SiteState, number> = { 'not-ready': 0, unknown: 1, degraded: 2, stale: 3, ready: 4 };
+const STATE_RANK: Record<SiteState, number> = {
+  'not-ready': 0,
+  unknown: 1,
+  degraded: 2,
+  stale: 3,
+  never: 4,
+  ready: 5,
+};
 
-export function stateOf(site: Pick<ReadinessSite, 'stale' | 'verdict'>): SiteState {
-  if (site.stale) return 'stale';
+/** Stale, or never reported at all (a registered site with no run: docs/sites.md), before the verdict. */
+export function stateOf(site: Pick<ReadinessSite, 'stale' | 'verdict'> & { at?: string | null }): SiteState {
+  if (site.stale) return site.verdict === null && !site.at ? 'never' : 'stale';
   return site.verdict ?? 'unknown';
 }
 
@@ -95,9 +104,9 @@ export function stateOf(site: Pick<ReadinessSite, 'stale' | 'verdict'>): SiteSta
  * then by unit and id (code-point order: ids and units are lower-case ASCII,
  * and the order must not depend on the machine's locale). Returns a new array.
  */
-export function sortWorstFirst<T extends Pick<ReadinessSite, 'stale' | 'verdict' | 'unit' | 'id'>>(
-  sites: readonly T[],
-): T[] {
+export function sortWorstFirst<
+  T extends Pick<ReadinessSite, 'stale' | 'verdict' | 'unit' | 'id'> & { at?: string | null },
+>(sites: readonly T[]): T[] {
   const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return sites
     .map((s) => ({ s, rank: STATE_RANK[stateOf(s)] }))
