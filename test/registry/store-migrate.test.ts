@@ -25,8 +25,17 @@ async function seedRuns(store: Store): Promise<void> {
     });
 }
 
-/** Undo migration 4 (site moves) and 3 (token lifecycle): what older databases look like. */
-const SQLITE_V4_DOWN = 'DROP TABLE site_moves;';
+/** Undo migration 5 (alerts, docs/alerts.md), 4 (site moves) and 3 (token lifecycle): what older databases look like. */
+const ALERT_TABLES = [
+  'alert_rules',
+  'alert_channels',
+  'alert_state',
+  'alert_events',
+  'alert_deliveries',
+  'maintenance',
+];
+const SQLITE_V5_DOWN = ALERT_TABLES.map((t) => `DROP TABLE ${t};`).join(' ');
+const SQLITE_V4_DOWN = `${SQLITE_V5_DOWN} DROP TABLE site_moves;`;
 const SQLITE_V3_DOWN =
   'ALTER TABLE tokens DROP COLUMN last_used_ms; ALTER TABLE tokens DROP COLUMN expires_ms; ALTER TABLE tokens DROP COLUMN revoked_ms;';
 
@@ -86,7 +95,7 @@ describe('migration 2 on SQLite', () => {
     await v1.close();
     const v2 = await openSqlite(file);
     try {
-      expect(v2.handle.pragma('user_version', { simple: true })).toBe(4);
+      expect(v2.handle.pragma('user_version', { simple: true })).toBe(5);
       const cols = v2.handle.prepare(`SELECT name FROM pragma_index_info('runs_site_time')`).pluck().all();
       expect(cols).toEqual(['site_id', 'started_ms', 'verdict']);
       await expectUpgraded(v2);
@@ -103,7 +112,7 @@ describe('migration 2 on SQLite', () => {
     await v3.close();
     const up = await openSqlite(file);
     try {
-      expect(up.handle.pragma('user_version', { simple: true })).toBe(4);
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(5);
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();
@@ -111,7 +120,8 @@ describe('migration 2 on SQLite', () => {
   });
 });
 
-const PG_V4_DOWN = 'DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;';
+const PG_V5_DOWN = `${SQLITE_V5_DOWN} DELETE FROM schema_version WHERE version = 5;`;
+const PG_V4_DOWN = `${PG_V5_DOWN} DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;`;
 const PG_V3_DOWN =
   'ALTER TABLE tokens DROP COLUMN last_used_ms, DROP COLUMN expires_ms, DROP COLUMN revoked_ms; DELETE FROM schema_version WHERE version = 3;';
 
@@ -135,7 +145,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
       const { rows } = await v2.pool.query(
         `SELECT pg_get_indexdef('runs_site_time'::regclass) AS def, (SELECT max(version) FROM schema_version) AS v`,
       );
-      expect(rows[0]).toMatchObject({ v: 4 });
+      expect(rows[0]).toMatchObject({ v: 5 });
       expect(rows[0].def).toContain('(site_id, started_ms, verdict)');
       await expectUpgraded(v2);
     } finally {
@@ -152,7 +162,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
     const up = await openPostgres(url);
     try {
       const { rows } = await up.pool.query('SELECT max(version) AS v FROM schema_version');
-      expect(rows[0]).toEqual({ v: 4 });
+      expect(rows[0]).toEqual({ v: 5 });
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();

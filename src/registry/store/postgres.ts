@@ -16,6 +16,8 @@ import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
+import { inPgTransaction, pgRunner, runPgScript } from './alerts-postgres.js';
+import { AlertsSql, alertMigration, onIncident, onRuns } from './alerts-sql.js';
 import {
   type BadRowListener,
   convertRows,
@@ -154,6 +156,8 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (site_id, seq)
   );
   `,
+  // 5: alert rules, channels, state, alerts and their deliveries, maintenance windows (docs/alerts.md).
+  alertMigration('postgres'),
 ];
 
 // int8 (ids, epoch ms) as JS numbers: every value here is far below 2^53.
@@ -216,11 +220,13 @@ export class PostgresStore implements Store {
   private queue: Pending[] = [];
   private scheduled = false;
   private readonly inflight = new Set<Promise<void>>();
+  readonly alerts: AlertsSql;
 
   constructor(connectionString: string, opts: PostgresOptions = {}) {
     this.pool = new pg.Pool({ connectionString, max: opts.max ?? 10, types });
     // An idle client losing its server must not crash the registry; the next query reconnects.
     this.pool.on('error', () => {});
+    this.alerts = new AlertsSql(pgRunner(this.pool));
   }
 
   async migrate(): Promise<void> {
@@ -343,8 +349,10 @@ export class PostgresStore implements Store {
   private async flush(batch: Pending[]): Promise<void> {
     const col = <T>(f: (p: Pending) => T) => batch.map(f);
     let created: Map<string, number>;
+    const config = this.alerts.config;
+    let queued = 0;
     try {
-      const { rows } = await this.pool.query(INGEST, [
+      const params = [
         col((p) => p.run.siteId),
         col((p) => p.run.siteName),
         col((p) => p.run.unit),
@@ -357,12 +365,23 @@ export class PostgresStore implements Store {
         col((p) => p.run.body),
         col((p) => p.idem.key),
         col((p) => p.idem.fingerprint),
-      ]);
-      created = new Map((rows as Array<{ key: string; id: number }>).map((r) => [r.key, r.id]));
+      ];
+      const keysOf = (rows: unknown[]) =>
+        new Map((rows as Array<{ key: string; id: number }>).map((r) => [r.key, r.id]));
+      if (config.rules.length === 0) created = keysOf((await this.pool.query(INGEST, params)).rows);
+      else
+        created = await inPgTransaction(this.pool, async (c) => {
+          // The alerts these runs cause are written in this same transaction (docs/alerts.md).
+          const keys = keysOf((await c.query(INGEST, params)).rows);
+          const runs = batch.filter((p) => keys.has(p.idem.key)).map((p) => p.run);
+          queued = await runPgScript(c, onRuns(config, runs, runs[0]?.receivedMs ?? 0));
+          return keys;
+        });
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
+    this.alerts.queued(queued);
     const claimed = new Set<string>();
     for (const p of batch) {
       const id = created.get(p.idem.key);
@@ -454,6 +473,7 @@ export class PostgresStore implements Store {
   }
 
   async createIncident(inc: NewIncident, idem: Idem): Promise<WriteResult<Incident>> {
+    let queued = 0;
     return this.tx(async (c): Promise<WriteResult<Incident>> => {
       const early = await this.claimKey(c, idem, inc.createdMs);
       if (early) return early;
@@ -489,7 +509,14 @@ export class PostgresStore implements Store {
       );
       const value = (await this.incidentWith(c, id)) as Incident;
       await c.query('UPDATE idempotency SET response = $2 WHERE key = $1', [idem.key, JSON.stringify(value)]);
+      queued = await runPgScript(
+        c,
+        onIncident(this.alerts.config, { siteId: inc.siteId, unit: inc.unit }, inc.createdMs, id),
+      );
       return { kind: 'created', value };
+    }).then((r) => {
+      this.alerts.queued(queued);
+      return r;
     });
   }
 
@@ -529,6 +556,7 @@ export class PostgresStore implements Store {
     u: IncidentUpdate,
     idem: Idem | undefined,
   ): Promise<WriteResult<Incident>> {
+    let queued = 0;
     return this.tx(async (c): Promise<WriteResult<Incident>> => {
       if (idem) {
         const early = await this.claimKey(c, idem, u.atMs);
@@ -558,7 +586,14 @@ export class PostgresStore implements Store {
           idem.key,
           JSON.stringify(value),
         ]);
+      queued = await runPgScript(
+        c,
+        onIncident(this.alerts.config, { siteId: row.site_id, unit: row.unit }, u.atMs),
+      );
       return { kind: 'created', value };
+    }).then((r) => {
+      this.alerts.queued(queued);
+      return r;
     });
   }
 

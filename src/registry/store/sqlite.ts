@@ -14,6 +14,8 @@ import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
+import { AlertsSql, alertMigration, onIncident, onRuns, type Script } from './alerts-sql.js';
+import { sqliteRunner } from './alerts-sqlite.js';
 import {
   type BadRowListener,
   convertRows,
@@ -153,6 +155,8 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (site_id, seq)
   ) WITHOUT ROWID;
   `,
+  // 5: alert rules, channels, state, alerts and their deliveries, maintenance windows (docs/alerts.md).
+  alertMigration('sqlite'),
 ];
 
 /** Most uploads committed in one transaction. */
@@ -200,6 +204,11 @@ export class SqliteStore implements Store {
   private readonly busyWaitMs: number;
   private s!: ReturnType<typeof statements>;
   private ingestBatch!: Database.Transaction<(batch: Pending[]) => WriteResult<RunAccepted>[]>;
+  readonly alerts: AlertsSql;
+  /** Runs an alert script inside the transaction already open (the write that caused the alert). */
+  private readonly alertTxn: <T>(script: Script<T>) => T;
+  /** Deliveries the last committed transaction queued (the worker is told after commit). */
+  private alertsQueued = 0;
 
   constructor(file: string, opts: SqliteOptions = {}) {
     this.db = new Database(file);
@@ -208,6 +217,16 @@ export class SqliteStore implements Store {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
     this.db.pragma('foreign_keys = OFF');
+    const { runner, inTxn } = sqliteRunner(this.db, (fn) => this.write(fn));
+    this.alerts = new AlertsSql(runner);
+    this.alertTxn = inTxn;
+  }
+
+  /** After a commit: tell the alert worker what that transaction queued. */
+  private alertsCommitted(): void {
+    const n = this.alertsQueued;
+    this.alertsQueued = 0;
+    this.alerts.queued(n);
   }
 
   async migrate(): Promise<void> {
@@ -242,6 +261,18 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** A write whose transaction may queue alerts: the worker hears of them after the commit. */
+  private async writeWithAlerts<T>(fn: () => T): Promise<T> {
+    try {
+      const out = await this.write(fn);
+      this.alertsCommitted();
+      return out;
+    } catch (err) {
+      this.alertsQueued = 0;
+      throw err;
+    }
+  }
+
   private prepare(): void {
     const db = this.db;
     this.s = statements(db);
@@ -249,7 +280,14 @@ export class SqliteStore implements Store {
     // Each upload is checked (key, site unit) before it writes, so a refusal writes nothing and
     // needs no savepoint; a failure while writing (disk full, I/O) rolls the whole batch back
     // and every request in it gets a 500, which the client retries with the same key.
-    this.ingestBatch = db.transaction((batch: Pending[]) => batch.map((p) => this.ingestInTxn(p)));
+    this.ingestBatch = db.transaction((batch: Pending[]) => {
+      const results = batch.map((p) => this.ingestInTxn(p));
+      const created = batch.filter((_, i) => results[i]?.kind === 'created').map((p) => p.run);
+      // The alerts these runs cause are written in this same transaction (docs/alerts.md).
+      if (created.length)
+        this.alertsQueued += this.alertTxn(onRuns(this.alerts.config, created, created[0]?.receivedMs ?? 0));
+      return results;
+    });
   }
 
   private ingestInTxn({ run, idem }: Pending): WriteResult<RunAccepted> {
@@ -369,9 +407,11 @@ export class SqliteStore implements Store {
         // IMMEDIATE: a deferred transaction that read first could not wait for the lock (SQLITE_BUSY at once).
         results = await this.write(() => this.ingestBatch.immediate(batch));
       } catch (err) {
+        this.alertsQueued = 0;
         for (const p of batch) p.reject(err);
         continue;
       }
+      this.alertsCommitted();
       for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>);
     }
     this.scheduled = false;
@@ -429,9 +469,12 @@ export class SqliteStore implements Store {
       s.eventInsert.run(id, id, inc.createdMs, 'open', null, inc.by ?? null);
       const value = this.incidentIn(id) as Incident;
       s.keyInsert.run(idem.key, idem.fingerprint, null, JSON.stringify(value), inc.createdMs);
+      this.alertsQueued += this.alertTxn(
+        onIncident(this.alerts.config, { siteId: inc.siteId, unit: inc.unit }, inc.createdMs, id),
+      );
       return { kind: 'created', value };
     });
-    return this.write(() => tx.immediate());
+    return this.writeWithAlerts(() => tx.immediate());
   }
 
   private incidentIn(id: number): Incident | undefined {
@@ -513,9 +556,12 @@ export class SqliteStore implements Store {
       s.eventInsert.run(id, id, u.atMs, u.status, u.note ?? null, u.by ?? null);
       const value = this.incidentIn(id) as Incident;
       if (idem) s.keyInsert.run(idem.key, idem.fingerprint, null, JSON.stringify(value), u.atMs);
+      this.alertsQueued += this.alertTxn(
+        onIncident(this.alerts.config, { siteId: row.site_id, unit: row.unit }, u.atMs),
+      );
       return { kind: 'created', value };
     });
-    return this.write(() => tx.immediate());
+    return this.writeWithAlerts(() => tx.immediate());
   }
 
   async getSite(id: string): Promise<Site | undefined> {
