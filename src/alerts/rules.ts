@@ -208,8 +208,13 @@ export function firstDelivery(
 }
 
 /** Backoff after the n-th failed attempt: 2 s, 4 s, 8 s… at most 10 min, ±20 % jitter; a Retry-After wins when longer. */
-export function backoffMs(attempts: number, retryAfterMs?: number, random = Math.random): number {
-  const base = Math.min(2000 * 2 ** Math.max(0, attempts - 1), 600_000);
+export function backoffMs(
+  attempts: number,
+  retryAfterMs?: number,
+  firstMs = 2000,
+  random = Math.random,
+): number {
+  const base = Math.min(firstMs * 2 ** Math.max(0, attempts - 1), 600_000);
   const jittered = Math.round(base * (0.8 + 0.4 * random()));
   return Math.max(jittered, retryAfterMs ?? 0);
 }

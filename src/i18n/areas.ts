@@ -1,4 +1,5 @@
 /** Every area's messages. Add an area: one import, one entry. */
+import * as alertRules from './messages/alert-rules.js';
 import * as av from './messages/av.js';
 import * as check from './messages/check.js';
 import * as cli from './messages/cli.js';
@@ -27,6 +28,7 @@ export const areas = [
   registry,
   reports,
   demo,
+  alertRules,
 ] as const;
 
 export type Area = (typeof areas)[number];

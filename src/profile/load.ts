@@ -72,7 +72,7 @@ async function readAtMost(file: string, max: number): Promise<string | undefined
   }
 }
 
-async function readLayer(
+export async function readLayer(
   file: string,
   opts: LoadOptions,
   from?: { layer: Layer; path: PathSegment[] },

@@ -6,10 +6,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { builtInChannels, type ChannelLookup } from '../alerts/lookup.js';
 import { withoutAnnotations } from '../model/schema-tools.js';
 import { type Principal, TokenCache } from './auth.js';
 import { ApiError } from './http-error.js';
 import { RAW_BODY } from './idempotency.js';
+import { alertRoutes } from './routes/alerts.js';
 import { dailyRoutes } from './routes/daily.js';
 import { healthRoutes } from './routes/health.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -29,6 +31,16 @@ export interface RegistryOptions {
   now?: () => number;
   /** How long a token lookup is cached (ms). */
   tokenCacheMs?: number;
+  /** Where alert rules come from and how channel kinds are found (docs/alerts.md). */
+  alerts?: Partial<AlertDeps>;
+}
+
+export interface AlertDeps {
+  /** 'file': `registry serve --alerts FILE`, read-only through the API. */
+  source: 'database' | 'file';
+  lookup: ChannelLookup;
+  /** How long `alert rule|channel test` waits for the worker's outcome (ms). */
+  testWaitMs: number;
 }
 
 export interface AppOptions extends RegistryOptions {
@@ -81,6 +93,7 @@ export interface RegistryDeps {
   staleMs: number;
   now: () => number;
   version: string;
+  alerts: AlertDeps;
 }
 
 declare module 'fastify' {
@@ -158,8 +171,10 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
     staleMs: opts.staleMs ?? DEFAULT_STALE_MS,
     now: opts.now ?? Date.now,
     version: opts.version,
+    alerts: { source: 'database', lookup: builtInChannels, testWaitMs: 10_000, ...opts.alerts },
   };
   app.decorate('registry', deps);
+  if (deps.alerts.source === 'database') opts.store.alerts.config = await opts.store.alerts.loadConfig();
   opts.store.onBadRow = (what, id, err) =>
     app.log.warn({ what, id, err }, 'a stored row could not be read and was left out of the answer');
   // Set by `authenticate` on every route that needs a token.
@@ -215,6 +230,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
   await app.register(siteRoutes);
   await app.register(readinessRoutes);
   await app.register(dailyRoutes);
+  await app.register(alertRoutes);
   // Bytes for the `throughput` check (GET/POST /v1/speedtest), behind the same tokens.
   await app.register(speedtestRoutes);
 
@@ -269,7 +285,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     HEADERS_TIMEOUT_MS,
     opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   );
-  const { store, version, staleMs, now, tokenCacheMs } = opts;
-  await app.register(registryPlugin, { store, version, staleMs, now, tokenCacheMs });
+  const { store, version, staleMs, now, tokenCacheMs, alerts } = opts;
+  await app.register(registryPlugin, {
+    store,
+    version,
+    staleMs,
+    now,
+    tokenCacheMs,
+    ...(alerts ? { alerts } : {}),
+  });
   return app;
 }

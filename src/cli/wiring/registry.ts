@@ -46,7 +46,13 @@ const serve = (registry: Command, t: Translator) =>
     )
     .option('--trust-proxy', t('registry.flag.trust_proxy'))
     .option('--tls-cert <file>', t('registry.flag.tls_cert'))
-    .option('--tls-key <file>', t('registry.flag.tls_key'));
+    .option('--tls-key <file>', t('registry.flag.tls_key'))
+    .option('--alerts <file>', t('registry.flag.alerts'))
+    .option(
+      '--alert-timeout <duration>',
+      t('registry.flag.alert_timeout'),
+      durationFlag(t, '--alert-timeout'),
+    );
 
 const tokenCreate = (token: Command, t: Translator) =>
   token

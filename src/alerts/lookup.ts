@@ -1,0 +1,28 @@
+/**
+ * The one place the registry finds a channel kind's implementation by name
+ * (docs/alerts.md, channels). The delivery worker and the API take a lookup
+ * like this one, so tests hand them their own kinds.
+ */
+import type { ChannelKind } from './channel.js';
+
+export type ChannelLookup = (kind: string) => Promise<ChannelKind<unknown> | undefined>;
+
+/**
+ * The kinds built into this program. The channels' table (src/alerts/channels/)
+ * is wired here and only here: `return (await import('./channels/index.js')).channelKind(kind);`.
+ */
+export const builtInChannels: ChannelLookup = async (_kind) => undefined;
+
+let current: ChannelLookup = builtInChannels;
+
+/** The lookup `registry serve` uses. */
+export const channelLookup = (): ChannelLookup => current;
+
+/**
+ * Replace the lookup for this process before `registry serve` starts: for a
+ * program that embeds the registry with channels of its own (and the tests
+ * that run the registry as a child process with a local webhook kind).
+ */
+export function useChannelLookup(lookup: ChannelLookup): void {
+  current = lookup;
+}
