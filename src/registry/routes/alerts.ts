@@ -38,6 +38,7 @@ const LogQuery = Type.Object(
   },
   { additionalProperties: false },
 );
+const Removed = Type.Object({ removed: Type.String() });
 const TestBody = Type.Object({ site: Type.Optional(SiteId) }, { additionalProperties: false });
 const MaintenanceQuery = Type.Object(
   { unit: Type.Optional(UnitPrefix), all: Type.Optional(Type.Boolean()) },
@@ -120,17 +121,17 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Remove an alert rule',
         ...tag,
         params: NameParam,
-        response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+        response: { 200: Removed, ...errors(401, 403, 404, 409) },
       },
       onRequest: app.authenticate,
     },
-    async (req, reply) => {
+    async (req) => {
       const rule = store.alerts.config.rules.find((r) => r.id === req.params.id);
       assertAdmin(req.principal, rule?.unit ?? '');
       fromFile();
       if (!(await store.alerts.removeRule(req.params.id))) throw notFound(`no rule ${req.params.id}`);
       await reload();
-      return reply.code(204).send(null);
+      return { removed: req.params.id };
     },
   );
 
@@ -169,11 +170,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Remove an alert channel no rule uses',
         ...tag,
         params: NameParam,
-        response: { 204: Type.Null(), ...errors(401, 403, 404, 409) },
+        response: { 200: Removed, ...errors(401, 403, 404, 409) },
       },
       onRequest: app.authenticate,
     },
-    async (req, reply) => {
+    async (req) => {
       assertAdmin(req.principal, '');
       fromFile();
       const config = await store.alerts.loadConfig();
@@ -182,7 +183,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw conflict('channel_in_use', `channel ${req.params.id} is used by rule(s) ${users.join(', ')}`);
       if (!(await store.alerts.removeChannel(req.params.id))) throw notFound(`no channel ${req.params.id}`);
       await reload();
-      return reply.code(204).send(null);
+      return { removed: req.params.id };
     },
   );
 
