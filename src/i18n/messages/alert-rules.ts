@@ -166,7 +166,7 @@ export const vi: Record<keyof typeof en, string> = {
   'alerting.err.repeat_short': 'repeat phải từ 1m trở lên',
   'alerting.err.severity_not_here':
     'severity chỉ dùng cho incident-filed và incident-unresolved, không dùng cho {event}',
-  'alerting.err.quiet_empty': 'giờ yên lặng có from và to trùng nhau',
+  'alerting.err.quiet_empty': 'giờ yên lặng có giờ bắt đầu và giờ kết thúc trùng nhau',
   'alerting.err.tz': 'không biết múi giờ {got} (ví dụ Asia/Ho_Chi_Minh)',
   'alerting.err.secret_literal':
     '{field} là thông tin bí mật: ghi dạng ${TEN_BIEN} và đặt biến môi trường đó cho máy chủ tổng hợp',
@@ -176,7 +176,7 @@ export const vi: Record<keyof typeof en, string> = {
   'alerting.err.from_file': 'quy tắc và kênh của máy chủ này lấy từ tệp --alerts; hãy sửa tệp đó',
   'alerting.err.in_use': 'kênh {id} đang được quy tắc {rules} sử dụng',
   'alerting.err.not_found': 'không có {what} {id}',
-  'alerting.err.window_order': '--to phải sau --from',
+  'alerting.err.window_order': 'thời điểm kết thúc (--to) phải sau thời điểm bắt đầu',
   'alerting.err.window_scope': 'cần --unit hoặc --site (một trong hai)',
   'alerting.err.quiet_flag': '--quiet phải dạng HH:MM-HH:MM, có thể thêm @múi/giờ (đang là {got})',
   'alerting.err.field_flag': '--set phải dạng tên=giá_trị (đang là {got})',
