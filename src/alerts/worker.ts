@@ -11,7 +11,7 @@
 import type { Locale } from '../i18n/index.js';
 import type { AlertMessage } from '../model/alert.js';
 import type { AlertChannel } from '../model/alert-rule.js';
-import type { ClaimedDelivery } from '../registry/store/alerts.js';
+import type { ClaimedDelivery, DeliveryResult } from '../registry/store/alerts.js';
 import type { Store } from '../registry/store/types.js';
 import type { DeliveryOutcome } from './channel.js';
 import { COMMON_CHANNEL_FIELDS } from './config.js';
@@ -43,6 +43,8 @@ export interface WorkerOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
+
+type Recorded = { id: number; result: DeliveryResult } | undefined;
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -122,18 +124,33 @@ export class AlertWorker {
           nextTick = now + (this.o.tickMs ?? 60_000);
           await store.alerts.tick(now);
         }
+        // One commit to take a batch, one to record how it went (each is an fsync on SQLite).
         const due = await store.alerts.claim('pending', this.now(), this.leaseMs, batch);
-        await Promise.all(due.map((d) => this.deliver(d)));
-        const digests = await store.alerts.claim('digest', this.now(), this.leaseMs, 1000);
-        const byChannel = new Map<string, ClaimedDelivery[]>();
-        for (const d of digests) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d]);
-        await Promise.all([...byChannel.values()].map((items) => this.deliverDigest(items)));
+        await this.finish((await Promise.all(due.map((d) => this.deliver(d)))).flat());
+        if (this.hasDigests()) {
+          const digests = await store.alerts.claim('digest', this.now(), this.leaseMs, 1000);
+          const byChannel = new Map<string, ClaimedDelivery[]>();
+          for (const d of digests) byChannel.set(d.channelId, [...(byChannel.get(d.channelId) ?? []), d]);
+          await this.finish(
+            (await Promise.all([...byChannel.values()].map((items) => this.deliverDigest(items)))).flat(),
+          );
+        }
         busy = due.length === batch;
       } catch (err) {
         if (!this.stopped) this.o.onError?.(err);
       }
       if (!busy && !this.stopped) await this.idle();
     }
+  }
+
+  private finish(recorded: Recorded[]): Promise<void> {
+    return this.o.store.alerts.finish(recorded.filter((r): r is NonNullable<Recorded> => r !== undefined));
+  }
+
+  /** Digests are looked for only when a rule or channel asks for them. */
+  private hasDigests(): boolean {
+    const { rules, channels } = this.o.store.alerts.config;
+    return rules.some((r) => r.digest) || channels.some((c) => c.digest);
   }
 
   private idle(): Promise<void> {
@@ -188,36 +205,39 @@ export class AlertWorker {
     }
   }
 
-  private async record(
+  /** What to record for an attempt; undefined: nothing (cut by the shutdown, the lease brings it back). */
+  private outcomeOf(
     d: ClaimedDelivery,
     outcome: DeliveryOutcome,
     status: 'pending' | 'digest',
-  ): Promise<void> {
-    if (this.stopped && !outcome.ok) return; // cut by the shutdown: the lease brings it back
+  ): { id: number; result: DeliveryResult } | undefined {
+    if (this.stopped && !outcome.ok) return undefined;
     const now = this.now();
     if (outcome.ok)
-      await this.o.store.alerts.finish(d.id, {
-        status: 'sent',
-        atMs: now,
-        ...(outcome.ref ? { ref: outcome.ref } : {}),
-      });
-    else if (outcome.retry && d.attempts < MAX_ATTEMPTS)
-      await this.o.store.alerts.finish(d.id, {
-        status,
-        nextMs: now + backoffMs(d.attempts, outcome.retryAfterMs, this.o.retryFirstMs),
-        error: outcome.reason,
-      });
-    else await this.o.store.alerts.finish(d.id, { status: 'failed', error: outcome.reason });
+      return {
+        id: d.id,
+        result: { status: 'sent', atMs: now, ...(outcome.ref ? { ref: outcome.ref } : {}) },
+      };
+    if (outcome.retry && d.attempts < MAX_ATTEMPTS)
+      return {
+        id: d.id,
+        result: {
+          status,
+          nextMs: now + backoffMs(d.attempts, outcome.retryAfterMs, this.o.retryFirstMs),
+          error: outcome.reason,
+        },
+      };
+    return { id: d.id, result: { status: 'failed', error: outcome.reason } };
   }
 
-  private async deliver(d: ClaimedDelivery): Promise<void> {
+  private async deliver(d: ClaimedDelivery): Promise<Recorded[]> {
     const outcome = await this.send(d.channelId, (lang) => renderAlert(d, lang));
-    await this.record(d, outcome, 'pending');
+    return [this.outcomeOf(d, outcome, 'pending')];
   }
 
-  private async deliverDigest(items: ClaimedDelivery[]): Promise<void> {
+  private async deliverDigest(items: ClaimedDelivery[]): Promise<Recorded[]> {
     const first = items[0] as ClaimedDelivery;
     const outcome = await this.send(first.channelId, (lang) => renderDigest(items, first.channelId, lang));
-    for (const d of items) await this.record(d, outcome, 'digest');
+    return items.map((d) => this.outcomeOf(d, outcome, 'digest'));
   }
 }

@@ -93,12 +93,10 @@ export function alertConformance(name: string, open: () => Promise<Store>): void
       expect(a[0]?.site).toMatchObject({ id: 'site-a', unit: 'ha-noi/ba-dinh' });
       expect(a[0]?.facts.failing).toEqual(['sip-port', 'mcu-ping']);
       expect(await store.alerts.claim('pending', now, 30_000, 10)).toEqual([]);
-      await store.alerts.finish(a[0]?.id as number, { status: 'sent', atMs: now + 5, ref: 'r1' });
-      await store.alerts.finish(a[1]?.id as number, {
-        status: 'pending',
-        nextMs: now + 2000,
-        error: 'HTTP 500',
-      });
+      await store.alerts.finish([
+        { id: a[0]?.id as number, result: { status: 'sent', atMs: now + 5, ref: 'r1' } },
+        { id: a[1]?.id as number, result: { status: 'pending', nextMs: now + 2000, error: 'HTTP 500' } },
+      ]);
       // The lease of a worker that died ends: due again.
       const again = await store.alerts.claim('pending', now + 2000, 30_000, 10);
       expect(again.map((d) => [d.id, d.attempts])).toEqual([[a[1]?.id, 2]]);

@@ -573,25 +573,28 @@ export class AlertsSql implements AlertsApi {
     return this.run.write(() => claim(status, nowMs, leaseMs, limit));
   }
 
-  finish(id: number, r: DeliveryResult): Promise<void> {
+  finish(results: ReadonlyArray<{ id: number; result: DeliveryResult }>): Promise<void> {
+    if (results.length === 0) return Promise.resolve();
     return this.run.write(function* () {
-      if (r.status === 'sent')
-        yield q(
-          `UPDATE alert_deliveries SET status = 'sent', sent_ms = ?, next_ms = NULL, error = NULL, ref = ? WHERE id = ?`,
-          [r.atMs, r.ref ?? null, id],
-        );
-      else if (r.status === 'failed')
-        yield q(`UPDATE alert_deliveries SET status = 'failed', next_ms = NULL, error = ? WHERE id = ?`, [
-          r.error,
-          id,
-        ]);
-      else
-        yield q('UPDATE alert_deliveries SET status = ?, next_ms = ?, error = ? WHERE id = ?', [
-          r.status,
-          r.nextMs,
-          r.error,
-          id,
-        ]);
+      for (const { id, result: r } of results) {
+        if (r.status === 'sent')
+          yield q(
+            `UPDATE alert_deliveries SET status = 'sent', sent_ms = ?, next_ms = NULL, error = NULL, ref = ? WHERE id = ?`,
+            [r.atMs, r.ref ?? null, id],
+          );
+        else if (r.status === 'failed')
+          yield q(`UPDATE alert_deliveries SET status = 'failed', next_ms = NULL, error = ? WHERE id = ?`, [
+            r.error,
+            id,
+          ]);
+        else
+          yield q('UPDATE alert_deliveries SET status = ?, next_ms = ?, error = ? WHERE id = ?', [
+            r.status,
+            r.nextMs,
+            r.error,
+            id,
+          ]);
+      }
     });
   }
 

@@ -81,7 +81,8 @@ export interface AlertsApi {
     leaseMs: number,
     limit: number,
   ): Promise<ClaimedDelivery[]>;
-  finish(id: number, result: DeliveryResult): Promise<void>;
+  /** Record how attempts ended, all in one transaction (one commit for a batch the worker sent). */
+  finish(results: ReadonlyArray<{ id: number; result: DeliveryResult }>): Promise<void>;
   /** Queue a test alert (firing) to these channels, due now, never held; returns the delivery ids. */
   queueTest(
     ruleId: string,
