@@ -22,6 +22,7 @@ export const channelLookup = (): ChannelLookup => current;
  * Replace the lookup for this process before `registry serve` starts: for a
  * program that embeds the registry with channels of its own (and the tests
  * that run the registry as a child process with a local webhook kind).
+ * @public
  */
 export function useChannelLookup(lookup: ChannelLookup): void {
   current = lookup;

@@ -8,6 +8,7 @@
  * `<alert id>:<state>` lets a receiver drop the repeat). Also runs the
  * time-driven rules (tick) and, for rules kept in the database, reloads them.
  */
+import { setMaxListeners } from 'node:events';
 import type { Locale } from '../i18n/index.js';
 import type { AlertMessage } from '../model/alert.js';
 import type { AlertChannel } from '../model/alert-rule.js';
@@ -31,6 +32,12 @@ export interface WorkerOptions {
   timeoutMs?: number;
   /** How often due deliveries are looked for when nothing wakes the worker (default 1 s). */
   pollMs?: number;
+  /**
+   * After a wake-up, wait this long for more to gather before taking a batch
+   * (default 250 ms): each batch costs two commits (an fsync each on SQLite),
+   * which would otherwise slow a busy ingest (bench/README.md, alerts).
+   */
+  gatherMs?: number;
   /** How often the time-driven rules run (default 60 s). */
   tickMs?: number;
   reloadMs?: number;
@@ -83,6 +90,8 @@ export class AlertWorker {
   constructor(private readonly o: WorkerOptions) {
     this.now = o.now ?? Date.now;
     this.timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // Every send in flight listens for the shutdown.
+    setMaxListeners(0, this.abort.signal);
   }
 
   get leaseMs(): number {
@@ -154,20 +163,18 @@ export class AlertWorker {
   }
 
   private idle(): Promise<void> {
+    const gather = this.o.gatherMs ?? 250;
     if (this.woken) {
       this.woken = false;
-      return Promise.resolve();
+      return new Promise((resolve) => setTimeout(resolve, gather));
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.o.pollMs ?? 1000);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
+      let timer = setTimeout(resolve, this.o.pollMs ?? 1000);
       this.wakeUp = () => {
         this.wakeUp = undefined;
         this.woken = false;
-        done();
+        clearTimeout(timer);
+        timer = setTimeout(resolve, this.stopped ? 0 : gather);
       };
     });
   }
