@@ -6,7 +6,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { ALERT_EVENTS, ALERT_STATES, CHANNEL_KINDS } from './alert.js';
 import { DateTime, Duration, Id, SiteId, UnitPath } from './atoms.js';
-import { SEVERITIES } from './constants.js';
+import { DELIVERY_STATES, SEVERITIES } from './constants.js';
 import { literals, Nullable } from './schema-tools.js';
 
 /** "22:00": a local time of day. */
@@ -86,7 +86,7 @@ export const AlertConfigView = Type.Object({
 });
 export type AlertConfigView = Static<typeof AlertConfigView>;
 
-export const DELIVERY_STATES = ['pending', 'sent', 'failed', 'held', 'digest'] as const;
+export { DELIVERY_STATES };
 
 /** One delivery of one alert to one channel (`diemcau alert log`); never a secret. */
 export const AlertLogEntry = Type.Object({

@@ -52,3 +52,19 @@ export const UNIT_PATTERN = '^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$';
 
 /** "500ms", "3s", "45m", "1h", "1h30m" (a bare number of seconds is a number, not this). */
 export const DURATION_PATTERN = '^(\\d+(\\.\\d+)?(ms|s|m|h|d))+$';
+
+/** What an alert rule watches (docs/alerts.md, events); each has a `recovered` message. */
+export const ALERT_EVENTS = [
+  'site-not-ready',
+  'site-degraded',
+  'site-stale',
+  'incident-filed',
+  'incident-unresolved',
+  'meeting-at-risk',
+] as const;
+
+/** Channel kinds (docs/alerts.md, channels). */
+export const CHANNEL_KINDS = ['email', 'webhook', 'zalo-bot', 'zalo-oa', 'telegram'] as const;
+
+/** A delivery's states (docs/alerts.md, the log). */
+export const DELIVERY_STATES = ['pending', 'sent', 'failed', 'held', 'digest'] as const;

@@ -1,9 +1,7 @@
 /** `diemcau alert rule|channel|log` and `diemcau maintenance`: flags only; the work is lazy-imported. */
 import { type Command, Option } from '@commander-js/extra-typings';
 import type { Translator } from '../../i18n/index.js';
-import { ALERT_EVENTS, CHANNEL_KINDS } from '../../model/alert.js';
-import { DELIVERY_STATES } from '../../model/alert-rule.js';
-import { SEVERITIES } from '../../model/constants.js';
+import { ALERT_EVENTS, CHANNEL_KINDS, DELIVERY_STATES, SEVERITIES } from '../../model/constants.js';
 import { intFlag, listFlag } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
 
