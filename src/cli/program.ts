@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import type { Translator } from '../i18n/index.js';
 import { didYouMean } from '../util/suggest.js';
 import type { Context } from './context.js';
+import { register as alertCommands } from './wiring/alert.js';
 import { register as checkCommands } from './wiring/check.js';
 import { register as codecCommands } from './wiring/codec.js';
 import { register as demoCommands } from './wiring/demo.js';
@@ -49,6 +50,7 @@ const registrations: Array<(program: Command, w: Wiring) => void> = [
   reportCommands,
   schemaCommands,
   demoCommands,
+  alertCommands,
 ];
 
 export function buildProgram(ctx: Context, setExit: (code: number) => void, version: string): Command {

@@ -1,5 +1,6 @@
 /** Every area's messages. Add an area: one import, one entry. */
 
+import * as alertRules from './messages/alert-rules.js';
 import * as alerts from './messages/alerts.js';
 import * as api from './messages/api.js';
 import * as av from './messages/av.js';
@@ -38,6 +39,7 @@ export const areas = [
   meetingDay,
   meeting,
   site,
+  alertRules,
 ] as const;
 
 export type Area = (typeof areas)[number];

@@ -4,23 +4,14 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { DateTime, Person, SiteId, UnitPath } from './atoms.js';
+import { ALERT_EVENTS, CHANNEL_KINDS } from './constants.js';
+
+// The words live in constants.ts (no imports: the CLI lists them in --help); re-exported here.
+export { ALERT_EVENTS, CHANNEL_KINDS };
 
 export const ALERT_SCHEMA = 'diemcau/alert@1';
 
-/** What an alert rule watches (docs/alerts.md, events); each has a `recovered` message. */
-export const ALERT_EVENTS = [
-  'site-not-ready',
-  'site-degraded',
-  'site-stale',
-  'incident-filed',
-  'incident-unresolved',
-  'meeting-at-risk',
-] as const;
-
 export const ALERT_STATES = ['firing', 'resolved'] as const;
-
-/** Channel kinds (docs/alerts.md, channels). */
-export const CHANNEL_KINDS = ['email', 'webhook', 'zalo-bot', 'zalo-oa', 'telegram'] as const;
 
 const AlertSite = Type.Object({
   id: SiteId,

@@ -75,3 +75,19 @@ export const EMAIL_PATTERN = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
 /** Expected meeting hours, local to the site: "07:30-11:30" or several, "07:30-11:30, 13:30-17:00". */
 export const HOURS_PATTERN =
   '^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9](, ?([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])*$';
+
+/** What an alert rule watches (docs/alerts.md, events); each has a `recovered` message. */
+export const ALERT_EVENTS = [
+  'site-not-ready',
+  'site-degraded',
+  'site-stale',
+  'incident-filed',
+  'incident-unresolved',
+  'meeting-at-risk',
+] as const;
+
+/** Channel kinds (docs/alerts.md, channels). */
+export const CHANNEL_KINDS = ['email', 'webhook', 'zalo-bot', 'zalo-oa', 'telegram'] as const;
+
+/** A delivery's states (docs/alerts.md, the log). */
+export const DELIVERY_STATES = ['pending', 'sent', 'failed', 'held', 'digest'] as const;

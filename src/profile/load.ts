@@ -77,7 +77,7 @@ function readAtMost(file: string, max: number, size: number): string | undefined
   }
 }
 
-async function readLayer(
+export async function readLayer(
   file: string,
   opts: LoadOptions,
   from?: { layer: Layer; path: PathSegment[] },

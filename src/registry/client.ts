@@ -95,7 +95,7 @@ export class RegistryClient {
   }
 
   async send<T>(
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     path: string,
     ro: RequestOptions = {},
   ): Promise<Outcome<T>> {

@@ -6,11 +6,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { builtInChannels, type ChannelLookup } from '../alerts/lookup.js';
 import type { BridgeConfig } from '../model/bridge.js';
 import { withoutAnnotations } from '../model/schema-tools.js';
 import { type Principal, TokenCache } from './auth.js';
 import { ApiError, type ErrorParams } from './http-error.js';
 import { RAW_BODY } from './idempotency.js';
+import { alertRoutes } from './routes/alerts.js';
 import { callStateRoutes } from './routes/call-states.js';
 import { dailyRoutes } from './routes/daily.js';
 import { healthRoutes } from './routes/health.js';
@@ -36,6 +38,16 @@ export interface RegistryOptions {
   tokenCacheMs?: number;
   /** The province's bridges a meeting may name by id (registry serve --bridges; docs/meetings.md). */
   bridges?: BridgeConfig[];
+  /** Where alert rules come from and how channel kinds are found (docs/alerts.md). */
+  alerts?: Partial<AlertDeps>;
+}
+
+export interface AlertDeps {
+  /** 'file': `registry serve --alerts FILE`, read-only through the API. */
+  source: 'database' | 'file';
+  lookup: ChannelLookup;
+  /** How long `alert rule|channel test` waits for the worker's outcome (ms). */
+  testWaitMs: number;
 }
 
 export interface AppOptions extends RegistryOptions {
@@ -89,6 +101,7 @@ export interface RegistryDeps {
   now: () => number;
   version: string;
   bridges: BridgeConfig[];
+  alerts: AlertDeps;
 }
 
 declare module 'fastify' {
@@ -175,8 +188,10 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
     now: opts.now ?? Date.now,
     version: opts.version,
     bridges: opts.bridges ?? [],
+    alerts: { source: 'database', lookup: builtInChannels, testWaitMs: 10_000, ...opts.alerts },
   };
   app.decorate('registry', deps);
+  if (deps.alerts.source === 'database') opts.store.alerts.config = await opts.store.alerts.loadConfig();
   opts.store.onBadRow = (what, id, err) =>
     app.log.warn({ what, id, err }, 'a stored row could not be read and was left out of the answer');
   // Set by `authenticate` on every route that needs a token.
@@ -236,6 +251,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
   await app.register(dailyRoutes);
   await app.register(callStateRoutes);
   await app.register(meetingRoutes);
+  await app.register(alertRoutes);
   // Bytes for the `throughput` check (GET/POST /v1/speedtest), behind the same tokens.
   await app.register(speedtestRoutes);
 
@@ -290,7 +306,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     HEADERS_TIMEOUT_MS,
     opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
   );
-  const { store, version, staleMs, now, tokenCacheMs, bridges } = opts;
-  await app.register(registryPlugin, { store, version, staleMs, now, tokenCacheMs, bridges });
+  const { store, version, staleMs, now, tokenCacheMs, bridges, alerts } = opts;
+  await app.register(registryPlugin, {
+    store,
+    version,
+    staleMs,
+    now,
+    tokenCacheMs,
+    bridges,
+    ...(alerts ? { alerts } : {}),
+  });
   return app;
 }

@@ -53,6 +53,12 @@ describe('health and docs', () => {
     const doc = r.json() as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.0.3');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/alerts/channels/{id}',
+      '/v1/alerts/channels/{id}/test',
+      '/v1/alerts/config',
+      '/v1/alerts/log',
+      '/v1/alerts/rules/{id}',
+      '/v1/alerts/rules/{id}/test',
       '/v1/health',
       '/v1/incidents',
       '/v1/incidents/{id}',
@@ -61,6 +67,8 @@ describe('health and docs', () => {
       '/v1/meetings/{id}/ics',
       '/v1/meetings/{id}/readiness',
       '/v1/notice-rules',
+      '/v1/maintenance',
+      '/v1/maintenance/{id}/end',
       '/v1/reports/daily',
       '/v1/reports/readiness',
       '/v1/runs',

@@ -25,14 +25,23 @@ async function seedRuns(store: Store): Promise<void> {
     });
 }
 
-/** Undo migrations 8 (site register), 7 (meetings), 6 (call states), 5 (meeting tag), 4 (site moves) and 3 (token lifecycle): what older databases look like. */
+/** Undo migrations 9 (alerts), 8 (site register), 7 (meetings), 6 (call states), 5 (meeting tag), 4 (site moves) and 3 (token lifecycle): what older databases look like. */
+const ALERT_TABLES = [
+  'alert_rules',
+  'alert_channels',
+  'alert_state',
+  'alert_events',
+  'alert_deliveries',
+  'maintenance',
+];
+const SQLITE_V9_DOWN = ALERT_TABLES.map((t) => `DROP TABLE ${t};`).join(' ');
 const SQLITE_V8_DOWN =
   'DROP INDEX incidents_open; ALTER TABLE sites DROP COLUMN retired_ms; ALTER TABLE sites DROP COLUMN retired_by; ALTER TABLE sites DROP COLUMN retired_note;';
 const SQLITE_V7_DOWN =
   'DROP TABLE meetings; DROP TABLE meeting_sites; DROP TABLE meeting_units; DROP TABLE meeting_events; DROP TABLE notice_rules;';
 const SQLITE_V6_DOWN = 'DROP TABLE call_states;';
 const SQLITE_V5_DOWN = 'DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id;';
-const SQLITE_V4_DOWN = `${SQLITE_V8_DOWN} ${SQLITE_V7_DOWN} ${SQLITE_V6_DOWN} ${SQLITE_V5_DOWN} DROP TABLE site_moves;`;
+const SQLITE_V4_DOWN = `${SQLITE_V9_DOWN} ${SQLITE_V8_DOWN} ${SQLITE_V7_DOWN} ${SQLITE_V6_DOWN} ${SQLITE_V5_DOWN} DROP TABLE site_moves;`;
 const SQLITE_V3_DOWN =
   'ALTER TABLE tokens DROP COLUMN last_used_ms; ALTER TABLE tokens DROP COLUMN expires_ms; ALTER TABLE tokens DROP COLUMN revoked_ms;';
 
@@ -115,7 +124,7 @@ describe('migration 2 on SQLite', () => {
     await v1.close();
     const v2 = await openSqlite(file);
     try {
-      expect(v2.handle.pragma('user_version', { simple: true })).toBe(8);
+      expect(v2.handle.pragma('user_version', { simple: true })).toBe(9);
       const cols = v2.handle.prepare(`SELECT name FROM pragma_index_info('runs_site_time')`).pluck().all();
       expect(cols).toEqual(['site_id', 'started_ms', 'verdict']);
       await expectUpgraded(v2);
@@ -147,7 +156,7 @@ describe('migration 2 on SQLite', () => {
     await v3.close();
     const up = await openSqlite(file);
     try {
-      expect(up.handle.pragma('user_version', { simple: true })).toBe(8);
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(9);
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();
@@ -155,6 +164,7 @@ describe('migration 2 on SQLite', () => {
   });
 });
 
+const PG_V9_DOWN = `${SQLITE_V9_DOWN} DELETE FROM schema_version WHERE version = 9;`;
 const PG_V8_DOWN =
   'DROP INDEX incidents_open; ALTER TABLE sites DROP COLUMN retired_ms, DROP COLUMN retired_by, DROP COLUMN retired_note; DELETE FROM schema_version WHERE version = 8;';
 const PG_V7_DOWN =
@@ -162,7 +172,7 @@ const PG_V7_DOWN =
 const PG_V6_DOWN = 'DROP TABLE call_states; DELETE FROM schema_version WHERE version = 6;';
 const PG_V5_DOWN =
   'DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id; DELETE FROM schema_version WHERE version = 5;';
-const PG_V4_DOWN = `${PG_V8_DOWN} ${PG_V7_DOWN} ${PG_V6_DOWN} ${PG_V5_DOWN} DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;`;
+const PG_V4_DOWN = `${PG_V9_DOWN} ${PG_V8_DOWN} ${PG_V7_DOWN} ${PG_V6_DOWN} ${PG_V5_DOWN} DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;`;
 const PG_V3_DOWN =
   'ALTER TABLE tokens DROP COLUMN last_used_ms, DROP COLUMN expires_ms, DROP COLUMN revoked_ms; DELETE FROM schema_version WHERE version = 3;';
 
@@ -186,7 +196,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
       const { rows } = await v2.pool.query(
         `SELECT pg_get_indexdef('runs_site_time'::regclass) AS def, (SELECT max(version) FROM schema_version) AS v`,
       );
-      expect(rows[0]).toMatchObject({ v: 8 });
+      expect(rows[0]).toMatchObject({ v: 9 });
       expect(rows[0].def).toContain('(site_id, started_ms, verdict)');
       await expectUpgraded(v2);
     } finally {
@@ -219,7 +229,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
     const up = await openPostgres(url);
     try {
       const { rows } = await up.pool.query('SELECT max(version) AS v FROM schema_version');
-      expect(rows[0]).toEqual({ v: 8 });
+      expect(rows[0]).toEqual({ v: 9 });
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();

@@ -48,7 +48,13 @@ const serve = (registry: Command, t: Translator) =>
     .option('--tls-cert <file>', t('registry.flag.tls_cert'))
     .option('--tls-key <file>', t('registry.flag.tls_key'))
     .option('--bridges <file>', t('meeting.flag.bridges'), (v: string, acc: string[] = []) => [...acc, v])
-    .option('--meeting-tick <duration>', t('meeting.flag.tick'), durationFlag(t, '--meeting-tick'));
+    .option('--meeting-tick <duration>', t('meeting.flag.tick'), durationFlag(t, '--meeting-tick'))
+    .option('--alerts <file>', t('registry.flag.alerts'))
+    .option(
+      '--alert-timeout <duration>',
+      t('registry.flag.alert_timeout'),
+      durationFlag(t, '--alert-timeout'),
+    );
 
 const tokenCreate = (token: Command, t: Translator) =>
   token

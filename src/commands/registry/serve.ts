@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { type ChannelLookup, channelLookup } from '../../alerts/lookup.js';
 import type { Context } from '../../cli/context.js';
 import type { ServeFlags } from '../../cli/wiring/registry.js';
 import { DiemcauError, FileError, UsageError } from '../../errors.js';
@@ -18,6 +19,8 @@ export type ServeOptions = ServeFlags & {
   stop?: AbortSignal;
   /** Called once listening (tests learn the port). */
   onListening?: (url: string) => void;
+  /** Channel kinds by name (default: the program's, src/alerts/lookup.ts). */
+  channelLookup?: ChannelLookup;
 };
 
 export const DEFAULT_PORT = 8080;
@@ -49,9 +52,20 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
   const port = opts.port ?? DEFAULT_PORT;
   const { loadBridges } = await import('../meeting/bridges.js');
   const bridges = await loadBridges(ctx, opts.bridges ?? []);
+  const lookup = opts.channelLookup ?? channelLookup();
+  // A bad alerts file stops the start before anything opens (exit 3, file:line:col).
+  const fileAlerts = opts.alerts
+    ? await (await import('../../alerts/file.js')).loadAlertsFile(opts.alerts, {
+        t,
+        env: ctx.env,
+        cwd: ctx.cwd,
+        lookup,
+      })
+    : undefined;
   const store = await openStore(db).catch((err: Error) => {
     throw new UsageError(t('registry.err.db', { db: redactDb(db), reason: err.message }), { cause: err });
   });
+  if (fileAlerts) store.alerts.config = fileAlerts;
   const app = await buildApp({
     ...(tls ? { tls } : {}),
     store,
@@ -62,6 +76,7 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
     logStream: { write: (line: string) => ctx.io.stderr.write(line) },
     trustProxy: opts.trustProxy ?? false,
     bridges,
+    alerts: { source: fileAlerts ? 'file' : 'database', lookup },
   }).catch(async (err: Error) => {
     await store.close().catch(() => {});
     // A key that does not match the certificate, or a file that is not PEM.
@@ -94,6 +109,16 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
       { cause: err },
     );
   }
+  const { AlertWorker } = await import('../../alerts/worker.js');
+  const worker = new AlertWorker({
+    store,
+    lookup,
+    env: ctx.env,
+    source: fileAlerts ? 'file' : 'database',
+    ...(opts.alertTimeout !== undefined ? { timeoutMs: opts.alertTimeout } : {}),
+    onError: (err) => app.log.error({ err }, 'alert delivery worker'),
+  });
+  worker.start();
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address ? address.port : port;
   const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
@@ -121,6 +146,7 @@ export async function serveCommand(ctx: Context, opts: ServeOptions): Promise<nu
   const force = setTimeout(() => app.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
   try {
     await scheduler.stop();
+    await worker.stop();
     await reflector?.close();
     await app.close();
   } finally {

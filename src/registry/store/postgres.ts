@@ -18,6 +18,8 @@ import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
+import { inPgTransaction, pgRunner, runPgScript } from './alerts-postgres.js';
+import { AlertsSql, alertMigration, onIncident, onRuns } from './alerts-sql.js';
 import { takeBatch, unitConsistentParts } from './batch.js';
 import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
 import {
@@ -195,6 +197,8 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE sites ADD COLUMN retired_note TEXT;
   CREATE INDEX incidents_open ON incidents (site_id) WHERE status <> 'resolved';
   `,
+  // 9: alert rules, channels, state, alerts and their deliveries, maintenance windows (docs/alerts.md).
+  alertMigration('postgres'),
 ];
 
 // int8 (ids, epoch ms) as JS numbers: every value here is far below 2^53.
@@ -259,12 +263,14 @@ export class PostgresStore implements Store {
   private scheduled = false;
   private readonly inflight = new Set<Promise<void>>();
   private readonly meetings: PostgresMeetings;
+  readonly alerts: AlertsSql;
 
   constructor(connectionString: string, opts: PostgresOptions = {}) {
     this.pool = new pg.Pool({ connectionString, max: opts.max ?? 10, types });
     // An idle client losing its server must not crash the registry; the next query reconnects.
     this.pool.on('error', () => {});
     this.meetings = new PostgresMeetings(this.pool, () => this.onBadRow);
+    this.alerts = new AlertsSql(pgRunner(this.pool));
   }
 
   async migrate(): Promise<void> {
@@ -393,13 +399,27 @@ export class PostgresStore implements Store {
   private async flush(batch: Pending[]): Promise<void> {
     const rows = batch.flatMap((p) => p.items);
     let results: WriteResult<RunAccepted>[];
+    const config = this.alerts.config;
+    let queued = 0;
     try {
-      const created = await this.insertRuns(unitConsistentParts(rows));
+      // The alerts these runs cause are written in the same transaction (docs/alerts.md).
+      const alertsOf =
+        config.rules.length === 0
+          ? undefined
+          : async (c: pg.PoolClient, keys: Map<string, number>) => {
+              const seen = new Set<string>();
+              const runs = rows
+                .filter((w) => keys.has(w.idem.key) && !seen.has(w.idem.key) && seen.add(w.idem.key))
+                .map((w) => w.run);
+              queued = await runPgScript(c, onRuns(config, runs, runs[0]?.receivedMs ?? 0));
+            };
+      const created = await this.insertRuns(unitConsistentParts(rows), alertsOf);
       results = await this.answers(rows, created);
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
     }
+    this.alerts.queued(queued);
     let at = 0;
     for (const p of batch) {
       p.resolve(results.slice(at, at + p.items.length));
@@ -411,7 +431,10 @@ export class PostgresStore implements Store {
    * The INGEST statement per part, all in one transaction (one statement alone
    * needs none); returns the key → run id of every upload it stored.
    */
-  private async insertRuns(parts: RunWrite[][]): Promise<Map<string, number>> {
+  private async insertRuns(
+    parts: RunWrite[][],
+    after?: (c: pg.PoolClient, created: Map<string, number>) => Promise<void>,
+  ): Promise<Map<string, number>> {
     const created = new Map<string, number>();
     const one = async (c: pg.Pool | pg.PoolClient, part: RunWrite[]) => {
       const col = <T>(f: (w: RunWrite) => T) => part.map(f);
@@ -432,7 +455,7 @@ export class PostgresStore implements Store {
       ]);
       for (const r of rows as Array<{ key: string; id: number }>) created.set(r.key, r.id);
     };
-    if (parts.length === 1) {
+    if (parts.length === 1 && !after) {
       await one(this.pool, parts[0] as RunWrite[]);
       return created;
     }
@@ -440,6 +463,7 @@ export class PostgresStore implements Store {
     try {
       await client.query('BEGIN');
       for (const part of parts) await one(client, part);
+      if (after) await after(client, created);
       await client.query('COMMIT');
       return created;
     } catch (err) {
@@ -583,6 +607,7 @@ export class PostgresStore implements Store {
   }
 
   async createIncident(inc: NewIncident, idem: Idem): Promise<WriteResult<Incident>> {
+    let queued = 0;
     return this.tx(async (c): Promise<WriteResult<Incident>> => {
       const early = await this.claimKey(c, idem, inc.createdMs);
       if (early) return early;
@@ -618,7 +643,14 @@ export class PostgresStore implements Store {
       );
       const value = (await this.incidentWith(c, id)) as Incident;
       await c.query('UPDATE idempotency SET response = $2 WHERE key = $1', [idem.key, JSON.stringify(value)]);
+      queued = await runPgScript(
+        c,
+        onIncident(this.alerts.config, { siteId: inc.siteId, unit: inc.unit }, inc.createdMs, id),
+      );
       return { kind: 'created', value };
+    }).then((r) => {
+      this.alerts.queued(queued);
+      return r;
     });
   }
 
@@ -658,6 +690,7 @@ export class PostgresStore implements Store {
     u: IncidentUpdate,
     idem: Idem | undefined,
   ): Promise<WriteResult<Incident>> {
+    let queued = 0;
     return this.tx(async (c): Promise<WriteResult<Incident>> => {
       if (idem) {
         const early = await this.claimKey(c, idem, u.atMs);
@@ -687,7 +720,14 @@ export class PostgresStore implements Store {
           idem.key,
           JSON.stringify(value),
         ]);
+      queued = await runPgScript(
+        c,
+        onIncident(this.alerts.config, { siteId: row.site_id, unit: row.unit }, u.atMs),
+      );
       return { kind: 'created', value };
+    }).then((r) => {
+      this.alerts.queued(queued);
+      return r;
     });
   }
 

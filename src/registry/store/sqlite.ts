@@ -16,6 +16,8 @@ import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
+import { AlertsSql, alertMigration, onIncident, onRuns, type Script } from './alerts-sql.js';
+import { sqliteRunner } from './alerts-sqlite.js';
 import { takeBatch } from './batch.js';
 import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
 import {
@@ -194,6 +196,8 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE sites ADD COLUMN retired_note TEXT;
   CREATE INDEX incidents_open ON incidents (site_id) WHERE status <> 'resolved';
   `,
+  // 9: alert rules, channels, state, alerts and their deliveries, maintenance windows (docs/alerts.md).
+  alertMigration('sqlite'),
 ];
 
 /** Uploads gathered into one transaction: up to this many, but a batch request is never split. */
@@ -242,6 +246,11 @@ export class SqliteStore implements Store {
   private s!: ReturnType<typeof statements>;
   private readonly meetings: SqliteMeetings;
   private ingestBatch!: Database.Transaction<(batch: Pending[]) => WriteResult<RunAccepted>[][]>;
+  readonly alerts: AlertsSql;
+  /** Runs an alert script inside the transaction already open (the write that caused the alert). */
+  private readonly alertTxn: <T>(script: Script<T>) => T;
+  /** Deliveries the last committed transaction queued (the worker is told after commit). */
+  private alertsQueued = 0;
 
   constructor(file: string, opts: SqliteOptions = {}) {
     this.db = new Database(file);
@@ -255,6 +264,16 @@ export class SqliteStore implements Store {
       (fn) => this.write(fn),
       () => this.onBadRow,
     );
+    const { runner, inTxn } = sqliteRunner(this.db, (fn) => this.write(fn));
+    this.alerts = new AlertsSql(runner);
+    this.alertTxn = inTxn;
+  }
+
+  /** After a commit: tell the alert worker what that transaction queued. */
+  private alertsCommitted(): void {
+    const n = this.alertsQueued;
+    this.alertsQueued = 0;
+    this.alerts.queued(n);
   }
 
   async migrate(): Promise<void> {
@@ -289,6 +308,18 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** A write whose transaction may queue alerts: the worker hears of them after the commit. */
+  private async writeWithAlerts<T>(fn: () => T): Promise<T> {
+    try {
+      const out = await this.write(fn);
+      this.alertsCommitted();
+      return out;
+    } catch (err) {
+      this.alertsQueued = 0;
+      throw err;
+    }
+  }
+
   private prepare(): void {
     const db = this.db;
     this.s = statements(db);
@@ -296,9 +327,16 @@ export class SqliteStore implements Store {
     // Each upload is checked (key, site unit) before it writes, so a refusal writes nothing and
     // needs no savepoint; a failure while writing (disk full, I/O) rolls the whole batch back
     // and every request in it gets a 500, which the client retries with the same key.
-    this.ingestBatch = db.transaction((batch: Pending[]) =>
-      batch.map((p) => p.items.map((w) => this.ingestInTxn(w))),
-    );
+    this.ingestBatch = db.transaction((batch: Pending[]) => {
+      const results = batch.map((p) => p.items.map((w) => this.ingestInTxn(w)));
+      const created = batch.flatMap((p, i) =>
+        p.items.filter((_, j) => results[i]?.[j]?.kind === 'created').map((w) => w.run),
+      );
+      // The alerts these runs cause are written in this same transaction (docs/alerts.md).
+      if (created.length)
+        this.alertsQueued += this.alertTxn(onRuns(this.alerts.config, created, created[0]?.receivedMs ?? 0));
+      return results;
+    });
   }
 
   private ingestInTxn({ run, idem }: RunWrite): WriteResult<RunAccepted> {
@@ -425,9 +463,11 @@ export class SqliteStore implements Store {
         // IMMEDIATE: a deferred transaction that read first could not wait for the lock (SQLITE_BUSY at once).
         results = await this.write(() => this.ingestBatch.immediate(batch));
       } catch (err) {
+        this.alertsQueued = 0;
         for (const p of batch) p.reject(err);
         continue;
       }
+      this.alertsCommitted();
       for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>[]);
     }
     this.scheduled = false;
@@ -500,9 +540,12 @@ export class SqliteStore implements Store {
       s.eventInsert.run(id, id, inc.createdMs, 'open', null, inc.by ?? null);
       const value = this.incidentIn(id) as Incident;
       s.keyInsert.run(idem.key, idem.fingerprint, null, JSON.stringify(value), inc.createdMs);
+      this.alertsQueued += this.alertTxn(
+        onIncident(this.alerts.config, { siteId: inc.siteId, unit: inc.unit }, inc.createdMs, id),
+      );
       return { kind: 'created', value };
     });
-    return this.write(() => tx.immediate());
+    return this.writeWithAlerts(() => tx.immediate());
   }
 
   private incidentIn(id: number): Incident | undefined {
@@ -584,9 +627,12 @@ export class SqliteStore implements Store {
       s.eventInsert.run(id, id, u.atMs, u.status, u.note ?? null, u.by ?? null);
       const value = this.incidentIn(id) as Incident;
       if (idem) s.keyInsert.run(idem.key, idem.fingerprint, null, JSON.stringify(value), u.atMs);
+      this.alertsQueued += this.alertTxn(
+        onIncident(this.alerts.config, { siteId: row.site_id, unit: row.unit }, u.atMs),
+      );
       return { kind: 'created', value };
     });
-    return this.write(() => tx.immediate());
+    return this.writeWithAlerts(() => tx.immediate());
   }
 
   async getSite(id: string): Promise<Site | undefined> {

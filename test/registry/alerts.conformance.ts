@@ -1,0 +1,211 @@
+/**
+ * The alert area, one behaviour on both engines (alerts-store.test.ts runs it on
+ * SQLite and a real PostgreSQL): alerts written in the upload's or incident's
+ * transaction, dedupe while a condition holds, one recovery, reminders,
+ * stale sites, maintenance holds, claims and the log.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AlertConfig } from '../../src/alerts/rules.js';
+import type { Store } from '../../src/registry/store/types.js';
+import { incident, run } from './store.conformance.js';
+
+const T0 = Date.parse('2026-11-25T00:00:00.000Z');
+const H = 3_600_000;
+let seq = 0;
+const idem = () => ({ key: `ak-${++seq}-${Math.random().toString(36).slice(2)}`, fingerprint: 'fp' });
+
+const CONFIG: AlertConfig = {
+  channels: [
+    { id: 'hook', kind: 'webhook' },
+    { id: 'mail', kind: 'email' },
+  ],
+  rules: [
+    { id: 'down', event: 'site-not-ready', unit: 'ha-noi', channels: ['hook', 'mail'], repeat: '2h' },
+    { id: 'crit', event: 'incident-filed', severity: 'major', channels: ['hook'] },
+    { id: 'quiet', event: 'site-stale', after: '26h', channels: ['hook'] },
+  ],
+};
+
+export function alertConformance(name: string, open: () => Promise<Store>): void {
+  describe(`alert store conformance: ${name}`, () => {
+    let store: Store;
+    beforeEach(async () => {
+      store = await open();
+      store.alerts.config = CONFIG;
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    const upload = (
+      verdict: 'ready' | 'not-ready' | 'degraded',
+      atMs: number,
+      siteId = 'site-a',
+      unit = 'ha-noi/ba-dinh',
+    ) =>
+      store.ingestRun(
+        run({ siteId, unit, verdict, startedMs: atMs, finishedMs: atMs + 1000, receivedMs: atMs + 2000 }),
+        idem(),
+      );
+    const log = (rule?: string) =>
+      store.alerts.log({ unitPrefix: '', limit: 100, ...(rule ? { rule } : {}) });
+
+    it('fires once per episode while not ready, one recovery, in the upload transaction', async () => {
+      let told = 0;
+      store.alerts.onQueued = () => told++;
+      await upload('not-ready', T0);
+      await upload('not-ready', T0 + 60_000);
+      await upload('not-ready', T0 + 120_000);
+      let items = await log('down');
+      expect(items.map((i) => [i.state, i.channel, i.delivery])).toEqual([
+        ['firing', 'mail', 'pending'],
+        ['firing', 'hook', 'pending'],
+      ]);
+      expect(items[0]?.alert).toBe(`down/site-a/${T0 + 1000}`);
+      expect(told).toBe(1);
+      await upload('ready', T0 + 180_000);
+      await upload('ready', T0 + 240_000);
+      items = await log('down');
+      expect(items.map((i) => i.state)).toEqual(['resolved', 'resolved', 'firing', 'firing']);
+      // A new episode is a new alert.
+      await upload('not-ready', T0 + 300_000);
+      items = await log('down');
+      expect(new Set(items.map((i) => i.alert)).size).toBe(2);
+      // Out of scope (another unit) fires nothing for this rule.
+      await upload('not-ready', T0, 'site-z', 'hue/a');
+      expect((await log('down')).filter((i) => i.site === 'site-z')).toEqual([]);
+    });
+
+    it('a replayed upload writes no second alert', async () => {
+      const key = idem();
+      const r = run({ verdict: 'not-ready', startedMs: T0, finishedMs: T0 + 1000, receivedMs: T0 + 2000 });
+      await store.ingestRun(r, key);
+      await store.ingestRun(r, key);
+      expect(await log('down')).toHaveLength(2);
+    });
+
+    it('claims due deliveries once, with a lease; finish records sent and failures', async () => {
+      await upload('not-ready', T0);
+      const now = T0 + 10_000;
+      const a = await store.alerts.claim('pending', now, 30_000, 10);
+      expect(a).toHaveLength(2);
+      expect(a[0]).toMatchObject({ ruleId: 'down', event: 'site-not-ready', state: 'firing', attempts: 1 });
+      expect(a[0]?.site).toMatchObject({ id: 'site-a', unit: 'ha-noi/ba-dinh' });
+      expect(a[0]?.facts.failing).toEqual(['sip-port', 'mcu-ping']);
+      expect(await store.alerts.claim('pending', now, 30_000, 10)).toEqual([]);
+      await store.alerts.finish([
+        { id: a[0]?.id as number, result: { status: 'sent', atMs: now + 5, ref: 'r1' } },
+        { id: a[1]?.id as number, result: { status: 'pending', nextMs: now + 2000, error: 'HTTP 500' } },
+      ]);
+      // The lease of a worker that died ends: due again.
+      const again = await store.alerts.claim('pending', now + 2000, 30_000, 10);
+      expect(again.map((d) => [d.id, d.attempts])).toEqual([[a[1]?.id, 2]]);
+      const items = await log('down');
+      expect(items.find((i) => i.id === a[0]?.id)).toMatchObject({
+        delivery: 'sent',
+        sentAt: new Date(now + 5).toISOString(),
+      });
+      expect(items.find((i) => i.id === a[1]?.id)).toMatchObject({
+        delivery: 'pending',
+        error: 'HTTP 500',
+        attempts: 2,
+      });
+    });
+
+    it('incident-filed: severity floor, dedupe per site, recovery when resolved', async () => {
+      await store.createIncident(incident({ severity: 'minor' }), idem());
+      expect(await log('crit')).toEqual([]);
+      const filed = await store.createIncident(incident({ severity: 'major' }), idem());
+      await store.createIncident(incident({ severity: 'critical' }), idem());
+      expect((await log('crit')).map((i) => i.state)).toEqual(['firing']);
+      const claimed = await store.alerts.claim('pending', T0 + 2000, 1000, 10);
+      expect(claimed.find((d) => d.ruleId === 'crit')?.facts.incident?.severity).toBe('major');
+      if (filed.kind !== 'created') throw new Error('not created');
+      await store.updateIncident(
+        filed.value.id,
+        { status: 'resolved', note: undefined, by: 'x', atMs: T0 + 5000 },
+        undefined,
+      );
+      expect((await log('crit')).map((i) => i.state)).toEqual(['firing']);
+      const list = await store.listIncidents({ unitPrefix: '', limit: 10, status: 'open' });
+      for (const i of list)
+        await store.updateIncident(
+          i.id,
+          { status: 'resolved', note: undefined, by: 'x', atMs: T0 + 6000 },
+          undefined,
+        );
+      expect((await log('crit')).map((i) => i.state)).toEqual(['resolved', 'firing']);
+    });
+
+    it('site-stale and reminders come from the tick', async () => {
+      await upload('ready', T0, 'site-s', 'hue/a');
+      expect(await store.alerts.tick(T0 + 25 * H)).toBe(0);
+      expect(await store.alerts.tick(T0 + 27 * H)).toBe(1);
+      expect(await store.alerts.tick(T0 + 28 * H)).toBe(0);
+      await upload('ready', T0 + 29 * H, 'site-s', 'hue/a');
+      expect((await log('quiet')).map((i) => i.state)).toEqual(['resolved', 'firing']);
+      // Reminders: every 2 h while it holds, the same alert id.
+      await upload('not-ready', T0);
+      expect(await store.alerts.tick(T0 + 30 * 60_000)).toBe(0);
+      expect(await store.alerts.tick(T0 + 2 * H + 5000)).toBe(2);
+      const items = await log('down');
+      expect(items.map((i) => i.reminder)).toEqual([true, true, false, false]);
+      expect(new Set(items.map((i) => i.alert)).size).toBe(1);
+    });
+
+    it('maintenance holds alerts (recorded, not due); a site still down after the window is not new', async () => {
+      const w = await store.alerts.addMaintenance(
+        {
+          unit: 'ha-noi',
+          from: new Date(T0).toISOString(),
+          to: new Date(T0 + H).toISOString(),
+          reason: 'đổi MCU',
+        },
+        'admin',
+        T0,
+      );
+      expect(w).toMatchObject({ unit: 'ha-noi', site: null, state: 'active', by: 'admin' });
+      expect((await store.alerts.activeMaintenance('ha-noi/ba-dinh', T0 + 1000)).map((x) => x.id)).toEqual([
+        w.id,
+      ]);
+      expect(await store.alerts.activeMaintenance('hue', T0 + 1000)).toEqual([]);
+      await upload('not-ready', T0 + 1000);
+      expect((await log('down')).map((i) => i.delivery)).toEqual(['held', 'held']);
+      expect(await store.alerts.claim('pending', T0 + 2 * H, 1000, 10)).toEqual([]);
+      // After the window: still down, no new alert; its recovery is held too (nothing was sent).
+      await upload('not-ready', T0 + 2 * H);
+      expect(await log('down')).toHaveLength(2);
+      await upload('ready', T0 + 3 * H);
+      expect((await log('down')).map((i) => [i.state, i.delivery])).toEqual([
+        ['resolved', 'held'],
+        ['resolved', 'held'],
+        ['firing', 'held'],
+        ['firing', 'held'],
+      ]);
+      const ended = await store.alerts.endMaintenance(w.id, T0 + 30 * 60_000);
+      expect(ended?.state).toBe('over');
+      expect(await store.alerts.endMaintenance(999_999, T0)).toBeUndefined();
+      expect(
+        await store.alerts.listMaintenance({ unitPrefix: 'ha-noi', currentAt: T0 + 4 * H }, T0 + 4 * H),
+      ).toEqual([]);
+    });
+
+    it('keeps rules and channels; a test alert goes to the channels given', async () => {
+      await store.alerts.putRule({ id: 'r1', event: 'site-degraded', channels: ['hook'] }, T0);
+      await store.alerts.putRule({ id: 'r1', event: 'site-degraded', channels: ['mail'] }, T0 + 1);
+      await store.alerts.putChannel(
+        { id: 'hook', kind: 'webhook', url: 'http://127.0.0.1:9/x', secret: '${HOOK_SECRET}' },
+        T0,
+      );
+      expect(await store.alerts.loadConfig()).toEqual({
+        rules: [{ id: 'r1', event: 'site-degraded', channels: ['mail'] }],
+        channels: [{ id: 'hook', kind: 'webhook', url: 'http://127.0.0.1:9/x', secret: '${HOOK_SECRET}' }],
+      });
+      expect(await store.alerts.removeRule('r1')).toBe(true);
+      expect(await store.alerts.removeRule('r1')).toBe(false);
+      const ids = await store.alerts.queueTest('r1', ['hook'], { id: 'site-t', unit: 'hue' }, T0);
+      const [d] = await store.alerts.deliveries(ids);
+      expect(d).toMatchObject({ test: true, channel: 'hook', delivery: 'pending', site: 'site-t' });
+    });
+  });
+}
