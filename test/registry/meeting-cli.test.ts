@@ -75,7 +75,11 @@ describe('meeting commands', () => {
     const clash = await cli([...add.slice(0, 3), 'Giao ban', ...add.slice(4)]);
     expect(clash.code).toBe(3);
     expect(clash.stderr.split('\n')[0]).toMatch(
-      /^diemcau: error: .*meeting_clash.*meeting 1 "Kỳ họp HĐND tỉnh" holds the same bridge/,
+      /^diemcau: error: the registry refused it: meeting 1 “Kỳ họp HĐND tỉnh” already holds the same bridge \(tinh\) from \d\d:30 \d\d\/\d\d\/\d{4} to \d\d:30 \d\d\/\d\d\/\d{4}; book with --allow-clash/,
+    );
+    const viClash = await cli(['--lang', 'vi', ...add.slice(0, 3), 'Giao ban', ...add.slice(4)]);
+    expect(viClash.stderr.split('\n')[0]).toMatch(
+      /^diemcau: lỗi: máy chủ tổng hợp từ chối: trùng cuộc họp: cuộc họp 1 “Kỳ họp HĐND tỉnh” đã dùng cùng phòng họp MCU \(tinh\)/,
     );
     const forced = await cli([
       ...add.slice(0, 3),
@@ -98,13 +102,15 @@ describe('meeting commands', () => {
     expect(bad.stderr).toContain('--start: "07:30 mai" is not a time');
     const order = await cli([...add.slice(0, 7), endIso, '--end', startIso, ...add.slice(10)]);
     expect(order.code).toBe(3);
-    expect(order.stderr).toContain('end: is before start');
+    expect(order.stderr).toContain('end is before the start');
     const tech = await cli(
       [...add.slice(0, 3), 'Khác', ...add.slice(4), '--bridge', 'tinh-2'],
       t.tokens.tech,
     );
     expect(tech.code).toBe(3);
-    expect(tech.stderr).toContain('403');
+    expect(tech.stderr).toContain(
+      'a technician token cannot book or change meetings; a coordinator or admin token can',
+    );
   });
 
   it('list and show: a table within 80 columns, or JSON', async () => {
@@ -196,7 +202,7 @@ describe('meeting commands', () => {
     expect(r.stdout.split('\n')[0]).toBe('Meeting no. 2: cancelled.');
     const again = await cli(['meeting', 'cancel', '2']);
     expect(again.code).toBe(3);
-    expect(again.stderr).toContain('invalid_transition');
+    expect(again.stderr).toContain('meeting 2 is cancelled; it can no longer be changed');
     const notice = await cli(['meeting', 'notice', '--unit', 'thanh-hoa', '--hours', '48'], t.tokens.admin);
     expect(notice.stdout).toBe('Notice for thanh-hoa: 48 h.\n');
   });

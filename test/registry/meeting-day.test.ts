@@ -15,6 +15,7 @@ import { openPostgres } from '../../src/registry/store/postgres.js';
 import { openSqlite } from '../../src/registry/store/sqlite.js';
 import type { Store } from '../../src/registry/store/types.js';
 import { havePeer } from '../helpers/peers.js';
+import { LATEST, pgDownTo, sqliteDownTo } from './downgrade.js';
 import { bearer, NOW, post, runBody, type TestApp, testApp } from './fixtures.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
 
@@ -235,18 +236,15 @@ afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 let n = 0;
 suite('sqlite', () => openSqlite(path.join(tmp, `d${++n}.db`)));
 
-it('SQLite: migrations 5 and 6 upgrade a version-4 database with runs', async () => {
+it('SQLite: the migrations since version 4 (meeting tag, call states) upgrade a database with runs', async () => {
   const file = path.join(tmp, 'v4.db');
   const store = await openSqlite(file);
   await expectUpgradedFromV4(
     store,
-    async () =>
-      store.handle.exec(
-        'DROP TABLE call_states; DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id; PRAGMA user_version = 4',
-      ),
+    async () => store.handle.exec(`${sqliteDownTo(4)} PRAGMA user_version = 4`),
     async () => {
       const up = await openSqlite(file);
-      expect(up.handle.pragma('user_version', { simple: true })).toBe(6);
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(LATEST);
       return up;
     },
   );
@@ -261,19 +259,16 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('postgres', () => {
   afterAll(() => pg?.stop());
   suite('postgres', async () => openPostgres(await freshDatabase((pg as TestPostgres).url, `day_${++db}`)));
 
-  it('PostgreSQL: migrations 5 and 6 upgrade a version-4 database with runs', async () => {
+  it('PostgreSQL: the migrations since version 4 (meeting tag, call states) upgrade a database with runs', async () => {
     const url = await freshDatabase((pg as TestPostgres).url, 'day_v4');
     const store = await openPostgres(url);
     await expectUpgradedFromV4(
       store,
-      () =>
-        store.pool.query(
-          'DROP TABLE call_states; DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id; DELETE FROM schema_version WHERE version > 4',
-        ),
+      () => store.pool.query(pgDownTo(4)),
       async () => {
         const up = await openPostgres(url);
         expect((await up.pool.query('SELECT max(version) AS v FROM schema_version')).rows[0]).toEqual({
-          v: 6,
+          v: LATEST,
         });
         return up;
       },

@@ -10,6 +10,7 @@ import { openPostgres } from '../../src/registry/store/postgres.js';
 import { openSqlite } from '../../src/registry/store/sqlite.js';
 import type { Store } from '../../src/registry/store/types.js';
 import { havePeer } from '../helpers/peers.js';
+import { LATEST, pgDownTo, sqliteDownTo } from './downgrade.js';
 import { meetingConformance, record } from './meetings.conformance.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
 import { run } from './store.conformance.js';
@@ -53,15 +54,12 @@ describe('the meeting register migration keeps what was there', () => {
     const file = path.join(tmp, 'v4.db');
     const old = await openSqlite(file);
     await old.ingestRun(run(), { key: 'v4-run', fingerprint: 'fp' });
-    // The meeting register is the last migration: undo it alone.
-    const latest = old.handle.pragma('user_version', { simple: true }) as number;
-    old.handle.exec(
-      `DROP TABLE meetings; DROP TABLE meeting_sites; DROP TABLE meeting_units; DROP TABLE meeting_events; DROP TABLE notice_rules; PRAGMA user_version = ${latest - 1}`,
-    );
+    // Back to the version before the meeting register (7).
+    old.handle.exec(`${sqliteDownTo(6)} PRAGMA user_version = 6`);
     await old.close();
     const up = await openSqlite(file);
     try {
-      expect(up.handle.pragma('user_version', { simple: true })).toBe(latest);
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(LATEST);
       await expectMigrated(up);
     } finally {
       await up.close();
@@ -74,14 +72,12 @@ describe('the meeting register migration keeps what was there', () => {
       const url = await freshDatabase(server.url, 'migrate_v5');
       const old = await openPostgres(url);
       await old.ingestRun(run(), { key: 'v4-run', fingerprint: 'fp' });
-      await old.pool.query(
-        'DROP TABLE meetings, meeting_sites, meeting_units, meeting_events, notice_rules; DELETE FROM schema_version WHERE version = 5',
-      );
+      await old.pool.query(pgDownTo(6));
       await old.close();
       const up = await openPostgres(url);
       try {
         expect((await up.pool.query('SELECT max(version) AS v FROM schema_version')).rows[0]).toEqual({
-          v: 5,
+          v: LATEST,
         });
         await expectMigrated(up);
       } finally {

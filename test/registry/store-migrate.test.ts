@@ -12,6 +12,7 @@ import { openPostgres } from '../../src/registry/store/postgres.js';
 import { openSqlite } from '../../src/registry/store/sqlite.js';
 import type { Store } from '../../src/registry/store/types.js';
 import { havePeer } from '../helpers/peers.js';
+import { LATEST, pgDownTo, sqliteDownTo } from './downgrade.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
 import { incident, run } from './store.conformance.js';
 
@@ -24,26 +25,6 @@ async function seedRuns(store: Store): Promise<void> {
       fingerprint: 'fp',
     });
 }
-
-/** Undo migrations 9 (alerts), 8 (site register), 7 (meetings), 6 (call states), 5 (meeting tag), 4 (site moves) and 3 (token lifecycle): what older databases look like. */
-const ALERT_TABLES = [
-  'alert_rules',
-  'alert_channels',
-  'alert_state',
-  'alert_events',
-  'alert_deliveries',
-  'maintenance',
-];
-const SQLITE_V9_DOWN = ALERT_TABLES.map((t) => `DROP TABLE ${t};`).join(' ');
-const SQLITE_V8_DOWN =
-  'DROP INDEX incidents_open; ALTER TABLE sites DROP COLUMN retired_ms; ALTER TABLE sites DROP COLUMN retired_by; ALTER TABLE sites DROP COLUMN retired_note;';
-const SQLITE_V7_DOWN =
-  'DROP TABLE meetings; DROP TABLE meeting_sites; DROP TABLE meeting_units; DROP TABLE meeting_events; DROP TABLE notice_rules;';
-const SQLITE_V6_DOWN = 'DROP TABLE call_states;';
-const SQLITE_V5_DOWN = 'DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id;';
-const SQLITE_V4_DOWN = `${SQLITE_V9_DOWN} ${SQLITE_V8_DOWN} ${SQLITE_V7_DOWN} ${SQLITE_V6_DOWN} ${SQLITE_V5_DOWN} DROP TABLE site_moves;`;
-const SQLITE_V3_DOWN =
-  'ALTER TABLE tokens DROP COLUMN last_used_ms; ALTER TABLE tokens DROP COLUMN expires_ms; ALTER TABLE tokens DROP COLUMN revoked_ms;';
 
 /** A version-4 register entry (technician in `info`) and an open incident, seen through version 5. */
 async function seedRegister(store: Store): Promise<void> {
@@ -119,12 +100,12 @@ describe('migration 2 on SQLite', () => {
     await seedRuns(v1);
     // Back to version 1: the index as it was shipped.
     v1.handle.exec(
-      `${SQLITE_V4_DOWN} ${SQLITE_V3_DOWN} DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); PRAGMA user_version = 1`,
+      `${sqliteDownTo(2)} DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); PRAGMA user_version = 1`,
     );
     await v1.close();
     const v2 = await openSqlite(file);
     try {
-      expect(v2.handle.pragma('user_version', { simple: true })).toBe(9);
+      expect(v2.handle.pragma('user_version', { simple: true })).toBe(LATEST);
       const cols = v2.handle.prepare(`SELECT name FROM pragma_index_info('runs_site_time')`).pluck().all();
       expect(cols).toEqual(['site_id', 'started_ms', 'verdict']);
       await expectUpgraded(v2);
@@ -133,15 +114,15 @@ describe('migration 2 on SQLite', () => {
     }
   });
 
-  it('version 5 (the site register) keeps the entries and incidents of version 4', async () => {
+  it('the site register (version 8) keeps the entries and incidents of version 4', async () => {
     const file = path.join(dir, 'r5.db');
     const v4 = await openSqlite(file);
     await seedRegister(v4);
-    v4.handle.exec(`${SQLITE_V5_DOWN} PRAGMA user_version = 4`);
+    v4.handle.exec(`${sqliteDownTo(4)} PRAGMA user_version = 4`);
     await v4.close();
     const up = await openSqlite(file);
     try {
-      expect(up.handle.pragma('user_version', { simple: true })).toBe(5);
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(LATEST);
       await expectRegisterUpgraded(up);
     } finally {
       await up.close();
@@ -152,29 +133,17 @@ describe('migration 2 on SQLite', () => {
     const file = path.join(dir, 'r3.db');
     const v3 = await openSqlite(file);
     const { id } = await seedToken(v3);
-    v3.handle.exec(`${SQLITE_V4_DOWN} ${SQLITE_V3_DOWN} PRAGMA user_version = 2`);
+    v3.handle.exec(`${sqliteDownTo(2)} PRAGMA user_version = 2`);
     await v3.close();
     const up = await openSqlite(file);
     try {
-      expect(up.handle.pragma('user_version', { simple: true })).toBe(9);
+      expect(up.handle.pragma('user_version', { simple: true })).toBe(LATEST);
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();
     }
   });
 });
-
-const PG_V9_DOWN = `${SQLITE_V9_DOWN} DELETE FROM schema_version WHERE version = 9;`;
-const PG_V8_DOWN =
-  'DROP INDEX incidents_open; ALTER TABLE sites DROP COLUMN retired_ms, DROP COLUMN retired_by, DROP COLUMN retired_note; DELETE FROM schema_version WHERE version = 8;';
-const PG_V7_DOWN =
-  'DROP TABLE meetings, meeting_sites, meeting_units, meeting_events, notice_rules; DELETE FROM schema_version WHERE version = 7;';
-const PG_V6_DOWN = 'DROP TABLE call_states; DELETE FROM schema_version WHERE version = 6;';
-const PG_V5_DOWN =
-  'DROP INDEX runs_meeting; ALTER TABLE runs DROP COLUMN meeting_id; DELETE FROM schema_version WHERE version = 5;';
-const PG_V4_DOWN = `${PG_V9_DOWN} ${PG_V8_DOWN} ${PG_V7_DOWN} ${PG_V6_DOWN} ${PG_V5_DOWN} DROP TABLE site_moves; DELETE FROM schema_version WHERE version = 4;`;
-const PG_V3_DOWN =
-  'ALTER TABLE tokens DROP COLUMN last_used_ms, DROP COLUMN expires_ms, DROP COLUMN revoked_ms; DELETE FROM schema_version WHERE version = 3;';
 
 describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on PostgreSQL', () => {
   let pg: TestPostgres | undefined;
@@ -188,7 +157,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
     const v1 = await openPostgres(url);
     await seedRuns(v1);
     await v1.pool.query(
-      `${PG_V4_DOWN} ${PG_V3_DOWN} DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms); DELETE FROM schema_version WHERE version = 2`,
+      `${pgDownTo(2)} DROP INDEX runs_site_time; CREATE INDEX runs_site_time ON runs (site_id, started_ms);`,
     );
     await v1.close();
     const v2 = await openPostgres(url);
@@ -196,7 +165,7 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
       const { rows } = await v2.pool.query(
         `SELECT pg_get_indexdef('runs_site_time'::regclass) AS def, (SELECT max(version) FROM schema_version) AS v`,
       );
-      expect(rows[0]).toMatchObject({ v: 9 });
+      expect(rows[0]).toMatchObject({ v: LATEST });
       expect(rows[0].def).toContain('(site_id, started_ms, verdict)');
       await expectUpgraded(v2);
     } finally {
@@ -204,16 +173,16 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
     }
   });
 
-  it('version 5 (the site register) keeps the entries and incidents of version 4', async () => {
+  it('the site register (version 8) keeps the entries and incidents of version 4', async () => {
     const url = await freshDatabase((pg as TestPostgres).url, 'migrate_v5');
     const v4 = await openPostgres(url);
     await seedRegister(v4);
-    await v4.pool.query(PG_V5_DOWN);
+    await v4.pool.query(pgDownTo(4));
     await v4.close();
     const up = await openPostgres(url);
     try {
       const { rows } = await up.pool.query('SELECT max(version) AS v FROM schema_version');
-      expect(rows[0]).toEqual({ v: 5 });
+      expect(rows[0]).toEqual({ v: LATEST });
       await expectRegisterUpgraded(up);
     } finally {
       await up.close();
@@ -224,12 +193,12 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('migration 2 on Pos
     const url = await freshDatabase((pg as TestPostgres).url, 'migrate_v3');
     const v3 = await openPostgres(url);
     const { id } = await seedToken(v3);
-    await v3.pool.query(`${PG_V4_DOWN} ${PG_V3_DOWN}`);
+    await v3.pool.query(pgDownTo(2));
     await v3.close();
     const up = await openPostgres(url);
     try {
       const { rows } = await up.pool.query('SELECT max(version) AS v FROM schema_version');
-      expect(rows[0]).toEqual({ v: 9 });
+      expect(rows[0]).toEqual({ v: LATEST });
       await expectTokensUpgraded(up, id);
     } finally {
       await up.close();

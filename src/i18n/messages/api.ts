@@ -178,7 +178,7 @@ export const vi: Record<keyof typeof en, string> = {
     'cuộc họp thường của {unit} phải đăng ký trước {hours} giờ ({rule}); cuộc họp này chỉ còn {ahead}. Nếu là cuộc họp đột xuất, khẩn cấp, đăng ký với --kind emergency',
   'api.short_notice.rule': 'quy định của {unit}',
   'api.short_notice.default': 'quy định mặc định',
-  'api.meeting_transition': 'cuộc họp {id} đã {status}; không thay đổi được nữa',
+  'api.meeting_transition': 'cuộc họp {id} đang ở trạng thái “{status}”; không thay đổi được nữa',
   'api.meeting_transition.running': 'cuộc họp {id} đang diễn ra; hãy huỷ thay vì hoãn',
   'api.concurrent_change': 'cuộc họp {id} vừa được người khác sửa; đọc lại rồi thử lại',
   'api.why.no_participants':
