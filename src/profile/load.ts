@@ -264,7 +264,9 @@ async function usedSchemas(merged: Data): Promise<CheckSchemas> {
   const names = new Set<string>();
   for (const check of Array.isArray(merged.checks) ? merged.checks : [])
     if (isObject(check) && typeof check.kind === 'string') names.add(check.kind);
-  const found = await Promise.all([...names].map(async (name) => [name, await loadCheckSchema(name)] as const));
+  const found = await Promise.all(
+    [...names].map(async (name) => [name, await loadCheckSchema(name)] as const),
+  );
   return new Map(found.filter((e): e is [string, CheckSchema] => e[1] !== undefined));
 }
 
