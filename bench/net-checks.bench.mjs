@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = (p) => path.join(root, 'dist', p);
 const { parsePingOutput, pingStats, seqBase } = await import(dist('checks/ping-parse.js'));
-const { findKind } = await import(dist('checks/index.js'));
+const { loadKind } = await import(dist('checks/index.js'));
 const { translator } = await import(dist('i18n/index.js'));
 
 const median = (xs) => {
@@ -78,7 +78,7 @@ const cases = [
   ['ping 127.0.0.1, 1 probe', 'ping', { target: '127.0.0.1', count: 1 }, 20],
 ];
 for (const [name, kind, params, runs] of cases) {
-  const k = findKind(kind);
+  const k = await loadKind(kind);
   const times = [];
   let status = '';
   for (let i = 0; i < runs; i += 1) {

@@ -6,6 +6,11 @@
 // command. TypeBox is bundled too: its ESM build is some 900 small modules,
 // which cost ~80 ms to load one by one on every command that reads a profile.
 // chalk is bundled as well, though only the modules that print load it.
+// yaml too: its CommonJS build is some 40 files, about 100 M instructions to
+// load one by one on every command that reads a profile, against 15 M bundled.
+// undici stays external: bundled it would load in 120 M instructions
+// instead of 380 M, but a codec check through the bundled copy failed
+// (test/commands/profile.test.ts, "against the simulators"); bench/README.md.
 // Every other package stays external and is
 // loaded only by the command that uses it. bench/startup.bench.mjs measures it.
 import { rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +31,6 @@ const external = [
   'string-width',
   'systeminformation',
   'undici',
-  'yaml',
 ];
 // The catalogues: one JSON file per language instead of every message compiled into the start-up chunk.
 const jsonCatalogues = {
@@ -40,7 +44,10 @@ const jsonCatalogues = {
   },
 };
 
-await build({
+// `node scripts/bundle.mjs --meta` also writes esbuild's metafile (what each chunk holds) to dist/bundle-meta.json.
+const meta = process.argv.includes('--meta');
+const result = await build({
+  metafile: meta,
   plugins: [jsonCatalogues],
   entryPoints: ['dist/cli/main.js'],
   outdir,
@@ -55,6 +62,7 @@ await build({
   // commander is CommonJS: give the bundle a real `require` for its node: imports.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
 });
+if (meta) writeFileSync('dist/bundle-meta.json', JSON.stringify(result.metafile));
 
 const { catalogue } = await import(path.resolve('dist/i18n/catalogue.js'));
 for (const locale of ['vi', 'en']) {

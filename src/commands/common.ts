@@ -4,7 +4,6 @@ import path from 'node:path';
 import { type Context, withLocale } from '../cli/context.js';
 import { FileError, UsageError } from '../errors.js';
 import { parseDuration } from '../profile/duration.js';
-import { loadProfile } from '../profile/load.js';
 import type { ResolvedProfile } from '../profile/types.js';
 import { writableProblem, writeFileAtomic } from '../util/atomic.js';
 
@@ -32,6 +31,8 @@ export async function loadSite(
   file: string,
   need: 'all' | 'registry' = 'all',
 ): Promise<{ profile: ResolvedProfile; ctx: Context }> {
+  // Loaded here, not at the top: a report with no profile (--registry) never loads yaml or TypeBox.
+  const { loadProfile } = await import('../profile/load.js');
   // Only the registry part: a ${VAR} elsewhere (CODEC_PASSWORD…) may be unset, as it is under cron.
   const { profile } = await loadProfile(file, {
     t: ctx.t,

@@ -5,7 +5,7 @@
  * slowest chain of checks, not the sum.
  */
 
-import { findKind } from '../checks/index.js';
+import { findKind, loadKinds } from '../checks/index.js';
 import { directedLimits } from '../checks/thresholds.js';
 import type { CheckContext, CheckKind, PersonAsker } from '../checks/types.js';
 import type { Context } from '../cli/context.js';
@@ -31,7 +31,7 @@ export interface EngineOptions {
   parallel?: number;
   /** Pause between attempts (default 250 ms). */
   retryDelayMs?: number;
-  /** Where kinds come from (default: the registry in src/checks/index.ts). */
+  /** Where kinds come from (default: the registry in src/checks/index.ts, which runSite loads the profile's kinds from). */
   resolveKind?: (kind: string) => CheckKind | undefined;
   /** Who answers `confirm` checks (a terminal at the site); absent, they are skipped. */
   ask?: PersonAsker;
@@ -239,6 +239,8 @@ export async function runSite(
   ctx: Context,
   opts: EngineOptions = {},
 ): Promise<SiteRun> {
+  // A loaded profile's kinds are loaded already; a profile made in code (tests, benchmarks) may not be.
+  if (!opts.resolveKind) await loadKinds(profile.checks.map((c) => c.kind));
   const startedAt = ctx.clock.now().toISOString();
   const t0 = ctx.clock.monotonic();
   const selected = selectChecks(profile, opts);

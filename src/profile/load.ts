@@ -8,17 +8,24 @@
 import { closeSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { ValueErrorType } from '@sinclair/typebox/errors';
-import { Value } from '@sinclair/typebox/value';
+// Errors alone, not the Value namespace: that would load every value operation (cast, convert, diff...).
+import { Errors, ValueErrorType } from '@sinclair/typebox/errors';
 import { LineCounter, parseDocument } from 'yaml';
-import { checkKinds } from '../checks/index.js';
+import { findKind } from '../checks/index.js';
 import { ProfileError } from '../errors.js';
 import type { MessageKey, Translator } from '../i18n/index.js';
 import { didYouMean } from '../util/suggest.js';
 import { toMs } from './duration.js';
 import { describe, pickError, pointerToPath, show } from './errors.js';
 import { formatPath, type Layer, locate, type PathSegment } from './position.js';
-import { type CheckFields, checkSchemas, KIND_NAMES, type ProfileDocument, ProfileTop } from './schema.js';
+import {
+  type CheckFields,
+  type CheckSchema,
+  KIND_NAMES,
+  loadCheckSchema,
+  type ProfileDocument,
+  ProfileTop,
+} from './schema.js';
 import type { CheckSpec, ResolvedProfile } from './types.js';
 
 export interface LoadOptions {
@@ -254,8 +261,21 @@ function assertValid<T extends TSchema>(
   merged: Data,
   t: Translator,
 ): asserts value is Static<T> {
-  const err = pickError([...Value.Errors(schema, value)]);
+  const err = pickError([...Errors(schema, value)]);
   if (err) fail(layers, merged, [...at, ...pointerToPath(err.path)], describe(err, t), isUnknownField(err));
+}
+
+type CheckSchemas = ReadonlyMap<string, CheckSchema>;
+
+/** The schemas of the kinds the checks name, and only those: a kind's module loads when a profile uses it. */
+async function usedSchemas(merged: Data): Promise<CheckSchemas> {
+  const names = new Set<string>();
+  for (const check of Array.isArray(merged.checks) ? merged.checks : [])
+    if (isObject(check) && typeof check.kind === 'string') names.add(check.kind);
+  const found = await Promise.all(
+    [...names].map(async (name) => [name, await loadCheckSchema(name)] as const),
+  );
+  return new Map(found.filter((e): e is [string, CheckSchema] => e[1] !== undefined));
 }
 
 /** The validated document; undefined for a defaults file (validated as if it had a site). */
@@ -264,6 +284,7 @@ function validate(
   merged: Data,
   opts: LoadOptions,
   isDefaults: boolean,
+  schemas: CheckSchemas,
 ): ValidDocument | undefined {
   const { t } = opts;
   const top: Data = isDefaults ? { site: { id: 'x', name: 'x', unit: 'x' }, ...merged } : merged;
@@ -275,7 +296,7 @@ function validate(
     const kind = check.kind;
     if (kind === undefined)
       fail(layers, merged, ['checks', i], t('profile.err.kind_missing', { kinds: KIND_NAMES.join(', ') }));
-    const schema = typeof kind === 'string' ? checkSchemas.get(kind) : undefined;
+    const schema = typeof kind === 'string' ? schemas.get(kind) : undefined;
     if (!schema)
       fail(
         layers,
@@ -413,7 +434,8 @@ function resolveEnv<T>(
 }
 
 function toSpec(check: ValidCheck): CheckSpec {
-  const kind = checkKinds.find((k) => k.kind === check.kind);
+  // Loaded by usedSchemas when the profile was validated.
+  const kind = findKind(check.kind);
   return {
     id: check.id,
     kind: check.kind,
@@ -443,7 +465,7 @@ export async function loadProfile(file: string, opts: LoadOptions): Promise<Load
         : c,
     );
   }
-  const valid = validate(layers, merged, opts, isDefaults);
+  const valid = validate(layers, merged, opts, isDefaults, await usedSchemas(merged));
   const missing: string[] = [];
   const secrets: string[] = [];
   if (!valid) {

@@ -7,7 +7,7 @@
  * allowed there, in the user's language; it is stripped from the export.
  */
 import { type Static, type TObject, Type } from '@sinclair/typebox';
-import { checkKinds } from '../checks/index.js';
+import { KIND_NAMES, loadKind } from '../checks/index.js';
 import { Duration, Id, Url } from '../model/atoms.js';
 import { BridgeConfig } from '../model/bridge.js';
 import { CodecConfig } from '../model/codec.js';
@@ -53,11 +53,24 @@ export function checkSchema(kind: { kind: string; params: TObject }) {
 /** What every valid check has, whatever its kind (its own fields are read by the kind). */
 export type CheckFields = Static<ReturnType<typeof checkSchema>>;
 
-export const checkSchemas: ReadonlyMap<string, ReturnType<typeof checkSchema>> = new Map(
-  checkKinds.map((k) => [k.kind, checkSchema(k)] as const),
-);
+export { KIND_NAMES };
 
-export const KIND_NAMES = checkKinds.map((k) => k.kind);
+export type CheckSchema = ReturnType<typeof checkSchema>;
+const schemas = new Map<string, CheckSchema>();
+
+/**
+ * The schema of a check of this kind, its kind loaded the first time (a
+ * profile validates only the kinds it uses); undefined when no kind has the name.
+ */
+export async function loadCheckSchema(name: string): Promise<CheckSchema | undefined> {
+  const known = schemas.get(name);
+  if (known) return known;
+  const kind = await loadKind(name);
+  if (!kind) return undefined;
+  const schema = checkSchema(kind);
+  schemas.set(name, schema);
+  return schema;
+}
 
 /** The top level, with checks as opaque objects: each check is validated by its own kind's schema. */
 export const ProfileTop = Type.Object(
@@ -91,15 +104,17 @@ export const ProfileTop = Type.Object(
 export type ProfileDocument = Static<typeof ProfileTop>;
 
 /** JSON Schema draft 2020-12 of a site profile, for editors and other tools. */
-export function exportJsonSchema(version: string): Record<string, unknown> {
+export async function exportJsonSchema(version: string): Promise<Record<string, unknown>> {
   const checkItem = {
     type: 'object',
     required: ['id', 'kind'],
     properties: { kind: { enum: KIND_NAMES } },
-    allOf: [...checkSchemas.entries()].map(([kind, schema]) => ({
-      if: { properties: { kind: { const: kind } } },
-      then: schema,
-    })),
+    allOf: await Promise.all(
+      KIND_NAMES.map(async (kind) => ({
+        if: { properties: { kind: { const: kind } } },
+        then: await loadCheckSchema(kind),
+      })),
+    ),
   };
   const top = withoutAnnotations(ProfileTop);
   const properties = { ...top.properties, checks: { type: 'array', items: withoutAnnotations(checkItem) } };

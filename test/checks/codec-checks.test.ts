@@ -9,7 +9,7 @@ import { codecDiagnostics } from '../../src/checks/codec-diagnostics.js';
 import { codecPeripherals } from '../../src/checks/codec-peripherals.js';
 import { codecRegistration } from '../../src/checks/codec-registration.js';
 import { codecStatus } from '../../src/checks/codec-status.js';
-import { findKind } from '../../src/checks/index.js';
+import { loadKind } from '../../src/checks/index.js';
 import type { CodecConfig } from '../../src/model/codec.js';
 import type { CodecSim } from '../../src/sim/cisco.js';
 import { startCodecSim } from '../../src/sim/index.js';
@@ -176,7 +176,7 @@ describe('codec checks without a usable codec', () => {
     expect(r.summary).toBe('the cisco driver needs `codec.host` in the profile');
   });
 
-  it('are registered as remote-capable kinds', () => {
+  it('are registered as remote-capable kinds', async () => {
     for (const name of [
       'codec-status',
       'codec-registration',
@@ -185,7 +185,7 @@ describe('codec checks without a usable codec', () => {
       'sip-options',
       'test-call',
     ]) {
-      expect(findKind(name)?.remote).toBe(true);
+      expect((await loadKind(name))?.remote).toBe(true);
     }
   });
 });

@@ -11,8 +11,6 @@ import type { Context } from '../../cli/context.js';
 import type { CheckResult } from '../../model/check.js';
 import type { Verdict } from '../../model/verdict.js';
 import { formatDuration } from '../../profile/duration.js';
-import { ICON, keyMetrics } from '../../report/human.js';
-import { colorScheme } from '../../util/colors.js';
 
 export interface Progress {
   checkStarted(id: string): void;
@@ -31,7 +29,12 @@ export async function startProgress(ctx: Context, sites: number): Promise<Progre
   if (!ctx.io.stderrTTY) return NO_PROGRESS;
   // A terminal that reports no width (a pty nobody sized): ora could not count the lines to redraw.
   if (!((ctx.io.stderr as { columns?: number }).columns ?? 0)) return NO_PROGRESS;
-  const { default: ora } = await import('ora');
+  // Loaded only for a terminal: a run piped to Nagios or a file never pays for the spinner, chalk or tables.
+  const [{ default: ora }, { ICON, keyMetrics }, { colorScheme }] = await Promise.all([
+    import('ora'),
+    import('../../report/human.js'),
+    import('../../util/colors.js'),
+  ]);
   const c = colorScheme(ctx.io.color);
   const { t } = ctx;
   const spinner = ora({

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { findKind } from '../../checks/index.js';
+import { isKindName } from '../../checks/index.js';
 import type { Context } from '../../cli/context.js';
 import type { ProfileInitFlags } from '../../cli/wiring/profile.js';
 import { DRIVERS, type DriverName, driverRow } from '../../drivers/table.js';
@@ -69,7 +69,7 @@ export function buildProfile(a: InitAnswers): Record<string, unknown> {
   const mcu = a.mcuHost ?? bridge?.host;
   const checks: Record<string, unknown>[] = [];
   const add = (check: Record<string, unknown>) => {
-    if (findKind(check.kind as string)) checks.push(check);
+    if (isKindName(check.kind as string)) checks.push(check);
   };
   if (mcu) {
     add({ id: 'mcu-ping', kind: 'ping', target: mcu, count: 20 });

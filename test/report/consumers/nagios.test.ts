@@ -11,7 +11,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findKind } from '../../../src/checks/index.js';
+import { findKind, loadKinds } from '../../../src/checks/index.js';
 import { directedLimits, judge } from '../../../src/checks/thresholds.js';
 import type { SiteRun } from '../../../src/engine/run.js';
 import { translator } from '../../../src/i18n/index.js';
@@ -68,6 +68,9 @@ const parse = (text: string): Parsed[] =>
 
 type PlainLimits = { warn?: Record<string, number>; fail?: Record<string, number> };
 const plain = new Map<string, PlainLimits>();
+
+// The directions come from the kinds themselves, loaded here as a profile's would be.
+await loadKinds();
 
 function check(id: string, kind: string, metrics: Record<string, number>, plainLimits: PlainLimits) {
   const directions = findKind(kind)?.thresholds ?? {};
