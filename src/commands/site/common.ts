@@ -5,14 +5,7 @@
  */
 import type { Context } from '../../cli/context.js';
 import { SITE_BATCH_MAX, type SiteBatchItem, type SiteBatchResult } from '../../model/site.js';
-import {
-  clientFor,
-  deliver,
-  readOrThrow,
-  reportBacklog,
-  resolveTarget,
-  type Target,
-} from '../../registry/session.js';
+import { readOrThrow } from '../../registry/session.js';
 import { zoneClock } from '../../report/fleet/time.js';
 import { writeOutput } from '../common.js';
 import { openSession, type Session } from '../report/common.js';

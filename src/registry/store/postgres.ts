@@ -18,7 +18,7 @@ import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
-import { inPgTransaction, pgRunner, runPgScript } from './alerts-postgres.js';
+import { pgRunner, runPgScript } from './alerts-postgres.js';
 import { AlertsSql, alertMigration, onIncident, onRuns } from './alerts-sql.js';
 import { takeBatch, unitConsistentParts } from './batch.js';
 import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
