@@ -122,6 +122,14 @@ describe('POST /v1/meetings', () => {
     expect(r.json().error).toEqual({
       code: 'meeting_clash',
       message: expect.stringMatching(/^meeting 1 "Kỳ họp HĐND tỉnh" holds the same bridge \(tinh\)/),
+      params: {
+        id: String(first.id),
+        title: 'Kỳ họp HĐND tỉnh',
+        on: 'bridge',
+        what: 'tinh',
+        start: first.start,
+        end: first.end,
+      },
       other: {
         id: first.id,
         title: 'Kỳ họp HĐND tỉnh',
@@ -279,6 +287,7 @@ describe('PATCH /v1/meetings/:id', () => {
     expect(r.json().error).toEqual({
       code: 'invalid_transition',
       message: 'meeting 1 is done; it can no longer be changed',
+      params: { what: 'meeting', id: '1', status: 'done' },
     });
   });
 

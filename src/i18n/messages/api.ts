@@ -191,7 +191,7 @@ export const vi: Record<keyof typeof en, string> = {
   'api.why.past_record': '{field} đã qua; thêm --record để lưu một cuộc họp đã diễn ra',
   'api.why.past': '{field} đã qua',
   'api.why.too_far': '{field} xa hơn 400 ngày tới',
-  'api.why.after_from': '{field} phải sau from',
+  'api.why.after_from': '{field} phải sau thời điểm bắt đầu',
   'api.why.before_start': '{field} trước giờ bắt đầu',
   'api.why.zero_length': '{field} trùng giờ bắt đầu: cuộc họp không thể kéo dài 0 phút',
   'api.why.too_long': '{field} cách giờ bắt đầu hơn 7 ngày',
