@@ -35,7 +35,7 @@ const channelAdd = (channel: Command, t: Translator) =>
       new Option('--kind <kind>', t('alerting.flag.kind')).choices(CHANNEL_KINDS).makeOptionMandatory(),
     )
     .option('--set <name=value>', t('alerting.flag.set'), listFlag)
-    .addOption(new Option('--lang <lang>', t('alerting.flag.lang')).choices(['vi', 'en']))
+    .addOption(new Option('--message-lang <lang>', t('alerting.flag.lang')).choices(['vi', 'en']))
     .option('--digest <HH:MM>', t('alerting.flag.digest'))
     .option('--registry <url>', t('registry.flag.registry'));
 

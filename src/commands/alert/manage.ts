@@ -82,7 +82,7 @@ export async function channelAdd(ctx: Context, opts: ChannelAddFlags & { id: str
     ...fields,
     id: opts.id,
     kind: opts.kind,
-    ...(opts.lang ? { lang: opts.lang } : {}),
+    ...(opts.messageLang ? { lang: opts.messageLang } : {}),
     ...(digest ? { digest } : {}),
   };
   await call(ctx, opts.registry, 'PUT', `/v1/alerts/channels/${encodeURIComponent(channel.id)}`, {
