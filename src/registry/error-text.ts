@@ -20,7 +20,17 @@ export interface ApiFault {
 export interface FaultTextOptions {
   debug?: boolean;
   timeZone?: string;
+  /**
+   * The reader's language. Where this client has no words of its own for a
+   * refusal (a reason it does not know), an English reader gets the server's
+   * own message rather than a vaguer line; a Vietnamese reader gets the
+   * catalogue's line naming the field or the code.
+   */
+  locale?: 'vi' | 'en';
 }
+
+/** Marks the catalogue's catch-all lines, where the server's English says more. */
+const GENERIC = Symbol('generic');
 
 const STATUSES = new Set(['open', 'acknowledged', 'resolved']);
 const MEETING_WORDS = new Set(['scheduled', 'in-progress', 'done', 'cancelled', 'postponed']);
@@ -59,11 +69,18 @@ const FIELD_WHYS = new Set([
 ]);
 
 export function apiErrorText(t: Translator, f: ApiFault, opts: FaultTextOptions = {}): string {
-  const text = localText(t, f, opts);
-  return opts.debug ? `${text} [${f.status} ${f.code}: ${terminalText(f.message)}]` : text;
+  const local = localText(t, f, opts);
+  if (typeof local !== 'string') {
+    if (opts.locale === 'en' && f.message) return terminalText(f.message);
+    return opts.debug ? `${local.text} [${f.status} ${f.code}: ${terminalText(f.message)}]` : local.text;
+  }
+  return opts.debug ? `${local} [${f.status} ${f.code}: ${terminalText(f.message)}]` : local;
 }
 
-function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): string {
+type Local = string | { text: string; [GENERIC]: true };
+const generic = (text: string): Local => ({ text, [GENERIC]: true });
+
+function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): Local {
   const p = Object.fromEntries(Object.entries(f.params ?? {}).map(([k, v]) => [k, terminalText(v)]));
   const scope = (unit: string | undefined) => (unit ? t('api.scope.unit', { unit }) : t('api.scope.all'));
   const at = () => (p.at ? peopleTime(p.at, opts.timeZone) : '?');
@@ -88,7 +105,7 @@ function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): string {
         return t('api.forbidden.meeting_scope', { scope: scope(p.scope), id: p.id ?? '?' });
       if (p.why === 'site_scope')
         return t('api.forbidden.site_scope', { scope: scope(p.scope), site: p.site ?? '?' });
-      return t('api.forbidden');
+      return generic(t('api.forbidden'));
     case 'not_found':
       if (
         (p.what === 'site' ||
@@ -99,7 +116,7 @@ function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): string {
         p.id
       )
         return t(`api.not_found.${p.what}`, { id: p.id });
-      return t('api.not_found');
+      return generic(t('api.not_found'));
     case 'site_unit_mismatch':
       if (p.site && p.claimed && p.heldBy) return t('api.site_unit_mismatch', p);
       return t('api.site_unit_mismatch.short', { heldBy: p.heldBy ?? '?' });
@@ -157,12 +174,12 @@ function localText(t: Translator, f: ApiFault, opts: FaultTextOptions): string {
       if (field && p.why && MEETING_WHYS.has(p.why)) return t(`api.why.${p.why}` as MessageKey, { field });
       if (field && p.why && FIELD_WHYS.has(p.why))
         return t(`api.field.${p.why}` as MessageKey, { ...p, field });
-      return field ? t('api.bad_request', { field }) : t('api.bad_request.nofield');
+      return generic(field ? t('api.bad_request', { field }) : t('api.bad_request.nofield'));
     }
   }
   if (f.status === 401) return t('api.unauthorized.unknown');
   if (f.status >= 500) return t('api.server', { status: f.status });
-  return t('api.other', { code: terminalText(f.code) });
+  return generic(t('api.other', { code: terminalText(f.code) }));
 }
 
 /** Why the registry could not be reached, in the user's words, with the network code kept for whoever helps. */

@@ -23,7 +23,7 @@ import {
 
 /** A refusal of the registry in the user's language (src/registry/error-text.ts). */
 export const faultText = (ctx: Context, f: ApiFault): string =>
-  apiErrorText(ctx.t, f, { debug: ctx.debug, timeZone: siteTimeZone(ctx.env) });
+  apiErrorText(ctx.t, f, { debug: ctx.debug, timeZone: siteTimeZone(ctx.env), locale: ctx.locale });
 
 export interface Target {
   url: string;

@@ -182,7 +182,7 @@ describe('site push, list, show, retire, move', () => {
   it('retires a site (kept, out of readiness) and moves another (history kept)', async () => {
     const ret = await cli(['site', 'retire', 'th-xa-c', '--reason', 'sáp nhập vào xã A']);
     expect(ret.code).toBe(0);
-    expect(ret.stdout).toMatch(/^đã ngừng sử dụng điểm cầu th-xa-c \(\d{4}-\d\d-\d\d \d\d:\d\d\)/);
+    expect(ret.stdout).toMatch(/^đã ngừng sử dụng điểm cầu th-xa-c \(\d\d:\d\d \d\d\/\d\d\/\d{4}\)/);
     const mv = await cli(['site', 'move', 'th-xa-b', '--unit', 'thanh-hoa/xa-a/thon-b']);
     expect(mv.stdout).toBe('đã chuyển điểm cầu th-xa-b: thanh-hoa/xa-b → thanh-hoa/xa-a/thon-b\n');
     const show = JSON.parse((await cli(['site', 'show', 'th-xa-b', '--format', 'json'])).stdout);

@@ -71,11 +71,16 @@ export async function ruleAdd(ctx: Context, opts: RuleAddFlags & { id: string })
 }
 
 export async function channelAdd(ctx: Context, opts: ChannelAddFlags & { id: string }): Promise<number> {
-  const fields: Record<string, string> = {};
+  const { CHANNEL_CONFIG_SCHEMAS } = await import('../../alerts/channels/schemas.js');
+  const props = (
+    CHANNEL_CONFIG_SCHEMAS as Record<string, { properties?: Record<string, { type?: string }> }>
+  )[opts.kind]?.properties;
+  const fields: Record<string, unknown> = {};
   for (const pair of opts.set ?? []) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(ctx.t('alerting.err.field_flag', { got: pair }));
-    fields[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const name = pair.slice(0, eq);
+    fields[name] = fieldValue(props?.[name]?.type, pair.slice(eq + 1), fields[name]);
   }
   const digest = clock(ctx, opts.digest);
   const channel: AlertChannel = {
@@ -218,4 +223,22 @@ export async function alertLog(ctx: Context, opts: AlertLogFlags): Promise<numbe
     ),
   );
   return 0;
+}
+
+/**
+ * A --set value as the kind's schema wants it: a list field takes each --set
+ * (and commas) as items, numbers and true/false are read as such; anything
+ * else stays text, and the registry's validation says what is wrong.
+ */
+function fieldValue(type: string | undefined, raw: string, before: unknown): unknown {
+  if (type === 'array') {
+    const items = raw
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    return [...(Array.isArray(before) ? before : []), ...items];
+  }
+  if ((type === 'integer' || type === 'number') && /^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
+  if (type === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
+  return raw;
 }
