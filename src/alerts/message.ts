@@ -39,6 +39,9 @@ function summaryOf(d: ClaimedDelivery, t: ReturnType<typeof translator>): string
     summary: f.incident?.summary ?? '',
     severity,
     open: f.open ?? 0,
+    title: f.meeting?.title ?? '',
+    start: f.meeting ? localTime(f.meeting.startMs) : '',
+    checkpoint: f.meeting?.checkpoint ?? '',
   };
   const never = d.event === 'site-stale' && d.state === 'firing' && !f.lastMs ? '.never' : '';
   const text = t(`alerting.msg.${d.event}.${d.state}${never}` as MessageKey, params);
@@ -73,7 +76,13 @@ export function renderAlert(d: ClaimedDelivery, lang: Locale): AlertMessage {
     },
     summary: summaryOf(d, t),
     details,
-    meeting: null,
+    meeting: d.facts.meeting
+      ? {
+          id: String(d.facts.meeting.id),
+          title: d.facts.meeting.title,
+          start: new Date(d.facts.meeting.startMs).toISOString(),
+        }
+      : null,
     lang,
   };
 }

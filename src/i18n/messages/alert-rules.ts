@@ -13,8 +13,9 @@ export const en = {
   'alerting.msg.incident-filed.resolved': "{site}'s incidents are resolved",
   'alerting.msg.incident-unresolved.firing': '{site} has {open} incident(s) still unresolved: {summary}',
   'alerting.msg.incident-unresolved.resolved': "{site}'s incidents are resolved",
-  'alerting.msg.meeting-at-risk.firing': '{site} may not be ready for the meeting',
-  'alerting.msg.meeting-at-risk.resolved': '{site} is ready for the meeting',
+  'alerting.msg.meeting-at-risk.firing':
+    '{site} may not be ready for the meeting "{title}" at {start} (not ready or not checked in the hour before it; check at T−{checkpoint})',
+  'alerting.msg.meeting-at-risk.resolved': '{site} is ready for the meeting "{title}" at {start}',
   'alerting.msg.test': 'Test message from diemcau for {site}: if you read this, the channel works',
   'alerting.msg.reminder': 'Reminder:',
   'alerting.msg.digest': 'Daily digest: {n} alert(s)',
@@ -146,8 +147,9 @@ export const vi: Record<keyof typeof en, string> = {
   'alerting.msg.incident-filed.resolved': 'Điểm cầu {site}: sự cố đã được khắc phục',
   'alerting.msg.incident-unresolved.firing': 'Điểm cầu {site} còn {open} sự cố chưa khắc phục: {summary}',
   'alerting.msg.incident-unresolved.resolved': 'Điểm cầu {site}: sự cố đã được khắc phục',
-  'alerting.msg.meeting-at-risk.firing': 'Điểm cầu {site} có nguy cơ không kịp sẵn sàng cho cuộc họp',
-  'alerting.msg.meeting-at-risk.resolved': 'Điểm cầu {site} đã sẵn sàng cho cuộc họp',
+  'alerting.msg.meeting-at-risk.firing':
+    'Điểm cầu {site} có nguy cơ không kịp sẵn sàng cho cuộc họp "{title}" lúc {start} (chưa sẵn sàng hoặc chưa kiểm tra trong một giờ trước họp; kiểm tra lúc T−{checkpoint})',
+  'alerting.msg.meeting-at-risk.resolved': 'Điểm cầu {site} đã sẵn sàng cho cuộc họp "{title}" lúc {start}',
   'alerting.msg.test': 'Tin nhắn thử của diemcau cho điểm cầu {site}: nhận được tin này là kênh đã hoạt động',
   'alerting.msg.reminder': 'Nhắc lại:',
   'alerting.msg.digest': 'Tổng hợp trong ngày: {n} cảnh báo',
