@@ -8,13 +8,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Type } from '@sinclair/typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertConfig } from '../../src/alerts/rules.js';
 import { AlertWorker } from '../../src/alerts/worker.js';
 import { openSqlite, type SqliteStore } from '../../src/registry/store/sqlite.js';
 import { incident, run } from '../registry/store.conformance.js';
 import { type Receiver, startReceiver } from './receiver.js';
-import { testLookup } from './webhook-kind.mjs';
+import { testLookup, webhookKind } from './webhook-kind.mjs';
 
 const SECRET = 's3cret-hook-key';
 let seq = 0;
@@ -169,6 +170,37 @@ describe('alert delivery worker', () => {
     });
     expect(hook.requests).toHaveLength(0);
     expect(JSON.stringify(await store.alerts.log({ unitPrefix: '', limit: 10 }))).not.toContain(SECRET);
+  });
+
+  it('a secret whose value does not fit the kind: retried, the field named, the value never in the log', async () => {
+    const short = 'short-secret-9';
+    const strict = {
+      ...webhookKind,
+      schema: Type.Object({ url: Type.String(), secret: Type.String({ minLength: 16 }) }),
+    };
+    store.alerts.config = config();
+    worker = new AlertWorker({
+      store,
+      lookup: async (k) => (k === 'webhook' ? strict : testLookup(k)),
+      env: { HOOK_SECRET: short },
+      source: 'file',
+      pollMs: 50,
+      timeoutMs: 400,
+      retryFirstMs: 100,
+      onError: (e) => errors.push(e),
+    });
+    worker.start();
+    await upload('not-ready');
+    for (let i = 0; i < 40; i++) {
+      const [entry] = await store.alerts.log({ unitPrefix: '', limit: 1 });
+      if (entry?.error) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const [entry] = await store.alerts.log({ unitPrefix: '', limit: 1 });
+    expect(entry?.delivery).toBe('pending');
+    expect(entry?.error).toMatch(/^channel hook: \/secret: /);
+    expect(hook.requests).toHaveLength(0);
+    expect(JSON.stringify(await store.alerts.log({ unitPrefix: '', limit: 10 }))).not.toContain(short);
   });
 
   it('holds a message in quiet hours until they end; a critical incident goes at once', async () => {
