@@ -262,6 +262,57 @@ export function alertConformance(name: string, open: () => Promise<Store>): void
       );
     });
 
+    it("messages carry the register's contacts (phone, e-mail, Zalo) and the site's next meeting", async () => {
+      await store.putSite(
+        'site-c',
+        {
+          name: 'UBND xã C',
+          unit: 'ha-noi/c',
+          technician: {
+            name: 'Nguyễn Văn Kỹ',
+            phone: '0912345678',
+            email: 'ky@xac.gov.vn',
+            zalo: '0912345679',
+          },
+          focal_point: { name: 'Trần Thị Mối', phone: '0987654321' },
+        },
+        T0,
+      );
+      await store.createMeeting(
+        {
+          record: record({
+            title: 'Họp trực tuyến tỉnh',
+            startMs: T0 + 5 * H,
+            endMs: T0 + 6 * H,
+            participants: { units: ['ha-noi'] },
+          }),
+          allowClash: false,
+          by: 'vp',
+          atMs: T0,
+        },
+        idem(),
+      );
+      await upload('not-ready', T0, 'site-c', 'ha-noi/c');
+      const due = await store.alerts.claim('pending', T0 + 60_000, 60_000, 10);
+      const d = due.find((x) => x.channelId === 'hook') as (typeof due)[number];
+      const en = renderAlert(d, 'en');
+      expect(en.details).toContain('Technician: Nguyễn Văn Kỹ (0912345678, ky@xac.gov.vn, Zalo 0912345679)');
+      expect(en.details).toContain('Focal point: Trần Thị Mối (0987654321)');
+      expect(en.details).toContain('Next meeting: "Họp trực tuyến tỉnh" at 12:00 25/11/2026');
+      expect(en.meeting).toMatchObject({
+        title: 'Họp trực tuyến tỉnh',
+        start: new Date(T0 + 5 * H).toISOString(),
+      });
+      expect(renderAlert(d, 'vi').details).toContain(
+        'Cuộc họp sắp tới: "Họp trực tuyến tỉnh" lúc 12:00 25/11/2026',
+      );
+      // After the meeting's start there is no next meeting.
+      await upload('ready', T0 + 2 * H, 'site-c', 'ha-noi/c');
+      const later = await store.alerts.claim('pending', T0 + 7 * H, 60_000, 10);
+      const r = later.find((x) => x.state === 'resolved' && x.channelId === 'hook') as (typeof later)[number];
+      expect(renderAlert(r, 'en').meeting).toBeNull();
+    });
+
     it('keeps rules and channels; a test alert goes to the channels given', async () => {
       await store.alerts.putRule({ id: 'r1', event: 'site-degraded', channels: ['hook'] }, T0);
       await store.alerts.putRule({ id: 'r1', event: 'site-degraded', channels: ['mail'] }, T0 + 1);

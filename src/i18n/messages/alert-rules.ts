@@ -25,6 +25,8 @@ export const en = {
   'alerting.detail.technician': 'Technician: {who}',
   'alerting.detail.focal_point': 'Focal point: {who}',
   'alerting.detail.no_contact': 'No technician or focal point is registered for this site',
+  'alerting.detail.zalo': 'Zalo {phone}',
+  'alerting.detail.next_meeting': 'Next meeting: "{title}" at {start}',
   // validation
   'alerting.err.unknown_channel': 'no channel {id} (channels: {known})',
   'alerting.err.unknown_kind': 'unknown channel kind {got} (kinds: {kinds})',
@@ -159,6 +161,8 @@ export const vi: Record<keyof typeof en, string> = {
   'alerting.detail.technician': 'Kỹ thuật viên: {who}',
   'alerting.detail.focal_point': 'Đầu mối: {who}',
   'alerting.detail.no_contact': 'Điểm cầu này chưa đăng ký kỹ thuật viên hay đầu mối',
+  'alerting.detail.zalo': 'Zalo {phone}',
+  'alerting.detail.next_meeting': 'Cuộc họp sắp tới: "{title}" lúc {start}',
   'alerting.err.unknown_channel': 'không có kênh {id} (các kênh: {known})',
   'alerting.err.unknown_kind': 'không có loại kênh {got} (các loại: {kinds})',
   'alerting.err.after_required': '{event} cần after: sau bao lâu, ví dụ 26h',

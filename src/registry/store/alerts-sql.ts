@@ -572,8 +572,29 @@ function* claim(
     [JSON.stringify(taken.map((r) => num(r.id)))],
     `SELECT ${cols} ${from} WHERE d.id IN (SELECT CAST(json_array_elements_text(CAST(? AS json)) AS bigint)) ORDER BY d.id`,
   );
+  // The next meeting each site takes part in (docs/alerts.md, messages).
+  const next = new Map<string, ClaimedDelivery['nextMeeting']>();
+  for (const r of rows) {
+    const siteId = String(r.site_id);
+    if (next.has(siteId)) continue;
+    const unit = String(r.site_unit ?? r.unit);
+    const m = yield q(
+      `SELECT m.id, m.title, m.start_ms FROM meetings m WHERE m.status = 'scheduled' AND m.start_ms > ?
+       AND (m.id IN (SELECT meeting_id FROM meeting_sites WHERE site_id = ?)
+         OR EXISTS (SELECT 1 FROM meeting_units u WHERE u.meeting_id = m.id AND (u.unit = '' OR u.unit = ?
+           OR substr(CAST(? AS TEXT), 1, length(u.unit) + 1) = u.unit || '/')))
+       ORDER BY m.start_ms, m.id LIMIT 1`,
+      [nowMs, siteId, unit, unit],
+    );
+    const first = m[0];
+    next.set(
+      siteId,
+      first ? { id: num(first.id), title: String(first.title), startMs: num(first.start_ms) } : undefined,
+    );
+  }
   return rows.map((r) => {
     const info = r.info ? (JSON.parse(String(r.info)) as Pick<Site, 'technician' | 'focal_point'>) : {};
+    const nextMeeting = next.get(String(r.site_id));
     return {
       id: num(r.id),
       channelId: String(r.channel_id),
@@ -593,6 +614,7 @@ function* claim(
         ...(info.technician ? { technician: info.technician } : {}),
         ...(info.focal_point ? { focal_point: info.focal_point } : {}),
       },
+      ...(nextMeeting ? { nextMeeting } : {}),
     };
   });
 }
