@@ -25,6 +25,8 @@ export const en = {
   'alerting.detail.technician': 'Technician: {who}',
   'alerting.detail.focal_point': 'Focal point: {who}',
   'alerting.detail.no_contact': 'No technician or focal point is registered for this site',
+  'report.col.maintenance': 'Maintenance',
+  'report.maintenance.until': 'until {until}: {reason}',
   'alerting.detail.zalo': 'Zalo {phone}',
   'alerting.detail.next_meeting': 'Next meeting: "{title}" at {start}',
   // validation
@@ -161,6 +163,8 @@ export const vi: Record<keyof typeof en, string> = {
   'alerting.detail.technician': 'Kỹ thuật viên: {who}',
   'alerting.detail.focal_point': 'Đầu mối: {who}',
   'alerting.detail.no_contact': 'Điểm cầu này chưa đăng ký kỹ thuật viên hay đầu mối',
+  'report.col.maintenance': 'Bảo trì',
+  'report.maintenance.until': 'đến {until}: {reason}',
   'alerting.detail.zalo': 'Zalo {phone}',
   'alerting.detail.next_meeting': 'Cuộc họp sắp tới: "{title}" lúc {start}',
   'alerting.err.unknown_channel': 'không có kênh {id} (các kênh: {known})',
