@@ -94,7 +94,11 @@ export function checkChannel(
         .filter(([k]) => !COMMON_CHANNEL_FIELDS.includes(k))
         .map(([k, v]) => [k, secret(k) && typeof v === 'string' && ENV_REF.test(v) ? SECRET_STAND_IN : v]),
     );
-    const first = [...Value.Errors(kind.schema, fields)][0];
+    // A secret is written as ${ENV}: its length or pattern is the resolved value's, checked when sent.
+    const first = [...Value.Errors(kind.schema, fields)].find((e) => {
+      const name = e.path.split('/').filter(Boolean)[0];
+      return !(name !== undefined && secret(name) && typeof fields[name] === 'string');
+    });
     if (first)
       return {
         path: [...at, ...first.path.split('/').filter(Boolean)],

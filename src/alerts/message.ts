@@ -8,7 +8,7 @@ import { ALERT_SCHEMA, type AlertMessage } from '../model/alert.js';
 import type { ClaimedDelivery } from '../registry/store/alerts.js';
 import { DEFAULT_TZ } from './rules.js';
 
-type Person = { name: string; phone?: string } | undefined;
+type Person = { name: string; phone?: string; email?: string; zalo?: string } | undefined;
 
 /** "07:30 25/11/2026", local time of Vietnam. */
 export function localTime(ms: number, tz = DEFAULT_TZ): string {
@@ -25,7 +25,14 @@ export function localTime(ms: number, tz = DEFAULT_TZ): string {
   return `${get('hour')}:${get('minute')} ${get('day')}/${get('month')}/${get('year')}`;
 }
 
-const person = (p: Person) => (p ? `${p.name}${p.phone ? ` (${p.phone})` : ''}` : '');
+/** "Name (phone, e-mail, Zalo 09…)": what the register has. */
+function person(p: Person, t: ReturnType<typeof translator>): string {
+  if (!p) return '';
+  const ways = [p.phone, p.email, p.zalo ? t('alerting.detail.zalo', { phone: p.zalo }) : undefined].filter(
+    (w): w is string => Boolean(w),
+  );
+  return ways.length ? `${p.name} (${ways.join(', ')})` : p.name;
+}
 
 function summaryOf(d: ClaimedDelivery, t: ReturnType<typeof translator>): string {
   const site = d.site.name;
@@ -39,6 +46,9 @@ function summaryOf(d: ClaimedDelivery, t: ReturnType<typeof translator>): string
     summary: f.incident?.summary ?? '',
     severity,
     open: f.open ?? 0,
+    title: f.meeting?.title ?? '',
+    start: f.meeting ? localTime(f.meeting.startMs) : '',
+    checkpoint: f.meeting?.checkpoint ?? '',
   };
   const never = d.event === 'site-stale' && d.state === 'firing' && !f.lastMs ? '.never' : '';
   const text = t(`alerting.msg.${d.event}.${d.state}${never}` as MessageKey, params);
@@ -54,9 +64,18 @@ export function renderAlert(d: ClaimedDelivery, lang: Locale): AlertMessage {
       t('alerting.detail.incident', { id: d.facts.incident.id, category: d.facts.incident.category }),
     );
   if (d.facts.sinceMs) details.push(t('alerting.detail.since', { since: localTime(d.facts.sinceMs) }));
-  if (d.site.technician) details.push(t('alerting.detail.technician', { who: person(d.site.technician) }));
-  if (d.site.focal_point) details.push(t('alerting.detail.focal_point', { who: person(d.site.focal_point) }));
+  if (d.site.technician) details.push(t('alerting.detail.technician', { who: person(d.site.technician, t) }));
+  if (d.site.focal_point)
+    details.push(t('alerting.detail.focal_point', { who: person(d.site.focal_point, t) }));
   if (!d.site.technician && !d.site.focal_point) details.push(t('alerting.detail.no_contact'));
+  const meeting = d.facts.meeting ?? d.nextMeeting;
+  if (d.nextMeeting && !d.facts.meeting)
+    details.push(
+      t('alerting.detail.next_meeting', {
+        title: d.nextMeeting.title,
+        start: localTime(d.nextMeeting.startMs),
+      }),
+    );
   return {
     schema: ALERT_SCHEMA,
     id: d.alertId,
@@ -73,7 +92,9 @@ export function renderAlert(d: ClaimedDelivery, lang: Locale): AlertMessage {
     },
     summary: summaryOf(d, t),
     details,
-    meeting: null,
+    meeting: meeting
+      ? { id: String(meeting.id), title: meeting.title, start: new Date(meeting.startMs).toISOString() }
+      : null,
     lang,
   };
 }

@@ -29,7 +29,20 @@ export interface AlertFacts {
   lastMs?: number | null;
   /** Epoch ms the condition started (reminders). */
   sinceMs?: number;
+  /** meeting-at-risk: the meeting and the checkpoint (minutes before its start) that found the site at risk. */
+  meeting?: { id: number; title: string; startMs: number; checkpoint: 60 | 15 };
 }
+
+/** meeting-at-risk checks a meeting's sites at these times before its start (docs/alerts.md, events). */
+export const AT_RISK_LEAD_MS = 60 * 60_000;
+export const AT_RISK_LATE_MS = 15 * 60_000;
+
+/**
+ * Is a participating site at risk for a meeting starting at `startMs`? Not
+ * ready by its last result, or no result since T−60.
+ */
+export const atRisk = (verdict: string | null, finishedMs: number | null, startMs: number): boolean =>
+  verdict !== 'ready' || finishedMs === null || finishedMs < startMs - AT_RISK_LEAD_MS;
 
 /** Does the rule watch this site? A unit prefix matches by whole path segments. */
 export function watches(rule: AlertRule, siteId: string, unit: string): boolean {

@@ -9,6 +9,7 @@
  * time-driven rules (tick) and, for rules kept in the database, reloads them.
  */
 import { setMaxListeners } from 'node:events';
+import { Value } from '@sinclair/typebox/value';
 import type { Locale } from '../i18n/index.js';
 import type { AlertMessage } from '../model/alert.js';
 import type { AlertChannel } from '../model/alert-rule.js';
@@ -188,6 +189,9 @@ export class AlertWorker {
     const resolved = resolveFields(channel, this.o.env);
     if ('missing' in resolved)
       return { ok: false, retry: true, reason: `environment variable ${resolved.missing} is not set` };
+    // The file or API checked the fields with secrets as ${ENV}; the resolved values are checked here (never shown).
+    const bad = [...Value.Errors(kind.schema, resolved.fields)][0];
+    if (bad) return { ok: false, retry: true, reason: `channel ${channelId}: ${bad.path}: ${bad.message}` };
     const attempt = new AbortController();
     const cut = () => attempt.abort();
     this.abort.signal.addEventListener('abort', cut, { once: true });

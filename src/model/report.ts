@@ -23,6 +23,10 @@ export const ReadinessSite = Type.Object({
   phone: Type.Optional(Nullable(Type.String())),
   /** Incidents of the site not resolved yet (open or acknowledged). */
   openIncidents: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** The maintenance window in force over the site (docs/alerts.md, maintenance), absent when none (and from older registries). */
+  maintenance: Type.Optional(
+    Nullable(Type.Object({ id: Type.Integer(), until: DateTime, reason: Type.String() })),
+  ),
 });
 export type ReadinessSite = Static<typeof ReadinessSite>;
 

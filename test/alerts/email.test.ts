@@ -48,6 +48,21 @@ describe.skipIf(!haveSmtpPeer())('e-mail to a real SMTP server (aiosmtpd, STARTT
     expect(mail?.html).toContain('<strong>CẢNH BÁO: điểm cầu chưa sẵn sàng cho cuộc họp');
   });
 
+  it("to_site_contacts: the site's technician and focal point get it too, once each", async () => {
+    const before = smtp.mails.length;
+    const alert = sampleAlert();
+    alert.site.technician = { name: 'Lê Văn Tâm', phone: '0912 345 678', email: 'tam@dongtien.gov.vn' };
+    alert.site.focalPoint = { name: 'Nguyễn Thị Hoa', email: 'KYTHUAT@thanhhoa.gov.vn' };
+    const out = await channel.send(alert, { ...config, to_site_contacts: true }, ctx(5000));
+    expect(out).toMatchObject({ ok: true });
+    const [mail] = (await smtp.waitFor(before + 1)).slice(before);
+    expect(mail?.rcpt_tos).toEqual([
+      'kythuat@thanhhoa.gov.vn',
+      'lanhdao@thanhhoa.gov.vn',
+      'tam@dongtien.gov.vn',
+    ]);
+  });
+
   it('writes the recovery in English when the message is English', async () => {
     const before = smtp.mails.length;
     const out = await channel.send(

@@ -8,13 +8,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Type } from '@sinclair/typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ChannelLookup } from '../../src/alerts/lookup.js';
 import type { AlertConfig } from '../../src/alerts/rules.js';
 import { AlertWorker } from '../../src/alerts/worker.js';
 import { openSqlite, type SqliteStore } from '../../src/registry/store/sqlite.js';
 import { incident, run } from '../registry/store.conformance.js';
 import { type Receiver, startReceiver } from './receiver.js';
-import { testLookup } from './webhook-kind.mjs';
+import { testLookup, webhookKind } from './webhook-kind.mjs';
 
 const SECRET = 's3cret-hook-key';
 let seq = 0;
@@ -34,10 +36,14 @@ describe('alert delivery worker', () => {
     channels: [{ id: 'hook', kind: 'webhook', url: hook.url, secret: '${HOOK_SECRET}', ...channel }],
     rules: [{ id: 'down', event: 'site-not-ready', channels: ['hook'], ...over }],
   });
-  const start = (env: Record<string, string> = { HOOK_SECRET: SECRET }, now?: () => number) => {
+  const start = (
+    env: Record<string, string> = { HOOK_SECRET: SECRET },
+    now?: () => number,
+    lookup: ChannelLookup = testLookup,
+  ) => {
     worker = new AlertWorker({
       store,
-      lookup: testLookup,
+      lookup,
       env,
       source: 'file',
       pollMs: 50,
@@ -47,6 +53,15 @@ describe('alert delivery worker', () => {
       ...(now ? { now } : {}),
     });
     worker.start();
+  };
+  /** The newest log entry once an attempt has failed (or after 2 s). */
+  const firstFailure = async () => {
+    for (let i = 0; i < 40; i++) {
+      const [entry] = await store.alerts.log({ unitPrefix: '', limit: 1 });
+      if (entry?.error) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return (await store.alerts.log({ unitPrefix: '', limit: 1 }))[0];
   };
   const upload = (verdict: 'ready' | 'not-ready', atMs = Date.now() - 5000, siteId = 'xa-a') =>
     store.ingestRun(
@@ -157,18 +172,29 @@ describe('alert delivery worker', () => {
     store.alerts.config = config();
     start({});
     await upload('not-ready');
-    for (let i = 0; i < 40; i++) {
-      const [entry] = await store.alerts.log({ unitPrefix: '', limit: 1 });
-      if (entry?.error) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    const [entry] = await store.alerts.log({ unitPrefix: '', limit: 1 });
+    const entry = await firstFailure();
     expect(entry).toMatchObject({
       delivery: 'pending',
       error: 'environment variable HOOK_SECRET is not set',
     });
     expect(hook.requests).toHaveLength(0);
     expect(JSON.stringify(await store.alerts.log({ unitPrefix: '', limit: 10 }))).not.toContain(SECRET);
+  });
+
+  it('a secret whose value does not fit the kind: retried, the field named, the value never in the log', async () => {
+    const short = 'short-secret-9';
+    const strict = {
+      ...webhookKind,
+      schema: Type.Object({ url: Type.String(), secret: Type.String({ minLength: 16 }) }),
+    };
+    store.alerts.config = config();
+    start({ HOOK_SECRET: short }, undefined, async (k) => (k === 'webhook' ? strict : testLookup(k)));
+    await upload('not-ready');
+    const entry = await firstFailure();
+    expect(entry?.delivery).toBe('pending');
+    expect(entry?.error).toMatch(/^channel hook: \/secret: /);
+    expect(hook.requests).toHaveLength(0);
+    expect(JSON.stringify(await store.alerts.log({ unitPrefix: '', limit: 10 }))).not.toContain(short);
   });
 
   it('holds a message in quiet hours until they end; a critical incident goes at once', async () => {

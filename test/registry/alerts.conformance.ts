@@ -2,11 +2,14 @@
  * The alert area, one behaviour on both engines (alerts-store.test.ts runs it on
  * SQLite and a real PostgreSQL): alerts written in the upload's or incident's
  * transaction, dedupe while a condition holds, one recovery, reminders,
- * stale sites, maintenance holds, claims and the log.
+ * stale sites, maintenance holds, claims and the log; meeting-at-risk at
+ * T−60 and T−15 with the meeting register.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderAlert } from '../../src/alerts/message.js';
 import type { AlertConfig } from '../../src/alerts/rules.js';
 import type { Store } from '../../src/registry/store/types.js';
+import { record } from './meetings.conformance.js';
 import { incident, run } from './store.conformance.js';
 
 const T0 = Date.parse('2026-11-25T00:00:00.000Z');
@@ -188,6 +191,126 @@ export function alertConformance(name: string, open: () => Promise<Store>): void
       expect(
         await store.alerts.listMaintenance({ unitPrefix: 'ha-noi', currentAt: T0 + 4 * H }, T0 + 4 * H),
       ).toEqual([]);
+    });
+
+    it('site-stale leaves retired sites out', async () => {
+      await upload('ready', T0, 'site-old', 'hue/a');
+      await store.retireSite('site-old', { atMs: T0 + H, by: 'vp', reason: 'merged' });
+      expect(await store.alerts.tick(T0 + 27 * H)).toBe(0);
+      expect(await log('quiet')).toEqual([]);
+    });
+
+    it('meeting-at-risk: at T−60 and T−15, once each, a recovery before the start, the meeting named', async () => {
+      store.alerts.config = {
+        channels: [{ id: 'hook', kind: 'webhook' }],
+        rules: [{ id: 'risk', event: 'meeting-at-risk', channels: ['hook'] }],
+      };
+      const start = T0 + 2 * H;
+      await upload('not-ready', T0, 'site-n', 'hue/a');
+      await upload('ready', T0, 'site-r', 'hue/a');
+      await upload('ready', start - 65 * 60_000, 'site-u', 'hue/b/x');
+      await upload('not-ready', T0, 'site-gone', 'hue/b/y');
+      await store.retireSite('site-gone', { atMs: T0, by: 'vp', reason: 'merged' });
+      await upload('not-ready', T0, 'site-other', 'hue/c');
+      const booked = await store.createMeeting(
+        {
+          record: record({
+            title: 'Họp giao ban',
+            startMs: start,
+            endMs: start + H,
+            participants: { sites: ['site-n', 'site-r'], units: ['hue/b'] },
+          }),
+          allowClash: false,
+          by: 'vp',
+          atMs: T0,
+        },
+        idem(),
+      );
+      expect(booked.kind).toBe('created');
+      expect(await store.alerts.tick(start - 61 * 60_000)).toBe(0);
+      // T−60: not ready (site-n), not checked since T−60 (site-r at T0, site-u at T−65).
+      expect(await store.alerts.tick(start - 60 * 60_000 + 1000)).toBe(3);
+      expect(await store.alerts.tick(start - 59 * 60_000)).toBe(0);
+      await upload('ready', start - 40 * 60_000, 'site-r', 'hue/a');
+      expect(await store.alerts.tick(start - 39 * 60_000)).toBe(1);
+      expect(await store.alerts.tick(start - 38 * 60_000)).toBe(0);
+      // T−15: the two still at risk again, the same alerts.
+      expect(await store.alerts.tick(start - 15 * 60_000 + 5000)).toBe(2);
+      expect(await store.alerts.tick(start - 14 * 60_000)).toBe(0);
+      expect(await store.alerts.tick(start + 60_000)).toBe(0);
+      const items = (await log('risk')).reverse();
+      expect(items.map((i) => [i.site, i.state, i.reminder])).toEqual([
+        ['site-n', 'firing', false],
+        ['site-r', 'firing', false],
+        ['site-u', 'firing', false],
+        ['site-r', 'resolved', false],
+        ['site-n', 'firing', true],
+        ['site-u', 'firing', true],
+      ]);
+      expect(items[4]?.alert).toBe(items[0]?.alert);
+      const due = await store.alerts.claim('pending', start, 60_000, 100);
+      const first = due.find((d) => d.site.id === 'site-n' && !d.reminder);
+      const m = renderAlert(first as NonNullable<typeof first>, 'en');
+      expect(m.meeting).toEqual({
+        id: String(booked.kind === 'created' ? booked.value.id : ''),
+        title: 'Họp giao ban',
+        start: new Date(start).toISOString(),
+      });
+      expect(m.summary).toContain('"Họp giao ban" at 09:00 25/11/2026');
+      expect(renderAlert(first as NonNullable<typeof first>, 'vi').summary).toContain(
+        'cuộc họp "Họp giao ban" lúc 09:00 25/11/2026',
+      );
+    });
+
+    it("messages carry the register's contacts (phone, e-mail, Zalo) and the site's next meeting", async () => {
+      await store.putSite(
+        'site-c',
+        {
+          name: 'UBND xã C',
+          unit: 'ha-noi/c',
+          technician: {
+            name: 'Nguyễn Văn Kỹ',
+            phone: '0912345678',
+            email: 'ky@xac.gov.vn',
+            zalo: '0912345679',
+          },
+          focal_point: { name: 'Trần Thị Mối', phone: '0987654321' },
+        },
+        T0,
+      );
+      await store.createMeeting(
+        {
+          record: record({
+            title: 'Họp trực tuyến tỉnh',
+            startMs: T0 + 5 * H,
+            endMs: T0 + 6 * H,
+            participants: { units: ['ha-noi'] },
+          }),
+          allowClash: false,
+          by: 'vp',
+          atMs: T0,
+        },
+        idem(),
+      );
+      await upload('not-ready', T0, 'site-c', 'ha-noi/c');
+      const due = await store.alerts.claim('pending', T0 + 60_000, 60_000, 10);
+      const d = due.find((x) => x.channelId === 'hook') as (typeof due)[number];
+      const en = renderAlert(d, 'en');
+      expect(en.details).toContain('Technician: Nguyễn Văn Kỹ (0912345678, ky@xac.gov.vn, Zalo 0912345679)');
+      expect(en.details).toContain('Focal point: Trần Thị Mối (0987654321)');
+      expect(en.details).toContain('Next meeting: "Họp trực tuyến tỉnh" at 12:00 25/11/2026');
+      expect(en.meeting).toMatchObject({
+        title: 'Họp trực tuyến tỉnh',
+        start: new Date(T0 + 5 * H).toISOString(),
+      });
+      expect(renderAlert(d, 'vi').details).toContain(
+        'Cuộc họp sắp tới: "Họp trực tuyến tỉnh" lúc 12:00 25/11/2026',
+      );
+      // After the meeting's start there is no next meeting.
+      await upload('ready', T0 + 2 * H, 'site-c', 'ha-noi/c');
+      const later = await store.alerts.claim('pending', T0 + 7 * H, 60_000, 10);
+      const r = later.find((x) => x.state === 'resolved' && x.channelId === 'hook') as (typeof later)[number];
+      expect(renderAlert(r, 'en').meeting).toBeNull();
     });
 
     it('keeps rules and channels; a test alert goes to the channels given', async () => {

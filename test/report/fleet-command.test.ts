@@ -185,7 +185,7 @@ describe('report readiness', () => {
     const text = fs.readFileSync(path.join(dir, 'r.csv'), 'utf8');
     expect(
       text.startsWith(
-        '\uFEFFsite_id,site_name,unit,state,state_label,verdict,last_run_at,run_id,failing,stale,technician,phone,open_incidents\r\n',
+        '\uFEFFsite_id,site_name,unit,state,state_label,verdict,last_run_at,run_id,failing,stale,technician,phone,open_incidents,maintenance_until,maintenance_reason\r\n',
       ),
     ).toBe(true);
     expect(text.split('\r\n')).toHaveLength(1 + 5 + 1);

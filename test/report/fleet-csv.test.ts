@@ -119,7 +119,9 @@ describe('readiness csv', () => {
       '102',
       'mcu-ping,codec-reg',
       'false',
-      // technician, phone, open incidents: this sample's registry sent none (an older one).
+      // technician, phone, open incidents, maintenance until and reason: this sample's registry sent none (an older one).
+      '',
+      '',
       '',
       '',
       '',

@@ -109,13 +109,13 @@ describe('readiness table', () => {
   });
   it('prints tab-separated codes and ISO times when piped, no header, no summary', () => {
     expect(renderReadinessTable(readinessData, { ...vi, tty: false })).toMatchInlineSnapshot(`
-      "not-ready	th-xa-quang-phu	UBND xã Quảng Phú	thanh-hoa/quang-phu	2025-07-08T00:40:00.000Z	mcu-ping,codec-reg			
-      unknown	th-xa-nga-son	UBND xã Nga Sơn	thanh-hoa/nga-son	2025-07-07T23:45:00.000Z				
-      degraded	th-so-khcn	Sở Khoa học và Công nghệ	thanh-hoa/so-khcn	2025-07-08T01:00:00.000Z	ups			
-      stale	th-xa-muong-lat	UBND xã Mường Lát	thanh-hoa/muong-lat	2025-07-05T02:00:00.000Z	mcu-sip			
-      never	th-xa-hoang-hoa	UBND xã Hoằng Hoá	thanh-hoa/hoang-hoa					
-      ready	th-bimson-ubnd	Hội trường UBND thị xã Bỉm Sơn	thanh-hoa/bim-son/ubnd	2025-07-08T00:55:00.000Z				
-      ready	th-phuong-hac-thanh	Phường Hạc Thành	thanh-hoa/hac-thanh	2025-07-08T00:50:00.000Z				
+      "not-ready	th-xa-quang-phu	UBND xã Quảng Phú	thanh-hoa/quang-phu	2025-07-08T00:40:00.000Z	mcu-ping,codec-reg				
+      unknown	th-xa-nga-son	UBND xã Nga Sơn	thanh-hoa/nga-son	2025-07-07T23:45:00.000Z					
+      degraded	th-so-khcn	Sở Khoa học và Công nghệ	thanh-hoa/so-khcn	2025-07-08T01:00:00.000Z	ups				
+      stale	th-xa-muong-lat	UBND xã Mường Lát	thanh-hoa/muong-lat	2025-07-05T02:00:00.000Z	mcu-sip				
+      never	th-xa-hoang-hoa	UBND xã Hoằng Hoá	thanh-hoa/hoang-hoa						
+      ready	th-bimson-ubnd	Hội trường UBND thị xã Bỉm Sơn	thanh-hoa/bim-son/ubnd	2025-07-08T00:55:00.000Z					
+      ready	th-phuong-hac-thanh	Phường Hạc Thành	thanh-hoa/hac-thanh	2025-07-08T00:50:00.000Z					
       "
     `);
   });

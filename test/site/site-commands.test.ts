@@ -179,6 +179,41 @@ describe('site push, list, show, retire, move', () => {
     expect(show.stdout).toContain('chưa chuyển lần nào');
   });
 
+  it('readiness shows the maintenance window in force over a site, in every format', async () => {
+    const until = new Date(reg.now.ms + 3_600_000).toISOString();
+    const w = await reg.store.alerts.addMaintenance(
+      {
+        unit: 'thanh-hoa/xa-a',
+        from: new Date(reg.now.ms - 60_000).toISOString(),
+        to: until,
+        reason: 'thay codec',
+      },
+      'admin',
+      reg.now.ms,
+    );
+    try {
+      const rep = await get<Readiness>('/v1/reports/readiness?unit=thanh-hoa');
+      const bySite = new Map(rep.sites.map((s) => [s.id, s.maintenance]));
+      expect(bySite.get('th-xa-a')).toEqual({ id: w.id, until, reason: 'thay codec' });
+      expect(bySite.get('th-xa-b')).toBeUndefined();
+      const report = (format: string) =>
+        cli(['report', 'readiness', '--unit', 'thanh-hoa', '--format', format]);
+      const csv = (await report('csv')).stdout.split('\r\n');
+      const row = csv.find((l) => l.startsWith('th-xa-a,')) as string;
+      expect(row.endsWith(`,${until},thay codec`)).toBe(true);
+      expect(csv.find((l) => l.startsWith('th-xa-b,'))?.endsWith(',,')).toBe(true);
+      const tsv = (await report('tsv')).stdout.split('\n').map((l) => l.split('\t'));
+      expect(tsv.find((r) => r[1] === 'th-xa-a')?.[9]).toBe(until);
+      const table = (await report('table')).stdout;
+      expect(table).toContain('BẢO TRÌ');
+      expect(table).toMatch(/Lê Văn C +\d\d:\d\d \d\d\/12\/\d{4}/);
+      expect((await report('html')).stdout).toMatch(/<td>đến [^<]*: thay codec/);
+      expect(JSON.parse((await report('json')).stdout).readiness.sites[0]).toHaveProperty('maintenance');
+    } finally {
+      await reg.store.alerts.endMaintenance(w.id, reg.now.ms);
+    }
+  });
+
   it('retires a site (kept, out of readiness) and moves another (history kept)', async () => {
     const ret = await cli(['site', 'retire', 'th-xa-c', '--reason', 'sáp nhập vào xã A']);
     expect(ret.code).toBe(0);
@@ -221,10 +256,10 @@ describe('site push, list, show, retire, move', () => {
     ]);
     const csv = (await report('csv')).stdout.split('\r\n');
     expect(csv[0]).toBe(
-      'site_id,site_name,unit,state,state_label,verdict,last_run_at,run_id,failing,stale,technician,phone,open_incidents',
+      'site_id,site_name,unit,state,state_label,verdict,last_run_at,run_id,failing,stale,technician,phone,open_incidents,maintenance_until,maintenance_reason',
     );
     expect(csv[1]).toBe(
-      'th-xa-a,UBND xã A (mới),thanh-hoa/xa-a,never,chưa từng báo cáo,,,,,true,Lê Văn C,0987 654 321,1',
+      'th-xa-a,UBND xã A (mới),thanh-hoa/xa-a,never,chưa từng báo cáo,,,,,true,Lê Văn C,0987 654 321,1,,',
     );
     const json = JSON.parse((await report('json')).stdout);
     expect(json.readiness.counts.never).toBe(2);

@@ -68,6 +68,16 @@ function html(lines: string[]): string {
   ].join('\n');
 }
 
+/** `to`, and with to_site_contacts the e-mail of the site's technician and focal point (docs/alerts.md, e-mail). */
+function recipients(message: AlertMessage, config: EmailConfig): string[] {
+  const site = config.to_site_contacts
+    ? [message.site.technician?.email, message.site.focalPoint?.email]
+    : [];
+  const out = [...config.to];
+  for (const a of site) if (a && !out.some((b) => b.toLowerCase() === a.toLowerCase())) out.push(a);
+  return out;
+}
+
 /** One attempt: connect, STARTTLS, login, send, within the attempt's time; the outcome, never a throw of a secret. */
 async function deliver(
   message: AlertMessage,
@@ -109,7 +119,7 @@ async function deliver(
   const sent = transport
     .sendMail({
       from: config.from,
-      to: config.to,
+      to: recipients(message, config),
       subject,
       text: `${lines.join('\n')}\n`,
       html: html(lines),

@@ -44,6 +44,12 @@ export const EmailConfig = Type.Object(
     ),
     from: EmailAddress,
     to: Type.Array(EmailAddress, { minItems: 1, maxItems: 50 }),
+    to_site_contacts: Type.Optional(
+      Type.Boolean({
+        description:
+          "Also send to the site's technician and focal point at their e-mail in the site register. Default false.",
+      }),
+    ),
     ca: Type.Optional(
       Type.String({ description: 'PEM of a CA trusted besides the system roots (a provincial one).' }),
     ),

@@ -3,7 +3,8 @@
  * failing checks; sites that did not report since the stale cut-off are
  * marked stale (unknown readiness, not a failure) and counted apart, and
  * registered sites that never reported are counted as their own state
- * (`never`, docs/sites.md). Retired sites are left out.
+ * (`never`, docs/sites.md). Retired sites are left out. A site under a
+ * maintenance window in force carries it (docs/alerts.md, maintenance).
  *
  * The answer is streamed: the rows are read in chunks of the (unit, id) index
  * and written as they come, so the first byte leaves after the first chunk
@@ -13,10 +14,11 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger } from 'fastify';
+import type { MaintenanceWindow } from '../../model/alert-rule.js';
 import { Readiness, type ReadinessSite } from '../../model/report.js';
 import { readScope } from '../auth.js';
 import { ReadinessQuery } from '../schemas.js';
-import { iso, representable } from '../store/rows.js';
+import { inUnit, iso, representable } from '../store/rows.js';
 import type { ReadinessRow, Store } from '../store/types.js';
 import { errors, security } from './common.js';
 
@@ -26,6 +28,17 @@ const CHUNK = 2000;
 
 type Counts = Readiness['counts'] & { never: number };
 
+/** The window in force over a site: its own, else its unit's or one above (the first to end). */
+function maintenanceOf(
+  windows: readonly MaintenanceWindow[],
+  site: { id: string; unit: string },
+): ReadinessSite['maintenance'] | undefined {
+  const w = windows.find((w) => w.site === site.id || (w.unit !== null && inUnit(site.unit, w.unit)));
+  if (!w) return undefined;
+  const until = w.endedAt && w.endedAt < w.to ? w.endedAt : w.to;
+  return { id: w.id, until, reason: w.reason };
+}
+
 /** The document, piece by piece: head, each chunk's sites, then the counts. */
 async function* readinessDocument(
   store: Store,
@@ -33,6 +46,7 @@ async function* readinessDocument(
   head: { generatedAt: string; unit: string; staleBefore: string },
   staleBeforeMs: number,
   firstRows: ReadinessRow[],
+  windows: readonly MaintenanceWindow[],
 ): AsyncGenerator<string> {
   const counts: Counts = { sites: 0, ready: 0, degraded: 0, notReady: 0, unknown: 0, stale: 0, never: 0 };
   yield `${JSON.stringify(head).slice(0, -1)},"sites":[`;
@@ -66,6 +80,9 @@ async function* readinessDocument(
         phone: r.phone ?? null,
         openIncidents: r.openIncidents ?? 0,
       };
+      // Only when a window is in force: the document of a fleet without maintenance is as it was.
+      const held = maintenanceOf(windows, r);
+      if (held) site.maintenance = held;
       text += (counts.sites++ === 0 ? '' : ',') + JSON.stringify(site);
     }
     if (text) yield text;
@@ -89,7 +106,7 @@ export const readinessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         operationId: 'readiness',
         summary: 'Readiness of every site under a unit',
         description:
-          'since: sites whose last run finished before this time are stale (default: now minus the stale window). Retired sites are left out; sites that never reported are counted under never.',
+          'since: sites whose last run finished before this time are stale (default: now minus the stale window). Retired sites are left out; sites that never reported are counted under never; maintenance is the window in force over a site, if any.',
         tags: ['reports'],
         security,
         querystring: ReadinessQuery,
@@ -104,7 +121,10 @@ export const readinessRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const head = { generatedAt: iso(nowMs), unit, staleBefore: iso(staleBefore) };
       // The first chunk is read before the answer starts: a store that fails answers 500, not a cut 200.
       const first = await registry.store.readinessChunk({ unitPrefix: unit, limit: FIRST_CHUNK });
-      const doc = readinessDocument(registry.store, req.log, head, staleBefore, first);
+      const windows = (await registry.store.alerts.activeMaintenance(unit, nowMs)).sort((a, b) =>
+        a.to < b.to ? -1 : 1,
+      );
+      const doc = readinessDocument(registry.store, req.log, head, staleBefore, first, windows);
       // A stream is not the Readiness object the schema types, though it writes exactly that document.
       return reply.type('application/json; charset=utf-8').send(Readable.from(doc) as unknown as Readiness);
     },

@@ -9,9 +9,12 @@
 import {
   type AlertConfig,
   type AlertFacts,
+  AT_RISK_LATE_MS,
+  AT_RISK_LEAD_MS,
   afterMs,
   alertId,
   atLeast,
+  atRisk,
   type Condition,
   EMPTY_CONFIG,
   firstDelivery,
@@ -328,7 +331,103 @@ export function* onIncident(
   return yield* apply(config, incidentConditions(config.rules, site, open, nowMs, filed), nowMs);
 }
 
-/** The time-driven part: stale sites, incidents left open, reminders. */
+/**
+ * meeting-at-risk (docs/alerts.md, meetings): for each scheduled meeting that
+ * starts within the hour, each participating site (by id or unit, retired
+ * ones left out) is checked at the checkpoint due (T−60, then T−15; the first
+ * tick after it, so a registry that was down catches up). At a checkpoint a
+ * site at risk fires (at T−15 a site still at risk fires again, the same
+ * alert); from then until the start a site that turns ready sends one
+ * recovery. The state row is per rule, meeting and site (rule_id
+ * `<rule>@<meeting>`), locked before it is read (FOR UPDATE on PostgreSQL),
+ * so with two registries each checkpoint is acted on once.
+ */
+function* meetingAtRisk(config: AlertConfig, rule: AlertRule, nowMs: number): Script<number> {
+  const meetings = yield q(
+    `SELECT id, title, start_ms FROM meetings WHERE status = 'scheduled' AND start_ms > ? AND start_ms <= ? ORDER BY id`,
+    [nowMs, nowMs + AT_RISK_LEAD_MS],
+  );
+  let queued = 0;
+  for (const m of meetings) {
+    const meetingId = num(m.id);
+    const startMs = num(m.start_ms);
+    const checkpointMs =
+      nowMs >= startMs - AT_RISK_LATE_MS ? startMs - AT_RISK_LATE_MS : startMs - AT_RISK_LEAD_MS;
+    const sites = yield q(
+      `SELECT s.site_id, s.unit, l.verdict, l.finished_ms, l.failing FROM sites s
+       LEFT JOIN site_latest l ON l.site_id = s.site_id
+       WHERE s.retired_ms IS NULL AND (s.site_id IN (SELECT site_id FROM meeting_sites WHERE meeting_id = ?)
+         OR EXISTS (SELECT 1 FROM meeting_units u WHERE u.meeting_id = ? AND (u.unit = '' OR s.unit = u.unit
+           OR substr(s.unit, 1, length(u.unit) + 1) = u.unit || '/')))
+       ORDER BY s.site_id`,
+      [meetingId, meetingId],
+    );
+    const key = `${rule.id}@${meetingId}`;
+    const meeting = {
+      id: meetingId,
+      title: String(m.title),
+      startMs,
+      checkpoint: checkpointMs === startMs - AT_RISK_LATE_MS ? 15 : 60,
+    } as const;
+    for (const s of sites) {
+      const siteId = String(s.site_id);
+      const unit = String(s.unit);
+      if (!watches(rule, siteId, unit)) continue;
+      const verdict = s.verdict === null || s.verdict === undefined ? null : String(s.verdict);
+      const risk = atRisk(verdict, optNum(s.finished_ms), startMs);
+      const state = yield q(
+        'SELECT firing, alert_id, since_ms, reminded_ms FROM alert_state WHERE rule_id = ? AND site_id = ?',
+        [key, siteId],
+        'SELECT firing, alert_id, since_ms, reminded_ms FROM alert_state WHERE rule_id = ? AND site_id = ? FOR UPDATE',
+      );
+      const row = state[0];
+      const firing = row !== undefined && num(row.firing) === 1;
+      const done = row !== undefined && num(row.reminded_ms) >= checkpointMs;
+      const facts: AlertFacts = {
+        ...(verdict ? { verdict } : {}),
+        // site_latest keeps the failing checks comma-separated.
+        ...(s.failing ? { failing: String(s.failing).split(',') } : {}),
+        lastMs: optNum(s.finished_ms),
+        meeting,
+      };
+      const c = { siteId, unit, facts };
+      if (risk && !done) {
+        const id = firing ? String(row?.alert_id) : alertId(key, siteId, checkpointMs);
+        const sinceMs = firing ? num(row?.since_ms) : checkpointMs;
+        const won = yield q(
+          `INSERT INTO alert_state (rule_id, site_id, unit, firing, alert_id, since_ms, at_ms, reminded_ms)
+           VALUES (?, ?, ?, 1, ?, ?, ?, ?)
+           ON CONFLICT (rule_id, site_id) DO UPDATE SET firing = 1, unit = excluded.unit, alert_id = excluded.alert_id,
+             since_ms = excluded.since_ms, at_ms = excluded.at_ms, reminded_ms = excluded.reminded_ms
+           WHERE alert_state.reminded_ms < excluded.reminded_ms
+           RETURNING alert_id`,
+          [key, siteId, unit, id, sinceMs, nowMs, checkpointMs],
+        );
+        if (won.length)
+          queued += yield* emit(
+            config,
+            rule,
+            firing ? { ...c, facts: { ...facts, sinceMs } } : c,
+            id,
+            'firing',
+            firing,
+            nowMs,
+          );
+      } else if (!risk && firing) {
+        const won = yield q(
+          `UPDATE alert_state SET firing = 0, at_ms = ? WHERE rule_id = ? AND site_id = ? AND firing = 1 RETURNING alert_id`,
+          [nowMs, key, siteId],
+        );
+        const alert = won[0]?.alert_id;
+        if (typeof alert === 'string')
+          queued += yield* emit(config, rule, c, alert, 'resolved', false, nowMs);
+      }
+    }
+  }
+  return queued;
+}
+
+/** The time-driven part: stale sites, incidents left open, meetings at risk, reminders. */
 export function* tick(config: AlertConfig, nowMs: number): Script<number> {
   let queued = 0;
   for (const rule of config.rules) {
@@ -336,7 +435,7 @@ export function* tick(config: AlertConfig, nowMs: number): Script<number> {
       const limit = nowMs - afterMs(rule);
       const rows = yield q(
         `SELECT s.site_id, s.unit, l.finished_ms FROM sites s LEFT JOIN site_latest l ON l.site_id = s.site_id
-         WHERE coalesce(l.finished_ms, s.created_ms) < ?`,
+         WHERE s.retired_ms IS NULL AND coalesce(l.finished_ms, s.created_ms) < ?`,
         [limit],
       );
       const conditions = rows
@@ -393,6 +492,8 @@ export function* tick(config: AlertConfig, nowMs: number): Script<number> {
             facts: { open: 0 },
           });
       queued += yield* apply(config, conditions, nowMs);
+    } else if (rule.event === 'meeting-at-risk') {
+      queued += yield* meetingAtRisk(config, rule, nowMs);
     }
     const every = repeatMs(rule);
     if (every !== undefined) {
@@ -471,8 +572,29 @@ function* claim(
     [JSON.stringify(taken.map((r) => num(r.id)))],
     `SELECT ${cols} ${from} WHERE d.id IN (SELECT CAST(json_array_elements_text(CAST(? AS json)) AS bigint)) ORDER BY d.id`,
   );
+  // The next meeting each site takes part in (docs/alerts.md, messages).
+  const next = new Map<string, ClaimedDelivery['nextMeeting']>();
+  for (const r of rows) {
+    const siteId = String(r.site_id);
+    if (next.has(siteId)) continue;
+    const unit = String(r.site_unit ?? r.unit);
+    const m = yield q(
+      `SELECT m.id, m.title, m.start_ms FROM meetings m WHERE m.status = 'scheduled' AND m.start_ms > ?
+       AND (m.id IN (SELECT meeting_id FROM meeting_sites WHERE site_id = ?)
+         OR EXISTS (SELECT 1 FROM meeting_units u WHERE u.meeting_id = m.id AND (u.unit = '' OR u.unit = ?
+           OR substr(CAST(? AS TEXT), 1, length(u.unit) + 1) = u.unit || '/')))
+       ORDER BY m.start_ms, m.id LIMIT 1`,
+      [nowMs, siteId, unit, unit],
+    );
+    const first = m[0];
+    next.set(
+      siteId,
+      first ? { id: num(first.id), title: String(first.title), startMs: num(first.start_ms) } : undefined,
+    );
+  }
   return rows.map((r) => {
     const info = r.info ? (JSON.parse(String(r.info)) as Pick<Site, 'technician' | 'focal_point'>) : {};
+    const nextMeeting = next.get(String(r.site_id));
     return {
       id: num(r.id),
       channelId: String(r.channel_id),
@@ -492,6 +614,7 @@ function* claim(
         ...(info.technician ? { technician: info.technician } : {}),
         ...(info.focal_point ? { focal_point: info.focal_point } : {}),
       },
+      ...(nextMeeting ? { nextMeeting } : {}),
     };
   });
 }

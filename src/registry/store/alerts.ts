@@ -33,6 +33,8 @@ export interface ClaimedDelivery {
   atMs: number;
   facts: AlertFacts;
   site: Pick<Site, 'id' | 'name' | 'unit' | 'technician' | 'focal_point'>;
+  /** The next scheduled meeting the site takes part in, when the delivery was taken. */
+  nextMeeting?: { id: number; title: string; startMs: number };
 }
 
 /** How a delivery attempt ended, as the worker records it. */

@@ -34,6 +34,8 @@ export const READINESS_COLUMNS = [
   'technician',
   'phone',
   'open_incidents',
+  'maintenance_until',
+  'maintenance_reason',
 ] as const;
 
 export function renderReadinessCsv(data: ReadinessReportData, opts: FleetRenderOptions): string {
@@ -53,6 +55,8 @@ export function renderReadinessCsv(data: ReadinessReportData, opts: FleetRenderO
       s.technician,
       s.phone,
       s.openIncidents,
+      s.maintenance?.until,
+      s.maintenance?.reason,
     ];
   });
   return csvDocument(READINESS_COLUMNS, rows, opts.bom, opts.csvRaw);

@@ -4,7 +4,7 @@ import { dailyFromRuns } from './daily.js';
 import { esc, heatmapSvg, swatch } from './heatmap.js';
 import { incidentFigures, incidentTable, renderIncidentsHtml } from './html-incidents.js';
 import { heading, page } from './html-page.js';
-import { countsText, STATE_ICON, scopeText, stateLabel, verdictCounts } from './labels.js';
+import { countsText, maintenanceText, STATE_ICON, scopeText, stateLabel, verdictCounts } from './labels.js';
 import { lastDays, zoneClock } from './time.js';
 import {
   type FleetRenderOptions,
@@ -105,6 +105,7 @@ function sitesSection(sites: readonly ReadinessSite[], opts: FleetRenderOptions)
       'technician',
       'phone',
       'open_incidents',
+      'maintenance',
     ]
       .map((k) => `<th>${esc(t(`report.col.${k}` as 'report.col.state'))}`)
       .join('');
@@ -113,7 +114,8 @@ function sitesSection(sites: readonly ReadinessSite[], opts: FleetRenderOptions)
       return (
         `<tr>${stateCell(opts, state)}<td>${esc(s.id)}<td>${esc(s.name)}<td>${esc(s.unit)}` +
         `<td>${s.at ? esc(clock.local(s.at)) : t('report.none')}<td>${esc(s.failing.join(', '))}` +
-        `<td>${esc(s.technician ?? '')}<td>${esc(s.phone ?? '')}<td class="num">${s.openIncidents ?? ''}`
+        `<td>${esc(s.technician ?? '')}<td>${esc(s.phone ?? '')}<td class="num">${s.openIncidents ?? ''}` +
+        `<td>${esc(maintenanceText(t, clock, s))}`
       );
     });
     body.push(

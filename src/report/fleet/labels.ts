@@ -1,8 +1,9 @@
 /** Words for codes, in the report's language: states, categories, severities, statuses, spans of time. */
 import type { Locale, Translator } from '../../i18n/index.js';
 import type { IncidentCategory, IncidentStatus, Severity } from '../../model/incident.js';
-import type { Readiness } from '../../model/report.js';
+import type { Readiness, ReadinessSite } from '../../model/report.js';
 import { CATEGORY_LABELS } from '../../registry/categories.js';
+import type { ZoneClock } from './time.js';
 import type { IncidentSummary, SiteState, Verdict } from './types.js';
 
 /** Narrow symbols only (see the note in ../human.ts): emoji-width ones break alignment. */
@@ -112,3 +113,10 @@ export function unresolvedText(t: Translator, s: IncidentSummary): string | unde
 /** "đơn vị thanh-hoa", or every unit the token may read. */
 export const scopeText = (opts: { t: Translator }, unit: string | undefined): string =>
   unit ? opts.t('report.scope', { unit }) : opts.t('report.scope_all');
+
+/** "until 17:00 25/11: reason" for a site under a maintenance window (docs/alerts.md, maintenance); '' without one. */
+export function maintenanceText(t: Translator, clock: ZoneClock, s: ReadinessSite): string {
+  return s.maintenance
+    ? t('report.maintenance.until', { until: clock.local(s.maintenance.until), reason: s.maintenance.reason })
+    : '';
+}

@@ -41,6 +41,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
         s.technician ?? '',
         s.phone ?? '',
         String(s.openIncidents ?? ''),
+        s.maintenance?.until ?? '',
       ]),
     );
   }
@@ -71,6 +72,9 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
     if (contacts)
       cols.push({ head: upper(opts, t('report.col.technician')), wrap: ' · ', flex: 0.5, min: 12 });
     if (open) cols.push({ head: upper(opts, t('report.col.open_incidents')), right: true, min: 4 });
+    const held = sites.some((s) => s.maintenance);
+    // Until when, in the table (its reason is in csv, json and html): a narrow column that does not wrap.
+    if (held) cols.push({ head: upper(opts, t('report.col.maintenance')), min: 16 });
     const states = sites.map(stateOf);
     const rows = sites.map((s, i) => {
       const st = states[i] as SiteState;
@@ -83,6 +87,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
         s.failing.join(', '),
         ...(contacts ? [[s.technician, s.phone].filter(Boolean).join(' · ')] : []),
         ...(open ? [s.openIncidents ? String(s.openIncidents) : ''] : []),
+        ...(held ? [s.maintenance ? clock.local(s.maintenance.until) : ''] : []),
       ];
     });
     out.push(
