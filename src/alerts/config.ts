@@ -64,9 +64,6 @@ export function checkRule(
   return undefined;
 }
 
-/** What a ${ENV} secret is checked as: long enough and plain enough for every kind's schema. */
-const SECRET_STAND_IN = 'x'.repeat(64);
-
 export function checkChannel(
   channel: AlertChannel,
   kind: ChannelKind<unknown> | undefined,
@@ -87,12 +84,8 @@ export function checkChannel(
       return { path: [...at, name], key: 'alerting.err.secret_literal', params: { field: name } };
   }
   if (kind) {
-    // A secret is stored as its ${ENV} reference and read at delivery: check the
-    // rest of the fields, and the secret's shape only once it is known.
     const fields = Object.fromEntries(
-      Object.entries(channel)
-        .filter(([k]) => !COMMON_CHANNEL_FIELDS.includes(k))
-        .map(([k, v]) => [k, secret(k) && typeof v === 'string' && ENV_REF.test(v) ? SECRET_STAND_IN : v]),
+      Object.entries(channel).filter(([k]) => !COMMON_CHANNEL_FIELDS.includes(k)),
     );
     // A secret is written as ${ENV}: its length or pattern is the resolved value's, checked when sent.
     const first = [...Value.Errors(kind.schema, fields)].find((e) => {
