@@ -206,6 +206,10 @@ async function runTargets(
     if (selectChecks(single, engine).length === 0) throw new UsageError(runCtx.t('check.no_checks'));
     entries = [{ target: targets[0] as Target, profile: single }];
   } else entries = await loadSweep(ctx, targets, opts.concurrency ?? 8);
+  if (opts.meeting !== undefined) {
+    const { verifyMeetingTag } = await import('./meeting-tag.js');
+    await verifyMeetingTag(runCtx, entries.find((e) => e?.profile)?.profile, opts.meeting);
+  }
   if (opts.historyKeep !== undefined && !opts.history) throw new UsageError(ctx.t('check.err.history_keep'));
   const historyDir = opts.history ? await prepareHistoryDir(ctx, opts.history) : undefined;
   const tool = { name: 'diemcau' as const, version: ctx.version };
