@@ -34,6 +34,8 @@ export const en = {
     'no meeting no. {id} in the registry {url}: check the number (`diemcau meeting list`)',
   'check.warn.meeting_unverified':
     'warning: could not ask the registry about meeting no. {id} ({reason}); checking anyway',
+  'check.next_meeting': 'Next meeting: no. {id} {title}, {when}; T−60 in {left}',
+  'check.next_meeting_now': 'Next meeting: no. {id} {title}, {when}; T−60 has passed',
 };
 
 export const vi: Record<keyof typeof en, string> = {
@@ -72,4 +74,6 @@ export const vi: Record<keyof typeof en, string> = {
     'máy chủ {url} không có cuộc họp số {id}: xem lại số cuộc họp (`diemcau meeting list`)',
   'check.warn.meeting_unverified':
     'cảnh báo: không hỏi được máy chủ về cuộc họp số {id} ({reason}); vẫn kiểm tra tiếp',
+  'check.next_meeting': 'Cuộc họp tới: số {id} {title}, {when}; còn {left} đến T−60',
+  'check.next_meeting_now': 'Cuộc họp tới: số {id} {title}, {when}; đã qua T−60',
 };
