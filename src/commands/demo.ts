@@ -114,7 +114,6 @@ async function demoMeeting(
   await meetingReportCommand(quiet, { profile: file, id: 1, format: 'table' });
   const ics = path.join(dir, 'demo-xa-mau.ics');
   await icsCommand(quiet, { profile: file, site: 'demo-xa-mau', output: ics });
-  out(t('demo.meeting.ics', { file: ics }));
 }
 
 export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<number> {

@@ -15,7 +15,6 @@ export const en = {
   'demo.step.meeting':
     'Then: a meeting in 65 minutes with the demo site — booked, the site’s next meeting, its readiness, the calendar',
   'demo.meeting.title': 'Demo meeting (emergency)',
-  'demo.meeting.ics': 'Calendar of the demo site written: {file}',
   'demo.skip.ffmpeg': 'ffmpeg is not installed here ({hint})',
   'demo.skip.no_ups': 'no UPS on this demo machine',
   'demo.skip.ping': 'the ping program is not installed here (Debian/Ubuntu: sudo apt install iputils-ping)',
@@ -47,7 +46,6 @@ export const vi: Record<keyof typeof en, string> = {
   'demo.step.meeting':
     'Tiếp theo: một cuộc họp sau 65 phút có điểm cầu mẫu — đăng ký, cuộc họp tới của điểm cầu, tình trạng sẵn sàng, lịch họp',
   'demo.meeting.title': 'Cuộc họp chạy thử (đột xuất)',
-  'demo.meeting.ics': 'Đã ghi lịch họp của điểm cầu mẫu: {file}',
   'demo.skip.ffmpeg': 'máy này chưa cài ffmpeg ({hint})',
   'demo.skip.no_ups': 'máy chạy thử không có UPS',
   'demo.skip.ping': 'máy này chưa cài chương trình ping (Debian/Ubuntu: sudo apt install iputils-ping)',
