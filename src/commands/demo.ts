@@ -74,6 +74,48 @@ checks:
 `;
 }
 
+/**
+ * A meeting in 65 minutes with the demo site taking part (emergency: the
+ * notice rule does not hold it back; docs/meetings.md), then `meeting next`,
+ * `report meeting` and the site's calendar as an .ics file.
+ */
+async function demoMeeting(
+  dctx: Context,
+  file: string,
+  services: Services,
+  dir: string,
+  out: (line?: string) => void,
+): Promise<void> {
+  const { t } = dctx;
+  const quiet: Context = { ...dctx, io: { ...dctx.io, interactive: false } };
+  const startMs = Math.ceil((Date.now() + 65 * 60_000) / 60_000) * 60_000;
+  out();
+  out(t('demo.step.meeting'));
+  const [{ addCommand }, { nextCommand }, { icsCommand }, { meetingReportCommand }] = await Promise.all([
+    import('./meeting/add.js'),
+    import('./meeting/next.js'),
+    import('./meeting/ics.js'),
+    import('./report/meeting.js'),
+  ]);
+  await addCommand(quiet, {
+    profile: file,
+    title: t('demo.meeting.title'),
+    host: 'demo',
+    start: new Date(startMs).toISOString(),
+    end: new Date(startMs + 2 * 60 * 60_000).toISOString(),
+    bridge: services.bridgeUri,
+    site: ['demo-xa-mau'],
+    kind: 'emergency',
+    format: 'table',
+  });
+  out();
+  await nextCommand(quiet, { profile: file, format: 'table' });
+  out();
+  await meetingReportCommand(quiet, { profile: file, id: 1, format: 'table' });
+  const ics = path.join(dir, 'demo-xa-mau.ics');
+  await icsCommand(quiet, { profile: file, site: 'demo-xa-mau', output: ics });
+}
+
 export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<number> {
   const { t, io } = ctx;
   // The demo's own lines wrap at words on a terminal (fitLines), never mid-word at the edge.
@@ -185,6 +227,8 @@ export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<numb
     const { readinessCommand } = await import('./report/readiness.js');
     // Piped (scripts, CI): the rows scripts read, as before `table` became a table everywhere.
     await readinessCommand(dctx, { profile: file, format: dctx.io.stdoutTTY ? 'table' : 'tsv' });
+    if (ctx.signal.aborted) return 130;
+    await demoMeeting(dctx, file, services, dir, out);
 
     if (opts.keep) {
       out();

@@ -189,6 +189,8 @@ export const MeetingSiteReadiness = Type.Object({
       /** Started at or after T−60. */
       inWindow: Type.Boolean(),
       failing: Type.Array(Type.String()),
+      /** Made for this meeting (check --meeting ID): preferred over a later untagged run. */
+      tagged: Type.Optional(Type.Boolean()),
     }),
   ),
   openIncidents: Type.Array(ReadinessIncident),
@@ -197,15 +199,28 @@ export const MeetingSiteReadiness = Type.Object({
   /** Other active meetings overlapping this one that the site also takes part in (a warning). */
   overlaps: Type.Array(Type.Integer()),
   /**
-   * Roll call from T0 (the call state the site uploads): null until the
-   * registry knows it. Filled by the call-state upload (docs/meetings.md).
+   * Roll call from T0 (the call states the site uploads, compared with the
+   * meeting's bridge): null before T0, or when the bridge has no URI
+   * (docs/meetings.md).
    */
   connected: Nullable(
-    Type.Object({ since: Nullable(DateTime), state: literals(['connected', 'not-connected']) }),
+    Type.Object({
+      since: Nullable(DateTime),
+      state: literals(['connected', 'not-connected']),
+      /** Minutes connected to the meeting's bridge since T0 (one decimal). */
+      minutes: Type.Optional(Type.Number()),
+    }),
   ),
   /** What a person on site confirmed for this meeting (confirm checks): empty until known. */
   confirmations: Type.Array(
-    Type.Object({ id: Type.String(), status: Type.String(), by: Nullable(Type.String()), at: DateTime }),
+    Type.Object({
+      id: Type.String(),
+      status: Type.String(),
+      by: Nullable(Type.String()),
+      at: DateTime,
+      /** The question asked (the check's own words). */
+      question: Type.Optional(Type.String()),
+    }),
   ),
 });
 export type MeetingSiteReadiness = Static<typeof MeetingSiteReadiness>;

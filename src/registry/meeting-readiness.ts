@@ -1,14 +1,65 @@
 /**
  * Readiness per meeting (GET /v1/meetings/:id/readiness, the T−15 snapshot;
  * docs/meetings.md): per participating site its last check before the
- * meeting and whether it ran inside the T−60 window, open incidents, whom to
- * call, and the other meetings it is also booked into at the same time.
+ * meeting (the one made for it, check --meeting, when there is one) and
+ * whether it ran inside the T−60 window, open incidents, whom to call, the
+ * other meetings it is also booked into at the same time, what a person on
+ * site confirmed, and from T0 whether it is connected to the bridge.
  */
 import type { Meeting, MeetingReadiness, MeetingSiteReadiness, Participants } from '../model/meeting.js';
+import type { Run } from '../model/run.js';
 import type { Site } from '../model/site.js';
 import { statusAt, WINDOW_MS } from './meeting-rules.js';
+import type { BridgeConnection } from './store/call-states.js';
+import type { LastRun } from './store/meetings.js';
 import { inUnit, iso } from './store/rows.js';
 import type { Store } from './store/types.js';
+
+/** At most this many runs tagged with one meeting are read (newest first): several per site of a large meeting. */
+const TAGGED_RUNS = 5000;
+
+/** The bridge as the codecs' call states name it: its URI, or the bridge itself when it is one. */
+const bridgeUriOf = (m: Meeting): string | undefined =>
+  m.bridgeUri ?? (/^(sips?|h323|tel):|@/i.test(m.bridge) ? m.bridge : undefined);
+
+const lastRunOf = (r: Run): LastRun & { tagged: true } => {
+  const startedMs = Date.parse(r.startedAt);
+  return {
+    id: r.id,
+    siteId: r.site.id,
+    verdict: r.verdict,
+    failing: r.failing,
+    startedMs,
+    finishedMs: startedMs + r.durationMs,
+    tagged: true,
+  };
+};
+
+/** The confirm checks of a run made for the meeting: who confirmed what, when (docs/meetings.md). */
+export function confirmationsOf(run: Run | undefined): MeetingSiteReadiness['confirmations'] {
+  if (!run) return [];
+  return run.checks
+    .filter((c) => c.kind === 'confirm')
+    .map((c) => {
+      const d = (c.details ?? {}) as { by?: unknown; at?: unknown; question?: unknown };
+      const at = typeof d.at === 'string' && Number.isFinite(Date.parse(d.at)) ? d.at : c.startedAt;
+      return {
+        id: c.id,
+        status: c.status,
+        by: typeof d.by === 'string' ? d.by : null,
+        at,
+        ...(typeof d.question === 'string' ? { question: d.question } : {}),
+      };
+    });
+}
+
+function connectedOf(c: BridgeConnection): NonNullable<MeetingSiteReadiness['connected']> {
+  return {
+    since: c.connectedSinceMs !== undefined ? iso(c.connectedSinceMs) : null,
+    state: c.connectedSinceMs !== undefined ? 'connected' : 'not-connected',
+    minutes: c.minutesConnected,
+  };
+}
 
 /** Does a participant list take in this site? */
 export const takesPart = (p: Participants, site: Pick<Site, 'id' | 'unit'>): boolean =>
@@ -26,12 +77,29 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
   const windowMs = startMs - WINDOW_MS;
   const sites = await meetingSites(store, m);
   const ids = sites.map((s) => s.id);
-  const [runs, incidents, others] = await Promise.all([
+  const endMs = Date.parse(m.end);
+  const bridge = bridgeUriOf(m);
+  // Roll call from T0 until now (or the end): the call states against the meeting's bridge.
+  const rollCall = nowMs >= startMs && bridge !== undefined;
+  const [runs, tagged, incidents, others, connections] = await Promise.all([
     store.lastRunsBefore(ids, startMs),
+    store.listRuns({ meetingId: String(m.id), unitPrefix: '', limit: TAGGED_RUNS }),
     store.openIncidentsOf(ids),
-    store.overlappingMeetings(startMs, Date.parse(m.end), m.id),
+    store.overlappingMeetings(startMs, endMs, m.id),
+    rollCall
+      ? Promise.all(
+          ids.map((siteId) =>
+            store.bridgeConnection({ siteId, bridge, fromMs: startMs, toMs: Math.min(nowMs, endMs) }),
+          ),
+        )
+      : undefined,
   ]);
-  const runOf = new Map(runs.map((r) => [r.siteId, r]));
+  const runOf = new Map<string, LastRun & { tagged?: true }>(runs.map((r) => [r.siteId, r]));
+  // The run made for this meeting is "the last check" when there is one (newest first, so the first per site).
+  const taggedOf = new Map<string, Run>();
+  for (const r of tagged) if (!taggedOf.has(r.site.id)) taggedOf.set(r.site.id, r);
+  for (const [siteId, r] of taggedOf) runOf.set(siteId, lastRunOf(r));
+  const connectionOf = new Map(ids.map((id, i) => [id, connections?.[i]]));
   const incidentsOf = new Map<string, MeetingSiteReadiness['openIncidents']>();
   for (const i of incidents) {
     const list = incidentsOf.get(i.siteId) ?? [];
@@ -61,6 +129,7 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
     const state: MeetingSiteReadiness['state'] = run && inWindow ? run.verdict : 'not-checked';
     const overlaps = others.filter((o) => takesPart(o.participants, s)).map((o) => o.id);
     const open = incidentsOf.get(s.id) ?? [];
+    const connection = connectionOf.get(s.id);
     if (state === 'ready') counts.ready++;
     else if (state === 'degraded') counts.degraded++;
     else if (state === 'not-ready') counts.notReady++;
@@ -81,15 +150,15 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
             finishedAt: iso(run.finishedMs),
             inWindow,
             failing: run.failing,
+            ...(run.tagged ? { tagged: true } : {}),
           }
         : null,
       openIncidents: open,
       ...(s.technician ? { technician: s.technician } : {}),
       ...(s.focal_point ? { focal_point: s.focal_point } : {}),
       overlaps,
-      // Roll call and confirmations are filled in by the meeting-day uploads (docs/meetings.md).
-      connected: null,
-      confirmations: [],
+      connected: connection ? connectedOf(connection) : null,
+      confirmations: confirmationsOf(taggedOf.get(s.id)),
     };
   });
   return {

@@ -155,7 +155,7 @@ describe('meeting commands', () => {
     expect(table.stdout).toContain('0912 000 000');
     const csv = await cli(['report', 'meeting', '1', '--format', 'csv'], t.tokens.viewer);
     expect(csv.stdout.split(/\r?\n/)[0]).toBe(
-      'site,name,unit,state,last_run_at,last_verdict,in_window,failing,open_incidents,technician,technician_phone,focal_point,focal_point_phone,overlaps',
+      'site,name,unit,state,last_run_at,last_verdict,in_window,failing,open_incidents,technician,technician_phone,focal_point,focal_point_phone,overlaps,connected,connected_since,minutes_connected,confirmations',
     );
     const json = JSON.parse(
       (await cli(['report', 'meeting', '1', '--format', 'json'], t.tokens.viewer)).stdout,

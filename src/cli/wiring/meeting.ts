@@ -1,8 +1,8 @@
-/** `diemcau meeting add|list|show|update|cancel|postpone|next|ics|notice`: flags only; the work is lazy-imported. */
+/** `diemcau meeting add|list|show|update|cancel|postpone|next|dial|ics|notice`: flags only; the work is lazy-imported. */
 import { type Command, Option, type OptionValues } from '@commander-js/extra-typings';
 import type { Translator } from '../../i18n/index.js';
 import { MEETING_KINDS, MEETING_STATUSES } from '../../model/constants.js';
-import { intFlag, listFlag, sharedOption } from '../flags.js';
+import { durationFlag, intFlag, listFlag, sharedOption } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
 
 /** Registry, token and profile, as for `incident`. */
@@ -101,6 +101,16 @@ const next = (meeting: Command, t: Translator) =>
     t,
   );
 
+const dial = (meeting: Command, t: Translator) =>
+  reach(
+    meeting
+      .command('dial')
+      .description(t('meeting.cmd.dial'))
+      .argument('<id>', t('meeting.arg.id'), intFlag(t, 'id', 1))
+      .option('--wait <duration>', t('codec.flag.wait'), durationFlag(t, '--wait')),
+    t,
+  );
+
 const ics = (meeting: Command, t: Translator) =>
   reach(
     meeting
@@ -129,6 +139,7 @@ export type MeetingShowFlags = Flags<typeof show>;
 export type MeetingUpdateFlags = Flags<typeof update>;
 export type MeetingMoveFlags = Flags<typeof statusMove>;
 export type MeetingNextFlags = Flags<typeof next>;
+export type MeetingDialFlags = Flags<typeof dial>;
 export type MeetingIcsFlags = Flags<typeof ics>;
 export type MeetingNoticeFlags = Flags<typeof notice>;
 
@@ -158,6 +169,11 @@ export function register(program: Command, { t, act }: Wiring): void {
     );
   next(meeting, t).action(
     act(async (ctx, opts) => (await import('../../commands/meeting/next.js')).nextCommand(ctx, opts)),
+  );
+  dial(meeting, t).action(
+    act(async (ctx, id, opts) =>
+      (await import('../../commands/meeting/dial.js')).dialMeetingCommand(ctx, { ...opts, id }),
+    ),
   );
   ics(meeting, t).action(
     act(async (ctx, opts) => (await import('../../commands/meeting/ics.js')).icsCommand(ctx, opts)),

@@ -194,6 +194,7 @@ async function runTargets(
 
   // One site: load first so a bad profile is exit 3 and the run speaks the profile's language.
   let runCtx = ctx;
+  let upcoming: import('./next-meeting.js').NextMeetingAsk | undefined;
   if (!sweep) {
     const { profile } = await loadProfile((targets[0] as Target).file, {
       t: ctx.t,
@@ -205,7 +206,16 @@ async function runTargets(
     assertKnownChecks(runCtx, single, engine);
     if (selectChecks(single, engine).length === 0) throw new UsageError(runCtx.t('check.no_checks'));
     entries = [{ target: targets[0] as Target, profile: single }];
+    // On a terminal: the site's next meeting, asked while the checks run (never waited for).
+    if (ctx.io.stdoutTTY) {
+      const { askNextMeeting } = await import('./next-meeting.js');
+      upcoming = askNextMeeting(runCtx, single);
+    }
   } else entries = await loadSweep(ctx, targets, opts.concurrency ?? 8);
+  if (opts.meeting !== undefined) {
+    const { verifyMeetingTag } = await import('./meeting-tag.js');
+    await verifyMeetingTag(runCtx, entries.find((e) => e?.profile)?.profile, opts.meeting);
+  }
   if (opts.historyKeep !== undefined && !opts.history) throw new UsageError(ctx.t('check.err.history_keep'));
   const historyDir = opts.history ? await prepareHistoryDir(ctx, opts.history) : undefined;
   const tool = { name: 'diemcau' as const, version: ctx.version };
@@ -266,6 +276,8 @@ async function runTargets(
     const cutoff = new Date(ctx.clock.now().getTime() - opts.historyKeep);
     await pruneHistory(historyDir, checkedIds, cutoff);
   }
+  const meetingLine = await upcoming?.line();
+  if (meetingLine) ctx.io.stderr.write(`${meetingLine}\n`);
   const verdict = worstVerdict(verdicts);
   const end: RunEnd = { durationMs: Math.round(ctx.clock.monotonic() - t0), verdict };
   await sink?.end(end);

@@ -12,6 +12,9 @@ export const en = {
   'demo.step.check': '1/3  Pre-meeting checklist of the demo site (profile {file})',
   'demo.step.incident': '2/3  Filing a sample incident with the last run attached',
   'demo.step.report': '3/3  Readiness report from the registry',
+  'demo.step.meeting':
+    'Then: a meeting in 65 minutes with the demo site — booked, the site’s next meeting, its readiness, the calendar',
+  'demo.meeting.title': 'Demo meeting (emergency)',
   'demo.skip.ffmpeg': 'ffmpeg is not installed here ({hint})',
   'demo.skip.no_ups': 'no UPS on this demo machine',
   'demo.skip.ping': 'the ping program is not installed here (Debian/Ubuntu: sudo apt install iputils-ping)',
@@ -40,6 +43,9 @@ export const vi: Record<keyof typeof en, string> = {
   'demo.step.check': '1/3  Kiểm tra trước giờ họp cho điểm cầu mẫu (tệp cấu hình {file})',
   'demo.step.incident': '2/3  Báo cáo một sự cố mẫu, kèm kết quả kiểm tra vừa chạy',
   'demo.step.report': '3/3  Báo cáo sẵn sàng từ máy chủ tổng hợp',
+  'demo.step.meeting':
+    'Tiếp theo: một cuộc họp sau 65 phút có điểm cầu mẫu — đăng ký, cuộc họp tới của điểm cầu, tình trạng sẵn sàng, lịch họp',
+  'demo.meeting.title': 'Cuộc họp chạy thử (đột xuất)',
   'demo.skip.ffmpeg': 'máy này chưa cài ffmpeg ({hint})',
   'demo.skip.no_ups': 'máy chạy thử không có UPS',
   'demo.skip.ping': 'máy này chưa cài chương trình ping (Debian/Ubuntu: sudo apt install iputils-ping)',

@@ -30,6 +30,12 @@ export const en = {
   'flag.call.meeting': 'with --upload: the meeting the call is for (its id in the registry)',
   'roll.meeting_needs_upload': '--meeting goes with --upload (the meeting is sent with each call state)',
   'outbox.kind.call-state': 'call state',
+  'check.err.no_meeting':
+    'no meeting no. {id} in the registry {url}: check the number (`diemcau meeting list`)',
+  'check.warn.meeting_unverified':
+    'warning: could not ask the registry about meeting no. {id} ({reason}); checking anyway',
+  'check.next_meeting': 'Next meeting: no. {id} {title}, {when}; T−60 in {left}',
+  'check.next_meeting_now': 'Next meeting: no. {id} {title}, {when}; T−60 has passed',
 };
 
 export const vi: Record<keyof typeof en, string> = {
@@ -64,4 +70,10 @@ export const vi: Record<keyof typeof en, string> = {
   'roll.meeting_needs_upload':
     '--meeting đi cùng --upload (mã cuộc họp được gửi kèm mỗi trạng thái cuộc gọi)',
   'outbox.kind.call-state': 'trạng thái cuộc gọi',
+  'check.err.no_meeting':
+    'máy chủ {url} không có cuộc họp số {id}: xem lại số cuộc họp (`diemcau meeting list`)',
+  'check.warn.meeting_unverified':
+    'cảnh báo: không hỏi được máy chủ về cuộc họp số {id} ({reason}); vẫn kiểm tra tiếp',
+  'check.next_meeting': 'Cuộc họp tới: số {id} {title}, {when}; còn {left} đến T−60',
+  'check.next_meeting_now': 'Cuộc họp tới: số {id} {title}, {when}; đã qua T−60',
 };

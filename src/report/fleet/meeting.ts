@@ -53,8 +53,38 @@ const stateWord = (ro: Ro, s: MeetingSiteReadiness) => ro.t(`meeting.state.${s.s
 
 function lastText(ro: Ro, s: MeetingSiteReadiness): string {
   if (!s.lastRun) return ro.t('meeting.report.none');
-  return `${when(ro, s.lastRun.finishedAt)} ${ro.t(`report.state.${s.lastRun.verdict}`)}`;
+  const text = `${when(ro, s.lastRun.finishedAt)} ${ro.t(`report.state.${s.lastRun.verdict}`)}`;
+  return s.lastRun.tagged ? `${text} (${ro.t('meeting.report.tagged')})` : text;
 }
+
+/** Roll call from T0: "connected to the bridge since HH:MM, N min" or "not connected"; empty before T0. */
+function connectedText(ro: Ro, s: MeetingSiteReadiness): string {
+  const c = s.connected;
+  if (!c) return '';
+  if (c.state === 'not-connected' || !c.since) return ro.t('meeting.report.not_connected');
+  return ro.t('meeting.report.connected', { at: when(ro, c.since).slice(0, 5), minutes: c.minutes ?? 0 });
+}
+
+/** Who confirmed what, when: "question: yes (name 08:40)", one per confirm check. */
+function confirmedText(ro: Ro, s: MeetingSiteReadiness): string {
+  return s.confirmations
+    .map((c) => {
+      const answer = ro.t(
+        c.status === 'pass' || c.status === 'fail'
+          ? `meeting.report.confirm.${c.status}`
+          : 'meeting.report.confirm.other',
+      );
+      const who = [c.by, when(ro, c.at).slice(0, 5)].filter(Boolean).join(' ');
+      return `${c.question ?? c.id}: ${answer} (${who})`;
+    })
+    .join('; ');
+}
+
+/** The meeting-day columns, shown once a site has something for them (roll call from T0, confirm checks). */
+const dayColumns = (r: MeetingReadiness) => ({
+  connected: r.sites.some((s) => s.connected !== null),
+  confirmed: r.sites.some((s) => s.confirmations.length > 0),
+});
 
 function failingText(s: MeetingSiteReadiness): string {
   const parts = [...(s.lastRun && s.lastRun.verdict !== 'ready' ? s.lastRun.failing : [])];
@@ -93,6 +123,10 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
         'focal_point',
         'focal_point_phone',
         'overlaps',
+        'connected',
+        'connected_since',
+        'minutes_connected',
+        'confirmations',
       ],
       worstFirst(r.sites).map((s) => [
         s.id,
@@ -109,17 +143,24 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
         s.focal_point?.name ?? '',
         s.focal_point?.phone ?? '',
         s.overlaps.join(' '),
+        s.connected?.state ?? '',
+        s.connected?.since ?? '',
+        s.connected?.minutes ?? '',
+        s.confirmations.map((c) => `${c.id}=${c.status}${c.by ? `@${c.by}` : ''}`).join(' '),
       ]),
       ro.bom === true,
       ro.csvRaw === true,
     );
   if (format === 'html') return meetingHtml(r, ro);
+  const day = dayColumns(r);
   const table = simpleTable(
     [
       { head: t('meeting.col.site'), wrap: true, min: 10 },
       { head: t('meeting.col.state'), wrap: true, min: 8 },
       { head: t('meeting.col.last'), wrap: true, min: 10 },
       { head: t('meeting.col.failing'), wrap: true, min: 8 },
+      ...(day.connected ? [{ head: t('meeting.col.connected'), wrap: true, min: 10 }] : []),
+      ...(day.confirmed ? [{ head: t('meeting.col.confirmed'), wrap: true, min: 10 }] : []),
       { head: t('meeting.col.call'), wrap: true, min: 10 },
     ],
     worstFirst(r.sites).map((s) => [
@@ -127,6 +168,8 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
       stateWord(ro, s),
       lastText(ro, s),
       failingText(s),
+      ...(day.connected ? [connectedText(ro, s)] : []),
+      ...(day.confirmed ? [confirmedText(ro, s)] : []),
       person(s.technician ?? s.focal_point),
     ]),
     true,
@@ -143,9 +186,13 @@ function meetingHtml(r: MeetingReadiness, ro: Ro): string {
   const c = r.counts;
   const count = (cls: string, n: number, label: string) =>
     `<li class="${cls}"><span class="n">${n}</span>${esc(label)}</li>`;
+  const day = dayColumns(r);
+  const dayCells = (s: MeetingSiteReadiness) =>
+    (day.connected ? `<td>${esc(connectedText(ro, s))}</td>` : '') +
+    (day.confirmed ? `<td>${esc(confirmedText(ro, s))}</td>` : '');
   const rows = worstFirst(r.sites).map(
     (s) =>
-      `<tr><td>${esc(s.id)}<br><small>${esc(s.name)}</small></td><td class="st st-${s.state === 'not-checked' ? 'stale' : s.state}">${esc(stateWord(ro, s))}</td><td>${esc(lastText(ro, s))}</td><td>${esc(failingText(s))}</td><td>${esc(person(s.technician))}</td><td>${esc(person(s.focal_point))}</td></tr>`,
+      `<tr><td>${esc(s.id)}<br><small>${esc(s.name)}</small></td><td class="st st-${s.state === 'not-checked' ? 'stale' : s.state}">${esc(stateWord(ro, s))}</td><td>${esc(lastText(ro, s))}</td><td>${esc(failingText(s))}</td>${dayCells(s)}<td>${esc(person(s.technician))}</td><td>${esc(person(s.focal_point))}</td></tr>`,
   );
   return page(ro, lines[0] as string, [
     ...heading(ro, lines[0] as string, [lines[1] as string], r.generatedAt),
@@ -164,6 +211,8 @@ function meetingHtml(r: MeetingReadiness, ro: Ro): string {
       t('meeting.col.state'),
       t('meeting.col.last'),
       t('meeting.col.failing'),
+      ...(day.connected ? [t('meeting.col.connected')] : []),
+      ...(day.confirmed ? [t('meeting.col.confirmed')] : []),
       t('meeting.col.call'),
       t('meeting.field.contact'),
     ]
