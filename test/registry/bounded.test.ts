@@ -36,7 +36,12 @@ describe('the registry client', () => {
     const r = await c.send('GET', '/v1/incidents');
     await c.close();
     expect(Date.now() - t0).toBeLessThan(3000);
-    expect(r).toEqual({ kind: 'unreachable', message: 'no complete answer within 800 ms', cancelled: false });
+    expect(r).toEqual({
+      kind: 'unreachable',
+      message: 'no complete answer within 800 ms',
+      cancelled: false,
+      code: 'ETIMEDOUT',
+    });
   });
 
   it('drops a reply over its size limit, declared or streamed, without reading it all', async () => {
