@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadKinds } from '../../src/checks/index.js';
 import { directedLimits } from '../../src/checks/thresholds.js';
 import type { UploadedCheckResult } from '../../src/model/check.js';
 import { metricLimits } from '../../src/report/limits.js';
@@ -35,7 +36,10 @@ describe('limits with their direction (diemcau/run@2)', () => {
     });
   });
 
-  it('falls back to the kind for @1 results (plain numbers), and gives nothing when the kind does not know', () => {
+  it('falls back to the kind for @1 results (plain numbers), and gives nothing when the kind does not know', async () => {
+    // Kinds load on use (docs/architecture.md, start-up cost): a process that renders an @1
+    // result has the kind's directions once that kind is loaded, as the engine does for its checks.
+    await loadKinds(['throughput', 'ping']);
     const old = result('throughput', { warn: { down_mbps: 5 }, fail: { down_mbps: 2 } });
     expect(metricLimits(old, 'down_mbps')).toEqual({ direction: 'min', warn: 5, fail: 2 });
     expect(metricLimits(result('future-kind', { warn: { speed: 10 } }), 'speed')).toBeUndefined();

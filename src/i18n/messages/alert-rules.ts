@@ -165,7 +165,7 @@ export const vi: Record<keyof typeof en, string> = {
   'alerting.detail.no_contact': 'Điểm cầu này chưa đăng ký kỹ thuật viên hay đầu mối',
   'report.col.maintenance': 'Bảo trì',
   'report.maintenance.until': 'đến {until}: {reason}',
-  'alerting.detail.zalo': 'Zalo {phone}',
+  'alerting.detail.zalo': 'Zalo: số {phone}',
   'alerting.detail.next_meeting': 'Cuộc họp sắp tới: "{title}" lúc {start}',
   'alerting.err.unknown_channel': 'không có kênh {id} (các kênh: {known})',
   'alerting.err.unknown_kind': 'không có loại kênh {got} (các loại: {kinds})',
