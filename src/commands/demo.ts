@@ -118,9 +118,12 @@ async function demoMeeting(
 
 export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<number> {
   const { t, io } = ctx;
-  // The demo's own lines wrap at words on a terminal (fitLines), never mid-word at the edge.
+  // The demo's own one-line messages wrap at words on a terminal (fitLines), never mid-word at
+  // the edge; tables and reports (several lines) come already fitted.
   const out = (line = '') =>
-    io.stdout.write(`${io.stdoutTTY ? fitLines(line.split('\n'), io.columns).join('\n') : line}\n`);
+    io.stdout.write(
+      `${io.stdoutTTY && !line.includes('\n') ? fitLines([line], io.columns).join('\n') : line}\n`,
+    );
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'diemcau-demo-'));
   const stops: Array<() => Promise<unknown>> = [];
   try {
@@ -259,6 +262,9 @@ export async function demoCommand(ctx: Context, opts: DemoOptions): Promise<numb
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => {});
     await fs.rm(dir, { recursive: true, force: true }).catch(() => {});
-    if (!opts.keep || ctx.signal.aborted) io.stderr.write(`${t('demo.stopped', { dir })}\n`);
+    if (!opts.keep || ctx.signal.aborted) {
+      const line = t('demo.stopped', { dir });
+      io.stderr.write(`${io.stderrTTY ? fitLines([line], io.columns).join('\n') : line}\n`);
+    }
   }
 }

@@ -97,7 +97,7 @@ describe('readiness table', () => {
     const lines = renderReadinessTable(readinessData, { ...en, columns: 96 }).split('\n');
     for (const s of readiness.sites) {
       const line = lines.find((l) => l.includes(s.id)) as string;
-      expect(line, s.id).toContain(`  …${s.unit.slice(-11)}  `);
+      expect(line, s.id).toContain(`  …${s.unit.slice(-9)}  `);
       expect(stringWidth(line), line).toBeLessThanOrEqual(96);
     }
   });

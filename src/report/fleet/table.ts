@@ -59,18 +59,19 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
       // Ids, states and times give way last (wrapped, never cut); names and units first.
       { head: upper(opts, t('report.col.state')), wrap: true, flex: 0.25, min: 12 },
       { head: upper(opts, t('report.col.site')), wrap: true, flex: 0.25, min: 10 },
-      { head: upper(opts, t('report.col.name')), wrap: true, min: 12 },
-      { head: upper(opts, t('report.col.unit')), flex: true, min: 12, cut: 'left' },
+      // With the contacts and open incidents beside them, the minimums still add up to 80 columns.
+      { head: upper(opts, t('report.col.name')), wrap: true, min: 10 },
+      { head: upper(opts, t('report.col.unit')), flex: true, min: 10, cut: 'left' },
       { head: upper(opts, t('report.col.last_run')), wrap: true, flex: 0.25, min: 10 },
       // Which checks fail matters more than the full name: it gives way last.
-      { head: upper(opts, t('report.col.failing')), wrap: ', ', flex: 0.5, min: 10 },
+      { head: upper(opts, t('report.col.failing')), wrap: ', ', flex: 0.5, min: 8 },
     ];
     // Whom to call and the open incidents, when the registry has any (an older one sends neither):
     // a column of blanks would only take the names' room.
     const contacts = sites.some((s) => s.technician || s.phone);
     const open = sites.some((s) => s.openIncidents);
     if (contacts)
-      cols.push({ head: upper(opts, t('report.col.technician')), wrap: ' · ', flex: 0.5, min: 12 });
+      cols.push({ head: upper(opts, t('report.col.technician')), wrap: ' · ', flex: 0.5, min: 10 });
     if (open) cols.push({ head: upper(opts, t('report.col.open_incidents')), right: true, min: 4 });
     const held = sites.some((s) => s.maintenance);
     // Until when, in the table (its reason is in csv, json and html): a narrow column that does not wrap.
