@@ -77,7 +77,7 @@ describe('diemcau demo', () => {
     expect(r.stdout).toMatch(/^ready\tdemo-xa-mau\tUBND xã Mẫu \(chạy thử\)\tdemo\/xa-mau\t/m);
     // The meeting in 65 minutes: booked, the site's next meeting (T−60 in about 5 minutes), its readiness, the .ics.
     expect(r.stdout).toContain('Cuộc họp chạy thử (đột xuất)');
-    expect(r.stdout).toMatch(/Còn [56] min đến T−60/);
+    expect(r.stdout).toMatch(/Còn [56] phút đến T−60/);
     expect(r.stdout).toContain('Tình trạng sẵn sàng cuộc họp số 1: Cuộc họp chạy thử (đột xuất)');
     expect(r.stderr).toMatch(/Đã ghi 1 cuộc họp vào .*demo-xa-mau\.ics/);
     const dir = /xoá (\S+)\./.exec(r.stderr)?.[1] as string;

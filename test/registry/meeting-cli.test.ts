@@ -138,7 +138,7 @@ describe('meeting commands', () => {
     expect(r.stdout).toMatch(/T−60 in 3 d 2\d h/);
     const vi = await cli(['--lang', 'vi', 'meeting', 'next', '-p', profile], t.tokens.tech);
     expect(vi.stdout).toContain('Cuộc họp tới: số 1 Kỳ họp HĐND tỉnh');
-    expect(vi.stdout).toMatch(/Còn 3 d 2\d h đến T−60/);
+    expect(vi.stdout).toMatch(/Còn 3 ngày 2\d giờ đến T−60/);
     const other = await cli(['meeting', 'next', '--site', 'na-vinh'], t.tokens.admin);
     expect(other.stdout).toBe('No meeting ahead for site na-vinh.\n');
   });

@@ -50,7 +50,7 @@ export function askNextMeeting(ctx: Context, profile: ResolvedProfile): NextMeet
       const t60 = Date.parse(m.start) - T60_MS;
       const when = local(ctx, m.start);
       return t60 > nowMs
-        ? t('check.next_meeting', { id: m.id, title: m.title, when, left: leftText(t60 - nowMs) })
+        ? t('check.next_meeting', { id: m.id, title: m.title, when, left: leftText(t60 - nowMs, t) })
         : t('check.next_meeting_now', { id: m.id, title: m.title, when });
     } catch {
       return undefined;

@@ -2,6 +2,7 @@
 import type { Context } from '../../cli/context.js';
 import type { MeetingNextFlags } from '../../cli/wiring/meeting.js';
 import { UsageError } from '../../errors.js';
+import type { Translator } from '../../i18n/index.js';
 import type { Meeting, MeetingList } from '../../model/meeting.js';
 import { call, json, local, openMeetingSession, zoneOf } from './common.js';
 
@@ -9,14 +10,14 @@ import { call, json, local, openMeetingSession, zoneOf } from './common.js';
 const T60_MS = 60 * 60_000;
 
 /** "2 h 05 min", "3 d 4 h", "12 min". */
-export function leftText(ms: number): string {
+export function leftText(ms: number, t: Translator): string {
   const min = Math.max(0, Math.ceil(ms / 60_000));
   const d = Math.floor(min / 1440);
   const h = Math.floor((min % 1440) / 60);
   const m = min % 60;
-  if (d) return `${d} d ${h} h`;
-  if (h) return `${h} h ${String(m).padStart(2, '0')} min`;
-  return `${m} min`;
+  if (d) return t('meeting.left.dh', { d, h });
+  if (h) return t('meeting.left.hm', { h, m: String(m).padStart(2, '0') });
+  return t('meeting.left.m', { m });
 }
 
 /** The site's next meeting that has not ended: the one starting soonest (an emergency among equals first). */
@@ -61,7 +62,7 @@ export async function nextCommand(ctx0: Context, opts: MeetingNextFlags): Promis
       t('meeting.next.host', { host: m.hostUnit }),
       ...(m.kind === 'emergency' ? [t('meeting.next.emergency')] : []),
       t60 > nowMs
-        ? t('meeting.next.t60', { left: leftText(t60 - nowMs), at })
+        ? t('meeting.next.t60', { left: leftText(t60 - nowMs, t), at })
         : t('meeting.next.t60_passed', { at }),
     ];
     ctx.io.stdout.write(`${lines.join('\n')}\n`);
