@@ -6,24 +6,13 @@
 import { type Locale, type MessageKey, translator } from '../i18n/index.js';
 import { ALERT_SCHEMA, type AlertMessage } from '../model/alert.js';
 import type { ClaimedDelivery } from '../registry/store/alerts.js';
+import { peopleTime } from '../util/local-time.js';
 import { DEFAULT_TZ } from './rules.js';
 
 type Person = { name: string; phone?: string; email?: string; zalo?: string } | undefined;
 
-/** "07:30 25/11/2026", local time of Vietnam. */
-export function localTime(ms: number, tz = DEFAULT_TZ): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: tz,
-    hourCycle: 'h23',
-    hour: '2-digit',
-    minute: '2-digit',
-    day: '2-digit',
-    month: '2-digit',
-    year: 'numeric',
-  }).formatToParts(new Date(ms));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('hour')}:${get('minute')} ${get('day')}/${get('month')}/${get('year')}`;
-}
+/** "07:30 25/11/2026", local time of Vietnam (the one people's-time format, src/util/local-time.ts). */
+export const localTime = (ms: number, tz = DEFAULT_TZ): string => peopleTime(new Date(ms).toISOString(), tz);
 
 /** "Name (phone, e-mail, Zalo 09…)": what the register has. */
 function person(p: Person, t: ReturnType<typeof translator>): string {
