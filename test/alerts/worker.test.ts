@@ -265,8 +265,13 @@ describe('alert delivery worker', () => {
     await hook.waitFor(() => hook.processed.size === 1);
     expect(hook.requests[0]?.message.summary).toBe('Tổng hợp trong ngày: 3 cảnh báo');
     expect(hook.requests[0]?.message.details).toHaveLength(3);
-    expect((await store.alerts.log({ unitPrefix: '', limit: 10 })).every((l) => l.delivery === 'sent')).toBe(
-      true,
-    );
+    // The worker records the outcome after the receiver answered: wait for it (bounded).
+    let states: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      states = (await store.alerts.log({ unitPrefix: '', limit: 10 })).map((l) => l.delivery);
+      if (states.every((d) => d === 'sent')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(states).toEqual(['sent', 'sent', 'sent']);
   });
 });
