@@ -208,7 +208,13 @@ const ReadinessIncident = Type.Object({
 });
 
 /** confirmed (yes), not-confirmed (no), unanswered (timeout, Ctrl-C), skipped (nobody to ask), not-asked (no run for the meeting asked it). */
-export const MEETING_CONFIRM_ANSWERS = ['confirmed', 'not-confirmed', 'unanswered', 'skipped', 'not-asked'] as const;
+export const MEETING_CONFIRM_ANSWERS = [
+  'confirmed',
+  'not-confirmed',
+  'unanswered',
+  'skipped',
+  'not-asked',
+] as const;
 export type MeetingConfirmAnswerWord = (typeof MEETING_CONFIRM_ANSWERS)[number];
 
 export const MeetingConfirmAnswer = Type.Object({
