@@ -20,7 +20,7 @@ export function confirmItemId(question: string): string {
   let stem = '';
   for (const w of words) {
     const next = stem ? `${stem}-${w}` : w;
-    if (next.length > 24) break;
+    if (next.length > 16) break;
     stem = next;
   }
   const hash = createHash('sha256').update(question.trim()).digest('hex').slice(0, 4);
