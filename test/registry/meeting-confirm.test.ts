@@ -238,6 +238,8 @@ function suite(name: string, open: () => Promise<Store>) {
       const ro = {
         t: translator('en'),
         locale: 'en' as const,
+        color: false,
+        tty: false,
         timeZone: 'Asia/Ho_Chi_Minh',
         columns: Number.POSITIVE_INFINITY,
       };
