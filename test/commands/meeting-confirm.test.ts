@@ -15,7 +15,7 @@ import type { Meeting, MeetingReadiness } from '../../src/model/meeting.js';
 import { run } from '../helpers/cli.js';
 import { walk } from '../helpers/terminal.js';
 import { tempDir } from '../registry/live.js';
-import { DAY, HOUR, type MeetingApp, meetingApp } from '../registry/meetings-fixtures.js';
+import { DAY, HOUR, hanoiHhmm as hhmm, type MeetingApp, meetingApp } from '../registry/meetings-fixtures.js';
 
 const MAKET = 'Maket đã treo đúng nội dung: «Kỳ họp thứ 12 HĐND tỉnh khóa XV»?';
 const DEN = 'Đèn sân khấu đã bật?';
@@ -68,14 +68,6 @@ const env = (token: string) => ({
 });
 const cli = (args: string[], token: string, columns = 80) =>
   run(args, { env: env(token), cwd: dir, stateDir: path.join(dir, 'state'), columns });
-
-const hhmm = (iso: string) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(Date.parse(iso));
 
 describe("a meeting's own confirm items from the CLI", () => {
   const start = new Date(Date.now() + 4 * DAY);

@@ -16,7 +16,7 @@ import type { Store } from '../../src/registry/store/types.js';
 import { renderMeeting } from '../../src/report/fleet/meeting.js';
 import { havePeer } from '../helpers/peers.js';
 import { bearer, post, runBody } from './fixtures.js';
-import { at, meetingApp, meetingBody } from './meetings-fixtures.js';
+import { at, hanoiHhmm as hhmm, meetingApp, meetingBody } from './meetings-fixtures.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
 
 const MIN = 60_000;
@@ -228,13 +228,6 @@ function suite(name: string, open: () => Promise<Store>) {
       ).json() as MeetingReadiness;
       expect(none.sites.every((s) => s.meetingConfirm === undefined)).toBe(true);
 
-      const hhmm = (ms: number) =>
-        new Intl.DateTimeFormat('en-GB', {
-          timeZone: 'Asia/Ho_Chi_Minh',
-          hour: '2-digit',
-          minute: '2-digit',
-          hourCycle: 'h23',
-        }).format(ms);
       const ro = {
         t: translator('en'),
         locale: 'en' as const,
