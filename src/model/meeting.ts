@@ -65,7 +65,7 @@ export const MeetingConfirmItem = Type.Object(
 );
 export type MeetingConfirmItem = Static<typeof MeetingConfirmItem>;
 /** At most this many items per meeting. */
-export const MAX_MEETING_CONFIRM = 20;
+const MAX_MEETING_CONFIRM = 20;
 export const MeetingConfirm = Type.Array(MeetingConfirmItem, { maxItems: MAX_MEETING_CONFIRM });
 /** The check id a meeting's confirm item is asked and kept under. */
 export const meetingConfirmCheckId = (itemId: string): string => `meeting-confirm-${itemId}`;
@@ -215,7 +215,6 @@ export const MEETING_CONFIRM_ANSWERS = [
   'skipped',
   'not-asked',
 ] as const;
-export type MeetingConfirmAnswerWord = (typeof MEETING_CONFIRM_ANSWERS)[number];
 
 export const MeetingConfirmAnswer = Type.Object({
   id: Type.String(),

@@ -6,14 +6,8 @@
  * other meetings it is also booked into at the same time, what a person on
  * site confirmed, and from T0 whether it is connected to the bridge.
  */
-import {
-  type Meeting,
-  type MeetingConfirmAnswer,
-  type MeetingReadiness,
-  type MeetingSiteReadiness,
-  meetingConfirmCheckId,
-  type Participants,
-} from '../model/meeting.js';
+import type { Meeting, MeetingReadiness, MeetingSiteReadiness, Participants } from '../model/meeting.js';
+import { type MeetingConfirmAnswer, meetingConfirmCheckId } from '../model/meeting.js';
 import type { Run } from '../model/run.js';
 import type { Site } from '../model/site.js';
 import { statusAt, WINDOW_MS } from './meeting-rules.js';
