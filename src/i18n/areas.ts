@@ -9,6 +9,7 @@ import * as cli from './messages/cli.js';
 import * as codec from './messages/codec.js';
 import * as demo from './messages/demo.js';
 import * as meeting from './messages/meeting.js';
+import * as meetingConfirm from './messages/meeting-confirm.js';
 import * as meetingDay from './messages/meeting-day.js';
 import * as net from './messages/net.js';
 import * as netq from './messages/netq.js';
@@ -40,6 +41,7 @@ export const areas = [
   meeting,
   site,
   alertRules,
+  meetingConfirm,
 ] as const;
 
 export type Area = (typeof areas)[number];

@@ -42,6 +42,34 @@ const Title = Type.String({ minLength: 1, maxLength: 300 });
 const Room = Type.String({ minLength: 1, maxLength: 200 });
 const Notes = Type.String({ maxLength: 4000 });
 
+/**
+ * One thing a person on site confirms for this meeting (the maket's text…),
+ * asked by `check --meeting ID` at its participating sites as a `confirm`
+ * check `meeting-confirm-<id>` (docs/meetings.md#the-meetings-own-confirm-items).
+ */
+export const MeetingConfirmItem = Type.Object(
+  {
+    id: Type.String({
+      pattern: '^[a-z0-9][a-z0-9_-]{0,39}$',
+      description: 'Short id, unique in the meeting: the check is `meeting-confirm-<id>`.',
+    }),
+    question: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'The question as the coordinator writes it, in Vietnamese.',
+    }),
+    /** Default true: a "no" makes the site not ready; false: it only degrades it. */
+    required: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+);
+export type MeetingConfirmItem = Static<typeof MeetingConfirmItem>;
+/** At most this many items per meeting. */
+const MAX_MEETING_CONFIRM = 20;
+export const MeetingConfirm = Type.Array(MeetingConfirmItem, { maxItems: MAX_MEETING_CONFIRM });
+/** The check id a meeting's confirm item is asked and kept under. */
+export const meetingConfirmCheckId = (itemId: string): string => `meeting-confirm-${itemId}`;
+
 export const MeetingInput = Type.Object(
   {
     title: Title,
@@ -54,6 +82,8 @@ export const MeetingInput = Type.Object(
     participants: Participants,
     contact: Type.Optional(Person),
     notes: Type.Optional(Notes),
+    /** What a person on site confirms for this meeting (docs/meetings.md). */
+    confirm: Type.Optional(MeetingConfirm),
     /** Book over a clash: kept, flagged `clash_allowed` (docs/meetings.md). */
     allowClash: Type.Optional(Type.Boolean()),
     /** Keep a meeting that already took place (history): a start in the past is refused without it. */
@@ -91,6 +121,7 @@ export const Meeting = Type.Object({
   participants: Participants,
   contact: Type.Optional(Person),
   notes: Type.Optional(Type.String()),
+  confirm: Type.Optional(MeetingConfirm),
   status: MeetingStatus,
   flags: Type.Array(MeetingFlag),
   /** The active meetings it was booked over (flag clash_allowed). */
@@ -120,6 +151,8 @@ export const MeetingPatch = Type.Object(
     participants: Type.Optional(Participants),
     contact: Type.Optional(Nullable(Person)),
     notes: Type.Optional(Nullable(Notes)),
+    /** The whole list again (null or [] removes them). */
+    confirm: Type.Optional(Nullable(MeetingConfirm)),
     status: Type.Optional(literals(['scheduled', 'cancelled', 'postponed'])),
     note: Type.Optional(Type.String({ maxLength: 4000 })),
     allowClash: Type.Optional(Type.Boolean()),
@@ -174,6 +207,31 @@ const ReadinessIncident = Type.Object({
   occurredAt: DateTime,
 });
 
+/** confirmed (yes), not-confirmed (no), unanswered (timeout, Ctrl-C), skipped (nobody to ask), not-asked (no run for the meeting asked it). */
+export const MEETING_CONFIRM_ANSWERS = [
+  'confirmed',
+  'not-confirmed',
+  'unanswered',
+  'skipped',
+  'not-asked',
+] as const;
+
+export const MeetingConfirmAnswer = Type.Object({
+  id: Type.String(),
+  question: Type.String(),
+  required: Type.Boolean(),
+  answer: literals(MEETING_CONFIRM_ANSWERS),
+  /** Who answered (the profile's technician), when known. */
+  by: Nullable(Type.String()),
+  /** When it was answered (or skipped); null when not asked. */
+  at: Nullable(DateTime),
+  /** What the technician typed after a "no". */
+  note: Type.Optional(Type.String()),
+  /** The run it comes from. */
+  runId: Type.Optional(Type.Integer()),
+});
+export type MeetingConfirmAnswer = Static<typeof MeetingConfirmAnswer>;
+
 export const MeetingSiteReadiness = Type.Object({
   id: SiteId,
   name: Type.String(),
@@ -222,6 +280,12 @@ export const MeetingSiteReadiness = Type.Object({
       question: Type.Optional(Type.String()),
     }),
   ),
+  /**
+   * The meeting's own confirm items at this site, each with its answer in
+   * the newest run made for the meeting that answered it (else that asked
+   * it): present when the meeting has items (docs/meetings.md).
+   */
+  meetingConfirm: Type.Optional(Type.Array(MeetingConfirmAnswer)),
 });
 export type MeetingSiteReadiness = Static<typeof MeetingSiteReadiness>;
 

@@ -36,6 +36,7 @@ const STATUSES = new Set(['open', 'acknowledged', 'resolved']);
 const MEETING_WORDS = new Set(['scheduled', 'in-progress', 'done', 'cancelled', 'postponed']);
 /** The meeting rules' reasons (src/registry/meeting-rules.ts, routes/meetings.ts). */
 const MEETING_WHYS = new Set([
+  'duplicate_confirm',
   'past_record',
   'past',
   'too_far',

@@ -7,6 +7,7 @@
  * site confirmed, and from T0 whether it is connected to the bridge.
  */
 import type { Meeting, MeetingReadiness, MeetingSiteReadiness, Participants } from '../model/meeting.js';
+import { type MeetingConfirmAnswer, meetingConfirmCheckId } from '../model/meeting.js';
 import type { Run } from '../model/run.js';
 import type { Site } from '../model/site.js';
 import { statusAt, WINDOW_MS } from './meeting-rules.js';
@@ -36,10 +37,13 @@ const lastRunOf = (r: Run): LastRun & { tagged: true } => {
 };
 
 /** The confirm checks of a run made for the meeting: who confirmed what, when (docs/meetings.md). */
-export function confirmationsOf(run: Run | undefined): MeetingSiteReadiness['confirmations'] {
+export function confirmationsOf(
+  run: Run | undefined,
+  except: ReadonlySet<string> = new Set(),
+): MeetingSiteReadiness['confirmations'] {
   if (!run) return [];
   return run.checks
-    .filter((c) => c.kind === 'confirm')
+    .filter((c) => c.kind === 'confirm' && !except.has(c.id))
     .map((c) => {
       const d = (c.details ?? {}) as { by?: unknown; at?: unknown; question?: unknown };
       const at = typeof d.at === 'string' && Number.isFinite(Date.parse(d.at)) ? d.at : c.startedAt;
@@ -51,6 +55,46 @@ export function confirmationsOf(run: Run | undefined): MeetingSiteReadiness['con
         ...(typeof d.question === 'string' ? { question: d.question } : {}),
       };
     });
+}
+
+const ANSWER_OF: Record<string, MeetingConfirmAnswer['answer']> = {
+  pass: 'confirmed',
+  fail: 'not-confirmed',
+  skip: 'skipped',
+};
+
+/**
+ * The meeting's own confirm items at one site (docs/meetings.md): each from
+ * the newest run made for the meeting that answered it (yes or no), else the
+ * newest that asked it (skipped, unanswered), else `not-asked`. `runs` are
+ * the site's runs for the meeting, newest first.
+ */
+export function meetingConfirmOf(m: Meeting, runs: readonly Run[]): MeetingConfirmAnswer[] {
+  return (m.confirm ?? []).map((item) => {
+    const checkId = meetingConfirmCheckId(item.id);
+    let found: { run: Run; check: Run['checks'][number] } | undefined;
+    for (const run of runs) {
+      const check = run.checks.find((c) => c.id === checkId && c.kind === 'confirm');
+      if (!check) continue;
+      if (check.status === 'pass' || check.status === 'fail') {
+        found = { run, check };
+        break;
+      }
+      found ??= { run, check };
+    }
+    const base = { id: item.id, question: item.question, required: item.required !== false };
+    if (!found) return { ...base, answer: 'not-asked', by: null, at: null };
+    const { run, check } = found;
+    const d = (check.details ?? {}) as { by?: unknown; at?: unknown; note?: unknown };
+    return {
+      ...base,
+      answer: ANSWER_OF[check.status] ?? 'unanswered',
+      by: typeof d.by === 'string' ? d.by : null,
+      at: typeof d.at === 'string' && Number.isFinite(Date.parse(d.at)) ? d.at : check.startedAt,
+      ...(typeof d.note === 'string' ? { note: d.note } : {}),
+      runId: run.id,
+    };
+  });
 }
 
 function connectedOf(c: BridgeConnection): NonNullable<MeetingSiteReadiness['connected']> {
@@ -99,6 +143,15 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
   const taggedOf = new Map<string, Run>();
   for (const r of tagged) if (!taggedOf.has(r.site.id)) taggedOf.set(r.site.id, r);
   for (const [siteId, r] of taggedOf) runOf.set(siteId, lastRunOf(r));
+  // The meeting's own confirm items: every run made for it, per site, newest first.
+  const ownConfirm = new Set((m.confirm ?? []).map((c) => meetingConfirmCheckId(c.id)));
+  const taggedAll = new Map<string, Run[]>();
+  if (ownConfirm.size)
+    for (const r of tagged) {
+      const list = taggedAll.get(r.site.id);
+      if (list) list.push(r);
+      else taggedAll.set(r.site.id, [r]);
+    }
   const connectionOf = new Map(ids.map((id, i) => [id, connections?.[i]]));
   const incidentsOf = new Map<string, MeetingSiteReadiness['openIncidents']>();
   for (const i of incidents) {
@@ -158,7 +211,8 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
       ...(s.focal_point ? { focal_point: s.focal_point } : {}),
       overlaps,
       connected: connection ? connectedOf(connection) : null,
-      confirmations: confirmationsOf(taggedOf.get(s.id)),
+      confirmations: confirmationsOf(taggedOf.get(s.id), ownConfirm),
+      ...(ownConfirm.size ? { meetingConfirm: meetingConfirmOf(m, taggedAll.get(s.id) ?? []) } : {}),
     };
   });
   return {

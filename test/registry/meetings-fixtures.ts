@@ -87,3 +87,12 @@ export function meetingBody(over: Partial<MeetingInput> = {}): MeetingInput {
     ...over,
   };
 }
+
+/** HH:MM of an instant in Asia/Ho_Chi_Minh, as the human formats show it. */
+export const hanoiHhmm = (t: number | string) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(typeof t === 'string' ? Date.parse(t) : t);

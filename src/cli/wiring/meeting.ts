@@ -5,6 +5,9 @@ import { MEETING_KINDS, MEETING_STATUSES } from '../../model/constants.js';
 import { durationFlag, intFlag, listFlag, sharedOption } from '../flags.js';
 import type { Flags, Wiring } from '../program.js';
 
+/** A repeatable flag whose values keep their commas (a question may have some). */
+const repeatFlag = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 /** Registry, token and profile, as for `incident`. */
 const reach = <A extends unknown[], O extends OptionValues, G extends OptionValues>(
   cmd: Command<A, O, G>,
@@ -32,7 +35,9 @@ const fields = <A extends unknown[], O extends OptionValues, G extends OptionVal
     .option('--room <name>', t('meeting.flag.room'))
     .option('--contact <name>', t('meeting.flag.contact'))
     .option('--phone <phone>', t('meeting.flag.phone'))
-    .option('--notes <text>', t('meeting.flag.notes'));
+    .option('--notes <text>', t('meeting.flag.notes'))
+    .option('--confirm <question>', t('meeting.flag.confirm'), repeatFlag)
+    .option('--confirm-advisory <question>', t('meeting.flag.confirm_advisory'), repeatFlag);
 
 const add = (meeting: Command, t: Translator) =>
   reach(
@@ -74,6 +79,7 @@ const update = (meeting: Command, t: Translator) =>
     fields(meeting.command('update').description(t('meeting.cmd.update')), t)
       .argument('<id>', t('meeting.arg.id'), intFlag(t, 'id', 1))
       .option('--note <text>', t('meeting.flag.note'))
+      .option('--clear-confirm', t('meeting.flag.clear_confirm'))
       .addOption(format(t)),
     t,
   );

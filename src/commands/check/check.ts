@@ -213,8 +213,13 @@ async function runTargets(
     }
   } else entries = await loadSweep(ctx, targets, opts.concurrency ?? 8);
   if (opts.meeting !== undefined) {
-    const { verifyMeetingTag } = await import('./meeting-tag.js');
-    await verifyMeetingTag(runCtx, entries.find((e) => e?.profile)?.profile, opts.meeting);
+    const { verifyMeetingTag, withMeetingConfirm } = await import('./meeting-tag.js');
+    const meeting = await verifyMeetingTag(runCtx, entries.find((e) => e?.profile)?.profile, opts.meeting);
+    // The meeting's own confirm items join the checks of the sites taking part (docs/meetings.md).
+    if (meeting)
+      entries = entries.map((e) =>
+        e?.profile ? { ...e, profile: withMeetingConfirm(runCtx.t, e.profile, meeting) } : e,
+      );
   }
   if (opts.historyKeep !== undefined && !opts.history) throw new UsageError(ctx.t('check.err.history_keep'));
   const historyDir = opts.history ? await prepareHistoryDir(ctx, opts.history) : undefined;

@@ -6,6 +6,7 @@ import { MEETING_KINDS } from '../../model/constants.js';
 import type { Meeting, MeetingInput } from '../../model/meeting.js';
 import { inquirerPrompter, type Prompter } from '../incident/prompter.js';
 import { call, json, openMeetingSession, parseMeetingTime, span, timeFlag, zoneOf } from './common.js';
+import { confirmItems } from './confirm-items.js';
 
 export interface AddDeps {
   prompter?: Prompter;
@@ -34,6 +35,7 @@ export async function draftMeeting(
   let sites = opts.site ?? [];
   let units = opts.unit ?? [];
   let room = opts.room;
+  const confirm = confirmItems(opts.confirm ?? [], opts.confirmAdvisory ?? []);
   if (!prompter) {
     const missing = [
       title ? undefined : '--title',
@@ -83,6 +85,7 @@ export async function draftMeeting(
       ? { contact: { name: opts.contact, ...(opts.phone ? { phone: opts.phone } : {}) } }
       : {}),
     ...(opts.notes ? { notes: opts.notes } : {}),
+    ...(confirm.length ? { confirm } : {}),
     ...(opts.allowClash ? { allowClash: true } : {}),
     ...(opts.record ? { record: true } : {}),
   };

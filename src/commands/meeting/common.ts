@@ -132,6 +132,11 @@ export function card(ctx: Context, m: Meeting): string {
   if (m.contact)
     rows.push([t('meeting.field.contact'), [m.contact.name, m.contact.phone].filter(Boolean).join(' ')]);
   if (m.notes) rows.push([t('meeting.field.notes'), m.notes]);
+  for (const [i, c] of (m.confirm ?? []).entries())
+    rows.push([
+      i === 0 ? t('meeting.field.confirm') : '',
+      `${c.question}${c.required === false ? ` (${t('meeting.confirm.advisory')})` : ''}`,
+    ]);
   if (m.flags.length)
     rows.push([t('meeting.field.flags'), m.flags.map((f) => t(`meeting.flag_word.${f}`)).join(', ')]);
   if (m.clashesWith?.length) rows.push([t('meeting.field.clashes'), m.clashesWith.join(', ')]);

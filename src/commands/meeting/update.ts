@@ -4,6 +4,7 @@ import type { MeetingMoveFlags, MeetingNoticeFlags, MeetingUpdateFlags } from '.
 import { UsageError } from '../../errors.js';
 import type { Meeting, MeetingPatch, NoticeRule } from '../../model/meeting.js';
 import { call, card, json, openMeetingSession, statusWord, timeFlag } from './common.js';
+import { confirmItems } from './confirm-items.js';
 
 async function patch(
   ctx0: Context,
@@ -33,6 +34,9 @@ export function updateCommand(ctx: Context, opts: MeetingUpdateFlags & { id: num
     const end = timeFlag(c, '--end', opts.end);
     const sites = opts.site;
     const units = opts.unit;
+    const asked = opts.confirm !== undefined || opts.confirmAdvisory !== undefined;
+    if (asked && opts.clearConfirm) throw new UsageError(c.t('meeting.err.confirm_clear'));
+    const confirm = asked ? confirmItems(opts.confirm ?? [], opts.confirmAdvisory ?? []) : undefined;
     return {
       ...(opts.title ? { title: opts.title } : {}),
       ...(start ? { start } : {}),
@@ -47,6 +51,8 @@ export function updateCommand(ctx: Context, opts: MeetingUpdateFlags & { id: num
         ? { contact: { name: opts.contact, ...(opts.phone ? { phone: opts.phone } : {}) } }
         : {}),
       ...(opts.notes !== undefined ? { notes: opts.notes || null } : {}),
+      // The whole list again: --confirm replaces the meeting's questions, --clear-confirm removes them.
+      ...(confirm ? { confirm } : opts.clearConfirm ? { confirm: null } : {}),
       ...(opts.allowClash ? { allowClash: true } : {}),
       ...(opts.note ? { note: opts.note } : {}),
     };

@@ -9,6 +9,7 @@ import { Type } from '@sinclair/typebox';
 import { translator } from '../../i18n/index.js';
 import {
   Meeting,
+  type MeetingConfirmItem,
   MeetingInput,
   MeetingList,
   MeetingPatch,
@@ -79,6 +80,18 @@ async function assertReadMeeting(store: Store, p: Principal, m: Meeting): Promis
       id: String(m.id),
     },
   );
+}
+
+/** A meeting's confirm items: ids unique (each is one check, meeting-confirm-<id>). */
+function checkConfirm(items: readonly MeetingConfirmItem[] | null | undefined): void {
+  const seen = new Set<string>();
+  (items ?? []).forEach((c, i) => {
+    if (seen.has(c.id))
+      throw badRequest(`confirm[${i}].id`, `${c.id} is used twice; each item needs its own id`, {
+        why: 'duplicate_confirm',
+      });
+    seen.add(c.id);
+  });
 }
 
 const clashError = (other: ClashInfo) =>
@@ -198,6 +211,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (startMs > nowMs + 400 * 86_400_000)
         throw badRequest('start', 'is more than 400 days ahead', { why: 'too_far' });
       const bridge = bridgeOf(b.bridge);
+      checkConfirm(b.confirm);
       await checkParticipants(b.participants);
       const kind = b.kind ?? 'regular';
       const short = b.record ? false : await notice(kind, b.hostUnit, startMs, nowMs);
@@ -220,6 +234,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         participants: b.participants,
         ...(b.contact ? { contact: b.contact } : {}),
         ...(b.notes !== undefined ? { notes: b.notes } : {}),
+        ...(b.confirm?.length ? { confirm: b.confirm } : {}),
       };
       const result = await store.createMeeting(
         { record, allowClash: b.allowClash === true, by: b.by ?? req.principal.label, atMs: nowMs },
@@ -392,6 +407,8 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const room = b.room === undefined ? m.room : (b.room ?? undefined);
         const contact = b.contact === undefined ? m.contact : (b.contact ?? undefined);
         const notes = b.notes === undefined ? m.notes : (b.notes ?? undefined);
+        checkConfirm(b.confirm);
+        const confirm = b.confirm === undefined ? m.confirm : b.confirm?.length ? b.confirm : undefined;
         const record: MeetingRecord = {
           title: b.title ?? m.title,
           hostUnit: m.hostUnit,
@@ -414,6 +431,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           participants,
           ...(contact ? { contact } : {}),
           ...(notes !== undefined ? { notes } : {}),
+          ...(confirm ? { confirm } : {}),
         };
         const before: Record<string, unknown> = {
           title: m.title,
@@ -425,6 +443,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           participants: m.participants,
           contact: m.contact ?? null,
           notes: m.notes ?? null,
+          confirm: m.confirm ?? null,
           status: m.status,
         };
         const after: Record<string, unknown> = {
@@ -437,6 +456,7 @@ export const meetingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           participants,
           contact: contact ?? null,
           notes: notes ?? null,
+          confirm: confirm ?? null,
           status,
         };
         const changes: Record<string, { from: unknown; to: unknown }> = {};

@@ -37,7 +37,10 @@ export interface MeetingEventRow {
 }
 
 /** The fields without columns of their own, as one JSON body. */
-type MeetingBody = Pick<MeetingRecord, 'bridgeUri' | 'room' | 'participants' | 'contact' | 'notes'> & {
+type MeetingBody = Pick<
+  MeetingRecord,
+  'bridgeUri' | 'room' | 'participants' | 'contact' | 'notes' | 'confirm'
+> & {
   clashesWith?: number[];
 };
 
@@ -48,6 +51,7 @@ export function meetingBody(r: MeetingRecord, clashesWith: number[] | undefined)
     participants: r.participants,
     ...(r.contact ? { contact: r.contact } : {}),
     ...(r.notes !== undefined ? { notes: r.notes } : {}),
+    ...(r.confirm?.length ? { confirm: r.confirm } : {}),
     ...(clashesWith?.length ? { clashesWith } : {}),
   };
   return JSON.stringify(body);
@@ -68,6 +72,7 @@ export function meetingFromRow(r: MeetingRow, events: readonly MeetingEventRow[]
     participants: body.participants,
     ...(body.contact ? { contact: body.contact } : {}),
     ...(body.notes !== undefined ? { notes: body.notes } : {}),
+    ...(body.confirm?.length ? { confirm: body.confirm } : {}),
     status: r.status as Meeting['status'],
     flags: (r.flags ? r.flags.split(',') : []) as Meeting['flags'],
     ...(body.clashesWith?.length ? { clashesWith: body.clashesWith } : {}),

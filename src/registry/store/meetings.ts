@@ -12,6 +12,7 @@
  */
 import type {
   Meeting,
+  MeetingConfirmItem,
   MeetingEvent,
   MeetingFlag,
   MeetingKind,
@@ -41,6 +42,8 @@ export interface MeetingRecord {
   participants: Participants;
   contact?: { name: string; phone?: string };
   notes?: string;
+  /** The meeting's own confirm items (kept in the JSON body: no column of their own). */
+  confirm?: MeetingConfirmItem[];
 }
 
 /** Another active meeting on the same bridge or room at an overlapping time. */

@@ -46,7 +46,35 @@ function headLines(r: MeetingReadiness, ro: Ro): string[] {
     ...(c.withIncidents ? [t('meeting.report.incidents', { n: c.withIncidents })] : []),
     ...(c.overlapping ? [t('meeting.report.overlap', { n: c.overlapping })] : []),
     ...(r.snapshot ? [t('meeting.report.snapshot', { at: when(ro, r.generatedAt) })] : []),
+    ...ownConfirmLines(r, ro),
   ];
+}
+
+/** The meeting's own confirm items, numbered as the sites' cells refer to them, and how many sites confirmed all the required ones. */
+function ownConfirmLines(r: MeetingReadiness, ro: Ro): string[] {
+  const items = r.meeting.confirm ?? [];
+  if (!items.length) return [];
+  const { t } = ro;
+  const done = r.sites.filter((s) =>
+    (s.meetingConfirm ?? []).every((c) => !c.required || c.answer === 'confirmed'),
+  ).length;
+  return [
+    t('meeting.report.own_confirm', { done, sites: r.sites.length }),
+    ...items.map(
+      (c, i) =>
+        `  [${i + 1}] ${c.question}${c.required === false ? ` (${t('meeting.confirm.advisory')})` : ''}`,
+    ),
+  ];
+}
+
+/** A site's answers to the meeting's own items: "[1] confirmed (name 07:05)", numbered as in the head lines. */
+function ownConfirmText(ro: Ro, s: MeetingSiteReadiness): string[] {
+  return (s.meetingConfirm ?? []).map((c, i) => {
+    const answer = ro.t(`meeting.report.own.${c.answer}`);
+    const who = [c.by, c.at ? when(ro, c.at).slice(0, 5) : undefined].filter(Boolean).join(' ');
+    const note = c.note ? `: ${c.note}` : '';
+    return `[${i + 1}] ${answer}${note}${who ? ` (${who})` : ''}`;
+  });
 }
 
 const stateWord = (ro: Ro, s: MeetingSiteReadiness) => ro.t(`meeting.state.${s.state}`);
@@ -67,23 +95,23 @@ function connectedText(ro: Ro, s: MeetingSiteReadiness): string {
 
 /** Who confirmed what, when: "question: yes (name 08:40)", one per confirm check. */
 function confirmedText(ro: Ro, s: MeetingSiteReadiness): string {
-  return s.confirmations
-    .map((c) => {
-      const answer = ro.t(
-        c.status === 'pass' || c.status === 'fail'
-          ? `meeting.report.confirm.${c.status}`
-          : 'meeting.report.confirm.other',
-      );
-      const who = [c.by, when(ro, c.at).slice(0, 5)].filter(Boolean).join(' ');
-      return `${c.question ?? c.id}: ${answer} (${who})`;
-    })
-    .join('; ');
+  const own = ownConfirmText(ro, s);
+  const profile = s.confirmations.map((c) => {
+    const answer = ro.t(
+      c.status === 'pass' || c.status === 'fail'
+        ? `meeting.report.confirm.${c.status}`
+        : 'meeting.report.confirm.other',
+    );
+    const who = [c.by, when(ro, c.at).slice(0, 5)].filter(Boolean).join(' ');
+    return `${c.question ?? c.id}: ${answer} (${who})`;
+  });
+  return [...own, ...profile].join('; ');
 }
 
 /** The meeting-day columns, shown once a site has something for them (roll call from T0, confirm checks). */
 const dayColumns = (r: MeetingReadiness) => ({
   connected: r.sites.some((s) => s.connected !== null),
-  confirmed: r.sites.some((s) => s.confirmations.length > 0),
+  confirmed: r.sites.some((s) => s.confirmations.length > 0 || (s.meetingConfirm ?? []).length > 0),
 });
 
 function failingText(s: MeetingSiteReadiness): string {
@@ -106,6 +134,7 @@ const worstFirst = (sites: readonly MeetingSiteReadiness[]) =>
 export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, ro: Ro): string {
   const { t } = ro;
   if (format === 'json') return `${JSON.stringify({ schema: MEETING_SCHEMA, ...r }, null, 2)}\n`;
+  const own = (r.meeting.confirm ?? []).length > 0;
   if (format === 'csv')
     return csvDocument(
       [
@@ -127,6 +156,8 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
         'connected_since',
         'minutes_connected',
         'confirmations',
+        // Only for a meeting with its own confirm items (docs/meetings.md).
+        ...(own ? ['meeting_confirm'] : []),
       ],
       worstFirst(r.sites).map((s) => [
         s.id,
@@ -147,6 +178,13 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
         s.connected?.since ?? '',
         s.connected?.minutes ?? '',
         s.confirmations.map((c) => `${c.id}=${c.status}${c.by ? `@${c.by}` : ''}`).join(' '),
+        ...(own
+          ? [
+              (s.meetingConfirm ?? [])
+                .map((c) => `${c.id}=${c.answer}${c.by ? `@${c.by}` : ''}${c.at ? `@${c.at}` : ''}`)
+                .join(' '),
+            ]
+          : []),
       ]),
       ro.bom === true,
       ro.csvRaw === true,
