@@ -40,8 +40,8 @@ export const en = {
   'meeting.after.short.rescheduled': '{n} resched.',
   'meeting.after.summary': 'Summary, to quote in a report:',
   'meeting.col.during': 'Incidents during',
-  'meeting.col.connected_n': 'Connected',
-  'meeting.col.effects': 'Effects',
+  'meeting.col.connected_n': 'Joined',
+  'meeting.col.effects': 'Effect',
 };
 
 export const vi: Record<keyof typeof en, string> = {

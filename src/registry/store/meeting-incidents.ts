@@ -57,8 +57,9 @@ const fromRow = (r: Row): MeetingIncident => {
   };
 };
 
-const WHEN = (start: string, end: string) =>
-  `occurred_ms < ${end} AND (occurred_ms >= ${start} OR resolved_ms IS NULL OR resolved_ms > ${start})`;
+/** Placeholders: the end, then the start twice. */
+const WHEN = (end: string, start: string, start2: string) =>
+  `occurred_ms < ${end} AND (occurred_ms >= ${start} OR resolved_ms IS NULL OR resolved_ms > ${start2})`;
 const COLUMNS = 'id, site_id, category, severity, status, occurred_ms, resolved_ms, body';
 
 export function incidentsDuringSqlite(
@@ -71,10 +72,10 @@ export function incidentsDuringSqlite(
   const rows = db
     .prepare(
       `SELECT ${COLUMNS} FROM incidents
-       WHERE site_id IN (SELECT value FROM json_each(?1)) AND ${WHEN('?2', '?3')}
+       WHERE site_id IN (SELECT value FROM json_each(?)) AND ${WHEN('?', '?', '?')}
        ORDER BY occurred_ms, id`,
     )
-    .all(JSON.stringify(siteIds), startMs, endMs) as Row[];
+    .all(JSON.stringify(siteIds), endMs, startMs, startMs) as Row[];
   return convertRows(rows, fromRow, 'incident', onBad);
 }
 
@@ -87,7 +88,7 @@ export async function incidentsDuringPostgres(
 ): Promise<MeetingIncident[]> {
   const { rows } = await pool.query(
     `SELECT ${COLUMNS} FROM incidents
-     WHERE site_id = ANY($1::text[]) AND ${WHEN('$2', '$3')}
+     WHERE site_id = ANY($1::text[]) AND ${WHEN('$3', '$2', '$2')}
      ORDER BY occurred_ms, id`,
     [siteIds, startMs, endMs],
   );
