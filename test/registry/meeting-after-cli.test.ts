@@ -15,7 +15,7 @@ import { width } from '../../src/util/table.js';
 import { run } from '../helpers/cli.js';
 import { bearer, incidentBody, post, runBody } from './fixtures.js';
 import { tempDir } from './live.js';
-import { at, DAY, HOUR, type MeetingApp, meetingApp, meetingBody } from './meetings-fixtures.js';
+import { at, DAY, HOUR, hhmm, type MeetingApp, meetingApp, meetingBody } from './meetings-fixtures.js';
 
 const MIN = 60_000;
 let t: MeetingApp;
@@ -108,13 +108,6 @@ const cli = (args: string[], lang: 'vi' | 'en') =>
   });
 const fits = (text: string) => text.split('\n').every((l) => width(l) <= 80);
 const flat = (text: string) => text.replace(/\s+/g, ' ');
-const hhmm = (ms: number) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(ms);
 
 describe('report meeting after the meeting', () => {
   it('in Vietnamese: the summaries to quote, within 80 columns, no control character', async () => {

@@ -18,7 +18,7 @@ import { renderMeeting, renderMeetings } from '../../src/report/fleet/meeting.js
 import { width } from '../../src/util/table.js';
 import { havePeer } from '../helpers/peers.js';
 import { bearer, incidentBody, post, runBody } from './fixtures.js';
-import { at, HOUR, meetingApp, meetingBody } from './meetings-fixtures.js';
+import { at, HOUR, hhmm, meetingApp, meetingBody } from './meetings-fixtures.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
 
 const MIN = 60_000;
@@ -26,13 +26,6 @@ const UBND = 'th-bimson-ubnd';
 const XA = 'th-bimson-xa';
 /** A site name with what must never reach a terminal, a spreadsheet formula or an HTML page as markup. */
 const XA_NAME = '=UBND xã <b>Quang</b>\u001b[2J\u0007';
-const hhmm = (ms: number) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(ms);
 const local = (ms: number) => {
   const p = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {

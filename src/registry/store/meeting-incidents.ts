@@ -9,17 +9,12 @@
 import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import type { Effect } from '../../model/incident.js';
+import type { OpenIncident } from './meetings.js';
 import { type BadRowListener, convertRows } from './rows.js';
 
-export interface MeetingIncident {
-  id: number;
-  siteId: string;
-  category: string;
-  severity: string;
-  status: string;
-  summary: string;
+/** An incident as the readiness reads it (meetings.ts), with its effect and when it was resolved. */
+export interface MeetingIncident extends OpenIncident {
   effect: Effect;
-  occurredMs: number;
   resolvedMs?: number;
 }
 

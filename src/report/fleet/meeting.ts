@@ -284,6 +284,18 @@ const effectsCell = (ro: Ro, r: MeetingReadiness) => {
 };
 const incidentsCell = (r: MeetingReadiness) => (r.during ? String(r.during.incidents) : '—');
 
+/** One meeting's cells in `report meetings` (table and HTML). */
+const meetingsCells = (ro: Ro, r: MeetingReadiness) => [
+  `${r.meeting.kind === 'emergency' ? '!' : ''}${r.meeting.id}`,
+  when(ro, r.meeting.start),
+  r.meeting.title,
+  ro.t(`meeting.status.${r.meeting.status}`),
+  `${r.counts.ready}/${r.counts.sites}`,
+  connectedCell(r),
+  incidentsCell(r),
+  effectsCell(ro, r),
+];
+
 export function renderMeetings(
   rows: readonly MeetingsRow[],
   since: string,
@@ -372,16 +384,7 @@ export function renderMeetings(
       { head: t('meeting.col.incidents'), wrap: true, min: 5 },
       { head: t('meeting.col.effects'), wrap: true, min: 6 },
     ],
-    rows.map(({ readiness: r }) => [
-      `${r.meeting.kind === 'emergency' ? '!' : ''}${r.meeting.id}`,
-      when(ro, r.meeting.start),
-      r.meeting.title,
-      t(`meeting.status.${r.meeting.status}`),
-      `${r.counts.ready}/${r.counts.sites}`,
-      connectedCell(r),
-      incidentsCell(r),
-      effectsCell(ro, r),
-    ]),
+    rows.map(({ readiness: r }) => meetingsCells(ro, r)),
     true,
     ro.columns,
   );
@@ -402,16 +405,7 @@ function meetingsHtml(rows: readonly MeetingsRow[], title: string, generatedAt: 
     t('meeting.col.effects'),
   ];
   const body = rows.map(({ readiness: r }) =>
-    [
-      `${r.meeting.kind === 'emergency' ? '!' : ''}${r.meeting.id}`,
-      when(ro, r.meeting.start),
-      r.meeting.title,
-      t(`meeting.status.${r.meeting.status}`),
-      `${r.counts.ready}/${r.counts.sites}`,
-      connectedCell(r),
-      incidentsCell(r),
-      effectsCell(ro, r),
-    ]
+    meetingsCells(ro, r)
       .map((c) => `<td>${esc(c)}</td>`)
       .join(''),
   );
