@@ -165,15 +165,6 @@ export const SITE_MEETING_STATES = ['ready', 'degraded', 'not-ready', 'unknown',
 export const SiteMeetingState = literals(SITE_MEETING_STATES);
 export type SiteMeetingState = Static<typeof SiteMeetingState>;
 
-const ReadinessIncident = Type.Object({
-  id: Type.Integer(),
-  category: Type.String(),
-  severity: Type.String(),
-  status: Type.String(),
-  summary: Type.String(),
-  occurredAt: DateTime,
-});
-
 /**
  * After the meeting (docs/meetings.md): an incident of a site during the
  * meeting — occurred between its start and end, or earlier and still open at
@@ -225,6 +216,15 @@ const AFTER_MEETING = {
   /** "45/47 điểm cầu sẵn sàng lúc T−15, 46 kết nối, 3 sự cố (1 phải hoãn họp)". */
   line: Type.Optional(SummaryLine),
 };
+
+const ReadinessIncident = Type.Object({
+  id: Type.Integer(),
+  category: Type.String(),
+  severity: Type.String(),
+  status: Type.String(),
+  summary: Type.String(),
+  occurredAt: DateTime,
+});
 
 export const MeetingSiteReadiness = Type.Object({
   id: SiteId,

@@ -15,9 +15,18 @@ import { width } from '../../src/util/table.js';
 import { run } from '../helpers/cli.js';
 import { bearer, incidentBody, post, runBody } from './fixtures.js';
 import { tempDir } from './live.js';
-import { at, DAY, HOUR, hhmm, type MeetingApp, meetingApp, meetingBody } from './meetings-fixtures.js';
+import { at, DAY, HOUR, type MeetingApp, meetingApp, meetingBody } from './meetings-fixtures.js';
 
 const MIN = 60_000;
+
+/** "08:10": an instant's wall clock in Vietnam, as the reports print it. */
+const hhmm = (ms: number) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
 let t: MeetingApp;
 let url: string;
 let dir: string;

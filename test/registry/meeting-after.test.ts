@@ -18,10 +18,19 @@ import { renderMeeting, renderMeetings } from '../../src/report/fleet/meeting.js
 import { width } from '../../src/util/table.js';
 import { havePeer } from '../helpers/peers.js';
 import { bearer, incidentBody, post, runBody } from './fixtures.js';
-import { at, HOUR, hhmm, meetingApp, meetingBody } from './meetings-fixtures.js';
+import { at, HOUR, meetingApp, meetingBody } from './meetings-fixtures.js';
 import { freshDatabase, INITDB, startPostgres, type TestPostgres } from './postgres.js';
 
 const MIN = 60_000;
+
+/** "08:10": an instant's wall clock in Vietnam, as the reports print it. */
+const hhmm = (ms: number) =>
+  new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Asia/Ho_Chi_Minh',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(ms);
 const UBND = 'th-bimson-ubnd';
 const XA = 'th-bimson-xa';
 /** A site name with what must never reach a terminal, a spreadsheet formula or an HTML page as markup. */

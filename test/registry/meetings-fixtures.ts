@@ -87,12 +87,3 @@ export function meetingBody(over: Partial<MeetingInput> = {}): MeetingInput {
     ...over,
   };
 }
-
-/** "08:10": an instant's wall clock in Vietnam, as the reports print it. */
-export const hhmm = (ms: number) =>
-  new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Asia/Ho_Chi_Minh',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).format(ms);
