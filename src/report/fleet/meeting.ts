@@ -34,6 +34,20 @@ const when = (ro: Ro, iso: string) => peopleTime(iso, ro.timeZone);
 const person = (p: { name: string; phone?: string } | undefined) =>
   p ? [p.name, p.phone].filter(Boolean).join(' ') : '';
 
+/** After the meeting (docs/meetings.md): from T0 the reports add the incidents during it and the summaries. */
+const started = (r: Pick<MeetingReadiness, 'during'>) => r.during !== undefined && r.during.minutes !== null;
+const words = (ro: Ro): LineWords => ({ t: ro.t, locale: ro.locale, timeZone: ro.timeZone });
+const duringColumn = (r: MeetingReadiness) =>
+  started(r) && r.sites.some((s) => (s.incidentsDuring ?? []).length > 0);
+const duringText = (ro: Ro, r: MeetingReadiness, s: MeetingSiteReadiness) =>
+  (s.incidentsDuring ?? []).map((i) => incidentCell(words(ro), i, r.meeting.start)).join('; ');
+/** "Summary, to quote in a report:", the meeting's line, then one line per site (worst first). */
+const summaryLines = (ro: Ro, r: MeetingReadiness) => [
+  ro.t('meeting.after.summary'),
+  meetingLine(words(ro), r),
+  ...worstFirst(r.sites).map((s) => `- ${siteLine(words(ro), r, s)}`),
+];
+
 function headLines(r: MeetingReadiness, ro: Ro): string[] {
   const { t } = ro;
   const m = r.meeting;
@@ -54,20 +68,6 @@ function headLines(r: MeetingReadiness, ro: Ro): string[] {
     ...(r.snapshot ? [t('meeting.report.snapshot', { at: when(ro, r.generatedAt) })] : []),
   ];
 }
-
-/** After the meeting (docs/meetings.md): from T0 the reports add the incidents during it and the summaries. */
-const started = (r: Pick<MeetingReadiness, 'during'>) => r.during !== undefined && r.during.minutes !== null;
-const words = (ro: Ro): LineWords => ({ t: ro.t, locale: ro.locale, timeZone: ro.timeZone });
-const duringColumn = (r: MeetingReadiness) =>
-  started(r) && r.sites.some((s) => (s.incidentsDuring ?? []).length > 0);
-const duringText = (ro: Ro, r: MeetingReadiness, s: MeetingSiteReadiness) =>
-  (s.incidentsDuring ?? []).map((i) => incidentCell(words(ro), i, r.meeting.start)).join('; ');
-/** "Summary, to quote in a report:", the meeting's line, then one line per site (worst first). */
-const summaryLines = (ro: Ro, r: MeetingReadiness) => [
-  ro.t('meeting.after.summary'),
-  meetingLine(words(ro), r),
-  ...worstFirst(r.sites).map((s) => `- ${siteLine(words(ro), r, s)}`),
-];
 
 const stateWord = (ro: Ro, s: MeetingSiteReadiness) => ro.t(`meeting.state.${s.state}`);
 
