@@ -9,6 +9,7 @@ import * as cli from './messages/cli.js';
 import * as codec from './messages/codec.js';
 import * as demo from './messages/demo.js';
 import * as meeting from './messages/meeting.js';
+import * as meetingAfter from './messages/meeting-after.js';
 import * as meetingConfirm from './messages/meeting-confirm.js';
 import * as meetingDay from './messages/meeting-day.js';
 import * as net from './messages/net.js';
@@ -39,6 +40,7 @@ export const areas = [
   alerts,
   meetingDay,
   meeting,
+  meetingAfter,
   site,
   alertRules,
   meetingConfirm,

@@ -6,7 +6,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { DateTime, Person, SiteId, UnitPath } from './atoms.js';
-import { MEETING_FLAGS, MEETING_KINDS, MEETING_STATUSES, VERDICTS } from './constants.js';
+import { EFFECTS, MEETING_FLAGS, MEETING_KINDS, MEETING_STATUSES, VERDICTS } from './constants.js';
 import { literals, Nullable } from './schema-tools.js';
 
 export { MEETING_FLAGS, MEETING_KINDS, MEETING_STATUSES };
@@ -198,6 +198,58 @@ export const SITE_MEETING_STATES = ['ready', 'degraded', 'not-ready', 'unknown',
 export const SiteMeetingState = literals(SITE_MEETING_STATES);
 export type SiteMeetingState = Static<typeof SiteMeetingState>;
 
+/**
+ * After the meeting (docs/meetings.md): an incident of a site during the
+ * meeting — occurred between its start and end, or earlier and still open at
+ * the start — with its effect on the meeting (QĐ 45/2018: the chair may
+ * postpone, cancel or reschedule).
+ */
+const IncidentDuring = Type.Object({
+  id: Type.Integer(),
+  category: Type.String(),
+  severity: Type.String(),
+  status: Type.String(),
+  summary: Type.String(),
+  effect: literals(EFFECTS),
+  occurredAt: DateTime,
+  resolvedAt: Type.Optional(DateTime),
+});
+
+/** A line a provincial report can quote, in both languages (times in Asia/Ho_Chi_Minh). */
+export const SummaryLine = Type.Object({ vi: Type.String(), en: Type.String() });
+export type SummaryLine = Static<typeof SummaryLine>;
+
+/** What a site's readiness adds after the meeting (optional: a snapshot stored before them has none). */
+const AFTER_SITE = {
+  /** The incidents during the meeting, oldest first (before the start: those open now). */
+  incidentsDuring: Type.Optional(Type.Array(IncidentDuring)),
+  /** The site's state in the registry's T−15 snapshot; null without one. */
+  atT15: Type.Optional(Nullable(literals(SITE_MEETING_STATES))),
+  /** "UBND xã X: sẵn sàng lúc T−15, kết nối 118/120 phút, 1 sự cố (…)". */
+  line: Type.Optional(SummaryLine),
+};
+
+/** The meeting's totals after (or during) it, and its one-line summary. */
+const AFTER_MEETING = {
+  during: Type.Optional(
+    Type.Object({
+      /** Minutes of the meeting so far (T0 to now or the end); null before T0. */
+      minutes: Nullable(Type.Integer()),
+      /** Sites ready in the T−15 snapshot; null without one. */
+      readyAtT15: Nullable(Type.Integer()),
+      /** Sites connected to the bridge at some time since T0; null before T0 or without a bridge URI. */
+      connected: Nullable(Type.Integer()),
+      /** Incidents during the meeting, of all its sites. */
+      incidents: Type.Integer(),
+      postponed: Type.Integer(),
+      cancelled: Type.Integer(),
+      rescheduled: Type.Integer(),
+    }),
+  ),
+  /** "45/47 điểm cầu sẵn sàng lúc T−15, 46 kết nối, 3 sự cố (1 phải hoãn họp)". */
+  line: Type.Optional(SummaryLine),
+};
+
 const ReadinessIncident = Type.Object({
   id: Type.Integer(),
   category: Type.String(),
@@ -252,6 +304,7 @@ export const MeetingSiteReadiness = Type.Object({
     }),
   ),
   openIncidents: Type.Array(ReadinessIncident),
+  ...AFTER_SITE,
   technician: Type.Optional(Person),
   focal_point: Type.Optional(Person),
   /** Other active meetings overlapping this one that the site also takes part in (a warning). */
@@ -296,6 +349,7 @@ export const MeetingReadiness = Type.Object({
   windowStart: DateTime,
   /** Whether T−60 has come. */
   windowOpen: Type.Boolean(),
+  ...AFTER_MEETING,
   counts: Type.Object({
     sites: Type.Integer(),
     ready: Type.Integer(),

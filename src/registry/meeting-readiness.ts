@@ -10,6 +10,7 @@ import type { Meeting, MeetingReadiness, MeetingSiteReadiness, Participants } fr
 import { type MeetingConfirmAnswer, meetingConfirmCheckId } from '../model/meeting.js';
 import type { Run } from '../model/run.js';
 import type { Site } from '../model/site.js';
+import { addAfter, afterInputs } from './meeting-after.js';
 import { statusAt, WINDOW_MS } from './meeting-rules.js';
 import type { BridgeConnection } from './store/call-states.js';
 import type { LastRun } from './store/meetings.js';
@@ -125,6 +126,9 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
   const bridge = bridgeUriOf(m);
   // Roll call from T0 until now (or the end): the call states against the meeting's bridge.
   const rollCall = nowMs >= startMs && bridge !== undefined;
+  // After the meeting: incidents during it and the T−15 snapshot, read beside the rest (meeting-after.ts).
+  const after = afterInputs(store, m, ids);
+  after.catch(() => undefined); // awaited below; no unhandled rejection if the reads beside it fail first
   const [runs, tagged, incidents, others, connections] = await Promise.all([
     store.lastRunsBefore(ids, startMs),
     store.listRuns({ meetingId: String(m.id), unitPrefix: '', limit: TAGGED_RUNS }),
@@ -215,11 +219,13 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
       ...(ownConfirm.size ? { meetingConfirm: meetingConfirmOf(m, taggedAll.get(s.id) ?? []) } : {}),
     };
   });
+  const afterThat = addAfter({ meeting: m, counts, sites: rows }, await after, nowMs, rollCall);
   return {
     generatedAt: iso(nowMs),
     meeting: m,
     windowStart: iso(windowMs),
     windowOpen: nowMs >= windowMs,
+    ...afterThat,
     counts,
     sites: rows,
   };

@@ -103,4 +103,64 @@ describe.skipIf(!haveChromium())('report meeting as HTML in headless chromium', 
     expect(dom).toContain('Hệ thống chốt tình trạng lúc T−15 (07:15 03/12/2026)');
     expect(dom).toContain('Lại Văn An 0912 345 678');
   });
+
+  it('after the meeting: the incidents during it and the summaries render, names escaped (docs/meetings.md)', async () => {
+    const during: MeetingReadiness = {
+      ...sample,
+      generatedAt: '2026-12-03T05:00:00.000Z',
+      meeting: { ...sample.meeting, status: 'done' },
+      during: {
+        minutes: 240,
+        readyAtT15: 1,
+        connected: 2,
+        incidents: 1,
+        postponed: 1,
+        cancelled: 0,
+        rescheduled: 0,
+      },
+      sites: sample.sites.map((x) => ({
+        ...x,
+        atT15: x.state,
+        connected: { since: null, state: 'not-connected' as const, minutes: x.id === 'c-none' ? 0 : 230 },
+        incidentsDuring:
+          x.id === 'b-fail'
+            ? [
+                {
+                  id: 9,
+                  category: 'mat_dien',
+                  severity: 'critical',
+                  status: 'resolved',
+                  summary: 'Mất điện',
+                  effect: 'postponed' as const,
+                  occurredAt: '2026-12-03T01:10:00.000Z',
+                  resolvedAt: '2026-12-03T01:40:00.000Z',
+                },
+              ]
+            : [],
+      })),
+    };
+    const html = renderMeeting(during, 'html', {
+      t: translator('vi'),
+      locale: 'vi',
+      color: false,
+      tty: false,
+      columns: 80,
+      timeZone: 'Asia/Ho_Chi_Minh',
+    });
+    const file = path.join(dir, 'after.html');
+    await writeFile(file, html);
+    const dom = await dumpDom(file);
+    expect(dom).toContain('<th>Sự cố trong cuộc họp</th>');
+    expect(dom).toContain('#9 mất điện (nghiêm trọng) lúc 08:10, phải hoãn họp');
+    const summary = dom.slice(dom.indexOf('<section id="summary">'));
+    expect(summary).toContain(
+      'Kỳ họp thứ 13 (bất thường) HĐND tỉnh (07:30 03/12/2026): 1/3 điểm cầu sẵn sàng lúc T−15, 2 kết nối, 1 sự cố (1 phải hoãn họp)',
+    );
+    expect(summary.split('<li>').length - 1).toBe(3);
+    expect(summary).toContain(
+      '&lt;script&gt;alert(1)&lt;/script&gt;: chưa sẵn sàng lúc T−15, kết nối 230/240 phút, 1 sự cố (mất điện lúc 08:10, phải hoãn họp)',
+    );
+    expect(summary).toContain('Điểm cầu c-none: đến T−15 chưa kiểm tra, không vào cầu, không có sự cố');
+    expect(dom).not.toContain('<script>alert(1)</script>');
+  });
 });

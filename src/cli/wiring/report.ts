@@ -89,7 +89,7 @@ const meetings = (report: Command, t: Translator) =>
       .option('--since <when>', t('meeting.flag.since'))
       .option('--unit <prefix>', t('report.flag.unit')),
     t,
-    ['table', 'csv', 'json'],
+    ['table', 'csv', 'json', 'html'],
   );
 
 /** The flags every report shares (what `openSession` and `emit` read). */

@@ -63,13 +63,26 @@ export async function meetingsReportCommand(ctx0: Context, opts: MeetingsReportF
     });
     const rows = [];
     for (const m of meetings) {
+      // The counts of the T−15 snapshot when there is one; what happened during the meeting from now.
+      const now = await getOne<MeetingReadiness>(s, `/v1/meetings/${m.id}/readiness`);
       const readiness = m.snapshotAt
         ? await getOne<MeetingReadiness>(s, `/v1/meetings/${m.id}/readiness`, { snapshot: 'true' })
-        : await getOne<MeetingReadiness>(s, `/v1/meetings/${m.id}/readiness`);
-      rows.push({ readiness: { ...readiness, meeting: m } });
+        : now;
+      rows.push({
+        readiness: {
+          ...readiness,
+          meeting: m,
+          ...(now.during ? { during: now.during } : {}),
+          ...(now.line ? { line: now.line } : {}),
+        },
+      });
     }
-    const format = (opts.format ?? 'table') as Exclude<MeetingReportFormat, 'html'>;
-    await write(ctx, opts, renderMeetings(rows, since, format, renderOptions(ctx, opts)));
+    const format = (opts.format ?? 'table') as MeetingReportFormat;
+    await write(
+      ctx,
+      opts,
+      renderMeetings(rows, since, format, renderOptions(ctx, opts), ctx.clock.now().toISOString()),
+    );
     return 0;
   } finally {
     await s.client.close();

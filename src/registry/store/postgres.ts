@@ -28,6 +28,7 @@ import {
   CALL_STATES_POSTGRES,
   listCallStatesPostgres,
 } from './call-states-postgres.js';
+import { incidentsDuringPostgres, type MeetingIncident } from './meeting-incidents.js';
 import type {
   DueJob,
   LastRun,
@@ -874,6 +875,9 @@ export class PostgresStore implements Store {
   }
   openIncidentsOf(siteIds: readonly string[]): Promise<OpenIncident[]> {
     return this.meetings.openIncidentsOf(siteIds);
+  }
+  incidentsDuring(siteIds: readonly string[], startMs: number, endMs: number): Promise<MeetingIncident[]> {
+    return incidentsDuringPostgres(this.pool, siteIds, startMs, endMs, this.onBadRow);
   }
   takeDue(
     job: DueJob,

@@ -26,6 +26,7 @@ import {
   CALL_STATES_SQLITE,
   listCallStatesSqlite,
 } from './call-states-sqlite.js';
+import { incidentsDuringSqlite, type MeetingIncident } from './meeting-incidents.js';
 import type {
   DueJob,
   LastRun,
@@ -770,6 +771,13 @@ export class SqliteStore implements Store {
   }
   openIncidentsOf(siteIds: readonly string[]): Promise<OpenIncident[]> {
     return this.meetings.openIncidentsOf(siteIds);
+  }
+  async incidentsDuring(
+    siteIds: readonly string[],
+    startMs: number,
+    endMs: number,
+  ): Promise<MeetingIncident[]> {
+    return incidentsDuringSqlite(this.db, siteIds, startMs, endMs, this.onBadRow);
   }
   takeDue(
     job: DueJob,

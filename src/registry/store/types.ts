@@ -13,6 +13,7 @@ import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteInput, SiteMove } from '../../model/site.js';
 import type { AlertStore } from './alerts.js';
 import type { CallStateStore } from './call-states.js';
+import type { MeetingIncidentStore } from './meeting-incidents.js';
 import type { MeetingStore } from './meetings.js';
 import type { BadRowListener } from './rows.js';
 import type { SiteRegisterStore } from './sites.js';
@@ -161,7 +162,12 @@ export interface SitePut {
 /** One row of the readiness report before the stale flag is worked out. */
 export type ReadinessRow = Omit<ReadinessSite, 'stale' | 'at'> & { atMs: number | null };
 
-export interface Store extends CallStateStore, MeetingStore, SiteRegisterStore, AlertStore {
+export interface Store
+  extends CallStateStore,
+    MeetingStore,
+    MeetingIncidentStore,
+    SiteRegisterStore,
+    AlertStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Told about stored rows left out of an answer because they cannot be read (the registry logs them). */
   onBadRow?: BadRowListener;

@@ -4,8 +4,10 @@
  * JSON, a self-contained HTML page — and the list of meetings with counts.
  */
 import type { MeetingReadiness, MeetingSiteReadiness } from '../../model/meeting.js';
+import { incidentCell, type LineWords, meetingLine, siteLine } from '../../registry/meeting-summary.js';
 import { csvDocument } from '../../util/csv.js';
 import { peopleTime } from '../../util/local-time.js';
+import { terminalText } from '../../util/sanitize.js';
 import { simpleTable, wrap } from '../../util/table.js';
 import { esc } from './heatmap.js';
 import { heading, page } from './html-page.js';
@@ -17,7 +19,11 @@ export type MeetingReportFormat = (typeof MEETING_REPORT_FORMATS)[number];
 export const MEETING_SCHEMA = 'diemcau/report-meeting@1';
 export const MEETINGS_SCHEMA = 'diemcau/report-meetings@1';
 
-/** A row of `report meetings`: the meeting and the counts of its readiness (the T−15 snapshot when there is one). */
+/**
+ * A row of `report meetings`: the meeting and the counts of its readiness (the
+ * T−15 snapshot when there is one), with `during` and `line` of its readiness
+ * now (incidents during it, connected; docs/meetings.md, after the meeting).
+ */
 export interface MeetingsRow {
   readiness: MeetingReadiness;
 }
@@ -27,6 +33,20 @@ type Ro = FleetRenderOptions & { timeZone: string };
 const when = (ro: Ro, iso: string) => peopleTime(iso, ro.timeZone);
 const person = (p: { name: string; phone?: string } | undefined) =>
   p ? [p.name, p.phone].filter(Boolean).join(' ') : '';
+
+/** After the meeting (docs/meetings.md): from T0 the reports add the incidents during it and the summaries. */
+const started = (r: Pick<MeetingReadiness, 'during'>) => r.during !== undefined && r.during.minutes !== null;
+const words = (ro: Ro): LineWords => ({ t: ro.t, locale: ro.locale, timeZone: ro.timeZone });
+const duringColumn = (r: MeetingReadiness) =>
+  started(r) && r.sites.some((s) => (s.incidentsDuring ?? []).length > 0);
+const duringText = (ro: Ro, r: MeetingReadiness, s: MeetingSiteReadiness) =>
+  (s.incidentsDuring ?? []).map((i) => incidentCell(words(ro), i, r.meeting.start)).join('; ');
+/** "Summary, to quote in a report:", the meeting's line, then one line per site (worst first). */
+const summaryLines = (ro: Ro, r: MeetingReadiness) => [
+  ro.t('meeting.after.summary'),
+  meetingLine(words(ro), r),
+  ...worstFirst(r.sites).map((s) => `- ${siteLine(words(ro), r, s)}`),
+];
 
 function headLines(r: MeetingReadiness, ro: Ro): string[] {
   const { t } = ro;
@@ -158,6 +178,7 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
         'confirmations',
         // Only for a meeting with its own confirm items (docs/meetings.md).
         ...(own ? ['meeting_confirm'] : []),
+        ...(started(r) ? ['at_t15', 'incidents_during', 'summary'] : []),
       ],
       worstFirst(r.sites).map((s) => [
         s.id,
@@ -185,6 +206,15 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
                 .join(' '),
             ]
           : []),
+        ...(started(r)
+          ? [
+              s.atT15 ?? '',
+              (s.incidentsDuring ?? [])
+                .map((i) => `${i.id}=${i.category}/${i.severity}/${i.effect}@${i.occurredAt}`)
+                .join(' '),
+              siteLine(words(ro), r, s),
+            ]
+          : []),
       ]),
       ro.bom === true,
       ro.csvRaw === true,
@@ -199,6 +229,7 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
       { head: t('meeting.col.failing'), wrap: true, min: 8 },
       ...(day.connected ? [{ head: t('meeting.col.connected'), wrap: true, min: 10 }] : []),
       ...(day.confirmed ? [{ head: t('meeting.col.confirmed'), wrap: true, min: 10 }] : []),
+      ...(duringColumn(r) ? [{ head: t('meeting.col.during'), wrap: true, min: 10 }] : []),
       { head: t('meeting.col.call'), wrap: true, min: 10 },
     ],
     worstFirst(r.sites).map((s) => [
@@ -208,13 +239,17 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
       failingText(s),
       ...(day.connected ? [connectedText(ro, s)] : []),
       ...(day.confirmed ? [confirmedText(ro, s)] : []),
+      ...(duringColumn(r) ? [duringText(ro, r, s)] : []),
       person(s.technician ?? s.focal_point),
     ]),
     true,
     ro.columns,
   );
-  const head = headLines(r, ro).flatMap((l) => (Number.isFinite(ro.columns) ? wrap(l, ro.columns) : [l]));
-  return `${head.join('\n')}\n\n${table}`;
+  const fit = (l: string) =>
+    Number.isFinite(ro.columns) ? wrap(terminalText(l), ro.columns) : [terminalText(l)];
+  const head = headLines(r, ro).flatMap(fit);
+  const tail = started(r) ? `\n${summaryLines(ro, r).flatMap(fit).join('\n')}\n` : '';
+  return `${head.join('\n')}\n\n${table}${tail}`;
 }
 
 function meetingHtml(r: MeetingReadiness, ro: Ro): string {
@@ -227,7 +262,8 @@ function meetingHtml(r: MeetingReadiness, ro: Ro): string {
   const day = dayColumns(r);
   const dayCells = (s: MeetingSiteReadiness) =>
     (day.connected ? `<td>${esc(connectedText(ro, s))}</td>` : '') +
-    (day.confirmed ? `<td>${esc(confirmedText(ro, s))}</td>` : '');
+    (day.confirmed ? `<td>${esc(confirmedText(ro, s))}</td>` : '') +
+    (duringColumn(r) ? `<td>${esc(duringText(ro, r, s))}</td>` : '');
   const rows = worstFirst(r.sites).map(
     (s) =>
       `<tr><td>${esc(s.id)}<br><small>${esc(s.name)}</small></td><td class="st st-${s.state === 'not-checked' ? 'stale' : s.state}">${esc(stateWord(ro, s))}</td><td>${esc(lastText(ro, s))}</td><td>${esc(failingText(s))}</td>${dayCells(s)}<td>${esc(person(s.technician))}</td><td>${esc(person(s.focal_point))}</td></tr>`,
@@ -251,24 +287,78 @@ function meetingHtml(r: MeetingReadiness, ro: Ro): string {
       t('meeting.col.failing'),
       ...(day.connected ? [t('meeting.col.connected')] : []),
       ...(day.confirmed ? [t('meeting.col.confirmed')] : []),
+      ...(duringColumn(r) ? [t('meeting.col.during')] : []),
       t('meeting.col.call'),
       t('meeting.field.contact'),
     ]
       .map((h) => `<th>${esc(h)}</th>`)
       .join('')}</tr></thead>`,
     `<tbody>${rows.join('')}</tbody></table></div></section>`,
+    ...(started(r) ? summaryHtml(ro, r) : []),
   ]);
 }
+
+/** The summaries as a section a report can copy: the meeting's line, then each site's. */
+function summaryHtml(ro: Ro, r: MeetingReadiness): string[] {
+  const [head, meeting, ...sites] = summaryLines(ro, r);
+  return [
+    `<section id="summary"><h2>${esc(head as string)}</h2>`,
+    `<p class="summary">${esc(meeting as string)}</p>`,
+    `<ul class="summary">${sites.map((l) => `<li>${esc(l.slice(2))}</li>`).join('')}</ul></section>`,
+  ];
+}
+
+/** `report meetings`' after-the-meeting cells: connected of the sites, and the effects in short ("1 hoãn"). */
+const connectedCell = (r: MeetingReadiness) =>
+  r.during && r.during.connected !== null ? `${r.during.connected}/${r.counts.sites}` : '—';
+const effectsCell = (ro: Ro, r: MeetingReadiness) => {
+  const d = r.during;
+  const parts = d
+    ? (['postponed', 'cancelled', 'rescheduled'] as const)
+        .filter((e) => d[e] > 0)
+        .map((e) => ro.t(`meeting.after.short.${e}`, { n: d[e] }))
+    : [];
+  return parts.length ? parts.join(', ') : '—';
+};
+const incidentsCell = (r: MeetingReadiness) => (r.during ? String(r.during.incidents) : '—');
+
+/** One meeting's cells in `report meetings` (table and HTML). */
+const meetingsCells = (ro: Ro, r: MeetingReadiness) => [
+  `${r.meeting.kind === 'emergency' ? '!' : ''}${r.meeting.id}`,
+  when(ro, r.meeting.start),
+  r.meeting.title,
+  ro.t(`meeting.status.${r.meeting.status}`),
+  `${r.counts.ready}/${r.counts.sites}`,
+  connectedCell(r),
+  incidentsCell(r),
+  effectsCell(ro, r),
+];
 
 export function renderMeetings(
   rows: readonly MeetingsRow[],
   since: string,
-  format: Exclude<MeetingReportFormat, 'html'>,
+  format: MeetingReportFormat,
   ro: Ro,
+  /** When the list was read (the HTML page says it). */
+  generatedAt = since,
 ): string {
   const { t } = ro;
   if (format === 'json')
-    return `${JSON.stringify({ schema: MEETINGS_SCHEMA, since, meetings: rows.map((r) => ({ meeting: r.readiness.meeting, counts: r.readiness.counts, snapshot: r.readiness.snapshot === true })) }, null, 2)}\n`;
+    return `${JSON.stringify(
+      {
+        schema: MEETINGS_SCHEMA,
+        since,
+        meetings: rows.map((r) => ({
+          meeting: r.readiness.meeting,
+          counts: r.readiness.counts,
+          snapshot: r.readiness.snapshot === true,
+          ...(r.readiness.during ? { during: r.readiness.during } : {}),
+          ...(r.readiness.line ? { line: r.readiness.line } : {}),
+        })),
+      },
+      null,
+      2,
+    )}\n`;
   if (format === 'csv')
     return csvDocument(
       [
@@ -285,6 +375,13 @@ export function renderMeetings(
         'not_checked',
         'with_incidents',
         'from_snapshot',
+        'ready_at_t15',
+        'connected',
+        'incidents_during',
+        'postponed',
+        'cancelled',
+        'rescheduled',
+        'summary',
       ],
       rows.map(({ readiness: r }) => [
         r.meeting.id,
@@ -300,10 +397,19 @@ export function renderMeetings(
         r.counts.notChecked,
         r.counts.withIncidents,
         r.snapshot === true,
+        r.during?.readyAtT15 ?? '',
+        r.during?.connected ?? '',
+        r.during?.incidents ?? '',
+        r.during?.postponed ?? '',
+        r.during?.cancelled ?? '',
+        r.during?.rescheduled ?? '',
+        meetingLine(words(ro), r),
       ]),
       ro.bom === true,
       ro.csvRaw === true,
     );
+  const title = t('meeting.reports.title', { since: when(ro, since) });
+  if (format === 'html') return meetingsHtml(rows, title, generatedAt, ro);
   if (rows.length === 0) return `${t('meeting.reports.empty')}\n`;
   const table = simpleTable(
     [
@@ -311,19 +417,44 @@ export function renderMeetings(
       { head: t('meeting.col.when'), min: 16 },
       { head: t('meeting.col.title'), wrap: true, min: 10 },
       { head: t('meeting.col.status'), wrap: true, min: 8 },
-      { head: t('meeting.col.ready'), min: 7 },
-      { head: t('meeting.col.incidents'), min: 6 },
+      { head: t('meeting.col.ready'), min: 5 },
+      { head: t('meeting.col.connected_n'), wrap: true, min: 5 },
+      { head: t('meeting.col.incidents'), wrap: true, min: 5 },
+      { head: t('meeting.col.effects'), wrap: true, min: 6 },
     ],
-    rows.map(({ readiness: r }) => [
-      `${r.meeting.kind === 'emergency' ? '!' : ''}${r.meeting.id}`,
-      when(ro, r.meeting.start),
-      r.meeting.title,
-      t(`meeting.status.${r.meeting.status}`),
-      `${r.counts.ready}/${r.counts.sites}`,
-      String(r.counts.withIncidents),
-    ]),
+    rows.map(({ readiness: r }) => meetingsCells(ro, r)),
     true,
     ro.columns,
   );
-  return `${wrap(t('meeting.reports.title', { since: when(ro, since) }), ro.columns).join('\n')}\n\n${table}`;
+  return `${wrap(title, ro.columns).join('\n')}\n\n${table}`;
+}
+
+/** `report meetings --format html`: one row per meeting, and each meeting's line to quote. */
+function meetingsHtml(rows: readonly MeetingsRow[], title: string, generatedAt: string, ro: Ro): string {
+  const { t } = ro;
+  const heads = [
+    t('meeting.col.id'),
+    t('meeting.col.when'),
+    t('meeting.col.title'),
+    t('meeting.col.status'),
+    t('meeting.col.ready'),
+    t('meeting.col.connected_n'),
+    t('meeting.col.incidents'),
+    t('meeting.col.effects'),
+  ];
+  const body = rows.map(({ readiness: r }) =>
+    meetingsCells(ro, r)
+      .map((c) => `<td>${esc(c)}</td>`)
+      .join(''),
+  );
+  return page(ro, title, [
+    ...heading(ro, title, [], generatedAt),
+    rows.length === 0 ? `<p class="note">${esc(t('meeting.reports.empty'))}</p>` : '',
+    '<section id="meetings"><div class="scroll"><table id="meetings-list">',
+    `<thead><tr>${heads.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>`,
+    `<tbody>${body.map((b) => `<tr>${b}</tr>`).join('')}</tbody></table></div></section>`,
+    `<section id="summary"><h2>${esc(t('meeting.after.summary'))}</h2><ul class="summary">${rows
+      .map(({ readiness: r }) => `<li>${esc(meetingLine(words(ro), r))}</li>`)
+      .join('')}</ul></section>`,
+  ]);
 }
