@@ -371,6 +371,7 @@ async function explainAll(store, mod, b, meeting, ids) {
   const sql = clashSql(
     { startMs: b.start, endMs: b.end, bridgeKey: bridgeKey(b.bridge), roomKey: roomKeyOf(b.host, ROOMS[0]) },
     0,
+    NOW,
     (v) => {
       params.push(v);
       return '?';
