@@ -17,7 +17,8 @@
 // The 100,000 meetings and the runs are seeded straight into the schema (the
 // store's migrations, then batches), not through HTTP; the seeding time is printed.
 // BENCH_MEETINGS, BENCH_BOOKINGS, BENCH_SITES, BENCH_DAYS, BENCH_REPS, BENCH_ENGINES
-// change the sizes; BENCH_EXPLAIN=1 prints the query plans of the clash and readiness queries.
+// change the sizes; BENCH_EXPLAIN=1 prints the query plans of the clash and readiness queries;
+// BENCH_BASE_DIST=DIR/dist times another build's readiness beside this one's, taking turns.
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,6 +34,7 @@ const SITES = Number(process.env.BENCH_SITES ?? 3321);
 const DAYS = Number(process.env.BENCH_DAYS ?? 365);
 const REPS = Number(process.env.BENCH_REPS ?? 7);
 const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
+const BASE_DIST = process.env.BENCH_BASE_DIST;
 const BRIDGES = 60;
 const HOUR = 3_600_000;
 const DAY = seed.DAY;
@@ -410,6 +412,20 @@ async function measure(label, store, seedFn) {
   const app = await buildApp({ store, version: 'bench', logLevel: 'silent', now: () => clock });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address();
+  // BENCH_BASE_DIST: another build's registry on the same store, its readiness timed alternately with this one's.
+  const baseApp = BASE_DIST
+    ? await (await import(path.join(BASE_DIST, 'registry/server.js'))).buildApp({
+        store,
+        version: 'base',
+        logLevel: 'silent',
+        now: () => clock,
+      })
+    : undefined;
+  await baseApp?.listen({ host: '127.0.0.1', port: 0 });
+  const targets = [
+    { name: 'this build', port },
+    ...(baseApp ? [{ name: 'base build', port: baseApp.server.address().port }] : []),
+  ];
   try {
     // 1. bookings
     const plan = bookings(timelines);
@@ -501,34 +517,39 @@ async function measure(label, store, seedFn) {
         ? store.handle.prepare(tagSql).run(...tagArgs).changes
         : (await store.pool.query(tagSql, tagArgs)).rowCount;
     if (EXPLAIN) await explainAll(store, rows, plan[0], byIds, ids);
+    /** Median of REPS warm GETs per target, the targets taking turns (A B B A …) so the load falls on both alike. */
     const timeReadiness = async (m) => {
       const url = `/v1/meetings/${m.id}/readiness`;
-      const firsts = [];
-      const lasts = [];
-      let body;
+      const got = targets.map(() => ({ firsts: [], lasts: [], body: undefined }));
       for (let i = 0; i < REPS + 1; i++) {
-        const r = await request(port, 'GET', url, token);
-        if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${r.text.slice(0, 300)}`);
-        if (i === 0) {
-          body = r.text;
-          continue; // the first one warms up
+        const order = i % 2 ? [...targets.keys()].reverse() : [...targets.keys()];
+        for (const t of order) {
+          const r = await request(targets[t].port, 'GET', url, token);
+          if (r.status !== 200) throw new Error(`GET ${url}: ${r.status} ${r.text.slice(0, 300)}`);
+          if (i === 0)
+            got[t].body = r.text; // the first one warms up
+          else {
+            got[t].firsts.push(r.first);
+            got[t].lasts.push(r.last);
+          }
         }
-        firsts.push(r.first);
-        lasts.push(r.last);
       }
-      const counts = JSON.parse(body).counts;
-      return {
-        first: median(firsts),
-        last: median(lasts),
-        firstMax: Math.max(...firsts),
-        lastMax: Math.max(...lasts),
-        bytes: body.length,
-        counts,
-      };
+      return got.map((g) => ({
+        first: median(g.firsts),
+        last: median(g.lasts),
+        lastMax: Math.max(...g.lasts),
+        bytes: g.body.length,
+        counts: JSON.parse(g.body).counts,
+      }));
     };
-    const line = (what, r) =>
-      `  ${what}: first byte ${r.first.toFixed(0)} ms, last ${r.last.toFixed(0)} ms (max ${r.lastMax.toFixed(0)}), ` +
-      `${(r.bytes / 2 ** 20).toFixed(2)} MiB, ${r.counts.sites} sites: ${r.counts.ready} ready, ${r.counts.notChecked} not checked, ${r.counts.overlapping} overlapping`;
+    const line = (what, rs) =>
+      rs
+        .map(
+          (r, t) =>
+            `  ${what}${targets.length > 1 ? ` [${targets[t].name}]` : ''}: first byte ${r.first.toFixed(0)} ms, last ${r.last.toFixed(0)} ms (max ${r.lastMax.toFixed(0)}), ` +
+            `${(r.bytes / 2 ** 20).toFixed(2)} MiB, ${r.counts.sites} sites: ${r.counts.ready} ready, ${r.counts.notChecked} not checked, ${r.counts.overlapping} overlapping`,
+        )
+        .join('\n');
     const l0 = load();
     clock = start - 15 * 60_000;
     const beforeIds = await timeReadiness(byIds);
@@ -543,6 +564,7 @@ async function measure(label, store, seedFn) {
     );
   } finally {
     await app.close();
+    await baseApp?.close();
     agent.destroy();
   }
 }
