@@ -243,22 +243,8 @@ async function seedPostgres(store, meetings) {
   const runs = await seed.seedPostgres(store, { sites: SITES, days: DAYS, now: NOW });
   const t1 = performance.now();
   const pool = store.pool;
-  const types = [
-    'bigint',
-    'text',
-    'text',
-    'text',
-    'text',
-    'bigint',
-    'bigint',
-    'text',
-    'text',
-    'text',
-    'text',
-    'text',
-    'bigint',
-    'bigint',
-  ];
+  // The column types of MEETING_INSERT, in order.
+  const types = 'bigint text text text text bigint bigint text text text text text bigint bigint'.split(' ');
   for (let i = 0; i < meetings.length; i += 20_000) {
     const chunk = meetings.slice(i, i + 20_000);
     const cols = types.map(() => []);
@@ -415,7 +401,10 @@ async function measure(label, store, seedFn) {
   // BENCH_BASE_DIST: another build's registry on the same store, its readiness timed alternately with this one's.
   const baseApp = BASE_DIST
     ? await (await import(path.join(BASE_DIST, 'registry/server.js'))).buildApp({
-        store,
+        // The same store, which this build's registry closes: closing it twice fails on PostgreSQL.
+        store: new Proxy(store, {
+          get: (t, k) => (k === 'close' ? async () => {} : typeof t[k] === 'function' ? t[k].bind(t) : t[k]),
+        }),
         version: 'base',
         logLevel: 'silent',
         now: () => clock,
