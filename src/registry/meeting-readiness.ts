@@ -135,11 +135,7 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
     store.openIncidentsOf(ids),
     store.overlappingMeetings(startMs, endMs, m.id),
     rollCall
-      ? Promise.all(
-          ids.map((siteId) =>
-            store.bridgeConnection({ siteId, bridge, fromMs: startMs, toMs: Math.min(nowMs, endMs) }),
-          ),
-        )
+      ? store.bridgeConnections({ siteIds: ids, bridge, fromMs: startMs, toMs: Math.min(nowMs, endMs) })
       : undefined,
   ]);
   const runOf = new Map<string, LastRun & { tagged?: true }>(runs.map((r) => [r.siteId, r]));
@@ -156,7 +152,6 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
       if (list) list.push(r);
       else taggedAll.set(r.site.id, [r]);
     }
-  const connectionOf = new Map(ids.map((id, i) => [id, connections?.[i]]));
   const incidentsOf = new Map<string, MeetingSiteReadiness['openIncidents']>();
   for (const i of incidents) {
     const list = incidentsOf.get(i.siteId) ?? [];
@@ -186,7 +181,7 @@ export async function meetingReadiness(store: Store, m0: Meeting, nowMs: number)
     const state: MeetingSiteReadiness['state'] = run && inWindow ? run.verdict : 'not-checked';
     const overlaps = others.filter((o) => takesPart(o.participants, s)).map((o) => o.id);
     const open = incidentsOf.get(s.id) ?? [];
-    const connection = connectionOf.get(s.id);
+    const connection = connections?.get(s.id);
     if (state === 'ready') counts.ready++;
     else if (state === 'degraded') counts.degraded++;
     else if (state === 'not-ready') counts.notReady++;

@@ -228,6 +228,44 @@ function suite(name: string, open: () => Promise<Store>) {
         msConnected: 0,
       });
     });
+
+    it('bridgeConnections: every site of a roll call in one go, each as bridgeConnection answers it', async () => {
+      await inject('POST', '/v1/runs', post(t.tokens.tech), runBody());
+      await t.store.putSite('th-other', { name: 'Khác', unit: 'thanh-hoa/khac' }, NOW);
+      const put = (siteId: string, min: number, state: string, remote?: string) =>
+        t.store.addCallState(
+          {
+            siteId,
+            atMs: ms(min),
+            state: state as CallStateRecord['state'],
+            ...(remote ? { remote } : {}),
+            receivedMs: NOW,
+          },
+          { key: `cs-${siteId}-${min}-${state}`, fingerprint: 'fp' },
+        );
+      await put(SITE, -10, 'connected', 'sip:8001@mcu.thanhhoa.vn');
+      await put(SITE, 20, 'disconnected');
+      await put('th-other', -30, 'connected', 'sip:8001@mcu.thanhhoa.vn');
+      await put('th-other', -5, 'disconnected');
+      await put('th-other', 30, 'connected', 'sip:8001@mcu.thanhhoa.vn');
+      const q = { bridge: 'sip:8001@mcu.thanhhoa.vn', fromMs: ms(0), toMs: ms(45) };
+      const all = await t.store.bridgeConnections({ ...q, siteIds: [SITE, 'th-other', 'nowhere'] });
+      expect([...all.keys()]).toEqual([SITE, 'th-other', 'nowhere']);
+      expect(all.get(SITE)).toEqual({
+        firstConnectedMs: ms(0),
+        minutesConnected: 20,
+        msConnected: 20 * 60_000,
+      });
+      expect(all.get('th-other')).toEqual({
+        connectedSinceMs: ms(30),
+        firstConnectedMs: ms(30),
+        minutesConnected: 15,
+        msConnected: 15 * 60_000,
+      });
+      expect(all.get('nowhere')).toEqual({ minutesConnected: 0, msConnected: 0 });
+      for (const siteId of [SITE, 'th-other', 'nowhere'])
+        expect(await t.store.bridgeConnection({ ...q, siteId })).toEqual(all.get(siteId));
+    });
   });
 }
 

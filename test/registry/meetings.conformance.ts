@@ -106,6 +106,29 @@ export function meetingConformance(
       expect(all.map((m) => m.title).sort()).toEqual(['C', 'D', 'E', 'Họp UBND tỉnh']);
     });
 
+    it('a meeting whose end has passed holds nothing, even while still stored as scheduled', async () => {
+      // 10:00–12:00, booked at T0; no scheduler runs here, so it stays stored as scheduled.
+      const first = await create(a, record());
+      const id = first.kind === 'created' ? first.value.id : 0;
+      const recorded = (title: string, atMs: number) =>
+        a.createMeeting(
+          {
+            record: record({ title, startMs: T0 + 11 * H, endMs: T0 + 12.5 * H, flags: ['recorded'] }),
+            allowClash: false,
+            by: 'vp',
+            atMs,
+          },
+          idem(),
+        );
+      // While it runs (11:30) an overlapping one clashes with it.
+      expect(await recorded('during', T0 + 11.5 * H)).toMatchObject({ kind: 'clash', other: { id } });
+      // At 13:00 it is done (as statusAt says), so one recorded over it afterwards does not clash.
+      const after = await recorded('after', T0 + 13 * H);
+      expect(after).toMatchObject({ kind: 'created', value: { flags: ['recorded'] } });
+      expect(after.kind === 'created' && after.value.clashesWith).toBeUndefined();
+      expect((await a.getMeeting(id))?.status).toBe('scheduled');
+    });
+
     it('books over a clash when allowed: flagged, with the meeting it clashes with', async () => {
       const first = await create(a, record());
       const id = first.kind === 'created' ? first.value.id : 0;

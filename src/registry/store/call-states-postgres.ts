@@ -3,11 +3,11 @@ import type pg from 'pg';
 import type { CallStateRecord } from '../../model/call-state.js';
 import {
   type BridgeConnection,
-  type BridgeQuery,
+  type BridgesQuery,
   type CallStateFilter,
   type CallStateRow,
   callStateFromRow,
-  connectionOf,
+  connectionsOf,
   type NewCallState,
 } from './call-states.js';
 import type { Idem, WriteResult } from './types.js';
@@ -84,18 +84,22 @@ export async function listCallStatesPostgres(pool: pg.Pool, f: CallStateFilter):
   return (rows as CallStateRow[]).map(callStateFromRow);
 }
 
-export async function bridgeConnectionPostgres(pool: pg.Pool, q: BridgeQuery): Promise<BridgeConnection> {
-  const before = (
-    await pool.query(
-      'SELECT * FROM call_states WHERE site_id = $1 AND at_ms < $2 ORDER BY at_ms DESC, id DESC LIMIT 1',
-      [q.siteId, q.fromMs],
-    )
-  ).rows[0] as CallStateRow | undefined;
-  const inside = (
-    await pool.query(
-      'SELECT * FROM call_states WHERE site_id = $1 AND at_ms >= $2 AND at_ms < $3 ORDER BY at_ms, id',
-      [q.siteId, q.fromMs, q.toMs],
-    )
-  ).rows as CallStateRow[];
-  return connectionOf(before && callStateFromRow(before), inside.map(callStateFromRow), q);
+export async function bridgeConnectionsPostgres(
+  pool: pg.Pool,
+  q: BridgesQuery,
+): Promise<Map<string, BridgeConnection>> {
+  const [before, inside] = await Promise.all([
+    pool.query(
+      `SELECT c.* FROM unnest($1::text[]) AS j(site_id)
+       CROSS JOIN LATERAL (SELECT * FROM call_states x WHERE x.site_id = j.site_id AND x.at_ms < $2
+                           ORDER BY x.at_ms DESC, x.id DESC LIMIT 1) c`,
+      [q.siteIds, q.fromMs],
+    ),
+    pool.query(
+      `SELECT * FROM call_states WHERE site_id = ANY($1::text[]) AND at_ms >= $2 AND at_ms < $3
+       ORDER BY site_id, at_ms, id`,
+      [q.siteIds, q.fromMs, q.toMs],
+    ),
+  ]);
+  return connectionsOf(before.rows as CallStateRow[], inside.rows as CallStateRow[], q);
 }

@@ -3,11 +3,11 @@ import type Database from 'better-sqlite3';
 import type { CallStateRecord } from '../../model/call-state.js';
 import {
   type BridgeConnection,
-  type BridgeQuery,
+  type BridgesQuery,
   type CallStateFilter,
   type CallStateRow,
   callStateFromRow,
-  connectionOf,
+  connectionsOf,
   type NewCallState,
 } from './call-states.js';
 import type { Idem, WriteResult } from './types.js';
@@ -68,12 +68,23 @@ export function listCallStatesSqlite(db: Database.Database, f: CallStateFilter):
   return rows.map(callStateFromRow);
 }
 
-export function bridgeConnectionSqlite(db: Database.Database, q: BridgeQuery): BridgeConnection {
+export function bridgeConnectionsSqlite(
+  db: Database.Database,
+  q: BridgesQuery,
+): Map<string, BridgeConnection> {
+  const ids = JSON.stringify(q.siteIds);
   const before = db
-    .prepare('SELECT * FROM call_states WHERE site_id = ? AND at_ms < ? ORDER BY at_ms DESC, id DESC LIMIT 1')
-    .get(q.siteId, q.fromMs) as CallStateRow | undefined;
+    .prepare(
+      `SELECT c.* FROM json_each(?) j
+       JOIN call_states c ON c.id = (SELECT x.id FROM call_states x WHERE x.site_id = j.value AND x.at_ms < ?
+                                     ORDER BY x.at_ms DESC, x.id DESC LIMIT 1)`,
+    )
+    .all(ids, q.fromMs) as CallStateRow[];
   const inside = db
-    .prepare('SELECT * FROM call_states WHERE site_id = ? AND at_ms >= ? AND at_ms < ? ORDER BY at_ms, id')
-    .all(q.siteId, q.fromMs, q.toMs) as CallStateRow[];
-  return connectionOf(before && callStateFromRow(before), inside.map(callStateFromRow), q);
+    .prepare(
+      `SELECT c.* FROM json_each(?) j JOIN call_states c ON c.site_id = j.value AND c.at_ms >= ? AND c.at_ms < ?
+       ORDER BY c.site_id, c.at_ms, c.id`,
+    )
+    .all(ids, q.fromMs, q.toMs) as CallStateRow[];
+  return connectionsOf(before, inside, q);
 }

@@ -45,6 +45,11 @@ export interface BridgeQuery {
   toMs: number;
 }
 
+/** The same for many sites at once (a meeting's roll call: one or two queries, not two per site). */
+export interface BridgesQuery extends Omit<BridgeQuery, 'siteId'> {
+  siteIds: readonly string[];
+}
+
 export interface CallStateStore {
   /** Keep one reported state; a replayed key gets the first answer. not-found: no such site. */
   addCallState(state: NewCallState, idem: Idem): Promise<WriteResult<CallStateRecord>>;
@@ -52,6 +57,8 @@ export interface CallStateStore {
   listCallStates(filter: CallStateFilter): Promise<CallStateRecord[]>;
   /** Connected to bridge B since when, between T0 and T1, and minutes connected. */
   bridgeConnection(q: BridgeQuery): Promise<BridgeConnection>;
+  /** The same for each of the sites, by site id (every one of them answered). */
+  bridgeConnections(q: BridgesQuery): Promise<Map<string, BridgeConnection>>;
 }
 
 export interface CallStateRow {
@@ -125,4 +132,28 @@ export function connectionOf(
     minutesConnected: Math.round(connectedMs / 6_000) / 10,
     msConnected: connectedMs,
   };
+}
+
+/**
+ * Each site's connection from its rows: `before` the last state of each site
+ * before fromMs, `inside` the states in [fromMs, toMs) ordered by site, time, id.
+ */
+export function connectionsOf(
+  before: readonly CallStateRow[],
+  inside: readonly CallStateRow[],
+  q: BridgesQuery,
+): Map<string, BridgeConnection> {
+  const beforeOf = new Map(before.map((r) => [r.site_id, callStateFromRow(r)]));
+  const insideOf = new Map<string, CallStateRecord[]>();
+  for (const r of inside) {
+    const list = insideOf.get(r.site_id);
+    if (list) list.push(callStateFromRow(r));
+    else insideOf.set(r.site_id, [callStateFromRow(r)]);
+  }
+  return new Map(
+    q.siteIds.map((siteId) => [
+      siteId,
+      connectionOf(beforeOf.get(siteId), insideOf.get(siteId) ?? [], { ...q, siteId }),
+    ]),
+  );
 }

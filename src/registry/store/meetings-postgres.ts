@@ -168,9 +168,14 @@ export class PostgresMeetings implements MeetingStore {
       await c.query(`SELECT pg_advisory_xact_lock(hashtext('diemcau.meeting.' || $1))`, [k]);
   }
 
-  private async clashes(c: pg.PoolClient, r: MeetingRecord, exceptId: number): Promise<MeetingRow[]> {
+  private async clashes(
+    c: pg.PoolClient,
+    r: MeetingRecord,
+    exceptId: number,
+    nowMs: number,
+  ): Promise<MeetingRow[]> {
     const { params, p } = placeholders();
-    const sql = clashSql(r, exceptId, p);
+    const sql = clashSql(r, exceptId, nowMs, p);
     return (await c.query(sql, params)).rows as MeetingRow[];
   }
 
@@ -216,7 +221,7 @@ export class PostgresMeetings implements MeetingStore {
       if (early) return early;
       const r = m.record;
       await this.lockKeys(c, r);
-      const clashes = await this.clashes(c, r, 0);
+      const clashes = await this.clashes(c, r, 0, m.atMs);
       if (clashes.length && !m.allowClash) return { kind: 'clash', other: clashOf(clashes, r) as never };
       const flags = clashes.length ? [...r.flags, 'clash_allowed' as const] : r.flags;
       const { rows } = await c.query(
@@ -299,7 +304,7 @@ export class PostgresMeetings implements MeetingStore {
       const seq = (await c.query('SELECT count(*)::int AS n FROM meeting_events WHERE meeting_id = $1', [id]))
         .rows[0] as { n: number };
       if (seq.n !== ch.basedOn) return { kind: 'stale' };
-      const clashes = active ? await this.clashes(c, r, id) : [];
+      const clashes = active ? await this.clashes(c, r, id, ch.atMs) : [];
       if (clashes.length && !ch.allowClash) return { kind: 'clash', other: clashOf(clashes, r) as never };
       const flags: MeetingRecord['flags'] = r.flags.filter((f) => f !== 'clash_allowed');
       if (clashes.length) flags.push('clash_allowed');

@@ -169,21 +169,28 @@ export function meetingListSql(f: MeetingFilter, p: (v: unknown) => string): str
 /**
  * The active meetings clashing with [startMs, endMs) on the bridge or room key, for either engine.
  * Bounded below by the longest meeting, so the (bridge_key, start_ms) index range stays small.
+ * A meeting whose end has passed at `nowMs` is done (statusAt), stored so or not yet: it holds
+ * nothing, so a meeting recorded afterwards does not clash with it, whether the scheduler has
+ * marked it done or not.
  */
 export function clashSql(
   r: Pick<MeetingRecord, 'startMs' | 'endMs' | 'bridgeKey' | 'roomKey'>,
   exceptId: number,
+  nowMs: number,
   p: (v: unknown) => string,
 ): string {
   // Placeholders in the order of the text: SQLite's are positional.
   const except = p(exceptId);
+  const now = p(nowMs);
   const window = (col: string, key: string) =>
     `(m.${col} = ${p(key)} AND m.start_ms > ${p(r.startMs - MAX_MEETING_MS)} AND m.start_ms < ${p(r.endMs)} AND m.end_ms > ${p(r.startMs)})`;
   const on = [window('bridge_key', r.bridgeKey)];
   if (r.roomKey !== null) on.push(window('room_key', r.roomKey));
-  return `SELECT ${MEETING_COLUMNS.split(', ')
+  const cols = MEETING_COLUMNS.split(', ')
     .map((c) => `m.${c}`)
-    .join(', ')} FROM meetings m WHERE m.${ACTIVE_SQL} AND m.id <> ${except} AND (${on.join(' OR ')})
+    .join(', ');
+  return `SELECT ${cols} FROM meetings m
+    WHERE m.${ACTIVE_SQL} AND m.id <> ${except} AND m.end_ms > ${now} AND (${on.join(' OR ')})
     ORDER BY m.start_ms, m.id LIMIT 20`;
 }
 

@@ -124,9 +124,9 @@ export class SqliteMeetings implements MeetingStore {
     return { kind: 'replay', value: JSON.parse(prior.response) as Meeting };
   }
 
-  private clashes(r: MeetingRecord, exceptId: number): MeetingRow[] {
+  private clashes(r: MeetingRecord, exceptId: number, nowMs: number): MeetingRow[] {
     const params: unknown[] = [];
-    const sql = clashSql(r, exceptId, (v) => {
+    const sql = clashSql(r, exceptId, nowMs, (v) => {
       params.push(v);
       return '?';
     });
@@ -172,7 +172,7 @@ export class SqliteMeetings implements MeetingStore {
       const early = this.replayOf(idem);
       if (early) return early;
       const r = m.record;
-      const clashes = this.clashes(r, 0);
+      const clashes = this.clashes(r, 0, m.atMs);
       if (clashes.length && !m.allowClash) return { kind: 'clash', other: clashOf(clashes, r) as never };
       const flags = clashes.length ? [...r.flags, 'clash_allowed' as const] : r.flags;
       const id = Number(
@@ -262,7 +262,7 @@ export class SqliteMeetings implements MeetingStore {
       if (seq !== c.basedOn) return { kind: 'stale' };
       const r = c.record;
       const active = c.status === 'scheduled' || c.status === 'in-progress';
-      const clashes = active ? this.clashes(r, id) : [];
+      const clashes = active ? this.clashes(r, id, c.atMs) : [];
       if (clashes.length && !c.allowClash) return { kind: 'clash', other: clashOf(clashes, r) as never };
       const flags: MeetingRecord['flags'] = r.flags.filter((f) => f !== 'clash_allowed');
       if (clashes.length) flags.push('clash_allowed');

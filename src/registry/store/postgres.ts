@@ -21,10 +21,16 @@ import { canMove } from '../categories.js';
 import { pgRunner, runPgScript } from './alerts-postgres.js';
 import { AlertsSql, alertMigration, onIncident, onRuns } from './alerts-sql.js';
 import { takeBatch, unitConsistentParts } from './batch.js';
-import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
+import type {
+  BridgeConnection,
+  BridgeQuery,
+  BridgesQuery,
+  CallStateFilter,
+  NewCallState,
+} from './call-states.js';
 import {
   addCallStatePostgres,
-  bridgeConnectionPostgres,
+  bridgeConnectionsPostgres,
   CALL_STATES_POSTGRES,
   listCallStatesPostgres,
 } from './call-states-postgres.js';
@@ -541,8 +547,13 @@ export class PostgresStore implements Store {
     return listCallStatesPostgres(this.pool, f);
   }
 
-  bridgeConnection(q: BridgeQuery): Promise<BridgeConnection> {
-    return bridgeConnectionPostgres(this.pool, q);
+  async bridgeConnection(q: BridgeQuery): Promise<BridgeConnection> {
+    const one = await bridgeConnectionsPostgres(this.pool, { ...q, siteIds: [q.siteId] });
+    return one.get(q.siteId) as BridgeConnection;
+  }
+
+  bridgeConnections(q: BridgesQuery): Promise<Map<string, BridgeConnection>> {
+    return bridgeConnectionsPostgres(this.pool, q);
   }
 
   async getRun(id: number): Promise<Run | undefined> {

@@ -19,10 +19,16 @@ import { canMove } from '../categories.js';
 import { AlertsSql, alertMigration, onIncident, onRuns, type Script } from './alerts-sql.js';
 import { sqliteRunner } from './alerts-sqlite.js';
 import { takeBatch } from './batch.js';
-import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
+import type {
+  BridgeConnection,
+  BridgeQuery,
+  BridgesQuery,
+  CallStateFilter,
+  NewCallState,
+} from './call-states.js';
 import {
   addCallStateSqlite,
-  bridgeConnectionSqlite,
+  bridgeConnectionsSqlite,
   CALL_STATES_SQLITE,
   listCallStatesSqlite,
 } from './call-states-sqlite.js';
@@ -738,7 +744,11 @@ export class SqliteStore implements Store {
   }
 
   async bridgeConnection(q: BridgeQuery): Promise<BridgeConnection> {
-    return bridgeConnectionSqlite(this.db, q);
+    return bridgeConnectionsSqlite(this.db, { ...q, siteIds: [q.siteId] }).get(q.siteId) as BridgeConnection;
+  }
+
+  async bridgeConnections(q: BridgesQuery): Promise<Map<string, BridgeConnection>> {
+    return bridgeConnectionsSqlite(this.db, q);
   }
 
   // ---- the meeting register (meetings-{engine}.ts, docs/meetings.md) ----
