@@ -272,6 +272,8 @@ export class SqliteStore implements Store {
    * open until then.
    */
   private walFd: number | undefined;
+  private readonly syncNormal: Database.Statement;
+  private readonly syncFull: Database.Statement;
 
   constructor(file: string, opts: SqliteOptions = {}) {
     this.db = new Database(file);
@@ -288,7 +290,10 @@ export class SqliteStore implements Store {
       (fn) => this.write(fn),
       () => this.onBadRow,
     );
-    const { runner, inTxn } = sqliteRunner(this.db, (fn) => this.write(fn));
+    this.syncNormal = this.db.prepare('PRAGMA synchronous = NORMAL');
+    this.syncFull = this.db.prepare('PRAGMA synchronous = FULL');
+    // The alert worker's claims and outcomes commit often: their fsync is off the event loop too.
+    const { runner, inTxn } = sqliteRunner(this.db, (fn) => this.writeSynced(fn));
     this.alerts = new AlertsSql(runner);
     this.alertTxn = inTxn;
   }
@@ -365,13 +370,25 @@ export class SqliteStore implements Store {
 
   /** The ingest transaction, its commit not synced when the WAL is synced after it (walSynced). */
   private ingestCommit(batch: Pending[]): WriteResult<RunAccepted>[][] {
-    if (!this.walFile) return this.ingestBatch.immediate(batch);
-    this.s.syncNormal.run();
+    return this.unsyncedCommit(() => this.ingestBatch.immediate(batch));
+  }
+
+  /** Run a transaction whose commit leaves the WAL unsynced (when walSynced follows it). */
+  private unsyncedCommit<T>(txn: () => T): T {
+    if (!this.walFile) return txn();
+    this.syncNormal.run();
     try {
-      return this.ingestBatch.immediate(batch);
+      return txn();
     } finally {
-      this.s.syncFull.run();
+      this.syncFull.run();
     }
+  }
+
+  /** A write (a whole transaction) answered once it is on disk, its fsync off the event loop. */
+  private async writeSynced<T>(fn: () => T): Promise<T> {
+    const out = await this.write(() => this.unsyncedCommit(fn));
+    if (this.walFile) await this.walSynced();
+    return out;
   }
 
   /**
@@ -887,8 +904,6 @@ function statements(db: Database.Database) {
     tokenList: db.prepare(`SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY id`),
     tokenRevoke: db.prepare('UPDATE tokens SET revoked_ms = coalesce(revoked_ms, ?) WHERE id = ?'),
     tokenTouch: db.prepare('UPDATE tokens SET last_used_ms = max(coalesce(last_used_ms, 0), ?) WHERE id = ?'),
-    syncNormal: db.prepare('PRAGMA synchronous = NORMAL'),
-    syncFull: db.prepare('PRAGMA synchronous = FULL'),
     keyGet: db.prepare('SELECT fingerprint, run_id, response FROM idempotency WHERE key = ?'),
     keyInsert: db.prepare(
       'INSERT INTO idempotency (key, fingerprint, run_id, response, created_ms) VALUES (?, ?, ?, ?, ?)',
