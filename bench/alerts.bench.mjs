@@ -64,8 +64,11 @@ async function serverChild(db, hookUrl, withRules) {
 }
 
 function startServer(db, hookUrl, withRules) {
+  // BENCH_CPU_PROF=DIR: each server writes a CPU profile there (node --cpu-prof) when it stops.
+  const prof = process.env.BENCH_CPU_PROF;
   const child = fork(here, ['--server', db, hookUrl, withRules ? 'on' : 'off'], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
   });
   return new Promise((resolve, reject) => {
     child.once('message', (ready) =>
