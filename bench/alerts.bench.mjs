@@ -50,6 +50,10 @@ async function serverChild(db, hookUrl, withRules) {
   worker.start();
   await app.listen({ host: '127.0.0.1', port: 0 });
   process.on('message', async (m) => {
+    if (m === 'cpu') {
+      const u = process.cpuUsage();
+      process.send({ type: 'cpu', us: u.user + u.system });
+    }
     if (m === 'stop') {
       await worker.stop();
       await app.close();
@@ -60,13 +64,22 @@ async function serverChild(db, hookUrl, withRules) {
 }
 
 function startServer(db, hookUrl, withRules) {
+  // BENCH_CPU_PROF=DIR: each server writes a CPU profile there (node --cpu-prof) when it stops.
+  const prof = process.env.BENCH_CPU_PROF;
   const child = fork(here, ['--server', db, hookUrl, withRules ? 'on' : 'off'], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
   });
   return new Promise((resolve, reject) => {
     child.once('message', (ready) =>
       resolve({
         ...ready,
+        /** The server's CPU time so far (user + system, µs). */
+        cpu: () =>
+          new Promise((r) => {
+            child.once('message', (m) => r(m.us));
+            child.send('cpu');
+          }),
         stop: () =>
           new Promise((r) => {
             child.once('exit', r);
@@ -141,14 +154,18 @@ function body(site, verdict) {
   });
 }
 
-/** Upload `sites` (each: [id, verdict]) 32 at a time; returns the time the last 201 came. */
+/**
+ * Upload `sites` (each: [id, verdict]) 32 at a time; returns the time the last 201 came.
+ * The bodies are serialised before the first request: the load generator shares the cores it measures.
+ */
 async function sweep(port, token, sites) {
+  const bodies = sites.map(([id, verdict]) => body(id, verdict));
   const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 32 });
   let next = 0;
   let lastAt = 0;
   const worker = async () => {
-    while (next < sites.length) {
-      const [id, verdict] = sites[next++];
+    while (next < bodies.length) {
+      const text = bodies[next++];
       const res = await pool.request({
         path: '/v1/runs',
         method: 'POST',
@@ -157,7 +174,7 @@ async function sweep(port, token, sites) {
           'content-type': 'application/json',
           'idempotency-key': `bench-${process.pid}-${++seq}`,
         },
-        body: body(id, verdict),
+        body: text,
       });
       await res.body.dump();
       if (res.statusCode !== 201) throw new Error(`upload: HTTP ${res.statusCode}`);
@@ -169,6 +186,11 @@ async function sweep(port, token, sites) {
   return lastAt;
 }
 
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const siteId = (i) => `s${String(i).padStart(5, '0')}`;
 
@@ -176,9 +198,11 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-bench-alerts-'));
   const hook = await startReceiver();
   try {
-    // (1) 1,000 sites, 100 turn not ready: last upload → last alert.
+    console.log(`alerts: ${os.cpus().length} CPUs, Node ${process.version}; load ${loadavg()}`);
+    // (1) 1,000 sites, 100 turn not ready: last upload → last alert (BENCH_SKIP_SWEEP=1 leaves it out).
     const latencies = [];
-    for (let r = 0; r < Number(process.env.BENCH_REPEAT ?? 3); r++) {
+    const sweeps = process.env.BENCH_SKIP_SWEEP === '1' ? 0 : Number(process.env.BENCH_REPEAT ?? 3);
+    for (let r = 0; r < sweeps; r++) {
       const srv = await startServer(path.join(dir, `lat${r}.db`), hook.url, true);
       hook.reset();
       const sites = Array.from({ length: 1000 }, (_, i) => [siteId(i), i % 10 === 3 ? 'not-ready' : 'ready']);
@@ -187,15 +211,18 @@ async function main() {
       latencies.push(hook.lastAt() - lastUpload);
       await srv.stop();
     }
-    console.log(
-      `sweep of 1,000 sites, 100 not ready: last upload → last alert ${median(latencies).toFixed(0)} ms (runs: ${latencies.map((x) => x.toFixed(0)).join(', ')}); bad signatures ${hook.bad()}`,
-    );
+    if (sweeps)
+      console.log(
+        `sweep of 1,000 sites, 100 not ready: last upload → last alert ${median(latencies).toFixed(0)} ms (runs: ${latencies.map((x) => x.toFixed(0)).join(', ')}); bad signatures ${hook.bad()}`,
+      );
 
     // (2) ingest rate, rules on vs off: 5,000 uploads, 10 % not ready (each site once).
     const N = 5000;
     const rate = { off: [], on: [] };
+    const cpu = { off: [], on: [] };
+    // Alternated on, off, on, off...: each pair ran minutes apart at most, under about the same load.
     for (let r = 0; r < Number(process.env.BENCH_REPEAT ?? 3); r++)
-      for (const mode of ['off', 'on']) {
+      for (const mode of ['on', 'off']) {
         const srv = await startServer(path.join(dir, `rate-${mode}${r}.db`), hook.url, mode === 'on');
         hook.reset();
         // Warm-up: 500 uploads of other sites.
@@ -205,19 +232,29 @@ async function main() {
           Array.from({ length: 500 }, (_, i) => [`w${i}`, 'ready']),
         );
         const sites = Array.from({ length: N }, (_, i) => [siteId(i), i % 10 === 3 ? 'not-ready' : 'ready']);
+        const c0 = await srv.cpu();
         const t0 = performance.now();
         const t1 = await sweep(srv.port, srv.token, sites);
         rate[mode].push((N / (t1 - t0)) * 1000);
+        // The alerts' delivery is part of the cost of rules on: counted until the last alert came.
         if (mode === 'on') await hook.until(N / 10);
+        cpu[mode].push(((await srv.cpu()) - c0) / N);
         await srv.stop();
       }
     const off = median(rate.off);
     const on = median(rate.on);
+    const ratios = rate.on.map((x, i) => x / rate.off[i]);
+    const cpuRatios = cpu.on.map((x, i) => x / cpu.off[i]);
     console.log(
-      `ingest, ${N} uploads, 32 at a time: rules off ${off.toFixed(0)} req/s, rules on ${on.toFixed(0)} req/s (${(((off - on) / off) * 100).toFixed(1)} % lower)`,
+      `ingest, ${N} uploads, 32 at a time: rules off ${off.toFixed(0)} req/s, rules on ${on.toFixed(0)} req/s; ` +
+        `median of the pairs' on/off ${(median(ratios) * 100).toFixed(1)} % (${ratios.map((x) => (x * 100).toFixed(0)).join(', ')} %); load ${loadavg()}`,
     );
     console.log(
-      `  runs off: ${rate.off.map((x) => x.toFixed(0)).join(', ')}; on: ${rate.on.map((x) => x.toFixed(0)).join(', ')}`,
+      `  runs on: ${rate.on.map((x) => x.toFixed(0)).join(', ')}; off: ${rate.off.map((x) => x.toFixed(0)).join(', ')} req/s`,
+    );
+    console.log(
+      `  server CPU per upload on: ${cpu.on.map((x) => x.toFixed(0)).join(', ')}; off: ${cpu.off.map((x) => x.toFixed(0)).join(', ')} µs; ` +
+        `median of the pairs' on/off ${(median(cpuRatios) * 100).toFixed(1)} %`,
     );
   } finally {
     await hook.close();

@@ -21,7 +21,20 @@ import { freshDatabase, havePostgres, startPostgres } from './pg.mjs';
 
 const here = fileURLToPath(import.meta.url);
 // BENCH_DIST: a private build (npx tsc -p tsconfig.build.json --outDir DIR/dist) when dist/ is busy.
-const dist = process.env.BENCH_DIST ?? path.resolve(path.dirname(here), '../dist');
+// BENCH_BUILDS=before=DIR/dist,after=DIR2/dist: two builds, their runs alternated in each case.
+const defaultDist = process.env.BENCH_DIST ?? path.resolve(path.dirname(here), '../dist');
+const builds = (process.env.BENCH_BUILDS ?? `=${defaultDist}`).split(',').map((b) => {
+  const at = b.indexOf('=');
+  return { name: b.slice(0, at), dist: b.slice(at + 1) };
+});
+// In the server child: the build it was started from.
+const dist = process.argv[4] ?? defaultDist;
+
+/** The server's CPU time so far (user + system, µs): per run, a figure the machine's load moves less than runs/s. */
+const cpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
 
 /** The registry as it runs in production, in its own process so its memory is its own. */
 async function serverChild(db) {
@@ -41,7 +54,7 @@ async function serverChild(db) {
   let maxRss = process.memoryUsage.rss();
   setInterval(() => {
     maxRss = Math.max(maxRss, process.memoryUsage.rss());
-  }, 50).unref();
+  }, 200).unref();
   const stats = async () => {
     if (store.engine === 'sqlite') {
       store.handle.pragma('wal_checkpoint(TRUNCATE)');
@@ -55,7 +68,10 @@ async function serverChild(db) {
     return { runs: n, bytes: await store.sizeBytes() };
   };
   process.on('message', async (m) => {
-    if (m === 'stats') process.send({ type: 'stats', maxRss, ...(await stats()) });
+    if (m === 'stats') {
+      const st = await stats();
+      process.send({ type: 'stats', maxRss, ...st, cpuUs: cpuUs() });
+    }
     if (m === 'reset-rss') maxRss = process.memoryUsage.rss();
     if (m === 'stop') {
       await app.close();
@@ -101,9 +117,9 @@ async function ceilingChild() {
   let maxRss = process.memoryUsage.rss();
   setInterval(() => {
     maxRss = Math.max(maxRss, process.memoryUsage.rss());
-  }, 50).unref();
+  }, 200).unref();
   process.on('message', async (m) => {
-    if (m === 'stats') process.send({ type: 'stats', maxRss, runs: id, bytes: 0 });
+    if (m === 'stats') process.send({ type: 'stats', maxRss, cpuUs: cpuUs(), runs: id, bytes: 0 });
     if (m === 'reset-rss') maxRss = process.memoryUsage.rss();
     if (m === 'stop') {
       await app.close();
@@ -161,12 +177,18 @@ function sampleBody() {
   };
 }
 
+const loadavg = () =>
+  os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function startServer(db) {
+async function startServer(db, build = builds[0].dist) {
   // BENCH_CPU_PROF=DIR: each server writes a CPU profile there (node --cpu-prof) when it stops.
   const prof = process.env.BENCH_CPU_PROF;
-  const child = fork(here, ['--server', db], {
+  const child = fork(here, ['--server', db, build], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
   });
@@ -212,10 +234,48 @@ function bodyOf(i) {
   return bodies[i % 10_000];
 }
 
+/** Key digits: fixed width, so a batch body's keys are patched in place (no new body per request). */
+const KEY_DIGITS = 12;
+const keyOf = (i) => `bench-${process.pid}-${String(i).padStart(KEY_DIGITS, '0')}`;
+
+/**
+ * A batch body made once per connection, its keys' offsets kept: each request
+ * only writes the new keys' digits into it (the connection's previous request
+ * has been answered, so its bytes are free), and the load generator does not
+ * take the cores it measures for building 1.9 MB bodies. Connection c sends
+ * the sites c·perRequest onwards (of 10,000).
+ */
+function batchBody(perRequest, first) {
+  const parts = [];
+  const offsets = [];
+  let at = 0;
+  const push = (text) => {
+    const b = Buffer.from(text);
+    parts.push(b);
+    at += b.length;
+  };
+  push('{"runs":[');
+  for (let i = 0; i < perRequest; i++) {
+    push(`${i ? ',' : ''}{"key":"bench-${process.pid}-`);
+    offsets.push(at);
+    push(`${'0'.repeat(KEY_DIGITS)}","run":${bodyOf(first + i)}}`);
+  }
+  push(']}');
+  return { buf: Buffer.concat(parts), offsets };
+}
+
+function patchKeys({ buf, offsets }) {
+  for (const at of offsets) {
+    n += 1;
+    buf.write(String(n).padStart(KEY_DIGITS, '0'), at, 'latin1');
+  }
+}
+
 async function load(port, token, seconds, mode) {
   const { default: autocannon } = await import('autocannon');
   const { path: url, perRequest, connections } = MODES[mode];
   let refused = 0;
+  let clients = 0;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
@@ -226,19 +286,18 @@ async function load(port, token, seconds, mode) {
       {
         method: 'POST',
         path: url,
+        // Copied for each connection by autocannon: the connection's own batch body lives here.
+        own: {},
         setupRequest: (req) => {
           req.headers = { 'content-type': 'application/json', authorization: `Bearer ${token}` };
           if (perRequest === 1) {
             n += 1;
-            req.headers['idempotency-key'] = `bench-${process.pid}-${n}`;
+            req.headers['idempotency-key'] = keyOf(n);
             req.body = bodyOf(n);
           } else {
-            const parts = [];
-            for (let i = 0; i < perRequest; i++) {
-              n += 1;
-              parts.push(`{"key":"bench-${process.pid}-${n}","run":${bodyOf(n)}}`);
-            }
-            req.body = `{"runs":[${parts.join(',')}]}`;
+            req.own.batch ??= batchBody(perRequest, (clients++ * perRequest) % 10_000);
+            patchKeys(req.own.batch);
+            req.body = req.own.batch.buf;
           }
           return req;
         },
@@ -253,8 +312,8 @@ async function load(port, token, seconds, mode) {
   return { ...result, refused };
 }
 
-async function one(label, db, mode) {
-  const server = await startServer(db);
+async function one(label, db, mode, build) {
+  const server = await startServer(db, build);
   const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   try {
     await load(server.port, server.token, 2, mode); // warm-up
@@ -272,6 +331,7 @@ async function one(label, db, mode) {
       rssMb: after.maxRss / 2 ** 20,
       bytesPerRun: (after.bytes - before.bytes) / Math.max(1, runs),
       runs,
+      cpuPerRun: (after.cpuUs - before.cpuUs) / Math.max(1, runs),
       failed: r.non2xx + r.errors + r.timeouts + r.refused,
       bodyBytes: Buffer.byteLength(JSON.stringify(sampleBody())),
     };
@@ -282,17 +342,25 @@ async function one(label, db, mode) {
 
 async function engine(label, makeDb, mode) {
   const repeat = Number(process.env.BENCH_REPEAT ?? 3);
-  const runs = [];
-  for (let i = 0; i < repeat; i++) runs.push(await one(label, await makeDb(`${mode}_${i}`), mode));
-  const byRate = [...runs].sort((a, b) => a.runsPerS - b.runsPerS);
-  const mid = byRate[Math.floor(byRate.length / 2)];
-  const stored =
-    label === 'ceiling' ? '' : `${median(runs.map((r) => r.bytesPerRun)).toFixed(0)} bytes stored per run; `;
-  console.log(
-    `${label.padEnd(8)} ${mode.padEnd(9)} ${runs.map((r) => r.runsPerS.toFixed(0)).join('/')} runs/s → median ${mid.runsPerS.toFixed(0)} ` +
-      `(${mid.rps.toFixed(0)} req/s); p50 ${mid.p50} ms, p99 ${mid.p99} ms; server RSS max ${median(runs.map((r) => r.rssMb)).toFixed(0)} MB; ` +
-      `${stored}non-2xx/errors/refused runs ${runs.reduce((s, r) => s + r.failed, 0)}`,
-  );
+  // Builds alternated run by run (before, after, before, after...): the load moves for both alike.
+  const runsOf = builds.map(() => []);
+  for (let i = 0; i < repeat; i++)
+    for (const [b, build] of builds.entries())
+      runsOf[b].push(await one(label, await makeDb(`${mode}_${i}_${b}`), mode, build.dist));
+  for (const [b, runs] of runsOf.entries()) {
+    const byRate = [...runs].sort((a, b) => a.runsPerS - b.runsPerS);
+    const mid = byRate[Math.floor(byRate.length / 2)];
+    const stored =
+      label === 'ceiling'
+        ? ''
+        : `${median(runs.map((r) => r.bytesPerRun)).toFixed(0)} bytes stored per run; `;
+    const name = builds[b].name ? `${label}@${builds[b].name}` : label;
+    console.log(
+      `${name.padEnd(8)} ${mode.padEnd(9)} ${runs.map((r) => r.runsPerS.toFixed(0)).join('/')} runs/s → median ${mid.runsPerS.toFixed(0)} ` +
+        `(${mid.rps.toFixed(0)} req/s); p50 ${mid.p50} ms, p99 ${mid.p99} ms; server CPU per run ${runs.map((r) => r.cpuPerRun.toFixed(0)).join('/')} µs → median ${median(runs.map((r) => r.cpuPerRun)).toFixed(0)}; server RSS max ${median(runs.map((r) => r.rssMb)).toFixed(0)} MB; ` +
+        `${stored}non-2xx/errors/refused runs ${runs.reduce((s, r) => s + r.failed, 0)}; load ${loadavg()}`,
+    );
+  }
 }
 
 async function main() {
@@ -300,7 +368,7 @@ async function main() {
   const modes = (process.env.BENCH_MODES ?? 'single,batch100,batch1000').split(',');
   console.log(
     `ingest: ${modes.map((m) => `${m} (${MODES[m].connections} connections)`).join(', ')}; ${seconds} s (2 s warm-up), ` +
-      `${os.cpus().length} CPUs, Node ${process.version}, body ${Buffer.byteLength(JSON.stringify(sampleBody()))} B per run`,
+      `${os.cpus().length} CPUs, Node ${process.version}, body ${Buffer.byteLength(JSON.stringify(sampleBody()))} B per run; load ${loadavg()}`,
   );
   const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres,ceiling').split(',');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-bench-ingest-'));

@@ -445,21 +445,26 @@ export class PostgresStore implements Store {
     const created = new Map<string, number>();
     const one = async (c: pg.Pool | pg.PoolClient, part: RunWrite[]) => {
       const col = <T>(f: (w: RunWrite) => T) => part.map(f);
-      const { rows } = await c.query(INGEST, [
-        col((w) => w.run.siteId),
-        col((w) => w.run.siteName),
-        col((w) => w.run.unit),
-        col((w) => w.run.verdict),
-        col((w) => w.run.startedMs),
-        col((w) => w.run.durationMs),
-        col((w) => w.run.finishedMs),
-        col((w) => w.run.receivedMs),
-        col((w) => w.run.failing.join(',')),
-        col((w) => w.run.body),
-        col((w) => w.idem.key),
-        col((w) => w.idem.fingerprint),
-        col((w) => w.run.meetingId ?? null),
-      ]);
+      // A named statement: each connection parses and plans the CTE once, not per batch.
+      const { rows } = await c.query({
+        name: 'diemcau-ingest-runs',
+        text: INGEST,
+        values: [
+          col((w) => w.run.siteId),
+          col((w) => w.run.siteName),
+          col((w) => w.run.unit),
+          col((w) => w.run.verdict),
+          col((w) => w.run.startedMs),
+          col((w) => w.run.durationMs),
+          col((w) => w.run.finishedMs),
+          col((w) => w.run.receivedMs),
+          col((w) => w.run.failing.join(',')),
+          col((w) => w.run.body),
+          col((w) => w.idem.key),
+          col((w) => w.idem.fingerprint),
+          col((w) => w.run.meetingId ?? null),
+        ],
+      });
       for (const r of rows as Array<{ key: string; id: number }>) created.set(r.key, r.id);
     };
     if (parts.length === 1 && !after) {

@@ -7,7 +7,16 @@
  * transaction commits. One fsync then covers the
  * whole batch, which is how ingest goes past one-transaction-per-request
  * (bench/README.md, docs/references.md §9).
+ *
+ * The fsync of an ingest commit is off the event loop: the ingest
+ * transaction commits with synchronous=NORMAL (its WAL frames written, not yet
+ * synced), then the WAL file is fdatasync'ed in libuv's thread pool and the
+ * uploads are answered only after that; meanwhile the next uploads are parsed
+ * and committed, and one fdatasync covers every commit made before it
+ * started. A 201 still means the run is on disk (docs/operations.md); every
+ * other write keeps synchronous=FULL.
  */
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import type { CallStateRecord } from '../../model/call-state.js';
 import type { Incident } from '../../model/incident.js';
@@ -258,6 +267,20 @@ export class SqliteStore implements Store {
   private readonly alertTxn: <T>(script: Script<T>) => T;
   /** Deliveries the last committed transaction queued (the worker is told after commit). */
   private alertsQueued = 0;
+  /** The WAL file whose fdatasync acknowledges ingest commits, or undefined (no WAL, or synchronous=NORMAL). */
+  private walFile: string | undefined;
+  /** Committed ingest batches waiting for the next fdatasync of the WAL to start. */
+  private unsynced: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  /** The fdatasync in flight (and those it chains to), if any. */
+  private syncing: Promise<void> | undefined;
+  /**
+   * The WAL, opened at the first sync and kept until close: SQLite removes
+   * and recreates it only when its last connection closes, and this one is
+   * open until then.
+   */
+  private walFd: number | undefined;
+  private readonly syncNormal: Database.Statement;
+  private readonly syncFull: Database.Statement;
 
   constructor(file: string, opts: SqliteOptions = {}) {
     this.db = new Database(file);
@@ -265,13 +288,19 @@ export class SqliteStore implements Store {
     this.db.pragma(`busy_timeout = ${BUSY_SLICE_MS}`);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.synchronous ?? 'FULL'}`);
+    const wal = this.db.pragma('journal_mode', { simple: true }) === 'wal';
+    if (wal && (opts.synchronous ?? 'FULL') === 'FULL' && !this.db.memory)
+      this.walFile = `${this.db.name}-wal`;
     this.db.pragma('foreign_keys = OFF');
     this.meetings = new SqliteMeetings(
       this.db,
       (fn) => this.write(fn),
       () => this.onBadRow,
     );
-    const { runner, inTxn } = sqliteRunner(this.db, (fn) => this.write(fn));
+    this.syncNormal = this.db.prepare('PRAGMA synchronous = NORMAL');
+    this.syncFull = this.db.prepare('PRAGMA synchronous = FULL');
+    // The alert worker's claims and outcomes commit often: their fsync is off the event loop too.
+    const { runner, inTxn } = sqliteRunner(this.db, (fn) => this.writeSynced(fn));
     this.alerts = new AlertsSql(runner);
     this.alertTxn = inTxn;
   }
@@ -346,6 +375,55 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** The ingest transaction, its commit not synced when the WAL is synced after it (walSynced). */
+  private ingestCommit(batch: Pending[]): WriteResult<RunAccepted>[][] {
+    return this.unsyncedCommit(() => this.ingestBatch.immediate(batch));
+  }
+
+  /** Run a transaction whose commit leaves the WAL unsynced (when walSynced follows it). */
+  private unsyncedCommit<T>(txn: () => T): T {
+    if (!this.walFile) return txn();
+    this.syncNormal.run();
+    try {
+      return txn();
+    } finally {
+      this.syncFull.run();
+    }
+  }
+
+  /** A write (a whole transaction) answered once it is on disk, its fsync off the event loop. */
+  private async writeSynced<T>(fn: () => T): Promise<T> {
+    const out = await this.write(() => this.unsyncedCommit(fn));
+    if (this.walFile) await this.walSynced();
+    return out;
+  }
+
+  /**
+   * Resolves once an fdatasync of the WAL that started after this call has
+   * finished: every commit made before the call is then on disk.
+   */
+  private walSynced(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.unsynced.push({ resolve, reject });
+      if (!this.syncing) this.syncing = this.syncWal();
+    });
+  }
+
+  private async syncWal(): Promise<void> {
+    while (this.unsynced.length > 0) {
+      const group = this.unsynced;
+      this.unsynced = [];
+      try {
+        this.walFd ??= fs.openSync(this.walFile as string, 'r');
+        await fdatasync(this.walFd);
+        for (const g of group) g.resolve();
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
+    this.syncing = undefined;
+  }
+
   private ingestInTxn({ run, idem }: RunWrite): WriteResult<RunAccepted> {
     const s = this.s;
     const prior = s.keyGet.get(idem.key) as { fingerprint: string; run_id: number | null } | undefined;
@@ -398,8 +476,10 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    // Uploads already accepted are committed (or failed) first.
+    // Uploads already accepted are committed (or failed) first, and their commits synced.
     while (this.scheduled) await (this.draining ?? new Promise<void>((resolve) => setImmediate(resolve)));
+    while (this.syncing) await this.syncing;
+    if (this.walFd !== undefined) fs.closeSync(this.walFd);
     this.db.close();
   }
 
@@ -468,14 +548,32 @@ export class SqliteStore implements Store {
       let results: WriteResult<RunAccepted>[][];
       try {
         // IMMEDIATE: a deferred transaction that read first could not wait for the lock (SQLITE_BUSY at once).
-        results = await this.write(() => this.ingestBatch.immediate(batch));
+        results = await this.write(() => this.ingestCommit(batch));
       } catch (err) {
         this.alertsQueued = 0;
         for (const p of batch) p.reject(err);
         continue;
       }
-      this.alertsCommitted();
-      for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>[]);
+      const answer = () => {
+        for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>[]);
+      };
+      if (!this.walFile) {
+        this.alertsCommitted();
+        answer();
+        continue;
+      }
+      // Answered (and the alert worker told) once the commit is on disk; the next batch goes on meanwhile.
+      const alerts = this.alertsQueued;
+      this.alertsQueued = 0;
+      this.walSynced().then(
+        () => {
+          this.alerts.queued(alerts);
+          answer();
+        },
+        (err: unknown) => {
+          for (const p of batch) p.reject(err);
+        },
+      );
     }
     this.scheduled = false;
     this.draining = undefined;
@@ -864,6 +962,9 @@ function statements(db: Database.Database) {
     ),
   };
 }
+
+const fdatasync = (fd: number) =>
+  new Promise<void>((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 
 export async function openSqlite(file: string, opts: SqliteOptions = {}): Promise<SqliteStore> {
   const store = new SqliteStore(file, opts);
