@@ -194,6 +194,45 @@ const loadavg = () =>
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const siteId = (i) => `s${String(i).padStart(5, '0')}`;
 
+/**
+ * Ingest rate with the rule on against no rules, alternated on, off, on, off… (each pair ran
+ * minutes apart at most, under about the same load): `warm` is uploaded first (not timed),
+ * then `measured` is timed; with the rule on, the delivery of `alerts` messages is counted
+ * in the server's CPU (until the last one came).
+ */
+async function rulesOnOff(dir, hook, label, { warm, measured, alerts, warmAlerts = 0 }) {
+  const rate = { off: [], on: [] };
+  const cpu = { off: [], on: [] };
+  for (let r = 0; r < Number(process.env.BENCH_REPEAT ?? 3); r++)
+    for (const mode of ['on', 'off']) {
+      const srv = await startServer(path.join(dir, `rate-${label}-${mode}${r}.db`), hook.url, mode === 'on');
+      hook.reset();
+      await sweep(srv.port, srv.token, warm);
+      if (mode === 'on' && warmAlerts) await hook.until(warmAlerts);
+      hook.reset();
+      const c0 = await srv.cpu();
+      const t0 = performance.now();
+      const t1 = await sweep(srv.port, srv.token, measured);
+      rate[mode].push((measured.length / (t1 - t0)) * 1000);
+      if (mode === 'on') await hook.until(alerts);
+      cpu[mode].push(((await srv.cpu()) - c0) / measured.length);
+      await srv.stop();
+    }
+  const ratios = rate.on.map((x, i) => x / rate.off[i]);
+  const cpuRatios = cpu.on.map((x, i) => x / cpu.off[i]);
+  console.log(
+    `ingest (${label}), ${measured.length} uploads, 32 at a time, ${alerts} alerts: rules off ${median(rate.off).toFixed(0)} req/s, rules on ${median(rate.on).toFixed(0)} req/s; ` +
+      `median of the pairs' on/off ${(median(ratios) * 100).toFixed(1)} % (${ratios.map((x) => (x * 100).toFixed(0)).join(', ')} %); load ${loadavg()}`,
+  );
+  console.log(
+    `  runs on: ${rate.on.map((x) => x.toFixed(0)).join(', ')}; off: ${rate.off.map((x) => x.toFixed(0)).join(', ')} req/s`,
+  );
+  console.log(
+    `  server CPU per upload on: ${cpu.on.map((x) => x.toFixed(0)).join(', ')}; off: ${cpu.off.map((x) => x.toFixed(0)).join(', ')} µs; ` +
+      `median of the pairs' on/off ${(median(cpuRatios) * 100).toFixed(1)} %`,
+  );
+}
+
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-bench-alerts-'));
   const hook = await startReceiver();
@@ -216,46 +255,26 @@ async function main() {
         `sweep of 1,000 sites, 100 not ready: last upload → last alert ${median(latencies).toFixed(0)} ms (runs: ${latencies.map((x) => x.toFixed(0)).join(', ')}); bad signatures ${hook.bad()}`,
       );
 
-    // (2) ingest rate, rules on vs off: 5,000 uploads, 10 % not ready (each site once).
+    // (2) ingest rate, rules on vs off: 5,000 uploads, 10 % not ready (each site once): an alert storm.
     const N = 5000;
-    const rate = { off: [], on: [] };
-    const cpu = { off: [], on: [] };
-    // Alternated on, off, on, off...: each pair ran minutes apart at most, under about the same load.
-    for (let r = 0; r < Number(process.env.BENCH_REPEAT ?? 3); r++)
-      for (const mode of ['on', 'off']) {
-        const srv = await startServer(path.join(dir, `rate-${mode}${r}.db`), hook.url, mode === 'on');
-        hook.reset();
-        // Warm-up: 500 uploads of other sites.
-        await sweep(
-          srv.port,
-          srv.token,
-          Array.from({ length: 500 }, (_, i) => [`w${i}`, 'ready']),
-        );
-        const sites = Array.from({ length: N }, (_, i) => [siteId(i), i % 10 === 3 ? 'not-ready' : 'ready']);
-        const c0 = await srv.cpu();
-        const t0 = performance.now();
-        const t1 = await sweep(srv.port, srv.token, sites);
-        rate[mode].push((N / (t1 - t0)) * 1000);
-        // The alerts' delivery is part of the cost of rules on: counted until the last alert came.
-        if (mode === 'on') await hook.until(N / 10);
-        cpu[mode].push(((await srv.cpu()) - c0) / N);
-        await srv.stop();
-      }
-    const off = median(rate.off);
-    const on = median(rate.on);
-    const ratios = rate.on.map((x, i) => x / rate.off[i]);
-    const cpuRatios = cpu.on.map((x, i) => x / cpu.off[i]);
-    console.log(
-      `ingest, ${N} uploads, 32 at a time: rules off ${off.toFixed(0)} req/s, rules on ${on.toFixed(0)} req/s; ` +
-        `median of the pairs' on/off ${(median(ratios) * 100).toFixed(1)} % (${ratios.map((x) => (x * 100).toFixed(0)).join(', ')} %); load ${loadavg()}`,
-    );
-    console.log(
-      `  runs on: ${rate.on.map((x) => x.toFixed(0)).join(', ')}; off: ${rate.off.map((x) => x.toFixed(0)).join(', ')} req/s`,
-    );
-    console.log(
-      `  server CPU per upload on: ${cpu.on.map((x) => x.toFixed(0)).join(', ')}; off: ${cpu.off.map((x) => x.toFixed(0)).join(', ')} µs; ` +
-        `median of the pairs' on/off ${(median(cpuRatios) * 100).toFixed(1)} %`,
-    );
+    const verdictOf = (i) => (i % 10 === 3 ? 'not-ready' : 'ready');
+    await rulesOnOff(dir, hook, 'storm', {
+      warm: Array.from({ length: 500 }, (_, i) => [`w${i}`, 'ready']),
+      measured: Array.from({ length: N }, (_, i) => [siteId(i), verdictOf(i)]),
+      alerts: N / 10,
+    });
+    // (3) the steady state: the same 5,000 sites known to the registry (their last verdict
+    // uploaded once before), then one more upload each where 1 % change (25 turn not ready,
+    // 25 recover): the rules are evaluated on every upload, 50 messages are sent.
+    const flip = (i) => i % 100 === 7;
+    const before = (i) => (flip(i) && i % 200 === 107 ? 'not-ready' : verdictOf(i));
+    const after = (i) => (!flip(i) ? before(i) : before(i) === 'not-ready' ? 'ready' : 'not-ready');
+    await rulesOnOff(dir, hook, 'steady', {
+      warm: Array.from({ length: N }, (_, i) => [siteId(i), before(i)]),
+      measured: Array.from({ length: N }, (_, i) => [siteId(i), after(i)]),
+      alerts: Array.from({ length: N }, (_, i) => i).filter((i) => after(i) !== before(i)).length,
+      warmAlerts: Array.from({ length: N }, (_, i) => i).filter((i) => before(i) === 'not-ready').length,
+    });
   } finally {
     await hook.close();
     fs.rmSync(dir, { recursive: true, force: true });
