@@ -19,7 +19,7 @@ import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
 import { pgRunner, runPgScript } from './alerts-postgres.js';
-import { AlertsSql, alertMigration, onIncident, onRuns } from './alerts-sql.js';
+import { AlertsSql, alertMigration, maintenanceNoticeMigration, onIncident, onRuns } from './alerts-sql.js';
 import { takeBatch, unitConsistentParts } from './batch.js';
 import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
 import {
@@ -199,6 +199,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 9: alert rules, channels, state, alerts and their deliveries, maintenance windows (docs/alerts.md).
   alertMigration('postgres'),
+  // 10: maintenance notices: the channels a window tells at its start and end (docs/alerts.md).
+  maintenanceNoticeMigration('postgres'),
 ];
 
 // int8 (ids, epoch ms) as JS numbers: every value here is far below 2^53.

@@ -16,7 +16,14 @@ import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
-import { AlertsSql, alertMigration, onIncident, onRuns, type Script } from './alerts-sql.js';
+import {
+  AlertsSql,
+  alertMigration,
+  maintenanceNoticeMigration,
+  onIncident,
+  onRuns,
+  type Script,
+} from './alerts-sql.js';
 import { sqliteRunner } from './alerts-sqlite.js';
 import { takeBatch } from './batch.js';
 import type { BridgeConnection, BridgeQuery, CallStateFilter, NewCallState } from './call-states.js';
@@ -198,6 +205,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 9: alert rules, channels, state, alerts and their deliveries, maintenance windows (docs/alerts.md).
   alertMigration('sqlite'),
+  // 10: maintenance notices: the channels a window tells at its start and end (docs/alerts.md).
+  maintenanceNoticeMigration('sqlite'),
 ];
 
 /** Uploads gathered into one transaction: up to this many, but a batch request is never split. */
