@@ -55,6 +55,7 @@ import {
   incidentFromRow,
   infoOf,
   iso,
+  mergeSite,
   type RunRow,
   runFromRow,
   type SiteMoveRow,
@@ -348,6 +349,23 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * The register kept current by an upload (docs/sites.md, check --upload): the
+   * run's name and register fields merged over the entry (a field it carries
+   * replaces, one it lacks is kept), unless the site is retired or the entry
+   * changed after this run finished (a `site push` or import is not undone by
+   * an older run from the outbox). The entry's time becomes the run's finish.
+   */
+  private refreshSite(run: RunRecord): void {
+    const row = this.s.siteGet.get(run.siteId) as SiteRow | undefined;
+    if (!row || (row.retired_ms !== null && row.retired_ms !== undefined) || run.finishedMs < row.updated_ms)
+      return;
+    const merged = mergeSite(siteFromRow(row), { name: run.siteName, unit: row.unit, ...run.register });
+    const info = infoOf(merged);
+    if (info !== row.info || merged.name !== row.name)
+      this.s.siteRefresh.run(merged.name, info, run.finishedMs, run.siteId);
+  }
+
   private ingestInTxn({ run, idem }: RunWrite): WriteResult<RunAccepted> {
     const s = this.s;
     const prior = s.keyGet.get(idem.key) as { fingerprint: string; run_id: number | null } | undefined;
@@ -360,7 +378,15 @@ export class SqliteStore implements Store {
       return { kind: 'conflict', code: 'site_unit_mismatch', detail: unit };
     }
     if (unit === undefined)
-      s.siteAuto.run(run.siteId, run.siteName, run.unit, run.receivedMs, run.receivedMs);
+      s.siteAutoInfo.run(
+        run.siteId,
+        run.siteName,
+        run.unit,
+        run.register ? infoOf(run.register) : null,
+        run.receivedMs,
+        run.receivedMs,
+      );
+    else this.refreshSite(run);
     const failing = run.failing.join(',');
     const id = Number(
       s.runInsert.run(
@@ -823,6 +849,10 @@ function statements(db: Database.Database) {
     siteAuto: db.prepare(
       'INSERT INTO sites (site_id, name, unit, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (site_id) DO NOTHING',
     ),
+    siteAutoInfo: db.prepare(
+      'INSERT INTO sites (site_id, name, unit, info, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id) DO NOTHING',
+    ),
+    siteRefresh: db.prepare('UPDATE sites SET name = ?, info = ?, updated_ms = max(updated_ms, ?) WHERE site_id = ?'),
     runInsert: db.prepare(
       'INSERT INTO runs (site_id, verdict, started_ms, duration_ms, received_ms, failing, body, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
