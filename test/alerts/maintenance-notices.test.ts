@@ -90,15 +90,25 @@ function notices(name: string, open: (again?: boolean) => Promise<Store>) {
         Date.now(),
       );
     };
+    /** A fresh database with the channel, a rule and a site; its registry; the receiver emptied. */
+    const fresh = async () => {
+      const store = await open();
+      await prepare(store);
+      const reg = await serve(store);
+      hook.requests.length = 0;
+      hook.processed.clear();
+      return { store, reg };
+    };
     const upload = (store: Store, verdict: 'ready' | 'not-ready') => {
       // Received now: whether a window holds its alert is decided at the upload's arrival.
       const at = Date.now();
       return store.ingestRun(
         run({
           siteId: 'xa-a',
+          siteName: 'UBND xã A',
           unit: 'thanh-hoa/xa-a',
           verdict,
-          startedMs: at,
+          startedMs: at - 1000,
           finishedMs: at,
           receivedMs: at,
         }),
@@ -115,12 +125,8 @@ function notices(name: string, open: (again?: boolean) => Promise<Store>) {
     };
 
     it('one notice when the window starts, one when it ends; the site down through it is not alerted as new', async () => {
-      const store = await open();
-      await prepare(store);
-      const reg = await serve(store);
+      const { store, reg } = await fresh();
       try {
-        hook.requests.length = 0;
-        hook.processed.clear();
         const from = Date.now() + 1500;
         const to = from + 3000;
         const w = await add(reg.url, reg.admin, [
@@ -179,12 +185,8 @@ function notices(name: string, open: (again?: boolean) => Promise<Store>) {
     }, 30_000);
 
     it('maintenance end tells at once that it ended early', async () => {
-      const store = await open();
-      await prepare(store);
-      const reg = await serve(store);
+      const { reg } = await fresh();
       try {
-        hook.requests.length = 0;
-        hook.processed.clear();
         const w = await add(reg.url, reg.admin, [
           '--unit',
           'thanh-hoa',
@@ -213,11 +215,7 @@ function notices(name: string, open: (again?: boolean) => Promise<Store>) {
     }, 30_000);
 
     it('a notice due while the registry was down is sent when it starts again', async () => {
-      let store = await open();
-      await prepare(store);
-      let reg = await serve(store);
-      hook.requests.length = 0;
-      hook.processed.clear();
+      let { store, reg } = await fresh();
       const to = Date.now() + 1500;
       const w = await add(reg.url, reg.admin, ['--site', 'xa-a', '--to', iso(to), '--reason', 'mất điện']);
       const key = `maintenance/${w.id}`;

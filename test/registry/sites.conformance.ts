@@ -134,19 +134,23 @@ export function siteRegisterConformance(
         under(''),
         false,
       );
+      const runOf = (
+        name: string,
+        finishedMs: number,
+        register?: RunRecord['register'],
+        receivedMs?: number,
+      ) =>
+        run({
+          siteId: 'u',
+          siteName: name,
+          unit: 'th/u',
+          startedMs: finishedMs - 1000,
+          finishedMs,
+          receivedMs: receivedMs ?? finishedMs + 1000,
+          ...(register ? { register } : {}),
+        });
       const upload = (name: string, finishedMs: number, register?: RunRecord['register']) =>
-        store.ingestRun(
-          run({
-            siteId: 'u',
-            siteName: name,
-            unit: 'th/u',
-            startedMs: finishedMs - 1000,
-            finishedMs,
-            receivedMs: finishedMs + 1000,
-            ...(register ? { register } : {}),
-          }),
-          idem(),
-        );
+        store.ingestRun(runOf(name, finishedMs, register), idem());
       const newTech = { name: 'Phạm Văn E', phone: '0912 000 111', zalo: '0912000111' };
       await upload('UBND xã U', T0 + H, { technician: newTech, meeting_hours: '08:00-11:00, 14:00-17:00' });
       let site = await store.getSite('u');
@@ -176,15 +180,7 @@ export function siteRegisterConformance(
       expect(site).toMatchObject({ name: 'UBND xã U', address: 'Số 2', technician: newTech });
       // Two runs of the site in one batch: the newer one's fields, whatever the order.
       const batch = (finishedMs: number, address: string) => ({
-        run: run({
-          siteId: 'u',
-          siteName: 'UBND xã U',
-          unit: 'th/u',
-          startedMs: finishedMs - 1000,
-          finishedMs,
-          receivedMs: T0 + 7 * H,
-          register: { address },
-        }),
+        run: runOf('UBND xã U', finishedMs, { address }, T0 + 7 * H),
         idem: idem(),
       });
       await store.ingestRuns([batch(T0 + 6 * H, 'mới nhất'), batch(T0 + 5 * H, 'cũ hơn')]);

@@ -1,6 +1,7 @@
 /** What the routes share: error response schemas, cursors, lean run bodies, time checks. */
-import type { FastifyRequest } from 'fastify';
+
 import { Value } from '@sinclair/typebox/value';
+import type { FastifyRequest } from 'fastify';
 import type { RunInput } from '../../model/run.js';
 import { RUN_REGISTER_FIELDS, SiteInput } from '../../model/site.js';
 import { type ApiError, badRequest, conflict } from '../http-error.js';
@@ -111,7 +112,8 @@ export function registerOf(site: RunInput['site']): RunRecord['register'] {
   const out: NonNullable<RunRecord['register']> = {};
   for (const key of RUN_REGISTER_FIELDS) {
     const value = site[key];
-    if (value !== undefined && Value.Check(SiteInput.properties[key], value)) Object.assign(out, { [key]: value });
+    if (value !== undefined && Value.Check(SiteInput.properties[key], value))
+      Object.assign(out, { [key]: value });
   }
   return Object.keys(out).length ? out : undefined;
 }

@@ -852,7 +852,9 @@ function statements(db: Database.Database) {
     siteAutoInfo: db.prepare(
       'INSERT INTO sites (site_id, name, unit, info, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id) DO NOTHING',
     ),
-    siteRefresh: db.prepare('UPDATE sites SET name = ?, info = ?, updated_ms = max(updated_ms, ?) WHERE site_id = ?'),
+    siteRefresh: db.prepare(
+      'UPDATE sites SET name = ?, info = ?, updated_ms = max(updated_ms, ?) WHERE site_id = ?',
+    ),
     runInsert: db.prepare(
       'INSERT INTO runs (site_id, verdict, started_ms, duration_ms, received_ms, failing, body, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
