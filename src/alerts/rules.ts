@@ -35,7 +35,7 @@ export interface AlertFacts {
   maintenance?: MaintenanceFacts;
 }
 
-export interface MaintenanceFacts {
+interface MaintenanceFacts {
   id: number;
   unit: string | null;
   site: string | null;

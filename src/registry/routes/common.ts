@@ -108,7 +108,7 @@ export function failingOf(run: RunInput): string[] {
  * checks (a phone that is not Vietnamese is left out, as `site push` leaves
  * out such a profile): what the upload refreshes (docs/sites.md, check --upload).
  */
-export function registerOf(site: RunInput['site']): RunRecord['register'] {
+function registerOf(site: RunInput['site']): RunRecord['register'] {
   const out: NonNullable<RunRecord['register']> = {};
   for (const key of RUN_REGISTER_FIELDS) {
     const value = site[key];

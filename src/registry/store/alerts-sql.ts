@@ -186,7 +186,7 @@ function windowOf(r: MaintenanceRow, nowMs: number): MaintenanceWindow {
 }
 
 /** The alert id of a window's notices: one per window, its start `firing`, its end `resolved`. */
-export const noticeId = (windowId: number): string => `maintenance/${windowId}`;
+const noticeId = (windowId: number): string => `maintenance/${windowId}`;
 
 /** Write one notice of a window and a delivery to each channel it names (never held). */
 function* notice(
