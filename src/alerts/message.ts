@@ -44,8 +44,108 @@ function summaryOf(d: ClaimedDelivery, t: ReturnType<typeof translator>): string
   return d.reminder ? `${t('alerting.msg.reminder')} ${text}` : text;
 }
 
+/** The site's technician and focal point as detail lines, or that none is registered. */
+function contactLines(d: ClaimedDelivery, t: ReturnType<typeof translator>): string[] {
+  const out: string[] = [];
+  if (d.site.technician) out.push(t('alerting.detail.technician', { who: person(d.site.technician, t) }));
+  if (d.site.focal_point) out.push(t('alerting.detail.focal_point', { who: person(d.site.focal_point, t) }));
+  if (!d.site.technician && !d.site.focal_point) out.push(t('alerting.detail.no_contact'));
+  return out;
+}
+
+const nextMeetingOf = (d: ClaimedDelivery) =>
+  d.nextMeeting
+    ? {
+        id: String(d.nextMeeting.id),
+        title: d.nextMeeting.title,
+        start: new Date(d.nextMeeting.startMs).toISOString(),
+      }
+    : null;
+
+/**
+ * A maintenance window's notice (docs/alerts.md, maintenance windows): what it
+ * covers, why, and its times in Vietnam's local time. A unit window has no
+ * site: the contract's `site` then stands for the unit (its last segment as
+ * the id, the path as the name, nobody to call); `maintenance` says which.
+ */
+function renderNotice(
+  d: ClaimedDelivery,
+  m: NonNullable<ClaimedDelivery['facts']['maintenance']>,
+  lang: Locale,
+): AlertMessage {
+  const t = translator(lang);
+  const scope = m.site
+    ? t('alerting.notice.scope_site', { name: d.site.name, id: m.site })
+    : t('alerting.notice.scope_unit', { unit: m.unit ?? '' });
+  const span = { from: localTime(m.fromMs), to: localTime(m.toMs) };
+  const early = m.endedMs !== null && m.endedMs < m.toMs;
+  const summary =
+    d.state === 'firing'
+      ? t('alerting.notice.start', { scope, reason: m.reason, ...span })
+      : early
+        ? t('alerting.notice.end_early', {
+            scope,
+            reason: m.reason,
+            at: localTime(m.endedMs as number),
+            to: span.to,
+          })
+        : t('alerting.notice.end', { scope, reason: m.reason, at: span.to });
+  const details = [
+    t('alerting.notice.window', { id: m.id, ...span }),
+    t('alerting.notice.reason', { reason: m.reason }),
+    t(d.state === 'firing' ? 'alerting.notice.held' : 'alerting.notice.resumed'),
+    ...(m.site ? [t('alerting.detail.unit', { unit: d.site.unit }), ...contactLines(d, t)] : []),
+    ...(d.nextMeeting
+      ? [
+          t('alerting.detail.next_meeting', {
+            title: d.nextMeeting.title,
+            start: localTime(d.nextMeeting.startMs),
+          }),
+        ]
+      : []),
+  ];
+  const unit = m.unit ?? d.site.unit;
+  return {
+    schema: ALERT_SCHEMA,
+    id: d.alertId,
+    rule: d.ruleId,
+    event: 'maintenance',
+    state: d.state,
+    at: new Date(d.atMs).toISOString(),
+    site: m.site
+      ? {
+          id: d.site.id,
+          name: d.site.name,
+          unit: d.site.unit,
+          technician: d.site.technician ?? null,
+          focalPoint: d.site.focal_point ?? null,
+        }
+      : {
+          id: (unit.split('/').pop() ?? unit).slice(0, 64),
+          name: unit,
+          unit,
+          technician: null,
+          focalPoint: null,
+        },
+    summary,
+    details,
+    meeting: nextMeetingOf(d),
+    maintenance: {
+      id: String(m.id),
+      unit: m.unit,
+      site: m.site,
+      from: new Date(m.fromMs).toISOString(),
+      to: new Date(m.toMs).toISOString(),
+      endedAt: m.endedMs === null ? null : new Date(m.endedMs).toISOString(),
+      reason: m.reason,
+    },
+    lang,
+  };
+}
+
 /** The alert message of one delivery, in `lang`. */
 export function renderAlert(d: ClaimedDelivery, lang: Locale): AlertMessage {
+  if (d.event === 'maintenance' && d.facts.maintenance) return renderNotice(d, d.facts.maintenance, lang);
   const t = translator(lang);
   const details: string[] = [t('alerting.detail.unit', { unit: d.site.unit })];
   if (d.facts.incident)
@@ -53,10 +153,7 @@ export function renderAlert(d: ClaimedDelivery, lang: Locale): AlertMessage {
       t('alerting.detail.incident', { id: d.facts.incident.id, category: d.facts.incident.category }),
     );
   if (d.facts.sinceMs) details.push(t('alerting.detail.since', { since: localTime(d.facts.sinceMs) }));
-  if (d.site.technician) details.push(t('alerting.detail.technician', { who: person(d.site.technician, t) }));
-  if (d.site.focal_point)
-    details.push(t('alerting.detail.focal_point', { who: person(d.site.focal_point, t) }));
-  if (!d.site.technician && !d.site.focal_point) details.push(t('alerting.detail.no_contact'));
+  details.push(...contactLines(d, t));
   const meeting = d.facts.meeting ?? d.nextMeeting;
   if (d.nextMeeting && !d.facts.meeting)
     details.push(

@@ -26,6 +26,19 @@ export function renderAlert(message: AlertMessage, timeZone: string = SITE_TIME_
         ? t('alerts.line.person', { name: p.name, phone: p.phone })
         : p.name;
   const state = message.state === 'firing' ? 'firing' : 'resolved';
+  if (message.maintenance) {
+    // A maintenance notice (docs/alerts.md): its window, and the site's contacts only for a site window.
+    const lines = [
+      t(`alerts.head.notice.${state}`, { time: peopleTime(message.at, timeZone) }),
+      message.summary,
+      ...message.details,
+      t('alerts.line.notice_ref', { id: message.id }),
+    ];
+    return {
+      subject: oneLine(t('alerts.subject.notice', { summary: message.summary })),
+      lines: lines.map(oneLine).filter((l) => l !== ''),
+    };
+  }
   const lines = [
     t(`alerts.head.${state}`, {
       event: t(`alerts.event.${message.event}`),

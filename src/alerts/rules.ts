@@ -31,6 +31,18 @@ export interface AlertFacts {
   sinceMs?: number;
   /** meeting-at-risk: the meeting and the checkpoint (minutes before its start) that found the site at risk. */
   meeting?: { id: number; title: string; startMs: number; checkpoint: 60 | 15 };
+  /** A maintenance notice: its window (docs/alerts.md, maintenance windows). */
+  maintenance?: MaintenanceFacts;
+}
+
+interface MaintenanceFacts {
+  id: number;
+  unit: string | null;
+  site: string | null;
+  fromMs: number;
+  toMs: number;
+  endedMs: number | null;
+  reason: string;
 }
 
 /** meeting-at-risk checks a meeting's sites at these times before its start (docs/alerts.md, events). */

@@ -119,6 +119,8 @@ export const MaintenanceInput = Type.Object(
     from: DateTime,
     to: DateTime,
     reason: Type.String({ minLength: 1, maxLength: 500 }),
+    /** Channels told when the window starts and when it ends (docs/alerts.md, maintenance windows). */
+    notify: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 20, uniqueItems: true })),
   },
   { additionalProperties: false },
 );
@@ -133,6 +135,8 @@ export const MaintenanceWindow = Type.Object({
   reason: Type.String(),
   by: Nullable(Type.String()),
   endedAt: Nullable(DateTime),
+  /** The channels told at its start and end; absent when none. */
+  notify: Type.Optional(Type.Array(Id)),
   /** active: now within it; planned: not yet; over: past its end or ended early. */
   state: Type.Union([Type.Literal('planned'), Type.Literal('active'), Type.Literal('over')]),
 });

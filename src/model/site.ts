@@ -47,7 +47,13 @@ export type SiteInfo = Static<typeof SiteInfo>;
  * The site block of a run at the registry: what the profile sends, read
  * leniently (a newer client's level or extra fields are not refused).
  */
-export const RunSite = Type.Object(siteFields(Type.String({ maxLength: 40 })));
+export const RunSite = Type.Object({
+  ...siteFields(Type.String({ maxLength: 40 })),
+  // The profile's address and hours, for the register (docs/sites.md, check --upload): checked as the
+  // register checks them when the registry merges them, never a reason to refuse the run.
+  address: Type.Optional(Type.String({ maxLength: 500 })),
+  meeting_hours: Type.Optional(Type.String({ maxLength: 200 })),
+});
 export type RunSite = Static<typeof RunSite>;
 
 /** Which codec a site has: the driver and the model, never how to log in (no host, user or password). */
@@ -91,6 +97,19 @@ export const SITE_INFO_FIELDS = [
   'bridge',
   'meeting_hours',
 ] as const satisfies ReadonlyArray<keyof SiteInput>;
+
+/**
+ * The register's fields a run's site block carries (the profile's `site:`
+ * block): an upload refreshes them (docs/sites.md, check --upload). The codec
+ * and the bridge are not in a site block: `site push` sends those.
+ */
+export const RUN_REGISTER_FIELDS = [
+  'level',
+  'address',
+  'technician',
+  'focal_point',
+  'meeting_hours',
+] as const satisfies ReadonlyArray<(typeof SITE_INFO_FIELDS)[number]>;
 
 /** A retired site: kept with its history, left out of reports (docs/sites.md). */
 export const SiteRetired = Type.Object({

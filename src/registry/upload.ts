@@ -29,6 +29,9 @@ export function runInputOf(run: CheckedSiteRun, tool: { name: string; version: s
       ...(site.level !== undefined ? { level: site.level } : {}),
       ...(site.technician ? { technician: site.technician } : {}),
       ...(site.focal_point ? { focal_point: site.focal_point } : {}),
+      // Kept current in the register by the upload (docs/sites.md, check --upload); never a secret.
+      ...(site.address !== undefined ? { address: site.address } : {}),
+      ...(site.meeting_hours !== undefined ? { meeting_hours: site.meeting_hours } : {}),
     },
     verdict: run.verdict,
     startedAt: run.startedAt,

@@ -172,15 +172,23 @@ export function wrapFit(text: string, w: number, sep?: string): string[] {
   return lines.length ? lines : [''];
 }
 
+/** The fewest columns a wrapped line keeps for its text, whatever its indent. */
+const MIN_ROOM = 20;
+
 /**
  * Text lines (titles, summaries) wrapped to the terminal: a line wider than `columns` goes on
- * over more lines, each keeping the line's indent.
+ * over more lines, each keeping the line's indent while that leaves MIN_ROOM columns of text.
+ * A deeper indent (a wrapped table cell past the terminal's edge, when a table's minimums add
+ * up to more than `columns`) is cut back to leave them: kept whole, it broke the text one
+ * character per line.
  */
 export function fitLines(lines: readonly string[], columns: number): string[] {
   return lines.flatMap((line) => {
     if (!Number.isFinite(columns) || width(line) <= columns) return [line];
-    const indent = /^ */.exec(line)?.[0] ?? '';
-    return wrapFit(line.slice(indent.length), Math.max(1, columns - indent.length)).map((l) => indent + l);
+    const spaces = /^ */.exec(line)?.[0].length ?? 0;
+    const indent = ' '.repeat(Math.max(0, Math.min(spaces, columns - MIN_ROOM)));
+    const room = Math.max(1, columns - indent.length);
+    return wrapFit(line.slice(spaces), room).map((l) => indent + l);
   });
 }
 

@@ -4,6 +4,38 @@ import { cutText, renderAlert } from '../../src/alerts/render.js';
 import { sampleAlert } from './sample.js';
 
 describe('renderAlert', () => {
+  it('a maintenance notice: its own headline and subject, the window, no alert lines', () => {
+    const r = renderAlert(
+      sampleAlert({
+        id: 'maintenance/7',
+        rule: 'maintenance',
+        event: 'maintenance',
+        at: '2026-12-01T15:00:00.000Z',
+        summary: 'Bảo trì đơn vị thanh-hoa từ 22:00 01/12/2026 đến 06:00 02/12/2026: thay MCU',
+        details: ['Lý do: thay MCU'],
+        meeting: null,
+        maintenance: {
+          id: '7',
+          unit: 'thanh-hoa',
+          site: null,
+          from: '2026-12-01T15:00:00.000Z',
+          to: '2026-12-01T23:00:00.000Z',
+          endedAt: null,
+          reason: 'thay MCU',
+        },
+      }),
+    );
+    expect(r.subject).toBe(
+      '[diemcau] Bảo trì đơn vị thanh-hoa từ 22:00 01/12/2026 đến 06:00 02/12/2026: thay MCU',
+    );
+    expect(r.lines).toEqual([
+      'THÔNG BÁO BẢO TRÌ: bắt đầu bảo trì (22:00 01/12/2026)',
+      'Bảo trì đơn vị thanh-hoa từ 22:00 01/12/2026 đến 06:00 02/12/2026: thay MCU',
+      'Lý do: thay MCU',
+      'Thông báo bảo trì maintenance/7',
+    ]);
+  });
+
   it('English: what is wrong, whom to call, the next meeting, local times', () => {
     const r = renderAlert(
       sampleAlert({ lang: 'en', summary: 'Microphone picks up nothing', details: ['mic: −91 dB'] }),

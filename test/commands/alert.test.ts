@@ -179,6 +179,20 @@ describe('alert and maintenance commands', () => {
     expect(first(r.stderr)).toBe(
       'diemcau: lỗi: --to phải là thời điểm như 2026-12-01T22:00+07:00 (đang là 2026-12-01 21:00)',
     );
+    r = await cli([
+      'maintenance',
+      'add',
+      '--unit',
+      'thanh-hoa',
+      '--to',
+      new Date(reg.now.ms + 3_600_000).toISOString(),
+      '--reason',
+      'x',
+      '--notify',
+      'no-such-channel',
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('notify: no channel no-such-channel');
     r = await cli(['alert', 'rule', 'list'], { DIEMCAU_TOKEN: reg.tokens.tech });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('need an admin token');

@@ -27,6 +27,48 @@ describe.skipIf(!havePeer(INITDB, 'apt install postgresql'))('postgres', () => {
     openPostgres(await freshDatabase((pg as TestPostgres).url, `alerts_${++db}`)),
   );
 
+  it('maintenance notices with two registries on one database: each written once, each delivery taken once', async () => {
+    const url = await freshDatabase((pg as TestPostgres).url, `alerts_${++db}`);
+    const [a, b] = [await openPostgres(url), await openPostgres(url)];
+    try {
+      const config = { channels: [{ id: 'hook', kind: 'webhook' as const }], rules: [] };
+      a.alerts.config = config;
+      b.alerts.config = config;
+      const t0 = Date.parse('2026-11-25T00:00:00.000Z');
+      for (let i = 0; i < 10; i++)
+        await a.alerts.addMaintenance(
+          {
+            unit: `hue/u${i}`,
+            from: new Date(t0 + 60_000).toISOString(),
+            to: new Date(t0 + 120_000).toISOString(),
+            reason: 'thay MCU',
+            notify: ['hook'],
+          },
+          'admin',
+          t0,
+        );
+      let total = 0;
+      for (const at of [t0 + 61_000, t0 + 62_000, t0 + 121_000, t0 + 122_000]) {
+        const [x, y] = await Promise.all([a.alerts.tick(at), b.alerts.tick(at)]);
+        total += x + y;
+      }
+      expect(total).toBe(20);
+      const [da, dbb] = await Promise.all([
+        a.alerts.claim('pending', t0 + 130_000, 60_000, 100),
+        b.alerts.claim('pending', t0 + 130_000, 60_000, 100),
+      ]);
+      const ids = [...da, ...dbb].map((d) => d.id);
+      expect(ids).toHaveLength(20);
+      expect(new Set(ids).size).toBe(20);
+      const log = await a.alerts.log({ unitPrefix: '', rule: 'maintenance', limit: 100 });
+      expect(log.filter((l) => l.state === 'firing')).toHaveLength(10);
+      expect(log.filter((l) => l.state === 'resolved')).toHaveLength(10);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('meeting-at-risk with two registries on one database: each checkpoint acted on once', async () => {
     const url = await freshDatabase((pg as TestPostgres).url, `alerts_${++db}`);
     const [a, b] = [await openPostgres(url), await openPostgres(url)];

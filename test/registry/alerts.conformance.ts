@@ -193,6 +193,144 @@ export function alertConformance(name: string, open: () => Promise<Store>): void
       ).toEqual([]);
     });
 
+    it('maintenance notices: one at the start, one at the end, to the channels named, in vi and en', async () => {
+      // No rule at all: a window's notices need only its channels.
+      store.alerts.config = { channels: CONFIG.channels, rules: [] };
+      await store.putSite(
+        'site-m',
+        { name: 'UBND xã M', unit: 'ha-noi/m', technician: { name: 'Lê Văn Tâm', phone: '0912345678' } },
+        T0,
+      );
+      const w = await store.alerts.addMaintenance(
+        {
+          site: 'site-m',
+          from: new Date(T0 + H).toISOString(),
+          to: new Date(T0 + 3 * H).toISOString(),
+          reason: 'thay MCU',
+          notify: ['hook', 'mail'],
+        },
+        'admin',
+        T0,
+      );
+      expect(w).toMatchObject({ state: 'planned', notify: ['hook', 'mail'] });
+      expect(await store.alerts.tick(T0 + H - 1000)).toBe(0);
+      // Due at its start: one notice, a delivery per channel; the next ticks write nothing.
+      expect(await store.alerts.tick(T0 + H + 5000)).toBe(2);
+      expect(await store.alerts.tick(T0 + H + 65_000)).toBe(0);
+      const start = await store.alerts.claim('pending', T0 + H + 70_000, 60_000, 10);
+      expect(start.map((d) => [d.event, d.state, d.channelId, d.alertId])).toEqual([
+        ['maintenance', 'firing', 'hook', `maintenance/${w.id}`],
+        ['maintenance', 'firing', 'mail', `maintenance/${w.id}`],
+      ]);
+      const vi = renderAlert(start[0] as (typeof start)[number], 'vi');
+      expect(vi).toMatchObject({
+        event: 'maintenance',
+        state: 'firing',
+        at: new Date(T0 + H).toISOString(),
+        site: { id: 'site-m', name: 'UBND xã M', unit: 'ha-noi/m' },
+        summary: 'Bảo trì điểm cầu UBND xã M (site-m) từ 08:00 25/11/2026 đến 10:00 25/11/2026: thay MCU',
+        maintenance: {
+          id: String(w.id),
+          site: 'site-m',
+          unit: null,
+          from: new Date(T0 + H).toISOString(),
+          to: new Date(T0 + 3 * H).toISOString(),
+          endedAt: null,
+          reason: 'thay MCU',
+        },
+      });
+      expect(vi.details).toContain('Kỹ thuật viên: Lê Văn Tâm (0912345678)');
+      expect(renderAlert(start[0] as (typeof start)[number], 'en').summary).toBe(
+        'Maintenance of site UBND xã M (site-m) from 08:00 25/11/2026 to 10:00 25/11/2026: thay MCU',
+      );
+      await store.alerts.finish(
+        start.map((d) => ({ id: d.id, result: { status: 'sent', atMs: T0 + H + 71_000 } })),
+      );
+      // At its planned end: the end notice, the same alert id, resolved.
+      expect(await store.alerts.tick(T0 + 3 * H + 1000)).toBe(2);
+      expect(await store.alerts.tick(T0 + 3 * H + 61_000)).toBe(0);
+      const end = await store.alerts.claim('pending', T0 + 3 * H + 62_000, 60_000, 10);
+      expect(end.map((d) => [d.state, d.alertId, d.atMs])).toEqual([
+        ['resolved', `maintenance/${w.id}`, T0 + 3 * H],
+        ['resolved', `maintenance/${w.id}`, T0 + 3 * H],
+      ]);
+      expect(renderAlert(end[0] as (typeof end)[number], 'vi').summary).toBe(
+        'Đã xong bảo trì điểm cầu UBND xã M (site-m) (10:00 25/11/2026): thay MCU',
+      );
+      // Ending it afterwards tells nothing more.
+      await store.alerts.endMaintenance(w.id, T0 + 4 * H);
+      expect((await log('maintenance')).length).toBe(4);
+    });
+
+    it('maintenance notices: a unit window from now tells at once; ended early, at once; one ended before it began tells nothing', async () => {
+      const w = await store.alerts.addMaintenance(
+        {
+          unit: 'ha-noi',
+          from: new Date(T0).toISOString(),
+          to: new Date(T0 + 8 * H).toISOString(),
+          reason: 'đổi cáp',
+          notify: ['hook'],
+        },
+        'admin',
+        T0,
+      );
+      // Written with the window, due now.
+      let items = await log('maintenance');
+      expect(items.map((i) => [i.state, i.delivery, i.site, i.unit])).toEqual([
+        ['firing', 'pending', '', 'ha-noi'],
+      ]);
+      await store.alerts.endMaintenance(w.id, T0 + 2 * H);
+      items = await log('maintenance');
+      expect(items.map((i) => i.state)).toEqual(['resolved', 'firing']);
+      expect(await store.alerts.tick(T0 + 9 * H)).toBe(0);
+      const due = await store.alerts.claim('pending', T0 + 2 * H + 1000, 60_000, 10);
+      const en = due.map((d) => renderAlert(d, 'en'));
+      expect(en.map((m) => m.summary)).toEqual([
+        'Maintenance of unit ha-noi and every site under it from 07:00 25/11/2026 to 15:00 25/11/2026: đổi cáp',
+        'Maintenance of unit ha-noi and every site under it ended early at 09:00 25/11/2026 (planned until 15:00 25/11/2026): đổi cáp',
+      ]);
+      // A unit window has no site: the contract's site stands for the unit, nobody to call.
+      expect(en[0]?.site).toEqual({
+        id: 'ha-noi',
+        name: 'ha-noi',
+        unit: 'ha-noi',
+        technician: null,
+        focalPoint: null,
+      });
+      expect(en[1]?.maintenance).toMatchObject({
+        unit: 'ha-noi',
+        site: null,
+        endedAt: new Date(T0 + 2 * H).toISOString(),
+      });
+      // Planned, then ended before its start: nothing to tell, then or later.
+      const cancelled = await store.alerts.addMaintenance(
+        {
+          unit: 'hue',
+          from: new Date(T0 + 10 * H).toISOString(),
+          to: new Date(T0 + 11 * H).toISOString(),
+          reason: 'x',
+          notify: ['hook'],
+        },
+        'admin',
+        T0,
+      );
+      await store.alerts.endMaintenance(cancelled.id, T0 + H);
+      expect(await store.alerts.tick(T0 + 12 * H)).toBe(0);
+      // A window without --notify tells nothing.
+      await store.alerts.addMaintenance(
+        {
+          unit: 'hue',
+          from: new Date(T0 + 12 * H).toISOString(),
+          to: new Date(T0 + 13 * H).toISOString(),
+          reason: 'y',
+        },
+        'admin',
+        T0,
+      );
+      expect(await store.alerts.tick(T0 + 14 * H)).toBe(0);
+      expect(await log('maintenance')).toHaveLength(2);
+    });
+
     it('site-stale leaves retired sites out', async () => {
       await upload('ready', T0, 'site-old', 'hue/a');
       await store.retireSite('site-old', { atMs: T0 + H, by: 'vp', reason: 'merged' });

@@ -15,6 +15,7 @@ const ALERT_TABLES = [
 
 /** Version → the SQLite statements that undo it. */
 const SQLITE_DOWN: Record<number, string> = {
+  10: 'DROP INDEX maintenance_notices; ALTER TABLE maintenance DROP COLUMN notify; ALTER TABLE maintenance DROP COLUMN start_notice_ms; ALTER TABLE maintenance DROP COLUMN end_notice_ms;',
   9: ALERT_TABLES.map((t) => `DROP TABLE ${t};`).join(' '),
   8: 'DROP INDEX incidents_open; ALTER TABLE sites DROP COLUMN retired_ms; ALTER TABLE sites DROP COLUMN retired_by; ALTER TABLE sites DROP COLUMN retired_note;',
   7: 'DROP TABLE meetings; DROP TABLE meeting_sites; DROP TABLE meeting_units; DROP TABLE meeting_events; DROP TABLE notice_rules;',
@@ -26,6 +27,7 @@ const SQLITE_DOWN: Record<number, string> = {
 
 /** Version → the PostgreSQL statements that undo it (the version row is removed by pgDownTo). */
 const PG_DOWN: Record<number, string> = {
+  10: 'DROP INDEX maintenance_notices; ALTER TABLE maintenance DROP COLUMN notify, DROP COLUMN start_notice_ms, DROP COLUMN end_notice_ms;',
   9: ALERT_TABLES.map((t) => `DROP TABLE ${t};`).join(' '),
   8: 'DROP INDEX incidents_open; ALTER TABLE sites DROP COLUMN retired_ms, DROP COLUMN retired_by, DROP COLUMN retired_note;',
   7: 'DROP TABLE meetings, meeting_sites, meeting_units, meeting_events, notice_rules;',

@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SiteBatchItem } from '../../src/model/site.js';
-import type { SiteGuard, Store } from '../../src/registry/store/types.js';
+import type { RunRecord, SiteGuard, Store } from '../../src/registry/store/types.js';
 import { incident, run } from './store.conformance.js';
 
 const T0 = Date.parse('2026-11-25T00:00:00.000Z');
@@ -114,6 +114,97 @@ export function siteRegisterConformance(
       expect(await store.getSite('n2')).toBeUndefined();
       const ok = await store.putSites([item('n1', 'th/1'), item('n2', 'th/2')], T0 + 2, under('th'), true);
       expect(ok.map((o) => o.kind)).toEqual(['created', 'created']);
+    });
+
+    it("an upload keeps the register current: the run's fields replace, the register's own are kept", async () => {
+      const H = 3_600_000;
+      await store.putSites(
+        [
+          item('u', 'th/u', {
+            level: 'xa',
+            address: 'Số 1 Lê Lợi',
+            technician: tech,
+            focal_point: { name: 'Trần Thị D', phone: '(0237) 385 0000' },
+            codec: { driver: 'cisco', model: 'SX20' },
+            bridge: 'sip:8001@mcu.th',
+            meeting_hours: '07:30-11:30',
+          }),
+        ],
+        T0,
+        under(''),
+        false,
+      );
+      const runOf = (
+        name: string,
+        finishedMs: number,
+        register?: RunRecord['register'],
+        receivedMs?: number,
+      ) =>
+        run({
+          siteId: 'u',
+          siteName: name,
+          unit: 'th/u',
+          startedMs: finishedMs - 1000,
+          finishedMs,
+          receivedMs: receivedMs ?? finishedMs + 1000,
+          ...(register ? { register } : {}),
+        });
+      const upload = (name: string, finishedMs: number, register?: RunRecord['register']) =>
+        store.ingestRun(runOf(name, finishedMs, register), idem());
+      const newTech = { name: 'Phạm Văn E', phone: '0912 000 111', zalo: '0912000111' };
+      await upload('UBND xã U', T0 + H, { technician: newTech, meeting_hours: '08:00-11:00, 14:00-17:00' });
+      let site = await store.getSite('u');
+      expect(site).toMatchObject({
+        name: 'UBND xã U',
+        level: 'xa',
+        address: 'Số 1 Lê Lợi',
+        technician: newTech,
+        focal_point: { name: 'Trần Thị D', phone: '(0237) 385 0000' },
+        codec: { driver: 'cisco', model: 'SX20' },
+        bridge: 'sip:8001@mcu.th',
+        meeting_hours: '08:00-11:00, 14:00-17:00',
+        updatedAt: iso(T0 + H),
+      });
+      // A run without register fields wipes nothing.
+      await upload('UBND xã U', T0 + 2 * H);
+      expect(await store.getSite('u')).toMatchObject({ technician: newTech, address: 'Số 1 Lê Lợi' });
+      // An import after the run, then an older run from an outbox: the import stays.
+      await store.putSites(
+        [item('u', 'th/u', { name: 'UBND xã U', address: 'Số 2' })],
+        T0 + 4 * H,
+        under(''),
+        false,
+      );
+      await upload('Tên cũ', T0 + 3 * H, { technician: { name: 'Người cũ' }, address: 'Địa chỉ cũ' });
+      site = await store.getSite('u');
+      expect(site).toMatchObject({ name: 'UBND xã U', address: 'Số 2', technician: newTech });
+      // Two runs of the site in one batch: the newer one's fields, whatever the order.
+      const batch = (finishedMs: number, address: string) => ({
+        run: runOf('UBND xã U', finishedMs, { address }, T0 + 7 * H),
+        idem: idem(),
+      });
+      await store.ingestRuns([batch(T0 + 6 * H, 'mới nhất'), batch(T0 + 5 * H, 'cũ hơn')]);
+      expect((await store.getSite('u'))?.address).toBe('mới nhất');
+      await store.ingestRuns([batch(T0 + 8 * H, 'cũ hơn'), batch(T0 + 9 * H, 'mới nhất 2')]);
+      expect((await store.getSite('u'))?.address).toBe('mới nhất 2');
+      // A site first seen in a run is registered with the run's fields.
+      await store.ingestRun(
+        run({
+          siteId: 'new',
+          siteName: 'Xã mới',
+          unit: 'th/new',
+          register: { address: 'Thôn 3', level: 'xa' },
+        }),
+        idem(),
+      );
+      expect(await store.getSite('new')).toMatchObject({ name: 'Xã mới', address: 'Thôn 3', level: 'xa' });
+      // A retired site stays retired, its entry as it was.
+      await store.retireSite('u', { atMs: T0 + 10 * H, by: 'vp', reason: 'sáp nhập' });
+      const before = await store.getSite('u');
+      await upload('Tên khác', T0 + 11 * H, { address: 'Không được ghi' });
+      const after = await store.getSite('u');
+      expect(after).toEqual(before);
+      expect(after?.retired).toMatchObject({ by: 'vp' });
     });
 
     it('retires a site: kept with its runs and moves, out of readiness and of the default list', async () => {

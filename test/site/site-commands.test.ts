@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Readiness } from '../../src/model/report.js';
 import type { Site, SiteList } from '../../src/model/site.js';
+import { peopleTime } from '../../src/util/local-time.js';
 import { run } from '../helpers/cli.js';
 import { bearer, incidentBody, post } from '../registry/fixtures.js';
 import { type LiveRegistry, startRegistry, tempDir } from '../registry/live.js';
@@ -228,6 +229,17 @@ describe('site push, list, show, retire, move', () => {
     expect(retired.retired).toMatchObject({ by: 'admin', reason: 'sáp nhập vào xã A' });
     const listed = await get<SiteList>('/v1/sites?unit=thanh-hoa&retired=only');
     expect(listed.items.map((s) => s.id)).toEqual(['th-xa-c']);
+  });
+
+  it("shows times in DIEMCAU_TZ's zone (Hà Nội's unless set), as retire does", async () => {
+    const at = (await get<Site>('/v1/sites/th-xa-c')).retired?.at as string;
+    const hanoi = peopleTime(at, 'Asia/Ho_Chi_Minh');
+    const tokyo = peopleTime(at, 'Asia/Tokyo');
+    expect(hanoi).not.toBe(tokyo);
+    expect((await cli(['site', 'show', 'th-xa-c'])).stdout).toContain(hanoi);
+    const shown = (await cli(['site', 'show', 'th-xa-c'], { DIEMCAU_TZ: 'Asia/Tokyo' })).stdout;
+    expect(shown).toContain(tokyo);
+    expect(shown).not.toContain(hanoi);
   });
 
   it('readiness: never reported as its own state, technician, phone and open incidents, in every format', async () => {

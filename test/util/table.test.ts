@@ -1,6 +1,6 @@
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { drawTable, simpleTable, truncateLeft, wrap } from '../../src/util/table.js';
+import { drawTable, fitLines, simpleTable, truncateLeft, width, wrap } from '../../src/util/table.js';
 
 describe('truncateLeft', () => {
   it('keeps the end of a unit, the part that names the place', () => {
@@ -72,5 +72,48 @@ describe('simpleTable', () => {
 describe('wrap', () => {
   it('breaks between words within the width', () => {
     expect(wrap('một hai ba bốn năm', 8)).toEqual(['một hai', 'ba bốn', 'năm']);
+  });
+});
+
+describe('fitLines after a table wider than the terminal', () => {
+  // Minimums that add up to more than 80 columns (a readiness table with every optional
+  // column): a wrapped cell past the 80th column goes on under itself, its line starting with
+  // more spaces than the terminal is wide. Kept under its indent, it was broken one character
+  // per line.
+  const cols = [
+    { head: 'STATE', wrap: true, min: 12 },
+    { head: 'SITE', wrap: true, min: 10 },
+    { head: 'NAME', wrap: true, min: 10 },
+    { head: 'UNIT', flex: true, min: 10, cut: 'left' as const },
+    { head: 'LAST RUN', wrap: true, min: 10 },
+    { head: 'FAILING', wrap: ', ', min: 8 },
+    { head: 'MAINTENANCE', min: 16 },
+    { head: 'TECHNICIAN', wrap: ' · ', min: 10 },
+  ];
+  // Every other cell fits on one line: the technician's goes on alone, past the 80th column.
+  const row = [
+    '✗ not ready',
+    'th-bimson1',
+    'UBND xã A',
+    'thanh-hoa/bim-son',
+    'chưa chạy',
+    'sip-port',
+    '08:00 02/12/2026',
+    'Lê Văn Tâm · 0912 345 678',
+  ];
+
+  it('wraps every line within 80 columns, never one character per line, every word kept', () => {
+    const drawn = drawTable(cols, [row], { columns: 80 });
+    expect(Math.max(...drawn.map((l) => width(l)))).toBeGreaterThan(80);
+    const lines = fitLines(drawn, 80);
+    for (const l of lines) expect(width(l), l).toBeLessThanOrEqual(80);
+    const texts = lines.map((l) => l.trim()).filter(Boolean);
+    expect(texts.filter((l) => [...l].length === 1)).toEqual([]);
+    const words = lines.join(' ').split(/\s+/);
+    for (const w of ['Lê', 'Văn', 'Tâm', '0912', '345', '678']) expect(words).toContain(w);
+  });
+
+  it('keeps the indent of a line while it leaves room to read', () => {
+    expect(fitLines([`    ${'word '.repeat(30).trim()}`], 40).every((l) => l.startsWith('    w'))).toBe(true);
   });
 });

@@ -83,6 +83,7 @@ const maintenanceAdd = (m: Command, t: Translator) =>
     .option('--from <time>', t('maintenance.flag.from'))
     .requiredOption('--to <time>', t('maintenance.flag.to'))
     .requiredOption('--reason <text>', t('maintenance.flag.reason'))
+    .option('--notify <channel>', t('maintenance.flag.notify'), listFlag)
     .addOption(format(t))
     .option('--registry <url>', t('registry.flag.registry'));
 

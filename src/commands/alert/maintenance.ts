@@ -32,6 +32,7 @@ export async function maintenanceAdd(ctx: Context, opts: MaintenanceAddFlags): P
     from,
     to,
     reason: opts.reason,
+    ...(opts.notify?.length ? { notify: [...new Set(opts.notify)] } : {}),
   };
   const w = await call<MaintenanceWindow>(ctx, opts.registry, 'POST', '/v1/maintenance', { body });
   if (opts.format === 'json') return json(ctx, w);

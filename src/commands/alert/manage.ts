@@ -213,7 +213,7 @@ export async function alertLog(ctx: Context, opts: AlertLogFlags): Promise<numbe
       log.items.map((e) => [
         shortTime(e.sentAt ?? e.at),
         e.rule,
-        e.site,
+        e.site || e.unit,
         `${t(`alerting.state.${e.state}`)}${e.reminder ? ' ↻' : ''}`,
         e.channel,
         `${deliveryWord(ctx, e)}${e.nextAt && e.delivery !== 'pending' ? ` ${shortTime(e.nextAt)}` : e.attempts > 1 ? ` ×${e.attempts}` : ''}`,

@@ -20,7 +20,7 @@ export async function retireCommand(ctx0: Context, opts: SiteRetireFlags & { id:
   } finally {
     await s.client.close();
   }
-  const at = site.retired ? localTime(site.retired.at) : '';
+  const at = site.retired ? localTime(s.ctx, site.retired.at) : '';
   await print(
     s.ctx,
     undefined,

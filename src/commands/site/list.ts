@@ -72,20 +72,21 @@ export function renderSite(ctx: Context, site: Site, moves: SiteMoveList): strin
       'retired',
       site.retired
         ? [
-            t('site.retired_line', { at: localTime(site.retired.at), by: site.retired.by ?? '—' }),
+            t('site.retired_line', { at: localTime(ctx, site.retired.at), by: site.retired.by ?? '—' }),
             site.retired.reason,
           ]
             .filter(Boolean)
             .join(' · ')
         : undefined,
     ),
-    ...field('registered', localTime(site.createdAt)),
-    ...field('updated', localTime(site.updatedAt)),
+    ...field('registered', localTime(ctx, site.createdAt)),
+    ...field('updated', localTime(ctx, site.updatedAt)),
     '',
     `${t('site.show.moves')}:`,
     ...(moves.items.length
       ? moves.items.map(
-          (m) => `  ${t('site.show.move', { at: localTime(m.at), from: m.from, to: m.to, by: m.by ?? '—' })}`,
+          (m) =>
+            `  ${t('site.show.move', { at: localTime(ctx, m.at), from: m.from, to: m.to, by: m.by ?? '—' })}`,
         )
       : [`  ${t('site.show.no_moves')}`]),
   ];

@@ -29,6 +29,18 @@ export const en = {
   'report.maintenance.until': 'until {until}: {reason}',
   'alerting.detail.zalo': 'Zalo {phone}',
   'alerting.detail.next_meeting': 'Next meeting: "{title}" at {start}',
+  // maintenance notices (docs/alerts.md, maintenance windows)
+  'alerting.notice.start': 'Maintenance of {scope} from {from} to {to}: {reason}',
+  'alerting.notice.end': 'Maintenance of {scope} is over ({at}): {reason}',
+  'alerting.notice.end_early': 'Maintenance of {scope} ended early at {at} (planned until {to}): {reason}',
+  'alerting.notice.scope_site': 'site {name} ({id})',
+  'alerting.notice.scope_unit': 'unit {unit} and every site under it',
+  'alerting.notice.window': 'Window {id}: {from} to {to}',
+  'alerting.notice.reason': 'Reason: {reason}',
+  'alerting.notice.held': 'Until it ends, alerts of these sites are recorded but not sent.',
+  'alerting.notice.resumed':
+    'Alerts are sent again; a site that is still failing is not alerted again as new.',
+  'maintenance.flag.notify': 'tell this channel when the window starts and ends (repeat for more)',
   // validation
   'alerting.err.unknown_channel': 'no channel {id} (channels: {known})',
   'alerting.err.unknown_kind': 'unknown channel kind {got} (kinds: {kinds})',
@@ -167,6 +179,18 @@ export const vi: Record<keyof typeof en, string> = {
   'report.maintenance.until': 'đến {until}: {reason}',
   'alerting.detail.zalo': 'Zalo: số {phone}',
   'alerting.detail.next_meeting': 'Cuộc họp sắp tới: "{title}" lúc {start}',
+  'alerting.notice.start': 'Bảo trì {scope} từ {from} đến {to}: {reason}',
+  'alerting.notice.end': 'Đã xong bảo trì {scope} ({at}): {reason}',
+  'alerting.notice.end_early': 'Đã kết thúc sớm bảo trì {scope} lúc {at} (dự kiến đến {to}): {reason}',
+  'alerting.notice.scope_site': 'điểm cầu {name} ({id})',
+  'alerting.notice.scope_unit': 'đơn vị {unit} và mọi điểm cầu trực thuộc',
+  'alerting.notice.window': 'Lịch bảo trì số {id}: từ {from} đến {to}',
+  'alerting.notice.reason': 'Lý do: {reason}',
+  'alerting.notice.held':
+    'Trong thời gian bảo trì, cảnh báo của các điểm cầu này vẫn được ghi lại nhưng không gửi đi.',
+  'alerting.notice.resumed':
+    'Cảnh báo được gửi lại như thường; điểm cầu nào vẫn còn lỗi sẽ không bị báo lại như sự cố mới.',
+  'maintenance.flag.notify': 'báo cho kênh này khi bắt đầu và khi kết thúc bảo trì (lặp lại để thêm kênh)',
   'alerting.err.unknown_channel': 'không có kênh {id} (các kênh: {known})',
   'alerting.err.unknown_kind': 'không có loại kênh {got} (các loại: {kinds})',
   'alerting.err.after_required': '{event} cần after: sau bao lâu, ví dụ 26h',

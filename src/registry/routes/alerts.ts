@@ -330,6 +330,13 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const from = timeOf('from', b.from, now);
       const to = Date.parse(b.to);
       if (!(to > from)) throw badRequest('to', 'must be after from');
+      const known = store.alerts.config.channels.map((c) => c.id);
+      const unknown = (b.notify ?? []).find((id) => !known.includes(id));
+      if (unknown !== undefined)
+        throw badRequest(
+          'notify',
+          translator('en')('alerting.err.unknown_channel', { id: unknown, known: known.join(', ') || '-' }),
+        );
       const w = await store.alerts.addMaintenance(b, req.principal.label, now);
       return reply.code(201).send(w);
     },

@@ -1,6 +1,9 @@
 /** What the routes share: error response schemas, cursors, lean run bodies, time checks. */
+
+import { Value } from '@sinclair/typebox/value';
 import type { FastifyRequest } from 'fastify';
 import type { RunInput } from '../../model/run.js';
+import { RUN_REGISTER_FIELDS, SiteInput } from '../../model/site.js';
 import { type ApiError, badRequest, conflict } from '../http-error.js';
 import { ErrorBody } from '../schemas.js';
 import type { RunRecord } from '../store/types.js';
@@ -100,8 +103,24 @@ export function failingOf(run: RunInput): string[] {
   return run.checks.filter((c) => c.status === 'skip' && c.error?.code === 'NEEDS_NOT_MET').map((c) => c.id);
 }
 
+/**
+ * The register's fields of a run's site block that pass the register's own
+ * checks (a phone that is not Vietnamese is left out, as `site push` leaves
+ * out such a profile): what the upload refreshes (docs/sites.md, check --upload).
+ */
+function registerOf(site: RunInput['site']): RunRecord['register'] {
+  const out: NonNullable<RunRecord['register']> = {};
+  for (const key of RUN_REGISTER_FIELDS) {
+    const value = site[key];
+    if (value !== undefined && Value.Check(SiteInput.properties[key], value))
+      Object.assign(out, { [key]: value });
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
 export function runRecord(run: RunInput, nowMs: number): RunRecord {
   const startedMs = timeOf('startedAt', run.startedAt, nowMs);
+  const register = registerOf(run.site);
   return {
     siteId: run.site.id,
     siteName: run.site.name,
@@ -114,6 +133,7 @@ export function runRecord(run: RunInput, nowMs: number): RunRecord {
     failing: failingOf(run),
     body: JSON.stringify(leanRun(run)),
     ...(run.meeting !== undefined ? { meetingId: run.meeting } : {}),
+    ...(register ? { register } : {}),
   };
 }
 

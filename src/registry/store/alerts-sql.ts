@@ -126,6 +126,21 @@ export function alertMigration(engine: 'sqlite' | 'postgres'): string {
   `;
 }
 
+/**
+ * Maintenance notices (docs/alerts.md, maintenance windows): the channels a
+ * window tells (JSON list, NULL: none, as for every window made before), and
+ * when its start and end notices were written (so each is written once).
+ */
+export function maintenanceNoticeMigration(engine: 'sqlite' | 'postgres'): string {
+  const big = engine === 'postgres' ? 'BIGINT' : 'INTEGER';
+  return `
+  ALTER TABLE maintenance ADD COLUMN notify TEXT;
+  ALTER TABLE maintenance ADD COLUMN start_notice_ms ${big};
+  ALTER TABLE maintenance ADD COLUMN end_notice_ms ${big};
+  CREATE INDEX maintenance_notices ON maintenance (from_ms) WHERE notify IS NOT NULL AND end_notice_ms IS NULL;
+  `;
+}
+
 // ---- maintenance ------------------------------------------------------------
 
 /** Does a window in force at `atMs` cover the site (by id, or by unit prefix)? */
@@ -148,6 +163,9 @@ interface MaintenanceRow {
   reason: string;
   actor: string | null;
   ended_ms: unknown;
+  notify?: string | null;
+  start_notice_ms?: unknown;
+  end_notice_ms?: unknown;
 }
 
 function windowOf(r: MaintenanceRow, nowMs: number): MaintenanceWindow {
@@ -162,8 +180,97 @@ function windowOf(r: MaintenanceRow, nowMs: number): MaintenanceWindow {
     reason: r.reason,
     by: r.actor,
     endedAt: r.ended_ms === null ? null : iso(num(r.ended_ms)),
+    ...(r.notify ? { notify: JSON.parse(r.notify) as string[] } : {}),
     state: nowMs < from ? 'planned' : nowMs < end ? 'active' : 'over',
   };
+}
+
+/** The alert id of a window's notices: one per window, its start `firing`, its end `resolved`. */
+const noticeId = (windowId: number): string => `maintenance/${windowId}`;
+
+/** Write one notice of a window and a delivery to each channel it names (never held). */
+function* notice(
+  config: AlertConfig,
+  r: MaintenanceRow,
+  state: 'firing' | 'resolved',
+  atMs: number,
+  nowMs: number,
+): Script<number> {
+  const channels = JSON.parse(String(r.notify)) as string[];
+  let unit = r.unit ?? '';
+  if (r.site_id !== null) {
+    const site = yield q('SELECT unit FROM sites WHERE site_id = ?', [r.site_id]);
+    unit = String(site[0]?.unit ?? '');
+  }
+  const facts: AlertFacts = {
+    maintenance: {
+      id: num(r.id),
+      unit: r.unit,
+      site: r.site_id,
+      fromMs: num(r.from_ms),
+      toMs: num(r.to_ms),
+      endedMs: optNum(r.ended_ms),
+      reason: r.reason,
+    },
+  };
+  // A unit window's notice has no site: its site_id is '' (no site id is empty).
+  const ev = yield q(
+    `INSERT INTO alert_events (alert_id, rule_id, site_id, unit, event, state, reminder, test, at_ms, facts)
+     VALUES (?, 'maintenance', ?, ?, 'maintenance', ?, 0, 0, ?, ?) RETURNING id`,
+    [noticeId(num(r.id)), r.site_id ?? '', unit, state, atMs, JSON.stringify(facts)],
+  );
+  for (const channelId of channels) {
+    const first = firstDelivery(
+      undefined,
+      config.channels.find((ch) => ch.id === channelId),
+      nowMs,
+      facts,
+    );
+    yield q(
+      'INSERT INTO alert_deliveries (event_id, channel_id, status, attempts, next_ms) VALUES (?, ?, ?, 0, ?)',
+      [num(ev[0]?.id), channelId, first.status, first.nextMs],
+    );
+  }
+  return channels.length;
+}
+
+/**
+ * The notices now due (docs/alerts.md, maintenance windows): a window that
+ * has started tells its channels once, and once more when it ends (at its
+ * end, or when ended early); one that was due while the registry was down is
+ * told at the next look. A window ended before it began tells nothing. Each
+ * window's row is locked before it is read (FOR UPDATE on PostgreSQL; SQLite
+ * writes one at a time), so with two registries each notice is written once.
+ */
+function* notices(config: AlertConfig, nowMs: number, onlyId?: number): Script<number> {
+  const due = yield q(
+    `SELECT id FROM maintenance WHERE notify IS NOT NULL AND end_notice_ms IS NULL
+     AND ((start_notice_ms IS NULL AND from_ms <= ?) OR to_ms <= ? OR ended_ms IS NOT NULL)
+     ${onlyId === undefined ? '' : 'AND id = ?'} ORDER BY id`,
+    [nowMs, nowMs, ...(onlyId === undefined ? [] : [onlyId])],
+  );
+  let queued = 0;
+  for (const { id } of due) {
+    const rows = yield q(
+      'SELECT * FROM maintenance WHERE id = ?',
+      [num(id)],
+      'SELECT * FROM maintenance WHERE id = ? FOR UPDATE',
+    );
+    const r = rows[0] as unknown as MaintenanceRow | undefined;
+    if (!r || optNum(r.end_notice_ms) !== null) continue;
+    const fromMs = num(r.from_ms);
+    const endMs = Math.min(num(r.to_ms), optNum(r.ended_ms) ?? Number.POSITIVE_INFINITY);
+    const began = fromMs < endMs;
+    if (optNum(r.start_notice_ms) === null && fromMs <= nowMs) {
+      yield q('UPDATE maintenance SET start_notice_ms = ? WHERE id = ?', [nowMs, num(id)]);
+      if (began) queued += yield* notice(config, r, 'firing', fromMs, nowMs);
+    }
+    if (endMs <= nowMs) {
+      yield q('UPDATE maintenance SET end_notice_ms = ? WHERE id = ?', [nowMs, num(id)]);
+      if (began) queued += yield* notice(config, r, 'resolved', endMs, nowMs);
+    }
+  }
+  return queued;
 }
 
 /**
@@ -681,8 +788,11 @@ export class AlertsSql implements AlertsApi {
 
   async tick(nowMs: number): Promise<number> {
     const config = this.config;
-    if (config.rules.length === 0) return 0;
-    const n = await this.run.write(() => tick(config, nowMs));
+    // Maintenance notices need no rule, only the channels the window names.
+    const n = await this.run.write(function* () {
+      const told = yield* notices(config, nowMs);
+      return told + (config.rules.length === 0 ? 0 : yield* tick(config, nowMs));
+    });
     this.queued(n);
     return n;
   }
@@ -790,15 +900,34 @@ export class AlertsSql implements AlertsApi {
     });
   }
 
-  addMaintenance(w: MaintenanceInput, by: string | undefined, nowMs: number): Promise<MaintenanceWindow> {
-    return this.run.write(function* () {
+  async addMaintenance(
+    w: MaintenanceInput,
+    by: string | undefined,
+    nowMs: number,
+  ): Promise<MaintenanceWindow> {
+    const config = this.config;
+    const out = await this.run.write(function* () {
       const rows = yield q(
-        `INSERT INTO maintenance (unit, site_id, from_ms, to_ms, reason, actor, created_ms, ended_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, NULL) RETURNING *`,
-        [w.unit ?? null, w.site ?? null, Date.parse(w.from), Date.parse(w.to), w.reason, by ?? null, nowMs],
+        `INSERT INTO maintenance (unit, site_id, from_ms, to_ms, reason, actor, created_ms, ended_ms, notify)
+         VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?) RETURNING *`,
+        [
+          w.unit ?? null,
+          w.site ?? null,
+          Date.parse(w.from),
+          Date.parse(w.to),
+          w.reason,
+          by ?? null,
+          nowMs,
+          w.notify?.length ? JSON.stringify(w.notify) : null,
+        ],
       );
-      return windowOf(rows[0] as unknown as MaintenanceRow, nowMs);
+      const row = rows[0] as unknown as MaintenanceRow;
+      // A window that starts now tells its channels in the same transaction.
+      const told = row.notify ? yield* notices(config, nowMs, num(row.id)) : 0;
+      return { window: windowOf(row, nowMs), told };
     });
+    this.queued(out.told);
+    return out.window;
   }
 
   listMaintenance(f: MaintenanceFilter, nowMs: number): Promise<MaintenanceWindow[]> {
@@ -820,11 +949,16 @@ export class AlertsSql implements AlertsApi {
     );
   }
 
-  endMaintenance(id: number, nowMs: number): Promise<MaintenanceWindow | undefined> {
-    return this.run.write(function* () {
+  async endMaintenance(id: number, nowMs: number): Promise<MaintenanceWindow | undefined> {
+    const config = this.config;
+    const out = await this.run.write(function* () {
       yield q('UPDATE maintenance SET ended_ms = ? WHERE id = ? AND ended_ms IS NULL', [nowMs, id]);
+      // Its end notice goes with the change (and its start notice first, if that was never told).
+      const told = yield* notices(config, nowMs, id);
       const rows = yield q('SELECT * FROM maintenance WHERE id = ?', [id]);
-      return rows[0] ? windowOf(rows[0] as unknown as MaintenanceRow, nowMs) : undefined;
+      return { window: rows[0] ? windowOf(rows[0] as unknown as MaintenanceRow, nowMs) : undefined, told };
     });
+    this.queued(out.told);
+    return out.window;
   }
 }

@@ -19,7 +19,7 @@ import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
 import { pgRunner, runPgScript } from './alerts-postgres.js';
-import { AlertsSql, alertMigration, onIncident, onRuns } from './alerts-sql.js';
+import { AlertsSql, alertMigration, maintenanceNoticeMigration, onIncident, onRuns } from './alerts-sql.js';
 import { takeBatch, unitConsistentParts } from './batch.js';
 import type {
   BridgeConnection,
@@ -206,6 +206,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 9: alert rules, channels, state, alerts and their deliveries, maintenance windows (docs/alerts.md).
   alertMigration('postgres'),
+  // 10: maintenance notices: the channels a window tells at its start and end (docs/alerts.md).
+  maintenanceNoticeMigration('postgres'),
 ];
 
 // int8 (ids, epoch ms) as JS numbers: every value here is far below 2^53.
@@ -221,21 +223,32 @@ const types = {
 // The key is claimed first (ON CONFLICT DO NOTHING): a replay inserts nothing and costs no
 // rolled-back rows; each run's id is drawn from its sequence so its key row can point at it.
 // Within a batch, site_latest takes each site's newest run (DISTINCT ON), since one statement
-// may not update a row twice.
+// may not update a row twice. The register is kept current from the same rows (docs/sites.md,
+// check --upload): a new site is inserted with its newest run's fields (`reg`, the JSON of
+// RunRecord.register); an existing one, not retired and not changed since that run finished, gets
+// its name and those fields merged over its own (jsonb ||: each field whole), in `u`, which sees
+// only the rows that were there before the statement (so no row is written twice).
 const INGEST = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[],
-                       $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
+                       $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
     AS t(site_id, name, unit, verdict, started_ms, duration_ms, finished_ms, received_ms, failing, body, key, fp,
-         meeting_id)),
+         meeting_id, reg)),
 ok AS (SELECT i.*, nextval('runs_id_seq') AS id FROM input i
        WHERE NOT EXISTS (SELECT 1 FROM sites s WHERE s.site_id = i.site_id AND s.unit <> i.unit)),
 k AS (INSERT INTO idempotency (key, fingerprint, run_id, created_ms) SELECT key, fp, id, received_ms FROM ok
       ON CONFLICT (key) DO NOTHING RETURNING key, run_id),
 kk AS (SELECT ok.* FROM ok JOIN k ON k.run_id = ok.id),
-s AS (INSERT INTO sites (site_id, name, unit, created_ms, updated_ms)
-      SELECT DISTINCT ON (site_id) site_id, name, unit, received_ms, received_ms FROM kk ORDER BY site_id
+s AS (INSERT INTO sites (site_id, name, unit, info, created_ms, updated_ms)
+      SELECT DISTINCT ON (site_id) site_id, name, unit, reg, received_ms, received_ms FROM kk
+      ORDER BY site_id, finished_ms DESC, id DESC
       ON CONFLICT (site_id) DO NOTHING),
+n AS (SELECT DISTINCT ON (site_id) site_id, name, reg, finished_ms FROM kk ORDER BY site_id, finished_ms DESC, id DESC),
+u AS (UPDATE sites SET name = n.name, updated_ms = greatest(sites.updated_ms, n.finished_ms),
+        info = CASE WHEN n.reg IS NULL THEN sites.info ELSE (coalesce(sites.info::jsonb, '{}') || n.reg::jsonb)::text END
+      FROM n WHERE sites.site_id = n.site_id AND sites.retired_ms IS NULL AND n.finished_ms >= sites.updated_ms
+        AND (sites.name <> n.name OR (n.reg IS NOT NULL
+          AND coalesce(sites.info::jsonb, '{}') || n.reg::jsonb IS DISTINCT FROM coalesce(sites.info::jsonb, '{}')))),
 r AS (INSERT INTO runs (id, site_id, verdict, started_ms, duration_ms, received_ms, failing, body, meeting_id)
       SELECT id, site_id, verdict, started_ms, duration_ms, received_ms, failing, body, meeting_id FROM kk RETURNING id),
 l AS (INSERT INTO site_latest (site_id, run_id, verdict, finished_ms, failing)
@@ -463,6 +476,7 @@ export class PostgresStore implements Store {
           col((w) => w.idem.key),
           col((w) => w.idem.fingerprint),
           col((w) => w.run.meetingId ?? null),
+          col((w) => (w.run.register ? infoOf(w.run.register) : null)),
         ],
       });
       for (const r of rows as Array<{ key: string; id: number }>) created.set(r.key, r.id);

@@ -25,7 +25,14 @@ import type { DailySite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
 import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.js';
 import { canMove } from '../categories.js';
-import { AlertsSql, alertMigration, onIncident, onRuns, type Script } from './alerts-sql.js';
+import {
+  AlertsSql,
+  alertMigration,
+  maintenanceNoticeMigration,
+  onIncident,
+  onRuns,
+  type Script,
+} from './alerts-sql.js';
 import { sqliteRunner } from './alerts-sqlite.js';
 import { takeBatch } from './batch.js';
 import type {
@@ -64,6 +71,7 @@ import {
   incidentFromRow,
   infoOf,
   iso,
+  mergeSite,
   type RunRow,
   runFromRow,
   type SiteMoveRow,
@@ -214,6 +222,8 @@ const MIGRATIONS: readonly string[] = [
   `,
   // 9: alert rules, channels, state, alerts and their deliveries, maintenance windows (docs/alerts.md).
   alertMigration('sqlite'),
+  // 10: maintenance notices: the channels a window tells at its start and end (docs/alerts.md).
+  maintenanceNoticeMigration('sqlite'),
 ];
 
 /** Uploads gathered into one transaction: up to this many, but a batch request is never split. */
@@ -424,6 +434,23 @@ export class SqliteStore implements Store {
     this.syncing = undefined;
   }
 
+  /**
+   * The register kept current by an upload (docs/sites.md, check --upload): the
+   * run's name and register fields merged over the entry (a field it carries
+   * replaces, one it lacks is kept), unless the site is retired or the entry
+   * changed after this run finished (a `site push` or import is not undone by
+   * an older run from the outbox). The entry's time becomes the run's finish.
+   */
+  private refreshSite(run: RunRecord): void {
+    const row = this.s.siteGet.get(run.siteId) as SiteRow | undefined;
+    if (!row || (row.retired_ms !== null && row.retired_ms !== undefined) || run.finishedMs < row.updated_ms)
+      return;
+    const merged = mergeSite(siteFromRow(row), { name: run.siteName, unit: row.unit, ...run.register });
+    const info = infoOf(merged);
+    if (info !== row.info || merged.name !== row.name)
+      this.s.siteRefresh.run(merged.name, info, run.finishedMs, run.siteId);
+  }
+
   private ingestInTxn({ run, idem }: RunWrite): WriteResult<RunAccepted> {
     const s = this.s;
     const prior = s.keyGet.get(idem.key) as { fingerprint: string; run_id: number | null } | undefined;
@@ -436,7 +463,15 @@ export class SqliteStore implements Store {
       return { kind: 'conflict', code: 'site_unit_mismatch', detail: unit };
     }
     if (unit === undefined)
-      s.siteAuto.run(run.siteId, run.siteName, run.unit, run.receivedMs, run.receivedMs);
+      s.siteAutoInfo.run(
+        run.siteId,
+        run.siteName,
+        run.unit,
+        run.register ? infoOf(run.register) : null,
+        run.receivedMs,
+        run.receivedMs,
+      );
+    else this.refreshSite(run);
     const failing = run.failing.join(',');
     const id = Number(
       s.runInsert.run(
@@ -929,6 +964,12 @@ function statements(db: Database.Database) {
     siteUnit: db.prepare('SELECT unit FROM sites WHERE site_id = ?').pluck(),
     siteAuto: db.prepare(
       'INSERT INTO sites (site_id, name, unit, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (site_id) DO NOTHING',
+    ),
+    siteAutoInfo: db.prepare(
+      'INSERT INTO sites (site_id, name, unit, info, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (site_id) DO NOTHING',
+    ),
+    siteRefresh: db.prepare(
+      'UPDATE sites SET name = ?, info = ?, updated_ms = max(updated_ms, ?) WHERE site_id = ?',
     ),
     runInsert: db.prepare(
       'INSERT INTO runs (site_id, verdict, started_ms, duration_ms, received_ms, failing, body, meeting_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',

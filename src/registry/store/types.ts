@@ -10,7 +10,7 @@
 import type { Incident, IncidentCategory, IncidentStatus, Role } from '../../model/incident.js';
 import type { DailySite, ReadinessSite } from '../../model/report.js';
 import type { Run, RunAccepted } from '../../model/run.js';
-import type { Site, SiteInput, SiteMove } from '../../model/site.js';
+import type { RUN_REGISTER_FIELDS, Site, SiteInput, SiteMove } from '../../model/site.js';
 import type { AlertStore } from './alerts.js';
 import type { CallStateStore } from './call-states.js';
 import type { MeetingIncidentStore } from './meeting-incidents.js';
@@ -85,6 +85,12 @@ export interface RunRecord {
   body: string;
   /** The meeting the run was made for (check --meeting), kept in its own indexed column. */
   meetingId?: string;
+  /**
+   * The register's fields the run's site block carries, already checked
+   * (docs/sites.md, check --upload): merged over the entry, each field whole,
+   * when this run is newer than the entry's last change.
+   */
+  register?: Partial<Pick<SiteInput, (typeof RUN_REGISTER_FIELDS)[number]>>;
 }
 
 /** One upload of a batch. */
