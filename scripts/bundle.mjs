@@ -10,7 +10,8 @@
 // load one by one on every command that reads a profile, against 15 M bundled.
 // undici stays external: bundled it would load in 120 M instructions
 // instead of 380 M, but a codec check through the bundled copy failed
-// (test/commands/profile.test.ts, "against the simulators"); bench/README.md.
+// (test/commands/profile.test.ts, "against the simulators"); bench/README.md. Only the
+// codec drivers and the http checks load it now: the registry client is on node:http.
 // Every other package stays external and is
 // loaded only by the command that uses it. bench/startup.bench.mjs measures it.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -17,14 +17,14 @@ import type { Socket } from 'node:net';
 /** How long an idle kept-alive connection is kept for the next request. */
 const IDLE_MS = 4000;
 
-export interface Answer {
+interface Answer {
   statusCode: number;
   headers: http.IncomingHttpHeaders;
   /** The body's chunks; the body timeout runs between them. */
   body: AsyncIterable<Buffer> & { destroy(): unknown };
 }
 
-export interface ExchangeOptions {
+interface ExchangeOptions {
   method: string;
   headers: Record<string, string>;
   payload: string | undefined;
