@@ -85,7 +85,12 @@ for (let b = 0; b < BATCHES; b++) {
   for (const n of names) batchMedians[n].push(median(samples[n]));
 }
 const base = median(batchMedians['node -e 0']);
-console.log(`runs: ${RUNS} × ${BATCHES} batches, interleaved; node ${process.version}`);
+const load = () =>
+  `load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
+console.log(`runs: ${RUNS} × ${BATCHES} batches, interleaved; node ${process.version}; ${load()}`);
 console.log('| command | median ms | ratio to node -e 0 |');
 console.log('|---|---|---|');
 for (const n of names) {
@@ -121,6 +126,7 @@ const firsts = Object.fromEntries(Object.keys(reportBins).map((n) => [n, []]));
 for (let i = 0; i < RUNS; i++)
   for (const [n, b] of Object.entries(reportBins)) firsts[n].push(await firstRequest(b));
 server.close();
+console.log(load());
 for (const [n, xs] of Object.entries(firsts))
   console.log(
     `| ${n}: spawn → first request | ${median(xs).toFixed(1)} | ${(median(xs) / base).toFixed(2)}× |`,

@@ -303,6 +303,12 @@ for (const n of SIZES) {
           : ''),
     );
 }
+console.log(
+  `load average at the end ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);
 const stats = await ask({ stats: true });
 console.log(
   `servers: ${stats.tcp} TCP accepts, ${stats.http} HTTP answers, ${(stats.cpuMs / 1000).toFixed(1)} s CPU`,

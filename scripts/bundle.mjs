@@ -10,10 +10,11 @@
 // load one by one on every command that reads a profile, against 15 M bundled.
 // undici stays external: bundled it would load in 120 M instructions
 // instead of 380 M, but a codec check through the bundled copy failed
-// (test/commands/profile.test.ts, "against the simulators"); bench/README.md.
+// (test/commands/profile.test.ts, "against the simulators"); bench/README.md. Only the
+// codec drivers and the http checks load it now: the registry client is on node:http.
 // Every other package stays external and is
 // loaded only by the command that uses it. bench/startup.bench.mjs measures it.
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -28,7 +29,6 @@ const external = [
   'open',
   'ora',
   'pg',
-  'string-width',
   'systeminformation',
   'undici',
 ];
@@ -44,11 +44,29 @@ const jsonCatalogues = {
   },
 };
 
+// string-width is bundled (its four packages loaded one by one cost ~70 M instructions), and
+// the Intl.Segmenter its module makes at load (~90 M: ICU's break data) is made on its first
+// call instead: a piped table (tab-separated, docs/architecture.md) loads the table code and
+// never measures a width. The same function, so the same widths.
+const SEGMENTER = 'const segmenter = new Intl.Segmenter();';
+const lazySegmenter = {
+  name: 'lazy-segmenter',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes(SEGMENTER)) throw new Error(`${args.path}: no "${SEGMENTER}" to defer (a new string-width?)`);
+      const lazy =
+        'let segmenter_; const segmenter = { segment: (s) => (segmenter_ ??= new Intl.Segmenter()).segment(s) };';
+      return { contents: src.replace(SEGMENTER, lazy), loader: 'js' };
+    });
+  },
+};
+
 // `node scripts/bundle.mjs --meta` also writes esbuild's metafile (what each chunk holds) to dist/bundle-meta.json.
 const meta = process.argv.includes('--meta');
 const result = await build({
   metafile: meta,
-  plugins: [jsonCatalogues],
+  plugins: [jsonCatalogues, lazySegmenter],
   entryPoints: ['dist/cli/main.js'],
   outdir,
   bundle: true,

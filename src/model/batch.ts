@@ -4,15 +4,11 @@
  * would have given that run alone.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { MAX_BATCH_RUNS } from './constants.js';
 import { RunAccepted, RunInput } from './run.js';
 
-/** Most runs in one batch; more is a 413 (the client splits its queue well below). */
-export const MAX_BATCH_RUNS = 1000;
-
-/** A batch body may be this many times the registry's body limit for one request. */
-export const BATCH_BODY_FACTOR = 8;
-
-export const RUN_BATCH_PATH = '/v1/runs:batch';
+// Plain constants in ./constants.js: the client's outbox needs them without TypeBox.
+export { BATCH_BODY_FACTOR, MAX_BATCH_RUNS, RUN_BATCH_PATH } from './constants.js';
 
 /** The Idempotency-Key of one run: the same rules as the header of POST /v1/runs. */
 export const ItemKey = Type.String({

@@ -91,3 +91,11 @@ export const CHANNEL_KINDS = ['email', 'webhook', 'zalo-bot', 'zalo-oa', 'telegr
 
 /** A delivery's states (docs/alerts.md, the log). */
 export const DELIVERY_STATES = ['pending', 'sent', 'failed', 'held', 'digest'] as const;
+
+/** Most runs in one POST /v1/runs:batch; more is a 413 (the client splits its queue well below). */
+export const MAX_BATCH_RUNS = 1000;
+
+/** A batch body may be this many times the registry's body limit for one request. */
+export const BATCH_BODY_FACTOR = 8;
+
+export const RUN_BATCH_PATH = '/v1/runs:batch';

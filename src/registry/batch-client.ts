@@ -6,7 +6,8 @@
  * uploads for the rest of the flush.
  */
 import type { RegistryApi } from '../cli/context.js';
-import { RUN_BATCH_PATH, type RunBatchAnswer, type RunBatchResult } from '../model/batch.js';
+import type { RunBatchAnswer, RunBatchResult } from '../model/batch.js';
+import { RUN_BATCH_PATH } from '../model/constants.js';
 import type { Outcome } from './client.js';
 import type { BatchOutcome, BatchSend, OutboxItem } from './outbox.js';
 

@@ -1,13 +1,17 @@
 /**
- * The registry client (undici): timeouts on connect, headers and body;
- * retries with exponential backoff and jitter for connection errors, 5xx,
- * 408 and 429 (POSTs carry an Idempotency-Key, so a retry never stores
- * twice). It returns outcomes as data; callers decide what is an error.
+ * The registry client (Node's own `node:http`/`node:https`): timeouts on
+ * connect, headers and body; retries with exponential backoff and jitter for
+ * connection errors, 5xx, 408 and 429 (POSTs carry an Idempotency-Key, so a
+ * retry never stores twice). It returns outcomes as data; callers decide what
+ * is an error. Not undici, which costs every `report`, `incident`, `meeting`
+ * and `site` command about 380 M instructions to load before its first
+ * request (docs/architecture.md, "Start-up cost"); the failures keep undici's
+ * codes (src/registry/http-exchange.ts), which the messages name.
  */
-import { rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
+import type { Agent } from 'node:http';
 import { readAtMost } from '../util/read-body.js';
 import { sleep } from '../util/sleep.js';
+import { agentFor, exchange } from './http-exchange.js';
 
 export interface ClientOptions {
   /** Base URL, e.g. https://hnth.thanhhoa.gov.vn (a path prefix is kept). */
@@ -73,16 +77,12 @@ const RETRY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const MAX_BACKOFF_MS = 5000;
 
 export class RegistryClient {
-  private readonly agent: Agent;
+  /** Made on the first request (node:https is loaded only for an https:// registry). */
+  private agent: Promise<Agent> | undefined;
   private readonly base: string;
+  private readonly timeoutMs: number;
   constructor(private readonly opts: ClientOptions) {
-    const timeout = opts.timeoutMs ?? 10_000;
-    this.agent = new Agent({
-      connect: { timeout, ...(opts.ca ? { ca: [...rootCertificates, opts.ca] } : {}) },
-      headersTimeout: timeout,
-      bodyTimeout: timeout,
-      keepAliveTimeout: 4000,
-    });
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.base = opts.url.replace(/\/+$/, '');
   }
 
@@ -91,7 +91,9 @@ export class RegistryClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    const agent = this.agent;
+    this.agent = undefined;
+    (await agent)?.destroy();
   }
 
   async send<T>(
@@ -157,12 +159,14 @@ export class RegistryClient {
     signal: AbortSignal,
   ): Promise<Outcome<T>> {
     try {
-      const res = await request(url, {
-        method: method as 'GET',
+      this.agent ??= agentFor(url.protocol === 'https:', this.opts.ca);
+      const res = await exchange(url, {
+        method,
         headers,
-        body: payload,
-        dispatcher: this.agent,
+        payload,
+        agent: await this.agent,
         signal,
+        timeoutMs: this.timeoutMs,
       });
       const max = this.opts.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
       const raw = await readAtMost(res.body, res.headers['content-length'], max);

@@ -12,7 +12,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { MAX_BATCH_RUNS } from '../model/batch.js';
+import { MAX_BATCH_RUNS } from '../model/constants.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import { alive } from '../util/lock.js';
 import type { Outcome } from './client.js';
