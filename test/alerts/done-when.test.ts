@@ -1,6 +1,7 @@
 /**
- * The site register and alerts as a new user meets them, with the built CLI
- * only: `registry serve` on 127.0.0.1 (SQLite), the sample spreadsheet of
+ * The site register and alerts as a new user meets them, with the shipped
+ * binary only (bin/diemcau.js and its bundle: `npm run build` first, as
+ * `npm test` does): `registry serve` on 127.0.0.1 (SQLite), the sample spreadsheet of
  * docs/examples/diem-cau.csv imported with `site import`, an e-mail channel to
  * a real SMTP server (aiosmtpd, STARTTLS and a login) and a webhook to a
  * receiver that checks the signature, one rule to both. A site turns not
@@ -15,7 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertLog } from '../../src/model/alert-rule.js';
 import { haveSmtpPeer, type SmtpServer, startAiosmtpd } from '../helpers/smtp.js';
-import { type BuiltCli, buildCli, runBuilt, spawnBuilt } from '../registry/built.js';
+import { type BuiltCli, runBuilt, spawnBuilt } from '../registry/built.js';
 import { deadPort, tempDir } from '../registry/live.js';
 import { type Receiver, startReceiver } from './receiver.js';
 
@@ -26,7 +27,7 @@ const SMTP_PASSWORD = 'Mật-khẩu-SMTP-bí-mật-42';
 const HOOK_SECRET = 'bi-mat-chung-cua-webhook-0123456789';
 const SITE = 'th-xa-dong-tien';
 
-describe.skipIf(!haveSmtpPeer())('site register and alerts from a fresh start (built CLI)', () => {
+describe.skipIf(!haveSmtpPeer())('site register and alerts from a fresh start (the shipped binary)', () => {
   let cli: BuiltCli;
   let smtp: SmtpServer;
   let hook: Receiver;
@@ -73,7 +74,8 @@ describe.skipIf(!haveSmtpPeer())('site register and alerts from a fresh start (b
   };
 
   beforeAll(async () => {
-    cli = buildCli();
+    expect(fs.existsSync(path.join(ROOT, 'dist/bundle/main.js')), 'run `npm run build` first').toBe(true);
+    cli = { bin: path.join(ROOT, 'bin/diemcau.js'), dir: ROOT, remove: () => {} };
     dir = tempDir('done-when');
     smtp = await startAiosmtpd(SMTP_USER, SMTP_PASSWORD);
     hook = await startReceiver(HOOK_SECRET);
@@ -97,7 +99,6 @@ describe.skipIf(!haveSmtpPeer())('site register and alerts from a fresh start (b
     registry?.kill('SIGTERM');
     await hook?.close();
     await smtp?.stop();
-    cli?.remove();
   });
 
   it('imports the sample, alerts once by e-mail and webhook, recovers once, and holds under maintenance', async () => {

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,6 +119,51 @@ describe('the built binary', () => {
     );
     expect([...packages]).toEqual([]);
     expect(loaded.some((u) => u.includes('/dist/bundle/main.js'))).toBe(true);
+  });
+
+  // yaml is bundled as CommonJS: a dynamic import() of it had no `parse` in the bundle.
+  it('reads YAML wherever a command does: `registry serve --bridges`, `sim codec --scenario-file`', async () => {
+    built();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-bundle-yaml-'));
+    try {
+      const serve = spawn(
+        process.execPath,
+        [
+          bin,
+          'registry',
+          'serve',
+          '--db',
+          path.join(dir, 'r.db'),
+          '--port',
+          '0',
+          '--bridges',
+          path.join(root, 'profiles/defaults/thanh-hoa.yaml'),
+        ],
+        { env: { ...process.env, LANG: 'en_US.UTF-8' }, stdio: ['ignore', 'ignore', 'pipe'] },
+      );
+      let err = '';
+      serve.stderr?.on('data', (d) => {
+        err += d;
+      });
+      const exited = new Promise((r) => serve.on('close', r));
+      for (let i = 0; i < 200 && !err.includes('listening') && serve.exitCode === null; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      serve.kill('SIGTERM');
+      await exited;
+      expect(err).toContain('listening');
+      expect(err).not.toContain('error');
+      fs.writeFileSync(path.join(dir, 'bad.yaml'), 'scenarios: [unclosed\n');
+      const sim = spawnSync(
+        process.execPath,
+        [bin, 'sim', 'codec', '--port', '0', '--scenario-file', path.join(dir, 'bad.yaml')],
+        { encoding: 'utf8', env: { ...process.env, LANG: 'en_US.UTF-8' }, timeout: 20_000 },
+      );
+      expect(sim.status).toBe(3);
+      expect(sim.stderr).toMatch(/^diemcau: error: cannot read \S+bad\.yaml as YAML or JSON: /);
+      expect(sim.stderr).not.toContain('is not a function');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits with the code and flushes stdout when piped', () => {

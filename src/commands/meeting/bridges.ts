@@ -5,14 +5,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+// A static import: yaml is bundled (scripts/bundle.mjs) as CommonJS, whose
+// dynamic import() gives no named exports in the bundle.
+import { parse } from 'yaml';
 import type { Context } from '../../cli/context.js';
 import { FileError } from '../../errors.js';
 import type { BridgeConfig } from '../../model/bridge.js';
 
 export async function loadBridges(ctx: Context, files: readonly string[]): Promise<BridgeConfig[]> {
   if (files.length === 0) return [];
-  const [{ parse }, { TypeCompiler }, { BridgeConfig: schema }] = await Promise.all([
-    import('yaml'),
+  const [{ TypeCompiler }, { BridgeConfig: schema }] = await Promise.all([
     import('@sinclair/typebox/compiler'),
     import('../../model/bridge.js'),
   ]);

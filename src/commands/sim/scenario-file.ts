@@ -1,6 +1,9 @@
 /** Reading `--scenario-file` (YAML or JSON) for the simulators: errors name the file and what is allowed. */
 import fs from 'node:fs/promises';
 import path from 'node:path';
+// A static import: yaml is bundled (scripts/bundle.mjs) as CommonJS, whose
+// dynamic import() gives no named exports in the bundle.
+import { parse } from 'yaml';
 import type { Context } from '../../cli/context.js';
 import { UsageError } from '../../errors.js';
 
@@ -14,7 +17,6 @@ export async function readScenarioFile(ctx: Context, file: string): Promise<unkn
       ctx.t('sim.err.scenario_read', { file, reason: (err as NodeJS.ErrnoException).code ?? String(err) }),
     );
   }
-  const { parse } = await import('yaml');
   try {
     return parse(text) as unknown;
   } catch (err) {
