@@ -129,7 +129,7 @@ describe('report meeting after the meeting', () => {
     expect(text).toContain('Tóm tắt để đưa vào báo cáo:');
     expect(text).toContain('1/2 điểm cầu sẵn sàng lúc T−15, 1 kết nối, 2 sự cố (1 phải đổi thời gian họp)');
     expect(text).toContain(
-      `- Điểm cầu th-bimson-ubnd: sẵn sàng lúc T−15, kết nối 120/120 phút, 1 sự cố (không có tiếng lúc ${hhmm(T0 + 20 * MIN)}, không ảnh hưởng)`,
+      `- Site th-bimson-ubnd: sẵn sàng lúc T−15, kết nối 120/120 phút, 1 sự cố (không có tiếng lúc ${hhmm(T0 + 20 * MIN)}, không ảnh hưởng)`,
     );
     expect(text).toContain(
       `- Điểm cầu th-bimson-xa: đến T−15 chưa kiểm tra, không vào cầu, 1 sự cố (mất điện lúc ${hhmm(T0 + 40 * MIN)}, phải đổi thời gian họp)`,

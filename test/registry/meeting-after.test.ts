@@ -202,7 +202,7 @@ function routeSuite(name: string, open: () => Promise<Store>) {
         rescheduled: 0,
       });
       expect(before.by[XA]?.incidentsDuring?.map((i) => i.id)).toEqual([line]);
-      expect(before.by[UBND]?.line?.vi).toBe('Điểm cầu th-bimson-ubnd: sẵn sàng lúc T−15, không có sự cố');
+      expect(before.by[UBND]?.line?.vi).toBe('Site th-bimson-ubnd: sẵn sàng lúc T−15, không có sự cố');
 
       // During: UBND on the bridge from T−2 to T+178 min; XA never. Incidents at T+30 and T+60, one after the end.
       const state = async (site: string, atMs: number, s: string, remote?: string) => {
@@ -272,8 +272,8 @@ function routeSuite(name: string, open: () => Promise<Store>) {
         [lost, 'postponed'],
       ]);
       expect(after.by[UBND]?.line).toEqual({
-        vi: `Điểm cầu th-bimson-ubnd: sẵn sàng lúc T−15, kết nối 178/180 phút, 1 sự cố (không có tiếng lúc ${hhmm(T0 + 30 * MIN)}, không ảnh hưởng)`,
-        en: `Điểm cầu th-bimson-ubnd: ready at T−15, connected 178 of 180 min, 1 incident (no sound at ${hhmm(T0 + 30 * MIN)}, no effect on the meeting)`,
+        vi: `Site th-bimson-ubnd: sẵn sàng lúc T−15, kết nối 178/180 phút, 1 sự cố (không có tiếng lúc ${hhmm(T0 + 30 * MIN)}, không ảnh hưởng)`,
+        en: `Site th-bimson-ubnd: ready at T−15, connected 178 of 180 min, 1 incident (no sound at ${hhmm(T0 + 30 * MIN)}, no effect on the meeting)`,
       });
       expect(after.by[XA]?.line?.vi).toBe(
         `=UBND xã <b>Quang</b>: đến T−15 chưa kiểm tra, không vào cầu, 2 sự cố (sự cố đường truyền lúc ${hhmm(T0 - 20 * MIN)}, không ảnh hưởng; mất kết nối lúc ${hhmm(T0 + HOUR)}, phải hoãn họp)`,
@@ -304,7 +304,7 @@ function routeSuite(name: string, open: () => Promise<Store>) {
         `1/2 điểm cầu sẵn sàng lúc T−15, 1 kết nối, 3 sự cố (1 phải hoãn họp)`,
       );
       expect(vi.replace(/\s+/g, ' ')).toContain(
-        `- Điểm cầu th-bimson-ubnd: sẵn sàng lúc T−15, kết nối 178/180 phút`,
+        `- Site th-bimson-ubnd: sẵn sàng lúc T−15, kết nối 178/180 phút`,
       );
       const en = renderMeeting(after.body, 'table', {
         ...ro,

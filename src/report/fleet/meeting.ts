@@ -248,7 +248,12 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
   const fit = (l: string) =>
     Number.isFinite(ro.columns) ? wrap(terminalText(l), ro.columns) : [terminalText(l)];
   const head = headLines(r, ro).flatMap(fit);
-  const tail = started(r) ? `\n${summaryLines(ro, r).flatMap(fit).join('\n')}\n` : '';
+  // A site's line ("- UBND xã …") wraps under its own text, not under the dash.
+  const hang = (l: string) => {
+    if (!l.startsWith('- ') || !Number.isFinite(ro.columns)) return fit(l);
+    return wrap(terminalText(l.slice(2)), ro.columns - 2).map((x, i) => (i === 0 ? '- ' : '  ') + x);
+  };
+  const tail = started(r) ? `\n${summaryLines(ro, r).flatMap(hang).join('\n')}\n` : '';
   return `${head.join('\n')}\n\n${table}${tail}`;
 }
 
