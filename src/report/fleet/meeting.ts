@@ -245,12 +245,12 @@ export function renderMeeting(r: MeetingReadiness, format: MeetingReportFormat, 
     true,
     ro.columns,
   );
-  const fit = (l: string) =>
+  const fitLine = (l: string) =>
     Number.isFinite(ro.columns) ? wrap(terminalText(l), ro.columns) : [terminalText(l)];
-  const head = headLines(r, ro).flatMap(fit);
+  const head = headLines(r, ro).flatMap(fitLine);
   // A site's line ("- UBND xã …") wraps under its own text, not under the dash.
   const hang = (l: string) => {
-    if (!l.startsWith('- ') || !Number.isFinite(ro.columns)) return fit(l);
+    if (!l.startsWith('- ') || !Number.isFinite(ro.columns)) return fitLine(l);
     return wrap(terminalText(l.slice(2)), ro.columns - 2).map((x, i) => (i === 0 ? '- ' : '  ') + x);
   };
   const tail = started(r) ? `\n${summaryLines(ro, r).flatMap(hang).join('\n')}\n` : '';
