@@ -182,7 +182,18 @@ export async function startSippScenario(file: string, calls = 1, deadlineMs = 30
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-sipp-'));
   const messages = path.join(dir, 'messages.log');
-  const args = ['-sf', path.join(FIXTURES, file), '-i', '127.0.0.1', '-p', String(port)];
+  // Its own RTP port, not sipp's default 6000 that a sipp beside it may hold.
+  const media = await freePort();
+  const args = [
+    '-sf',
+    path.join(FIXTURES, file),
+    '-i',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-mp',
+    String(media),
+  ];
   args.push(
     '-trace_msg',
     '-message_file',

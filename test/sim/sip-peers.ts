@@ -28,7 +28,22 @@ export interface SippUas {
 
 /** `sipp -sn uas -aa` (answers OPTIONS; without -aa it drops them) on 127.0.0.1; resolves once it answers. */
 export async function startSippUas(transport: 'udp' | 'tcp'): Promise<SippUas> {
+  // A sipp that exits at once (its port, or its RTP port, taken meanwhile by a
+  // test running beside it) is started again on other ports, three times at most.
+  let last: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await startSippUasOnce(transport);
+    } catch (err) {
+      last = err;
+    }
+  }
+  throw last;
+}
+
+async function startSippUasOnce(transport: 'udp' | 'tcp'): Promise<SippUas> {
   const port = await freePort();
+  const media = await freePort();
   const args = [
     '-sn',
     'uas',
@@ -37,6 +52,8 @@ export async function startSippUas(transport: 'udp' | 'tcp'): Promise<SippUas> {
     '-p',
     String(port),
     '-aa',
+    '-mp',
+    String(media),
     '-nostdin',
     ...(transport === 'tcp' ? ['-t', 't1'] : []),
   ];
@@ -83,6 +100,9 @@ export async function sippCall(
     '1',
     '-d',
     '200',
+    // Its own RTP port, not sipp's default 6000 that a sipp beside it may hold.
+    '-mp',
+    String(await freePort()),
     '-nostdin',
     '-timeout',
     '10',
