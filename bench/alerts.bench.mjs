@@ -258,10 +258,13 @@ async function main() {
     // (2) ingest rate, rules on vs off: 5,000 uploads, 10 % not ready (each site once): an alert storm.
     const N = 5000;
     const verdictOf = (i) => (i % 10 === 3 ? 'not-ready' : 'ready');
+    // The warm-up has 10 sites not ready, so the code that renders and sends an alert is
+    // loaded (on first use, once per registry process) before the measured part.
     await rulesOnOff(dir, hook, 'storm', {
-      warm: Array.from({ length: 500 }, (_, i) => [`w${i}`, 'ready']),
+      warm: Array.from({ length: 500 }, (_, i) => [`w${i}`, i % 50 === 0 ? 'not-ready' : 'ready']),
       measured: Array.from({ length: N }, (_, i) => [siteId(i), verdictOf(i)]),
       alerts: N / 10,
+      warmAlerts: 10,
     });
     // (3) the steady state: the same 5,000 sites known to the registry (their last verdict
     // uploaded once before), then one more upload each where 1 % change (25 turn not ready,
