@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertConfigView, AlertLog, MaintenanceList } from '../../src/model/alert-rule.js';
+import { peopleTime } from '../../src/util/local-time.js';
 import { run } from '../helpers/cli.js';
 import { post, runBody } from '../registry/fixtures.js';
 import { type LiveRegistry, startRegistry } from '../registry/live.js';
@@ -223,6 +224,13 @@ describe('alert and maintenance commands', () => {
     expect(list.items.map((w) => [w.id, w.unit, w.state, w.reason, w.by])).toEqual([
       [id, 'thanh-hoa/bim-son', 'active', 'thay MCU', 'admin'],
     ]);
+    // People's times in the table: Hà Nội's (or DIEMCAU_TZ), as "HH:MM dd/mm/yyyy".
+    const row = (await cli(['maintenance', 'list'])).stdout.split('\n')[1]?.split('\t');
+    expect(row?.slice(2, 4)).toEqual([peopleTime(from), peopleTime(to)]);
+    const utc = (await cli(['maintenance', 'list'], { DIEMCAU_TZ: 'UTC' })).stdout
+      .split('\n')[1]
+      ?.split('\t');
+    expect(utc?.[3]).toBe(peopleTime(to, 'UTC'));
     expect((await cli(['maintenance', 'end', String(id)])).stderr).toBe(`window ${id} ended\n`);
     expect((await cli(['maintenance', 'list'])).stdout).toBe('no maintenance windows\n');
     expect((await cli(['maintenance', 'list', '--all', '--format', 'json'])).stdout).toContain(

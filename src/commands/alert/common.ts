@@ -2,6 +2,7 @@
 import type { Context } from '../../cli/context.js';
 import type { RequestOptions } from '../../registry/client.js';
 import { clientFor, readOrThrow, resolveTarget } from '../../registry/session.js';
+import { peopleTime, siteTimeZone } from '../../util/local-time.js';
 
 export async function call<T>(
   ctx: Context,
@@ -24,10 +25,6 @@ export const json = (ctx: Context, value: unknown): number => {
   return 0;
 };
 
-/** Local time of an ISO time, for tables ("2026-11-25 07:30"). */
-export const shortTime = (iso: string | null): string => {
-  if (!iso) return '-';
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-};
+/** An ISO time as people read it ("07:30 25/11/2026"), in the sites' zone (DIEMCAU_TZ, else Asia/Ho_Chi_Minh). */
+export const shortTime = (ctx: Context, iso: string | null): string =>
+  iso ? peopleTime(iso, siteTimeZone(ctx.env)) : '-';

@@ -37,7 +37,7 @@ export async function maintenanceAdd(ctx: Context, opts: MaintenanceAddFlags): P
   const w = await call<MaintenanceWindow>(ctx, opts.registry, 'POST', '/v1/maintenance', { body });
   if (opts.format === 'json') return json(ctx, w);
   ctx.io.stdout.write(
-    `${t('maintenance.added', { id: w.id, scope: scopeOf(w), from: shortTime(w.from), to: shortTime(w.to) })}\n`,
+    `${t('maintenance.added', { id: w.id, scope: scopeOf(w), from: shortTime(ctx, w.from), to: shortTime(ctx, w.to) })}\n`,
   );
   return 0;
 }
@@ -65,8 +65,8 @@ export async function maintenanceList(ctx: Context, opts: MaintenanceListFlags):
       list.items.map((w) => [
         String(w.id),
         scopeOf(w),
-        shortTime(w.from),
-        shortTime(w.endedAt ?? w.to),
+        shortTime(ctx, w.from),
+        shortTime(ctx, w.endedAt ?? w.to),
         t(`maintenance.state.${w.state}`),
         w.reason,
       ]),
