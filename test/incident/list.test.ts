@@ -1,6 +1,7 @@
 /** `diemcau incident list` and `incident update` in-process against a live loopback registry. */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { peopleTime } from '../../src/util/local-time.js';
 import { run } from '../helpers/cli.js';
 import { newKey } from '../registry/fixtures.js';
 import { deadPort, type LiveRegistry, startRegistry, tempDir } from '../registry/live.js';
@@ -54,11 +55,8 @@ describe('incident list', () => {
   it('prints a tab-separated table when piped, scoped to the token', async () => {
     const r = await cli(['incident', 'list']);
     expect(r.code).toBe(0);
-    const d = (iso: string) => {
-      const x = new Date(iso);
-      const p = (n: number) => String(n).padStart(2, '0');
-      return `${x.getFullYear()}-${p(x.getMonth() + 1)}-${p(x.getDate())} ${p(x.getHours())}:${p(x.getMinutes())}`;
-    };
+    // People's time in Hà Nội's zone, whatever the machine's.
+    const d = (iso: string) => peopleTime(iso);
     expect(r.stdout).toBe(
       [
         '#\tSITE\tCATEGORY\tSEVERITY\tSTATUS\tOCCURRED\tSUMMARY',

@@ -4,6 +4,7 @@ import type { IncidentListFlags } from '../../cli/wiring/incident.js';
 import type { IncidentList } from '../../model/incident.js';
 import { clientFor, deliver, readOrThrow, reportBacklog, resolveTarget } from '../../registry/session.js';
 import { csvDocument } from '../../util/csv.js';
+import { peopleTime, siteTimeZone } from '../../util/local-time.js';
 import { simpleTable } from '../../util/table.js';
 import { optionalProfile, sinceOf, writeOutput } from '../common.js';
 import { categoryLabel } from './common.js';
@@ -12,12 +13,6 @@ export const LIST_FORMATS = ['table', 'json', 'csv'] as const;
 export type ListFormat = (typeof LIST_FORMATS)[number];
 
 export type ListOptions = IncidentListFlags;
-
-const localTime = (iso: string) => {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-};
 
 export function renderIncidents(
   ctx: Context,
@@ -79,7 +74,7 @@ export function renderIncidents(
       categoryLabel(ctx, i.category),
       t(`report.severity.${i.severity}`),
       t(`incident.status.${i.status}`),
-      localTime(i.occurredAt),
+      peopleTime(i.occurredAt, siteTimeZone(ctx.env)),
       i.summary,
     ]),
     tty,
