@@ -209,6 +209,26 @@ export function wrap(text: string, w: number): string[] {
 const weight = (c: Column) =>
   c.width !== undefined ? 0 : c.flex === true ? 1 : c.flex || (c.wrap && c.flex === undefined ? 1 : 0);
 
+/**
+ * The fewest columns the table can be drawn in: each flexible column at its
+ * minimum (or its widest text, if narrower), the others at their widest text,
+ * plus the gaps. A table that needs more than the terminal has comes out wider
+ * than it; the caller may leave a column out instead.
+ */
+export function tableMinWidth(cols: readonly Column[], rows: readonly string[][], indent = ''): number {
+  let total = indent.length + GAP.length * (cols.length - 1);
+  cols.forEach((c, i) => {
+    if (c.width !== undefined) {
+      total += c.width;
+      return;
+    }
+    let w = width(clean(c.head));
+    for (const r of rows) w = Math.max(w, width(clean(r[i] ?? '')));
+    total += weight(c) ? Math.min(w, c.min ?? 8) : w;
+  });
+  return total;
+}
+
 /** Each column's width: its widest text, then the flexible ones shrunk until the table fits. */
 function fitWidths(cols: readonly Column[], heads: string[], cellWidths: number[][], opts: DrawOptions) {
   const widths = cols.map((c, i) => {

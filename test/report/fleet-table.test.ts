@@ -101,6 +101,32 @@ describe('readiness table', () => {
       expect(stringWidth(line), line).toBeLessThanOrEqual(96);
     }
   });
+  it('at 80 columns with whom to call and open incidents, the unit gives way: every line fits, none re-wrapped', () => {
+    const withContacts = {
+      ...readinessData,
+      readiness: {
+        ...readiness,
+        sites: readiness.sites.map((s, i) => ({
+          ...s,
+          technician: `Cán bộ kỹ thuật ${i}`,
+          phone: '0912 345 678',
+          openIncidents: i % 2,
+        })),
+      },
+    };
+    for (const o of [vi, en]) {
+      const lines = renderReadinessTable(withContacts, { ...o, columns: 80 }).split('\n');
+      for (const line of lines) expect(stringWidth(line), line).toBeLessThanOrEqual(80);
+      const head = lines.find((l) => l.startsWith(o === vi ? 'TÌNH TRẠNG' : 'STATE')) as string;
+      // The header is a drawn row (two spaces between columns), not words re-wrapped into one line.
+      expect(head).toMatch(o === vi ? /^TÌNH TRẠNG {2,}ĐIỂM CẦU {2,}TÊN/ : /^STATE {2,}SITE {2,}NAME/);
+      expect(head).toContain(o === vi ? 'SỰ CỐ MỞ' : 'OPEN');
+      expect(head).not.toContain(o === vi ? 'ĐƠN VỊ' : 'UNIT');
+    }
+    // Wide enough, the unit is there again.
+    const wide = renderReadinessTable(withContacts, { ...vi, columns: 120 }).split('\n');
+    expect(wide.find((l) => l.startsWith('TÌNH TRẠNG'))).toContain('ĐƠN VỊ');
+  });
   it('colours the state only when colour is allowed and stdout is a terminal', () => {
     const ansi = /\u001b\[/;
     expect(renderReadinessTable(readinessData, { ...vi, color: true })).toMatch(ansi);

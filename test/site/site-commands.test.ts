@@ -276,8 +276,10 @@ describe('site push, list, show, retire, move', () => {
     const json = JSON.parse((await report('json')).stdout);
     expect(json.readiness.counts.never).toBe(2);
     const table = (await report('table')).stdout;
-    // At 80 columns the state wraps under itself; the technician's name and phone share a column.
-    expect(table).toContain('· chưa từng th-xa-a');
+    // At 80 columns the unit gives way, the state wraps under itself, the technician's name and
+    // phone share a column: a drawn table (columns two spaces apart), not words re-wrapped.
+    expect(table).toMatch(/\n· chưa từng {2,}th-xa-a {2,}UBND xã A {2,}— {2,}Lê Văn C {2,}1\n/);
+    expect(table).toMatch(/\nTÌNH TRẠNG {2,}ĐIỂM CẦU {2,}TÊN {2,}/);
     expect(table).toContain('Lê Văn C');
     expect(table.replace(/\n/g, ' ')).toContain(
       '2 điểm cầu: 0 sẵn sàng, 0 có cảnh báo, 0 chưa sẵn sàng, 0 không báo cáo, 2 chưa từng báo cáo',

@@ -5,7 +5,7 @@
  * headers take csv or json). The incident report is in ./table-incidents.ts.
  */
 import { formatDuration } from '../../profile/duration.js';
-import { type Column, drawTable, fitLines, tsv } from '../../util/table.js';
+import { type Column, drawTable, fitLines, tableMinWidth, tsv } from '../../util/table.js';
 import { countsText, STATE_ICON, scopeText, stateLabel, verdictCounts } from './labels.js';
 import { incidentRows, incidentTsv, renderIncidentsTable } from './table-incidents.js';
 import { header, palette, upper } from './table-parts.js';
@@ -59,7 +59,6 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
       // Ids, states and times give way last (wrapped, never cut); names and units first.
       { head: upper(opts, t('report.col.state')), wrap: true, flex: 0.25, min: 12 },
       { head: upper(opts, t('report.col.site')), wrap: true, flex: 0.25, min: 10 },
-      // With the contacts and open incidents beside them, the minimums still add up to 80 columns.
       { head: upper(opts, t('report.col.name')), wrap: true, min: 10 },
       { head: upper(opts, t('report.col.unit')), flex: true, min: 10, cut: 'left' },
       { head: upper(opts, t('report.col.last_run')), wrap: true, flex: 0.25, min: 10 },
@@ -77,7 +76,7 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
     // Until when, in the table (its reason is in csv, json and html): a narrow column that does not wrap.
     if (held) cols.push({ head: upper(opts, t('report.col.maintenance')), min: 16 });
     const states = sites.map(stateOf);
-    const rows = sites.map((s, i) => {
+    const allRows = sites.map((s, i) => {
       const st = states[i] as SiteState;
       return [
         `${STATE_ICON[st]} ${stateLabel(t, st)}`,
@@ -91,12 +90,25 @@ export function renderReadinessTable(data: ReadinessReportData, opts: FleetRende
         ...(held ? [s.maintenance ? clock.local(s.maintenance.until) : ''] : []),
       ];
     });
+    // On a narrow terminal the unit, then the name, give way to whom to call (the title names the
+    // scope; CSV, JSON and HTML keep every column): a table wider than the terminal is unreadable.
+    const shown = cols.map((_, i) => i);
+    for (const drop of [3, 2]) {
+      const pick = <T>(xs: readonly T[]) => shown.map((i) => xs[i] as T);
+      if (tableMinWidth(pick(cols), allRows.map(pick)) <= opts.columns) break;
+      shown.splice(shown.indexOf(drop), 1);
+    }
+    const rows = allRows.map((r) => shown.map((i) => r[i] as string));
     out.push(
-      ...drawTable(cols, rows, {
-        columns: opts.columns,
-        head: c.dim,
-        paint: (row, col, text) => (col === 0 ? c.state[states[row] as SiteState](text) : text),
-      }),
+      ...drawTable(
+        shown.map((i) => cols[i] as Column),
+        rows,
+        {
+          columns: opts.columns,
+          head: c.dim,
+          paint: (row, col, text) => (col === 0 ? c.state[states[row] as SiteState](text) : text),
+        },
+      ),
     );
   }
   out.push('');
