@@ -4,7 +4,7 @@ import type { OutboxFlags } from '../cli/wiring/registry.js';
 import { UsageError } from '../errors.js';
 import { withoutCredentials } from '../registry/outbox.js';
 import { faultText, outboxOf } from '../registry/session.js';
-import { peopleTime, siteTimeZone } from '../util/local-time.js';
+import { readerTime } from '../util/local-time.js';
 import { simpleTable } from '../util/table.js';
 
 export type OutboxOptions = OutboxFlags;
@@ -42,7 +42,7 @@ export async function outboxCommand(ctx: Context, opts: OutboxOptions): Promise<
           i.id,
           kind(i.kind),
           // ISO for scripts; for people, the local time.
-          ctx.io.stdoutTTY ? peopleTime(i.createdAt, siteTimeZone(ctx.env)) : i.createdAt,
+          ctx.io.stdoutTTY ? readerTime(ctx.env, i.createdAt) : i.createdAt,
           withoutCredentials(i.registry),
           i.label,
           ...(noted ? [i.lastError ? faultText(ctx, i.lastError) : ''] : []),

@@ -8,7 +8,7 @@ import type { Context } from '../cli/context.js';
 import type { CallInfo } from '../drivers/types.js';
 import type { CallStateInput, CallStateWord } from '../model/call-state.js';
 import type { ResolvedProfile } from '../profile/types.js';
-import { peopleTime, siteTimeZone } from '../util/local-time.js';
+import { readerTime } from '../util/local-time.js';
 import { terminalText } from '../util/sanitize.js';
 import type { OutboxItem } from './outbox.js';
 import { deliver, fateOf, faultText, reportBacklog, resolveTarget, stopWhy } from './session.js';
@@ -58,7 +58,7 @@ export function startRollCall(
         ...(remote ? { remote } : {}),
         ...(opts.meeting ? { meeting: opts.meeting } : {}),
       };
-      const label = `${site}: ${ctx.t(`roll.state.${state}`)} ${peopleTime(now, siteTimeZone(ctx.env))}`;
+      const label = `${site}: ${ctx.t(`roll.state.${state}`)} ${readerTime(ctx.env, now)}`;
       const { report, added } = await deliver(ctx, target, [
         {
           kind: 'call-state',

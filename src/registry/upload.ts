@@ -6,7 +6,7 @@ import type { Context } from '../cli/context.js';
 import { type CheckedSiteRun, isChecked, type SiteRun } from '../engine/run.js';
 import type { RunInput } from '../model/run.js';
 import type { ResolvedProfile } from '../profile/types.js';
-import { peopleTime, siteTimeZone } from '../util/local-time.js';
+import { readerTime } from '../util/local-time.js';
 import type { OutboxItem } from './outbox.js';
 import { deliver, fateOf, faultText, reportBacklog, resolveTarget, stopWhy } from './session.js';
 
@@ -66,7 +66,7 @@ export async function uploadSiteRuns(
       body: runInputOf(run, tool),
       registry: target.url,
       // Shown in sync and outbox lines: the verdict in words and the site's local time, not codes and ISO UTC.
-      label: `${run.site.id}: ${ctx.t(`report.state.${run.verdict}`)} ${peopleTime(run.startedAt, siteTimeZone(ctx.env))}`,
+      label: `${run.site.id}: ${ctx.t(`report.state.${run.verdict}`)} ${readerTime(ctx.env, run.startedAt)}`,
     })),
   );
   reportBacklog(ctx, report, added);

@@ -48,6 +48,11 @@ export function peopleTime(iso: string, timeZone: string = SITE_TIME_ZONE): stri
   return `${parts.hour}:${parts.minute} ${parts.day}/${parts.month}/${parts.year}`;
 }
 
+/** `peopleTime` in the zone the reader's environment names (DIEMCAU_TZ, else Hà Nội's): what commands print. */
+export function readerTime(env: Record<string, string | undefined>, iso: string): string {
+  return peopleTime(iso, siteTimeZone(env));
+}
+
 const secondFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** An instant's wall-clock parts in a zone, two digits each (four for the year): the meeting .ics and typed times. */

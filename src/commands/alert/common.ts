@@ -2,7 +2,7 @@
 import type { Context } from '../../cli/context.js';
 import type { RequestOptions } from '../../registry/client.js';
 import { clientFor, readOrThrow, resolveTarget } from '../../registry/session.js';
-import { peopleTime, siteTimeZone } from '../../util/local-time.js';
+import { readerTime } from '../../util/local-time.js';
 
 export async function call<T>(
   ctx: Context,
@@ -26,5 +26,4 @@ export const json = (ctx: Context, value: unknown): number => {
 };
 
 /** An ISO time as people read it ("07:30 25/11/2026"), in the sites' zone (DIEMCAU_TZ, else Asia/Ho_Chi_Minh). */
-export const shortTime = (ctx: Context, iso: string | null): string =>
-  iso ? peopleTime(iso, siteTimeZone(ctx.env)) : '-';
+export const shortTime = (ctx: Context, iso: string | null): string => (iso ? readerTime(ctx.env, iso) : '-');

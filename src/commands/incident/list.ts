@@ -4,7 +4,7 @@ import type { IncidentListFlags } from '../../cli/wiring/incident.js';
 import type { IncidentList } from '../../model/incident.js';
 import { clientFor, deliver, readOrThrow, reportBacklog, resolveTarget } from '../../registry/session.js';
 import { csvDocument } from '../../util/csv.js';
-import { peopleTime, siteTimeZone } from '../../util/local-time.js';
+import { readerTime } from '../../util/local-time.js';
 import { simpleTable } from '../../util/table.js';
 import { optionalProfile, sinceOf, writeOutput } from '../common.js';
 import { categoryLabel } from './common.js';
@@ -74,7 +74,7 @@ export function renderIncidents(
       categoryLabel(ctx, i.category),
       t(`report.severity.${i.severity}`),
       t(`incident.status.${i.status}`),
-      peopleTime(i.occurredAt, siteTimeZone(ctx.env)),
+      readerTime(ctx.env, i.occurredAt),
       i.summary,
     ]),
     tty,

@@ -6,7 +6,7 @@
 import type { Context } from '../../cli/context.js';
 import { SITE_BATCH_MAX, type SiteBatchItem, type SiteBatchResult } from '../../model/site.js';
 import { readOrThrow } from '../../registry/session.js';
-import { peopleTime, siteTimeZone } from '../../util/local-time.js';
+import { readerTime } from '../../util/local-time.js';
 import { writeOutput } from '../common.js';
 import { openSession, type Session } from '../report/common.js';
 
@@ -48,4 +48,4 @@ export async function print(ctx: Context, output: string | undefined, text: stri
 export const json = (doc: unknown) => `${JSON.stringify(doc, null, 2)}\n`;
 
 /** "08:30 25/11/2026" in DIEMCAU_TZ (Asia/Ho_Chi_Minh unless set): the one people's-time format. */
-export const localTime = (ctx: Context, iso: string): string => peopleTime(iso, siteTimeZone(ctx.env));
+export const localTime = (ctx: Context, iso: string): string => readerTime(ctx.env, iso);
