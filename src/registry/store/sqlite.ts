@@ -441,10 +441,8 @@ export class SqliteStore implements Store {
    * changed after this run finished (a `site push` or import is not undone by
    * an older run from the outbox). The entry's time becomes the run's finish.
    */
-  private refreshSite(run: RunRecord): void {
-    const row = this.s.siteGet.get(run.siteId) as SiteRow | undefined;
-    if (!row || (row.retired_ms !== null && row.retired_ms !== undefined) || run.finishedMs < row.updated_ms)
-      return;
+  private refreshSite(run: RunRecord, row: SiteRow): void {
+    if ((row.retired_ms !== null && row.retired_ms !== undefined) || run.finishedMs < row.updated_ms) return;
     const merged = mergeSite(siteFromRow(row), { name: run.siteName, unit: row.unit, ...run.register });
     const info = infoOf(merged);
     if (info !== row.info || merged.name !== row.name)
@@ -458,11 +456,12 @@ export class SqliteStore implements Store {
       if (prior.fingerprint !== idem.fingerprint || prior.run_id === null) return { kind: 'key-reused' };
       return { kind: 'replay', value: this.accepted(prior.run_id) };
     }
-    const unit = s.siteUnit.get(run.siteId) as string | undefined;
-    if (unit !== undefined && unit !== run.unit) {
-      return { kind: 'conflict', code: 'site_unit_mismatch', detail: unit };
+    // One read of the site's row: its unit is checked, and the register refreshed from it.
+    const site = s.siteGet.get(run.siteId) as SiteRow | undefined;
+    if (site !== undefined && site.unit !== run.unit) {
+      return { kind: 'conflict', code: 'site_unit_mismatch', detail: site.unit };
     }
-    if (unit === undefined)
+    if (site === undefined)
       s.siteAutoInfo.run(
         run.siteId,
         run.siteName,
@@ -471,7 +470,7 @@ export class SqliteStore implements Store {
         run.receivedMs,
         run.receivedMs,
       );
-    else this.refreshSite(run);
+    else this.refreshSite(run, site);
     const failing = run.failing.join(',');
     const id = Number(
       s.runInsert.run(
