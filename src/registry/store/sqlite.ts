@@ -443,6 +443,8 @@ export class SqliteStore implements Store {
    */
   private refreshSite(run: RunRecord, row: SiteRow): void {
     if ((row.retired_ms !== null && row.retired_ms !== undefined) || run.finishedMs < row.updated_ms) return;
+    // Nothing to merge: the entry would come out as it is.
+    if (run.register === undefined && run.siteName === row.name) return;
     const merged = mergeSite(siteFromRow(row), { name: run.siteName, unit: row.unit, ...run.register });
     const info = infoOf(merged);
     if (info !== row.info || merged.name !== row.name)
@@ -578,6 +580,12 @@ export class SqliteStore implements Store {
   /** Commit queued uploads batch by batch; what arrives meanwhile (say, while the file is locked) joins the next. */
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      // While the WAL is being synced, uploads wait and join one transaction after it: they
+      // would wait for the next sync anyway, and one commit per sync costs less than one per turn.
+      if (this.syncing && this.walFile) {
+        await this.syncing;
+        continue;
+      }
       const batch = takeBatch(this.queue, MAX_BATCH);
       let results: WriteResult<RunAccepted>[][];
       try {
