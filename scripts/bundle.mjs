@@ -67,7 +67,8 @@ const meta = process.argv.includes('--meta');
 const result = await build({
   metafile: meta,
   plugins: [jsonCatalogues, lazySegmenter],
-  entryPoints: ['dist/cli/main.js'],
+  // The batch worker is its own entry: the registry starts it from the chunk beside it (routes/runs-batch-pool.ts).
+  entryPoints: { main: 'dist/cli/main.js', 'runs-batch-worker': 'dist/registry/routes/runs-batch-worker.js' },
   outdir,
   bundle: true,
   splitting: true,

@@ -11,7 +11,7 @@ import type { BridgeConfig } from '../model/bridge.js';
 import { withoutAnnotations } from '../model/schema-tools.js';
 import { type Principal, TokenCache } from './auth.js';
 import { ApiError, type ErrorParams } from './http-error.js';
-import { RAW_BODY } from './idempotency.js';
+import { textBodyParser } from './json-body.js';
 import { alertRoutes } from './routes/alerts.js';
 import { callStateRoutes } from './routes/call-states.js';
 import { dailyRoutes } from './routes/daily.js';
@@ -20,7 +20,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { meetingRoutes } from './routes/meetings.js';
 import { readinessRoutes } from './routes/readiness.js';
 import { runRoutes } from './routes/runs.js';
-import { runBatchRoutes } from './routes/runs-batch.js';
+import { type BatchWorkerOption, runBatchRoutes } from './routes/runs-batch.js';
 import { siteRegisterRoutes } from './routes/site-register.js';
 import { siteRoutes } from './routes/sites.js';
 import { speedtestRoutes } from './speedtest.js';
@@ -40,6 +40,8 @@ export interface RegistryOptions {
   bridges?: BridgeConfig[];
   /** Where alert rules come from and how channel kinds are found (docs/alerts.md). */
   alerts?: Partial<AlertDeps>;
+  /** Where large POST /v1/runs:batch bodies are read (default: the batch worker when built; docs/architecture.md). */
+  batchWorker?: BatchWorkerOption;
 }
 
 export interface AlertDeps {
@@ -73,26 +75,6 @@ export const CONNECTION_TIMEOUT_MS = 60_000;
 export const DEFAULT_STALE_MS = 26 * 3_600_000;
 /** Retry-After (seconds) of a 503 busy answer. */
 const BUSY_RETRY_AFTER_S = 2;
-/** Deepest JSON nesting a body may have (docs/registry-api.md); real bodies use fewer than ten. */
-export const MAX_JSON_DEPTH = 64;
-
-/** Does the JSON text nest arrays and objects deeper than `max`? One pass, brackets inside strings skipped. */
-export function nestedDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x5b || c === 0x7b) {
-      if (++depth > max) return true;
-    } else if (c === 0x5d || c === 0x7d) depth--;
-  }
-  return false;
-}
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 export interface RegistryDeps {
@@ -207,18 +189,11 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
   installErrors(app);
 
   // Keep the raw body: the idempotency fingerprint is taken over the exact bytes.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
+  const parseText = textBodyParser(app.getDefaultJsonParser('error', 'error'));
   app.removeContentTypeParser(['application/json', 'text/plain']);
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    const text = body.toString();
-    req[RAW_BODY] = text;
-    // Very deep nesting would overflow the stack of whatever walks the value next (a 500).
-    if (nestedDeeperThan(text, MAX_JSON_DEPTH))
-      return done(
-        new ApiError(400, 'bad_request', `body: nested deeper than ${MAX_JSON_DEPTH} levels`, 'body'),
-      );
-    parseJson(req, text, done);
-  });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    parseText(req, body.toString(), done),
+  );
 
   const { default: swagger } = await import('@fastify/swagger');
   await app.register(swagger, {
@@ -243,7 +218,7 @@ const registry: FastifyPluginAsyncTypebox<RegistryOptions> = async (app, opts) =
 
   await app.register(healthRoutes);
   await app.register(runRoutes);
-  await app.register(runBatchRoutes);
+  await app.register(runBatchRoutes, { worker: opts.batchWorker });
   await app.register(incidentRoutes);
   await app.register(siteRoutes);
   await app.register(siteRegisterRoutes);
@@ -315,6 +290,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     tokenCacheMs,
     bridges,
     ...(alerts ? { alerts } : {}),
+    ...(opts.batchWorker === undefined ? {} : { batchWorker: opts.batchWorker }),
   });
   return app;
 }

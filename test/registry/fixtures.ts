@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { IncidentInput } from '../../src/model/incident.js';
 import type { RunInput } from '../../src/model/run.js';
 import { createToken } from '../../src/registry/auth.js';
-import { buildApp } from '../../src/registry/server.js';
+import { type AppOptions, buildApp } from '../../src/registry/server.js';
 import { openSqlite } from '../../src/registry/store/sqlite.js';
 import type { Store } from '../../src/registry/store/types.js';
 
@@ -72,10 +72,16 @@ export interface TestApp {
 }
 
 /** An app on the given store (default: SQLite in memory) with one token per role. */
-export async function testApp(store?: Store): Promise<TestApp> {
+export async function testApp(store?: Store, extra: Partial<AppOptions> = {}): Promise<TestApp> {
   const s = store ?? (await openSqlite(':memory:'));
   const now = { ms: NOW };
-  const app = await buildApp({ store: s, version: '0.0.0-test', now: () => now.ms, logLevel: 'silent' });
+  const app = await buildApp({
+    store: s,
+    version: '0.0.0-test',
+    now: () => now.ms,
+    logLevel: 'silent',
+    ...extra,
+  });
   const make = async (role: 'admin' | 'technician' | 'viewer', unit: string, label: string) =>
     (await createToken(s, { role, unit, label, nowMs: NOW })).token;
   const tokens = {

@@ -1,19 +1,22 @@
-/** POST /v1/runs:batch: each run its own key and answer, a bad run refusing only itself, one transaction. */
+/**
+ * POST /v1/runs:batch: each run its own key and answer, a bad run refusing only itself, one transaction.
+ * Every case runs twice: bodies read on the request thread, and every body read by the batch worker
+ * built in dist/ (`npm test` builds first), which must give the same answers.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunBatchAnswer } from '../../src/model/batch.js';
 import type { Readiness } from '../../src/model/report.js';
 import type { RunInput } from '../../src/model/run.js';
+import { BatchWorker } from '../../src/registry/routes/runs-batch-pool.js';
 import { buildApp } from '../../src/registry/server.js';
 import { openSqlite } from '../../src/registry/store/sqlite.js';
 import { bearer, newKey, post, runBody, type TestApp, testApp } from './fixtures.js';
 
+const WORKER = path.resolve(__dirname, '../../dist/registry/routes/runs-batch-worker.js');
+
 let t: TestApp;
-beforeEach(async () => {
-  t = await testApp();
-});
-afterEach(async () => {
-  await t.app.close();
-});
 
 const batch = (token: string, runs: unknown[], headers: Record<string, string> = {}) =>
   t.app.inject({
@@ -28,7 +31,26 @@ const single = (token: string, key: string, body: unknown) =>
 
 const item = (over: Parameters<typeof runBody>[0] = {}, key = newKey()) => ({ key, run: runBody(over) });
 
-describe('POST /v1/runs:batch', () => {
+describe.each([
+  ['on the request thread', false as const],
+  ['in the batch worker', { file: WORKER, minBytes: 0 }],
+])('POST /v1/runs:batch, bodies read %s', (_, batchWorker) => {
+  let handledBefore = 0;
+  beforeEach(async () => {
+    if (batchWorker) expect(fs.existsSync(WORKER), `${WORKER}: run npm run build first`).toBe(true);
+    handledBefore = BatchWorker.handled;
+    t = await testApp(undefined, { batchWorker });
+  });
+  afterEach(async () => {
+    await t.app.close();
+  });
+
+  it('the bodies of good batches were read where this block says', async () => {
+    const r = await batch(t.tokens.tech, [item({ siteId: 'where' })]);
+    expect(r.statusCode).toBe(200);
+    expect(BatchWorker.handled - handledBefore).toBe(batchWorker ? 1 : 0);
+  });
+
   it('stores each run under its own key and answers each in order, as POST /v1/runs would', async () => {
     const items = [
       item({ siteId: 'bs-a' }),
@@ -84,6 +106,7 @@ describe('POST /v1/runs:batch', () => {
     ];
     const r = await batch(t.tokens.tech, items);
     expect(r.statusCode).toBe(200);
+    if (batchWorker) expect(BatchWorker.handled).toBeGreaterThan(handledBefore);
     const { results } = r.json() as RunBatchAnswer;
     expect(results.map((x) => [x.status, x.error?.code ?? null, x.error?.field ?? null])).toEqual([
       [201, null, null],
@@ -172,7 +195,7 @@ describe('POST /v1/runs:batch', () => {
     const store = await openSqlite(':memory:');
     const { createToken } = await import('../../src/registry/auth.js');
     const { token } = await createToken(store, { role: 'admin', unit: '', label: 'a', nowMs: Date.now() });
-    const app = await buildApp({ store, version: 't', logLevel: 'silent', bodyLimit: 20_000 });
+    const app = await buildApp({ store, version: 't', logLevel: 'silent', bodyLimit: 20_000, batchWorker });
     try {
       const big = runBody({ siteId: 'big' }) as RunInput;
       (big.checks[0] as { details?: unknown }).details = { log: 'x'.repeat(25_000) };

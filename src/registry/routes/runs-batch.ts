@@ -3,72 +3,75 @@
  * (docs/registry-api.md). Each run carries its own idempotency key and gets
  * the answer POST /v1/runs would have given it alone; a bad run refuses only
  * itself. The batch itself needs no Idempotency-Key: a resent batch is a
- * replay run by run.
+ * replay run by run. A large body is read and checked by the batch worker
+ * (runs-batch-worker.ts) while this thread serves other requests.
  */
 
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
 import {
   BATCH_BODY_FACTOR,
-  ItemKey,
   MAX_BATCH_RUNS,
   RUN_BATCH_PATH,
   RunBatchAnswer,
   RunBatchInput,
   type RunBatchResult,
 } from '../../model/batch.js';
-import { RunInput } from '../../model/run.js';
 import { assertWrite } from '../auth.js';
 import { ApiError } from '../http-error.js';
-import { fingerprint, keyReused } from '../idempotency.js';
+import { keyReused } from '../idempotency.js';
+import { textBodyParser } from '../json-body.js';
 import type { RunWrite } from '../store/types.js';
 import { bodyError } from '../validation.js';
-import { errors, runRecord, security, siteClaimed } from './common.js';
+import { errors, security, siteClaimed } from './common.js';
+import { BatchWorker, WORKER_MIN_BYTES } from './runs-batch-pool.js';
+import { Envelope, type Prepared, prepareItems, refusal } from './runs-batch-prepare.js';
 
-/** What is checked before the handler: an object with a non-empty list; each entry is checked on its own. */
-const Envelope = Type.Object(
-  { runs: Type.Array(Type.Unknown(), { minItems: 1 }) },
-  { additionalProperties: false },
-);
-const KeyOnly = Type.Object({ key: ItemKey });
+/** A body the worker has read: its entries, and the time they were checked against. */
+const PREPARED = Symbol('prepared');
+type Read = { [PREPARED]: Prepared[]; nowMs: number };
+const isRead = (data: unknown): data is Read => typeof data === 'object' && data !== null && PREPARED in data;
 
-/** The fingerprint of a run is that of POST /v1/runs with the run as its body, written compactly. */
-const SINGLE_PATH = '/v1/runs';
+/** false: every body on the request thread; a file: that worker, from bodies of minBytes (tests). */
+export type BatchWorkerOption = false | { file: string; minBytes?: number } | undefined;
 
-type Checked = { key: string; run: RunInput; text: string };
-
-/** One entry, checked as POST /v1/runs checks its body and header; an ApiError is this entry's refusal. */
-function checkItem(item: unknown, runLimit: number): Checked | ApiError {
-  if (typeof item !== 'object' || item === null || Array.isArray(item))
-    return new ApiError(400, 'bad_request', 'body: each entry of runs must be an object {key, run}', 'body');
-  const { key, run, ...rest } = item as Record<string, unknown>;
-  const extra = Object.keys(rest)[0];
-  if (extra !== undefined) return new ApiError(400, 'bad_request', `${extra}: is not a known field`, extra);
-  const bad = bodyError(KeyOnly, { key }) ?? bodyError(RunInput, run);
-  if (bad) return bad;
-  const text = JSON.stringify(run);
-  if (Buffer.byteLength(text) > runLimit)
-    return new ApiError(413, 'body_too_large', 'run: larger than this registry accepts for one run', 'run');
-  return { key: key as string, run: run as RunInput, text };
+interface RunBatchOptions {
+  /** Default: the worker built beside this module, for bodies of WORKER_MIN_BYTES and more. */
+  worker?: BatchWorkerOption;
 }
 
-const refusal = (key: string, err: ApiError): RunBatchResult => ({
-  key,
-  status: err.statusCode,
-  error: {
-    code: err.code,
-    message: err.message,
-    ...(err.field ? { field: err.field } : {}),
-    ...(err.params ? { params: err.params } : {}),
-  },
-});
-
-export const runBatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const runBatchRoutes: FastifyPluginAsyncTypebox<RunBatchOptions> = async (app, opts) => {
   const { registry } = app;
   const runLimit = app.initialConfig.bodyLimit ?? 1024 * 1024;
+  const worker =
+    opts.worker === false
+      ? undefined
+      : opts.worker
+        ? BatchWorker.at(opts.worker.file)
+        : BatchWorker.beside(import.meta.url);
+  const minBytes = (opts.worker ? opts.worker.minBytes : undefined) ?? WORKER_MIN_BYTES;
+  if (worker) app.addHook('onClose', () => worker.close());
+
+  // This route's own JSON parser: the raw bytes go to the worker when they are many; otherwise,
+  // or when the worker gives the body back, the registry's parser as on every route.
+  const parseText = textBodyParser(app.getDefaultJsonParser('error', 'error'));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    const buf = body as Buffer;
+    const nowMs = registry.now();
+    const read = worker && buf.length >= minBytes ? worker.prepare(buf, nowMs, runLimit) : undefined;
+    if (!read) return parseText(req, buf.toString(), done);
+    read.then(
+      (prepared) => {
+        if (prepared) done(null, { [PREPARED]: prepared, nowMs } satisfies Read);
+        else parseText(req, buf.toString(), done);
+      },
+      (err: Error) => done(err),
+    );
+  });
   const envelope = ({ httpPart }: { httpPart?: string }) =>
     httpPart === 'body'
       ? (data: unknown) => {
+          if (isRead(data)) return { value: data };
           const error = bodyError(Envelope, data);
           return error ? { error } : { value: data };
         }
@@ -92,43 +95,50 @@ export const runBatchRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: app.authenticate,
     },
     async (req) => {
-      // The envelope check passed: `runs` is a list whose entries are checked one by one below.
-      const items = req.body.runs as unknown[];
-      if (items.length > MAX_BATCH_RUNS)
-        throw new ApiError(
-          413,
-          'body_too_large',
-          `runs: ${items.length} runs in one batch; send at most ${MAX_BATCH_RUNS}`,
-          'runs',
-        );
-      const nowMs = registry.now();
-      const results = new Array<RunBatchResult>(items.length);
+      const body: unknown = req.body;
+      let prepared: Prepared[];
+      if (isRead(body)) prepared = body[PREPARED];
+      else {
+        // The envelope check passed: `runs` is a list whose entries are checked one by one.
+        const items = (body as { runs: unknown[] }).runs;
+        if (items.length > MAX_BATCH_RUNS)
+          throw new ApiError(
+            413,
+            'body_too_large',
+            `runs: ${items.length} runs in one batch; send at most ${MAX_BATCH_RUNS}`,
+            'runs',
+          );
+        prepared = prepareItems(items, registry.now(), runLimit);
+      }
+      const results = new Array<RunBatchResult>(prepared.length);
       const writes: RunWrite[] = [];
-      const where: Array<{ at: number; run: RunInput }> = [];
-      items.forEach((item, at) => {
-        const given = (item as { key?: unknown } | null)?.key;
-        const key = typeof given === 'string' ? given : '';
+      const where: Array<{ at: number; siteId: string; unit: string }> = [];
+      for (const p of prepared) {
+        if ('refused' in p) {
+          results[p.at] = p.refused;
+          continue;
+        }
         try {
-          const c = checkItem(item, runLimit);
-          if (c instanceof ApiError) throw c;
-          assertWrite(req.principal, c.run.site.unit);
-          const idem = { key: c.key, fingerprint: fingerprint('POST', SINGLE_PATH, c.text) };
-          writes.push({ run: runRecord(c.run, nowMs), idem });
-          where.push({ at, run: c.run });
+          assertWrite(req.principal, p.unit);
         } catch (err) {
           if (!(err instanceof ApiError)) throw err;
-          results[at] = refusal(key, err);
+          results[p.at] = refusal(p.late?.key ?? (p.write as RunWrite).idem.key, err);
+          continue;
         }
-      });
+        if (p.late) results[p.at] = p.late;
+        else {
+          writes.push(p.write);
+          where.push(p);
+        }
+      }
       const stored = await registry.store.ingestRuns(writes);
       stored.forEach((r, j) => {
-        const { at, run } = where[j] as { at: number; run: RunInput };
+        const { at, siteId, unit } = where[j] as { at: number; siteId: string; unit: string };
         const key = (writes[j] as RunWrite).idem.key;
         if (r.kind === 'created') results[at] = { key, status: 201, run: r.value };
         else if (r.kind === 'replay') results[at] = { key, status: 201, run: r.value, replayed: true };
         else if (r.kind === 'key-reused') results[at] = refusal(key, keyReused());
-        else if (r.kind === 'conflict')
-          results[at] = refusal(key, siteClaimed(req, run.site.id, r.detail, run.site.unit));
+        else if (r.kind === 'conflict') results[at] = refusal(key, siteClaimed(req, siteId, r.detail, unit));
         else results[at] = refusal(key, new ApiError(404, 'not_found', 'not found'));
       });
       return { results };
