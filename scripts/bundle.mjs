@@ -67,8 +67,13 @@ const meta = process.argv.includes('--meta');
 const result = await build({
   metafile: meta,
   plugins: [jsonCatalogues, lazySegmenter],
-  // The batch worker is its own entry: the registry starts it from the chunk beside it (routes/runs-batch-pool.ts).
-  entryPoints: { main: 'dist/cli/main.js', 'runs-batch-worker': 'dist/registry/routes/runs-batch-worker.js' },
+  // The registry's two threads are entries of their own, started from the chunk beside them
+  // (routes/runs-batch-pool.ts, store/sqlite.ts).
+  entryPoints: {
+    main: 'dist/cli/main.js',
+    'runs-batch-worker': 'dist/registry/routes/runs-batch-worker.js',
+    'sqlite-checkpointer': 'dist/registry/store/sqlite-checkpointer.js',
+  },
   outdir,
   bundle: true,
   splitting: true,

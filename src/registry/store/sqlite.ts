@@ -17,6 +17,8 @@
  * other write keeps synchronous=FULL.
  */
 import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { CallStateRecord } from '../../model/call-state.js';
 import type { Incident } from '../../model/incident.js';
@@ -246,7 +248,23 @@ export interface SqliteOptions {
    * is blocked for at most BUSY_SLICE_MS at a time.
    */
   busyWaitMs?: number;
+  /**
+   * Where WAL checkpoints run: by default the checkpointer thread built beside
+   * this module (sqlite-checkpointer.ts), started at the first write;
+   * false: SQLite's own, in the committing write; a file: that built
+   * checkpointer (tests).
+   */
+  checkpointer?: false | string;
 }
+
+/** How often at most the checkpointer is asked to copy the WAL back while writes go on. */
+const CHECKPOINT_EVERY_MS = 200;
+/**
+ * WAL file size at which the writer checkpoints itself, on the event loop: the
+ * bound if the thread falls behind or writes never pause long enough for the
+ * WAL to start over. The file is cut to half of it when it starts over.
+ */
+export const CHECKPOINT_HARD_BYTES = 16 * 1024 * 1024;
 
 /** Default of SqliteOptions.busyWaitMs. */
 export const DEFAULT_BUSY_WAIT_MS = 1000;
@@ -291,6 +309,11 @@ export class SqliteStore implements Store {
   private walFd: number | undefined;
   private readonly syncNormal: Database.Statement;
   private readonly syncFull: Database.Statement;
+  /** The checkpointer's built file, when checkpoints run off the event loop. */
+  private checkpointerFile: string | undefined;
+  private checkpointer: Worker | undefined;
+  private checkpointing = false;
+  private checkpointAskedMs = 0;
 
   constructor(file: string, opts: SqliteOptions = {}) {
     this.db = new Database(file);
@@ -302,6 +325,14 @@ export class SqliteStore implements Store {
     if (wal && (opts.synchronous ?? 'FULL') === 'FULL' && !this.db.memory)
       this.walFile = `${this.db.name}-wal`;
     this.db.pragma('foreign_keys = OFF');
+    if (this.walFile && opts.checkpointer !== false) {
+      const built = opts.checkpointer ?? fileURLToPath(new URL('./sqlite-checkpointer.js', import.meta.url));
+      if (fs.existsSync(built)) {
+        this.checkpointerFile = built;
+        this.db.pragma('wal_autocheckpoint = 0');
+        this.db.pragma(`journal_size_limit = ${CHECKPOINT_HARD_BYTES / 2}`);
+      }
+    }
     this.meetings = new SqliteMeetings(
       this.db,
       (fn) => this.write(fn),
@@ -344,7 +375,9 @@ export class SqliteStore implements Store {
     const start = Date.now();
     for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
       try {
-        return fn();
+        const out = fn();
+        if (this.checkpointerFile) this.walGrew();
+        return out;
       } catch (err) {
         if (!isBusy(err)) throw err;
         const waited = Date.now() - start;
@@ -352,6 +385,54 @@ export class SqliteStore implements Store {
         await sleep(Math.min(pause, this.busyWaitMs - waited));
       }
     }
+  }
+
+  /**
+   * After a write, with checkpoints off the event loop: the checkpointer is
+   * asked to copy the WAL back, one request at a time and at most every
+   * CHECKPOINT_EVERY_MS; past CHECKPOINT_HARD_BYTES of WAL file the writer
+   * checkpoints itself, as SQLite would.
+   */
+  private walGrew(): void {
+    if (this.closed) return;
+    this.walFd ??= fs.openSync(this.walFile as string, 'r');
+    if (fs.fstatSync(this.walFd).size >= CHECKPOINT_HARD_BYTES) {
+      this.db.pragma('wal_checkpoint(PASSIVE)');
+      return;
+    }
+    const now = Date.now();
+    if (this.checkpointing || now - this.checkpointAskedMs < CHECKPOINT_EVERY_MS) return;
+    this.checkpointing = true;
+    this.checkpointAskedMs = now;
+    this.checkpointerThread().postMessage('checkpoint');
+  }
+
+  private checkpointerThread(): Worker {
+    if (this.checkpointer) return this.checkpointer;
+    const worker = new Worker(this.checkpointerFile as string, { workerData: { file: this.db.name } });
+    worker.unref();
+    worker.on('message', () => {
+      this.checkpointing = false;
+    });
+    const gone = () => {
+      if (this.checkpointer !== worker) return;
+      this.checkpointer = undefined;
+      this.checkpointing = false;
+      // Without its thread the store checkpoints as SQLite does by itself.
+      if (!this.closed) {
+        this.checkpointerFile = undefined;
+        this.db.pragma('wal_autocheckpoint = 1000');
+      }
+    };
+    worker.on('error', gone);
+    worker.on('exit', gone);
+    this.checkpointer = worker;
+    return worker;
+  }
+
+  /** The checkpointer's thread, for tests. */
+  get checkpointerThreadForTests(): Worker | undefined {
+    return this.checkpointer;
   }
 
   /** A write whose transaction may queue alerts: the worker hears of them after the commit. */
@@ -515,6 +596,15 @@ export class SqliteStore implements Store {
     // Uploads already accepted are committed (or failed) first, and their commits synced.
     while (this.scheduled) await (this.draining ?? new Promise<void>((resolve) => setImmediate(resolve)));
     while (this.syncing) await this.syncing;
+    const checkpointer = this.checkpointer;
+    if (checkpointer) {
+      // Its connection closes first; then this one, the last, checkpoints what is left.
+      const exited = new Promise((resolve) => checkpointer.once('exit', resolve));
+      checkpointer.postMessage('close');
+      const timer = setTimeout(() => void checkpointer.terminate(), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
     if (this.walFd !== undefined) fs.closeSync(this.walFd);
     this.db.close();
   }
