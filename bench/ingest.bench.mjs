@@ -11,7 +11,10 @@
 // child process) and bytes stored per run. BENCH_REPEAT (default 3) runs per
 // case, median shown; BENCH_ENGINES (sqlite,postgres,ceiling) and
 // BENCH_MODES (single,batch100,batch1000) pick cases; BENCH_SECONDS the
-// measured time; BENCH_CPU_PROF=DIR profiles each server.
+// measured time; BENCH_CPU_PROF=DIR profiles each server. For PostgreSQL each
+// line also gives the cluster's own CPU per run (all its processes) and, per
+// 1,000 runs, its commits and WAL fsyncs (pg_stat_database, pg_stat_wal);
+// BENCH_PG_STATEMENTS=1 loads pg_stat_statements and counts statements too.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
