@@ -11,7 +11,10 @@
 // child process) and bytes stored per run. BENCH_REPEAT (default 3) runs per
 // case, median shown; BENCH_ENGINES (sqlite,postgres,ceiling) and
 // BENCH_MODES (single,batch100,batch1000) pick cases; BENCH_SECONDS the
-// measured time; BENCH_CPU_PROF=DIR profiles each server.
+// measured time; BENCH_CPU_PROF=DIR profiles each server. For PostgreSQL each
+// line also gives the cluster's own CPU per run (all its processes) and, per
+// 1,000 runs, its commits and WAL fsyncs (pg_stat_database, pg_stat_wal);
+// BENCH_PG_STATEMENTS=1 loads pg_stat_statements and counts statements too.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -64,8 +67,9 @@ async function serverChild(db) {
       };
     }
     const n = (await store.pool.query('SELECT count(*)::int AS n FROM runs')).rows[0].n;
+    const pgSide = await pgCounters(store.pool);
     await store.pool.query('CHECKPOINT');
-    return { runs: n, bytes: await store.sizeBytes() };
+    return { runs: n, bytes: await store.sizeBytes(), pg: pgSide };
   };
   process.on('message', async (m) => {
     if (m === 'stats') {
@@ -79,6 +83,55 @@ async function serverChild(db) {
     }
   });
   process.send({ type: 'ready', port: app.server.address().port, token });
+}
+
+/**
+ * PostgreSQL's own counters for the database under test: commits, WAL flushes
+ * (fsyncs) and WAL bytes, and, when pg_stat_statements is loaded
+ * (BENCH_PG_STATEMENTS=1), statements run. A backend publishes its counters
+ * at most once a second, at the end of a transaction: wait that second and
+ * run a query on every connection of the pool first, so none is left out.
+ */
+async function pgCounters(pool) {
+  await new Promise((r) => setTimeout(r, 1100));
+  const clients = await Promise.all(Array.from({ length: pool.totalCount }, () => pool.connect()));
+  try {
+    await Promise.all(clients.map((c) => c.query('SELECT 1')));
+  } finally {
+    for (const c of clients) c.release();
+  }
+  const wal = (
+    await pool.query('SELECT wal_sync::float8 AS syncs, wal_bytes::float8 AS bytes FROM pg_stat_wal')
+  ).rows[0];
+  const db = (
+    await pool.query(
+      'SELECT xact_commit::float8 AS commits FROM pg_stat_database WHERE datname = current_database()',
+    )
+  ).rows[0];
+  // PostgreSQL's CPU (user + system, every process of the cluster: backends, WAL writer, checkpointer...).
+  const pids = (await pool.query('SELECT pid FROM pg_stat_activity')).rows.map((r) => r.pid);
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  let statements = null;
+  if (process.env.BENCH_PG_STATEMENTS) {
+    await pool.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    statements = (
+      await pool.query(
+        'SELECT coalesce(sum(calls), 0)::float8 AS n FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())',
+      )
+    ).rows[0].n;
+  }
+  // Clock ticks are 10 ms on Linux (USER_HZ 100).
+  return { syncs: wal.syncs, walBytes: wal.bytes, commits: db.commits, statements, cpuUs: ticks * 10_000 };
 }
 
 /**
@@ -333,11 +386,30 @@ async function one(label, db, mode, build) {
       runs,
       cpuPerRun: (after.cpuUs - before.cpuUs) / Math.max(1, runs),
       failed: r.non2xx + r.errors + r.timeouts + r.refused,
+      // Per 1,000 runs stored, PostgreSQL's side (the stats queries themselves count a few).
+      pg: before.pg && {
+        commits: ((after.pg.commits - before.pg.commits) * 1000) / Math.max(1, runs),
+        syncs: ((after.pg.syncs - before.pg.syncs) * 1000) / Math.max(1, runs),
+        walBytes: (after.pg.walBytes - before.pg.walBytes) / Math.max(1, runs),
+        statements:
+          after.pg.statements === null
+            ? null
+            : ((after.pg.statements - before.pg.statements) * 1000) / Math.max(1, runs),
+        cpuUs: (after.pg.cpuUs - before.pg.cpuUs) / Math.max(1, runs),
+      },
       bodyBytes: Buffer.byteLength(JSON.stringify(sampleBody())),
     };
   } finally {
     await server.stop();
   }
+}
+
+/** PostgreSQL's counters per 1,000 runs, medians: commits, WAL fsyncs, statements (when counted); WAL bytes per run. */
+function pgLine(runs) {
+  if (!runs[0].pg) return '';
+  const m = (f) => median(runs.map((r) => r.pg[f]));
+  const st = runs[0].pg.statements === null ? '' : `, ${m('statements').toFixed(1)} statements`;
+  return `PostgreSQL CPU per run ${runs.map((r) => r.pg.cpuUs.toFixed(0)).join('/')} µs → median ${m('cpuUs').toFixed(0)}; per 1,000 runs ${m('commits').toFixed(1)} commits, ${m('syncs').toFixed(1)} WAL fsyncs${st}; ${m('walBytes').toFixed(0)} WAL bytes per run; `;
 }
 
 async function engine(label, makeDb, mode) {
@@ -358,7 +430,7 @@ async function engine(label, makeDb, mode) {
     console.log(
       `${name.padEnd(8)} ${mode.padEnd(9)} ${runs.map((r) => r.runsPerS.toFixed(0)).join('/')} runs/s → median ${mid.runsPerS.toFixed(0)} ` +
         `(${mid.rps.toFixed(0)} req/s); p50 ${mid.p50} ms, p99 ${mid.p99} ms; server CPU per run ${runs.map((r) => r.cpuPerRun.toFixed(0)).join('/')} µs → median ${median(runs.map((r) => r.cpuPerRun)).toFixed(0)}; server RSS max ${median(runs.map((r) => r.rssMb)).toFixed(0)} MB; ` +
-        `${stored}non-2xx/errors/refused runs ${runs.reduce((s, r) => s + r.failed, 0)}; load ${loadavg()}`,
+        `${stored}${pgLine(runs)}non-2xx/errors/refused runs ${runs.reduce((s, r) => s + r.failed, 0)}; load ${loadavg()}`,
     );
   }
 }
@@ -372,7 +444,12 @@ async function main() {
   );
   const engines = (process.env.BENCH_ENGINES ?? 'sqlite,postgres,ceiling').split(',');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'diemcau-bench-ingest-'));
-  const pg = engines.includes('postgres') && havePostgres() ? await startPostgres() : undefined;
+  const pg =
+    engines.includes('postgres') && havePostgres()
+      ? await startPostgres({
+          settings: process.env.BENCH_PG_STATEMENTS ? ['shared_preload_libraries=pg_stat_statements'] : [],
+        })
+      : undefined;
   if (engines.includes('postgres') && !pg)
     console.log('postgres   skipped: /usr/lib/postgresql/15/bin/initdb not found (apt install postgresql)');
   try {

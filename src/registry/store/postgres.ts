@@ -3,7 +3,8 @@
  * several stateless registry instances may share one database.
  *
  * Run uploads are group-committed like on SQLite: those that arrive together
- * go as one statement (one round trip) whose data-modifying CTEs claim the
+ * (or while two earlier batches are being committed: GroupCommit) go as one
+ * transaction, one statement per 250 runs, whose data-modifying CTEs claim the
  * idempotency keys and insert the runs and site_latest rows together; a
  * replayed key claims nothing, so nothing else is written for it.
  *
@@ -20,7 +21,7 @@ import type { Site, SiteBatchItem, SiteInput, SiteMove } from '../../model/site.
 import { canMove } from '../categories.js';
 import { pgRunner, runPgScript } from './alerts-postgres.js';
 import { AlertsSql, alertMigration, maintenanceNoticeMigration, onIncident, onRuns } from './alerts-sql.js';
-import { takeBatch, unitConsistentParts } from './batch.js';
+import { chunks, GroupCommit, unitConsistentParts } from './batch.js';
 import type {
   BridgeConnection,
   BridgeQuery,
@@ -219,7 +220,8 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
-// One statement for a whole batch of uploads (group commit: one round trip, one WAL flush).
+// One statement for a batch of uploads (group commit: one round trip, one WAL flush; a transaction
+// of more than STATEMENT_RUNS runs several, one after the other).
 // The key is claimed first (ON CONFLICT DO NOTHING): a replay inserts nothing and costs no
 // rolled-back rows; each run's id is drawn from its sequence so its key row can point at it.
 // Within a batch, site_latest takes each site's newest run (DISTINCT ON), since one statement
@@ -231,7 +233,8 @@ const types = {
 const INGEST = `
 WITH input AS (
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[],
-                       $8::bigint[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+                       $8::bigint[], $9::text[], string_to_array($10::text, chr(31)), $11::text[], $12::text[],
+                       $13::text[], $14::text[])
     AS t(site_id, name, unit, verdict, started_ms, duration_ms, finished_ms, received_ms, failing, body, key, fp,
          meeting_id, reg)),
 ok AS (SELECT i.*, nextval('runs_id_seq') AS id FROM input i
@@ -258,8 +261,44 @@ l AS (INSERT INTO site_latest (site_id, run_id, verdict, finished_ms, failing)
       WHERE excluded.finished_ms >= site_latest.finished_ms)
 SELECT kk.key, kk.id FROM kk JOIN r ON r.id = kk.id`;
 
-/** Uploads gathered into one statement: up to this many, but a batch request is never split. */
-const MAX_BATCH = 256;
+/**
+ * Uploads gathered into one transaction (one commit, one WAL fsync): up to
+ * this many, but a batch request is never split across transactions.
+ */
+const MAX_BATCH = 1000;
+
+/**
+ * Runs per ingest statement; a transaction of more is cut into statements of
+ * this many, run one after the other on its connection. PostgreSQL's and the
+ * driver's cost per run grows with the statement beyond a few hundred runs
+ * (measured, store level, 2 cores: 87 µs per run in PostgreSQL at 50 runs a
+ * statement, 92 at 200, 133 at 1,000, 208 at 2,000; the registry's own 84,
+ * 81, 197, 233 µs, mostly garbage collection of the parameters' large strings).
+ */
+const STATEMENT_RUNS = 250;
+
+/**
+ * Ingest statements in flight at once (each on its own pooled connection):
+ * two, so one is executed while the other's commit waits for its fsync; the
+ * uploads arriving meanwhile wait and go together in the next one.
+ */
+const INGEST_INFLIGHT = 2;
+
+const UNIT_SEPARATOR = '\u001f';
+
+/**
+ * The runs' bodies as one parameter, joined by U+001F, which the statement
+ * splits again (string_to_array): a JSON text never holds that character raw
+ * (JSON.stringify writes it \u001f), so no body needs escaping. As a text
+ * array, every quote of every body was escaped by the driver and unescaped by
+ * the server (pg's arrayString, PostgreSQL's array_in): the larger part of the
+ * parameters' cost (bench/ingest.bench.mjs, BENCH_CPU_PROF).
+ */
+function joinedJson(texts: readonly string[]): string {
+  for (const t of texts)
+    if (t.includes(UNIT_SEPARATOR)) throw new Error('a run body holds U+001F raw: not JSON');
+  return texts.join(UNIT_SEPARATOR);
+}
 
 /** One request's uploads (one for POST /v1/runs, many for a batch): committed together. */
 interface Pending {
@@ -279,9 +318,11 @@ export class PostgresStore implements Store {
   onBadRow?: BadRowListener;
   readonly engine = 'postgres' as const;
   readonly pool: pg.Pool;
-  private queue: Pending[] = [];
-  private scheduled = false;
-  private readonly inflight = new Set<Promise<void>>();
+  private readonly ingest = new GroupCommit<Pending>(
+    (batch) => this.flush(batch),
+    MAX_BATCH,
+    INGEST_INFLIGHT,
+  );
   private readonly meetings: PostgresMeetings;
   readonly alerts: AlertsSql;
 
@@ -325,10 +366,7 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     // Uploads already accepted are committed (or failed) before the pool goes.
-    while (this.scheduled || this.inflight.size > 0) {
-      await new Promise((resolve) => setImmediate(resolve));
-      await Promise.allSettled([...this.inflight]);
-    }
+    await this.ingest.drain();
     await this.pool.end();
   }
 
@@ -400,20 +438,7 @@ export class PostgresStore implements Store {
    */
   ingestRuns(items: readonly RunWrite[]): Promise<WriteResult<RunAccepted>[]> {
     if (items.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ items, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => {
-          this.scheduled = false;
-          while (this.queue.length > 0) {
-            const done = this.flush(takeBatch(this.queue, MAX_BATCH));
-            this.inflight.add(done);
-            void done.finally(() => this.inflight.delete(done));
-          }
-        });
-      }
-    });
+    return new Promise((resolve, reject) => this.ingest.push({ items, resolve, reject }));
   }
 
   private async flush(batch: Pending[]): Promise<void> {
@@ -433,7 +458,10 @@ export class PostgresStore implements Store {
                 .map((w) => w.run);
               queued = await runPgScript(c, onRuns(config, runs, runs[0]?.receivedMs ?? 0));
             };
-      const created = await this.insertRuns(unitConsistentParts(rows), alertsOf);
+      const created = await this.insertRuns(
+        unitConsistentParts(rows).flatMap((part) => chunks(part, STATEMENT_RUNS)),
+        alertsOf,
+      );
       results = await this.answers(rows, created);
     } catch (err) {
       for (const p of batch) p.reject(err);
@@ -472,7 +500,7 @@ export class PostgresStore implements Store {
           col((w) => w.run.finishedMs),
           col((w) => w.run.receivedMs),
           col((w) => w.run.failing.join(',')),
-          col((w) => w.run.body),
+          joinedJson(part.map((w) => w.run.body)),
           col((w) => w.idem.key),
           col((w) => w.idem.fingerprint),
           col((w) => w.run.meetingId ?? null),
