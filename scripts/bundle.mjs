@@ -15,7 +15,9 @@
 // Every other package stays external and is
 // loaded only by the command that uses it. bench/startup.bench.mjs measures it.
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const outdir = 'dist/bundle';
@@ -63,11 +65,35 @@ const lazySegmenter = {
 };
 
 const banner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+// yaml is loaded through V8's code cache (src/util/code-cache.ts): bundled into its own
+// CommonJS file, dist/bundle/yaml.cjs, that a vm.Script compiles with the bytecode this build
+// leaves in yaml.cjs.cache, instead of into a chunk that every start parses and compiles
+// (66 M instructions against 11 M, bench/README.md "startup"). The chunks import a small
+// module in its place that re-exports the file's exports by name.
+const require_ = createRequire(import.meta.url);
+const yamlNames = Object.keys(require_('yaml'));
+const codeCacheModule = path.resolve('dist/util/code-cache.js');
+const cachedYaml = {
+  name: 'cached-yaml',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'cached-yaml' }));
+    b.onLoad({ filter: /.*/, namespace: 'cached-yaml' }, () => ({
+      contents: [
+        `import { loadCachedScript } from ${JSON.stringify(codeCacheModule)};`,
+        "const yaml = loadCachedScript(new URL('./yaml.cjs', import.meta.url)).exports;",
+        ...yamlNames.map((n) => `export const ${n} = yaml.${n};`),
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: path.dirname(codeCacheModule),
+    }));
+  },
+};
+
 // `node scripts/bundle.mjs --meta` also writes esbuild's metafile (what each chunk holds) to dist/bundle-meta.json.
 const meta = process.argv.includes('--meta');
 const result = await build({
   metafile: meta,
-  plugins: [jsonCatalogues, lazySegmenter],
+  plugins: [jsonCatalogues, lazySegmenter, cachedYaml],
   entryPoints: ['dist/cli/main.js'],
   outdir,
   bundle: true,
@@ -94,6 +120,37 @@ for (const name of readdirSync(outdir)) {
   const src = readFileSync(file, 'utf8');
   if (!src.startsWith(BANNER_LINE)) throw new Error(`${file}: no banner on its first line (esbuild changed?)`);
   if (!/\brequire\b/.test(src.slice(BANNER_LINE.length))) writeFileSync(file, `\n${src.slice(BANNER_LINE.length)}`);
+}
+
+// yaml's file and its code cache: the bytecode of what reading a profile runs (each shipped
+// profile parsed as `diemcau check` parses one), taken after running it.
+await build({
+  entryPoints: [require_.resolve('yaml')],
+  outfile: path.join(outdir, 'yaml.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+{
+  const { loadCachedScript } = await import(codeCacheModule);
+  const loaded = loadCachedScript(pathToFileURL(path.resolve(outdir, 'yaml.cjs')));
+  if (loaded.cache !== 'none') throw new Error('yaml.cjs: a code cache was there before this build made one');
+  const yaml = loaded.exports;
+  const profiles = readdirSync('profiles', { recursive: true }).filter((f) => /\.ya?ml$/.test(f));
+  if (profiles.length === 0) throw new Error('profiles/: no profile to warm the yaml code cache with');
+  for (const f of profiles) {
+    const lineCounter = new yaml.LineCounter();
+    const doc = yaml.parseDocument(readFileSync(path.join('profiles', f), 'utf8'), {
+      lineCounter,
+      uniqueKeys: true,
+      prettyErrors: false,
+      merge: false,
+    });
+    doc.toJS();
+  }
+  writeFileSync(path.join(outdir, 'yaml.cjs.cache'), loaded.produce());
 }
 
 const { catalogue } = await import(path.resolve('dist/i18n/catalogue.js'));
