@@ -50,11 +50,14 @@ if (fs.existsSync(CHECK_TCP)) commands.check_tcp = [CHECK_TCP, ['-H', '127.0.0.1
 // Another build side by side in the same run (its ratio holds on a noisy machine):
 // BENCH_BASE_BIN=/path/to/other/checkout/bin/diemcau.js npm run bench -- startup
 const baseBin = process.env.BENCH_BASE_BIN;
+// Each build its own state directory: the layouts differ (docs/architecture.md, "The state
+// directory"), and one build would otherwise read, or move, what the other wrote on every run.
+const baseEnv = { DIEMCAU_STATE_DIR: path.join(dir, 'state-base') };
 if (baseBin) {
-  commands['base --help'] = [process.execPath, [baseBin, '--help']];
-  commands['base --version'] = [process.execPath, [baseBin, '--version']];
-  commands['base profile --help'] = [process.execPath, [baseBin, 'profile', '--help']];
-  commands['base check (1 tcp, nagios)'] = [process.execPath, checkArgs(baseBin)];
+  commands['base --help'] = [process.execPath, [baseBin, '--help'], baseEnv];
+  commands['base --version'] = [process.execPath, [baseBin, '--version'], baseEnv];
+  commands['base profile --help'] = [process.execPath, [baseBin, 'profile', '--help'], baseEnv];
+  commands['base check (1 tcp, nagios)'] = [process.execPath, checkArgs(baseBin), baseEnv];
 }
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const BATCHES = 3;
@@ -64,9 +67,9 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-function time([cmd, args]) {
+function time([cmd, args, own]) {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, args, { stdio: 'ignore', env });
+  const r = spawnSync(cmd, args, { stdio: 'ignore', env: { ...env, ...own } });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
   return Number(process.hrtime.bigint() - t0) / 1e6;
 }
@@ -114,7 +117,7 @@ async function firstRequest(b) {
   const t0 = performance.now();
   const child = spawn(process.execPath, [b, 'report', 'readiness', '--registry', registry], {
     stdio: 'ignore',
-    env: { ...env, DIEMCAU_TOKEN: 'bench' },
+    env: { ...env, ...(b === baseBin ? baseEnv : {}), DIEMCAU_TOKEN: 'bench' },
   });
   const ms = (await got) - t0;
   child.kill('SIGKILL');
@@ -136,9 +139,9 @@ for (const [n, xs] of Object.entries(firsts))
 // input whatever else the machine does. Also without NODE_EXTRA_CA_CERTS, which makes every
 // node process parse that file's certificates at start (some 400 M instructions).
 if (process.env.BENCH_CALLGRIND === '1') {
-  const count = ([cmd, args], e) => {
+  const count = ([cmd, args, own], e) => {
     const r = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', cmd, ...args], {
-      env: e,
+      env: { ...e, ...own },
       encoding: 'utf8',
     });
     const m = /Collected : (\d+)/.exec(r.stderr);

@@ -14,8 +14,10 @@
 // codec drivers and the http checks load it now: the registry client is on node:http.
 // Every other package stays external and is
 // loaded only by the command that uses it. bench/startup.bench.mjs measures it.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const outdir = 'dist/bundle';
@@ -62,11 +64,36 @@ const lazySegmenter = {
   },
 };
 
+const banner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+// yaml is loaded through V8's code cache (src/util/code-cache.ts): bundled into its own
+// CommonJS file, dist/bundle/yaml.cjs, that a vm.Script compiles with the bytecode this build
+// leaves in yaml.cjs.cache, instead of into a chunk that every start parses and compiles
+// (66 M instructions against 11 M, bench/README.md "startup"). The chunks import a small
+// module in its place that re-exports the file's exports by name.
+const require_ = createRequire(import.meta.url);
+const yamlNames = Object.keys(require_('yaml'));
+const codeCacheModule = path.resolve('dist/util/code-cache.js');
+const cachedYaml = {
+  name: 'cached-yaml',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: 'yaml', namespace: 'cached-yaml' }));
+    b.onLoad({ filter: /.*/, namespace: 'cached-yaml' }, () => ({
+      contents: [
+        `import { loadCachedScript } from ${JSON.stringify(codeCacheModule)};`,
+        "const yaml = loadCachedScript(new URL('./yaml.cjs', import.meta.url)).exports;",
+        ...yamlNames.map((n) => `export const ${n} = yaml.${n};`),
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: path.dirname(codeCacheModule),
+    }));
+  },
+};
+
 // `node scripts/bundle.mjs --meta` also writes esbuild's metafile (what each chunk holds) to dist/bundle-meta.json.
 const meta = process.argv.includes('--meta');
 const result = await build({
   metafile: meta,
-  plugins: [jsonCatalogues, lazySegmenter],
+  plugins: [jsonCatalogues, lazySegmenter, cachedYaml],
   // The registry's two threads are entries of their own, started from the chunk beside them
   // (routes/runs-batch-pool.ts, store/sqlite.ts).
   entryPoints: {
@@ -84,9 +111,53 @@ const result = await build({
   sourcemap: true,
   logLevel: 'warning',
   // commander is CommonJS: give the bundle a real `require` for its node: imports.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: { js: banner },
 });
 if (meta) writeFileSync('dist/bundle-meta.json', JSON.stringify(result.metafile));
+
+// The banner makes a `require` in every chunk, and each createRequire costs some 0.1 M
+// instructions (a one-check `check` loads ~55 chunks: 5.7 M). Only a chunk whose code names
+// `require` (commander's, yaml's, esbuild's __require shim) keeps it; the others get an empty
+// first line instead, so the source maps' lines stay where they were.
+const BANNER_LINE = `${banner}\n`;
+for (const name of readdirSync(outdir)) {
+  if (!name.endsWith('.js')) continue;
+  const file = path.join(outdir, name);
+  const src = readFileSync(file, 'utf8');
+  if (!src.startsWith(BANNER_LINE)) throw new Error(`${file}: no banner on its first line (esbuild changed?)`);
+  if (!/\brequire\b/.test(src.slice(BANNER_LINE.length))) writeFileSync(file, `\n${src.slice(BANNER_LINE.length)}`);
+}
+
+// yaml's file and its code cache: the bytecode of what reading a profile runs (each shipped
+// profile parsed as `diemcau check` parses one), taken after running it.
+await build({
+  entryPoints: [require_.resolve('yaml')],
+  outfile: path.join(outdir, 'yaml.cjs'),
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
+});
+{
+  const { loadCachedScript } = await import(codeCacheModule);
+  const loaded = loadCachedScript(pathToFileURL(path.resolve(outdir, 'yaml.cjs')));
+  if (loaded.cache !== 'none') throw new Error('yaml.cjs: a code cache was there before this build made one');
+  const yaml = loaded.exports;
+  const profiles = readdirSync('profiles', { recursive: true }).filter((f) => /\.ya?ml$/.test(f));
+  if (profiles.length === 0) throw new Error('profiles/: no profile to warm the yaml code cache with');
+  for (const f of profiles) {
+    const lineCounter = new yaml.LineCounter();
+    const doc = yaml.parseDocument(readFileSync(path.join('profiles', f), 'utf8'), {
+      lineCounter,
+      uniqueKeys: true,
+      prettyErrors: false,
+      merge: false,
+    });
+    doc.toJS();
+  }
+  writeFileSync(path.join(outdir, 'yaml.cjs.cache'), loaded.produce());
+}
 
 const { catalogue } = await import(path.resolve('dist/i18n/catalogue.js'));
 for (const locale of ['vi', 'en']) {

@@ -87,6 +87,7 @@ export async function runCli(init: RunInit): Promise<number> {
       exitCode = code;
     },
     pkg.version,
+    init.argv,
   );
   try {
     await program.parseAsync(init.argv as string[], { from: 'user' });

@@ -38,22 +38,63 @@ export interface Wiring {
   act<A extends unknown[]>(body: Body<A>): (...args: A) => Promise<void>;
 }
 
-const registrations: Array<(program: Command, w: Wiring) => void> = [
-  checkCommands,
-  profileCommands,
-  incidentCommands,
-  meetingCommands,
-  siteCommands,
-  registryCommands,
-  codecCommands,
-  simCommands,
-  reportCommands,
-  schemaCommands,
-  demoCommands,
-  alertCommands,
+/**
+ * Each wiring file and the top-level commands it adds, in the order of the help's list
+ * (test/commands/cli-wiring.test.ts holds the names to what each file really adds).
+ */
+export const registrations: ReadonlyArray<
+  readonly [names: readonly string[], register: (program: Command, w: Wiring) => void]
+> = [
+  [['check'], checkCommands],
+  [['profile'], profileCommands],
+  [['incident'], incidentCommands],
+  [['meeting'], meetingCommands],
+  [['site'], siteCommands],
+  [['registry', 'sync', 'outbox'], registryCommands],
+  [['dial', 'hangup', 'call', 'join'], codecCommands],
+  [['sim'], simCommands],
+  [['report'], reportCommands],
+  [['schema'], schemaCommands],
+  [['demo'], demoCommands],
+  [['alert', 'maintenance'], alertCommands],
 ];
 
-export function buildProgram(ctx: Context, setExit: (code: number) => void, version: string): Command {
+/** Global flags that take a value: the word after them is not the command's name. */
+const GLOBAL_VALUE_FLAGS = new Set(['--lang', '--ca']);
+
+/**
+ * The top-level command the command line names (`check` for `diemcau --lang en check x.yaml`,
+ * `report` for `diemcau help report`), or undefined: none, an unknown word, or a command line
+ * whose first word commander would read otherwise (`--`, an option it does not know).
+ */
+export function namedCommand(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (GLOBAL_VALUE_FLAGS.has(a)) {
+      i++;
+      continue;
+    }
+    if (a === '--no-color' || a === '--debug' || a.startsWith('--lang=') || a.startsWith('--ca=')) continue;
+    if (a === 'help') return namedCommand(argv.slice(i + 1));
+    if (a.startsWith('-')) return undefined;
+    return registrations.some(([names]) => names.includes(a)) ? a : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The program for a command line. Only the wiring file of the command it names is run (the
+ * other ~40 commands and their flags cost every start some 30 M instructions, bench/README.md
+ * "startup"); with no command named, an unknown one or an option first, every file is, for
+ * the full help and the suggestions. The help a command prints depends on its own wiring and
+ * the global flags only, so it is the same either way (test/commands/cli-wiring.test.ts).
+ */
+export function buildProgram(
+  ctx: Context,
+  setExit: (code: number) => void,
+  version: string,
+  argv?: readonly string[],
+): Command {
   const { t, io } = ctx;
   const titles: Record<string, string> = {
     'Usage:': t('cli.help.usage'),
@@ -111,7 +152,9 @@ export function buildProgram(ctx: Context, setExit: (code: number) => void, vers
         setExit(await body(ctx, ...args));
       },
   };
-  for (const register of registrations) register(program, wiring);
+  const named = argv && namedCommand(argv);
+  for (const [names, register] of registrations)
+    if (named === undefined || names.includes(named)) register(program, wiring);
   const walk = (cmd: CommandUnknownOpts) => {
     // `help [command]` only where there are commands to ask about.
     if (cmd.commands.length > 0) cmd.helpCommand('help [command]', t('cli.cmd.help'));

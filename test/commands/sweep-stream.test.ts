@@ -150,8 +150,17 @@ describe('a sweep streams its results', () => {
     expect(doc.sites.map((s: { site: { id: string } }) => s.site.id)).toEqual(['s-0', 's-1', 's-2']);
     for (const s of doc.sites) expect(s.checks.map((c: { status: string }) => c.status)).toEqual(['pass']);
     // The run kept for `incident file --attach-run`, streamed the same way.
-    const last = JSON.parse(await fs.readFile(path.join(dir, 'state', 'last-run.json'), 'utf8'));
-    expect(last.sites.map((s: { site: { id: string } }) => s.site.id)).toEqual(['s-0', 's-1', 's-2']);
+    // The runs kept for `incident file --attach-run`: a file per site, no temp file left.
+    expect((await fs.readdir(path.join(dir, 'state', 'last-run'))).sort()).toEqual([
+      's-0.json',
+      's-1.json',
+      's-2.json',
+    ]);
+    for (const id of ['s-0', 's-1', 's-2']) {
+      const last = JSON.parse(await fs.readFile(path.join(dir, 'state', 'last-run', `${id}.json`), 'utf8'));
+      expect(last.site.id).toBe(id);
+      expect(last.checks.map((c: { status: string }) => c.status)).toEqual(['pass']);
+    }
     expect((await fs.readdir(dir)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 

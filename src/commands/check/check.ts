@@ -117,12 +117,7 @@ export interface RunSink {
 export interface RunHooks {
   progress?: (sites: number) => Promise<Progress>;
   /** Opened once the profiles are loaded (the number of sites is known). */
-  open?: (
-    start: RunStart,
-    sweep: boolean,
-    runCtx: Context,
-    ids: string[],
-  ) => Promise<{ sink?: RunSink; keep: Keep }>;
+  open?: (start: RunStart, sweep: boolean, runCtx: Context) => Promise<{ sink?: RunSink; keep: Keep }>;
 }
 
 /** Everything but printing: returns the run report and the exit code. */
@@ -225,8 +220,7 @@ async function runTargets(
   const historyDir = opts.history ? await prepareHistoryDir(ctx, opts.history) : undefined;
   const tool = { name: 'diemcau' as const, version: ctx.version };
   const start: RunStart = { schema: RUN_SCHEMA, tool, startedAt, sites: entries.length };
-  const ids = entries.flatMap((e) => (e?.profile ? [e.profile.site.id] : []));
-  const { sink, keep } = hooks.open ? await hooks.open(start, sweep, runCtx, ids) : { keep: 'all' as Keep };
+  const { sink, keep } = hooks.open ? await hooks.open(start, sweep, runCtx) : { keep: 'all' as Keep };
   // The profiles outlive their site's run only when the caller asks for every site (--upload).
   const loaded = keep === 'all' ? entries.flatMap((e) => (e?.profile ? [e.profile] : [])) : [];
   // The bar counts what the summary will count: defaults files are not sites.
@@ -343,8 +337,8 @@ async function checkAndRender(
   });
   // In a sweep, json/junit/tap are written as the sites finish; the rest are rendered at the end.
   let atEnd: OutputSpec[] = outputs;
-  const open: RunHooks['open'] = async (start, sweep, runCtx, ids) => {
-    const last = await openLastRun(ctx, start, ids);
+  const open: RunHooks['open'] = async (start, sweep, runCtx) => {
+    const last = await openLastRun(ctx);
     let writer: SweepWriter | undefined;
     if (sweep) {
       try {
@@ -367,7 +361,7 @@ async function checkAndRender(
       async end(end) {
         // Ctrl-C: the run is not a verdict on the site; it is neither kept for `incident file` nor uploaded.
         if (ctx.signal.aborted) await last.abort();
-        else await last.commit(end);
+        else await last.commit();
         await writer?.end(end);
       },
       async abort() {

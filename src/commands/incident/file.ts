@@ -18,7 +18,7 @@ import {
 } from '../../registry/session.js';
 import { runInputOf } from '../../registry/upload.js';
 import { didYouMean } from '../../util/suggest.js';
-import { LAST_RUN_FILE, lastRunOf } from '../check/last-run.js';
+import { LAST_RUN_DIR, lastRunFile, lastRunOf } from '../check/last-run.js';
 import { optionalProfile } from '../common.js';
 import { categoryLabel } from './common.js';
 import { parseWhen } from './occurred.js';
@@ -127,7 +127,7 @@ export async function draftIncident(
       throw new UsageError(
         t('incident.err.no_last_run', {
           site: siteId as string,
-          file: path.join(ctx.stateDir, LAST_RUN_FILE),
+          file: lastRunFile(ctx.stateDir, siteId as string) ?? path.join(ctx.stateDir, LAST_RUN_DIR),
         }),
       );
     }
