@@ -67,7 +67,8 @@ const meta = process.argv.includes('--meta');
 const result = await build({
   metafile: meta,
   plugins: [jsonCatalogues, lazySegmenter],
-  entryPoints: ['dist/cli/main.js'],
+  // The sweep's worker thread (`--workers`) is started from its own file, beside the chunks.
+  entryPoints: { main: 'dist/cli/main.js', 'site-worker': 'dist/commands/check/site-worker.js' },
   outdir,
   bundle: true,
   splitting: true,

@@ -248,6 +248,7 @@ async function runTargets(
   const kept: SiteRun[] = [];
   const verdicts = new Set<Verdict>();
   const checkedIds: string[] = [];
+  let lanes: import('./lanes.js').Lanes | undefined;
   try {
     bar = await (
       hooks.progress ?? ((n) => (opts.quiet ? Promise.resolve(NO_PROGRESS) : startProgress(runCtx, n)))
@@ -260,6 +261,17 @@ async function runTargets(
       onStart: (_site, spec) => bar.checkStarted(spec.id),
       onResult: (_site, result) => bar.checkDone(result),
     };
+    // --workers: the sites run on this thread and N − 1 worker threads (./lanes.ts); fakes stay in-process.
+    if (sweep && (opts.workers ?? 1) > 1 && !ctx.createDriver) {
+      const { openLanes } = await import('./lanes.js');
+      lanes = openLanes(
+        opts.workers ?? 1,
+        runCtx,
+        engine,
+        (profile) => runSite(profile, runCtx, engineHooks),
+        bar === NO_PROGRESS ? undefined : bar,
+      );
+    }
     await poolInOrder(
       entries,
       opts.concurrency ?? 8,
@@ -270,7 +282,9 @@ async function runTargets(
           bar.siteDone(entry.broken.verdict);
           return entry.broken;
         }
-        const run = await runSite(entry.profile, runCtx, engineHooks);
+        const run = lanes
+          ? await lanes.run(entry.profile)
+          : await runSite(entry.profile, runCtx, engineHooks);
         run.file = displayPath(run.file, ctx.cwd);
         if (opts.meeting !== undefined) run.meeting = opts.meeting;
         if (historyDir) await appendHistory(historyDir, run, tool);
@@ -289,6 +303,7 @@ async function runTargets(
     await sink?.abort();
     throw err;
   } finally {
+    await lanes?.close();
     bar.stop();
   }
   if (historyDir && opts.historyKeep !== undefined) {
