@@ -145,7 +145,7 @@ function timed(cmd, args, opts = {}) {
   });
 }
 
-async function runDiemcau(n, bin = path.join(root, 'bin/diemcau.js'), stateName = 'state') {
+async function runDiemcau(n, bin = path.join(root, 'bin/diemcau.js'), stateName = 'state', extra = []) {
   const dir = prepare(n);
   const r = await timed(
     process.execPath,
@@ -160,6 +160,7 @@ async function runDiemcau(n, bin = path.join(root, 'bin/diemcau.js'), stateName 
       'json',
       '-o',
       'out.json',
+      ...extra,
     ],
     // Its own state folder, kept between runs of one size (last-run.json, as a nightly sweep has).
     { cwd: dir, env: { ...process.env, LANG: 'en_US.UTF-8', DIEMCAU_STATE_DIR: path.join(dir, stateName) } },
@@ -269,7 +270,15 @@ const runBase = (n) => {
   if (!BASE_BIN) throw new Error("BENCH_TOOLS has base: set BENCH_BASE_BIN to a build's bin/diemcau.js");
   return runDiemcau(n, path.resolve(BASE_BIN), 'state-base');
 };
-const RUNNERS = { diemcau: runDiemcau, base: runBase, blackbox: runBlackbox, plugins: runPlugins };
+const RUNNERS = {
+  diemcau: runDiemcau,
+  // The same build, its sites on two threads (`--workers 2`, docs/run-format.md).
+  diemcau2: (n) => runDiemcau(n, undefined, 'state-w2', ['--workers', '2']),
+  base: runBase,
+  blackbox: runBlackbox,
+  plugins: runPlugins,
+};
+const MINE = ['diemcau', 'diemcau2', 'base'];
 console.log(
   `load average ${os
     .loadavg()
@@ -279,12 +288,14 @@ console.log(
     )}; ${os.cpus().length} CPUs; ${SERVERS} TCP + ${SERVERS} HTTP servers (${DELAY_MS} ms delay); ${CONCURRENCY} at once`,
 );
 const rows = [];
+for (const n of SIZES) prepare(n);
+// diemcau does not cache a profile changed less than 2 s before it reads it (docs/run-format.md).
+if (process.env.BENCH_WARM !== '0') await new Promise((r) => setTimeout(r, 2100));
 for (const n of SIZES) {
-  prepare(n);
   // A nightly sweep finds last night's state folder (last-run.json, the profile cache): one
   // unmeasured run of each diemcau build per size gives it that (BENCH_WARM=0 leaves it out).
   if (process.env.BENCH_WARM !== '0')
-    for (const tool of TOOLS.filter((t) => t === 'diemcau' || t === 'base')) {
+    for (const tool of TOOLS.filter((t) => MINE.includes(t))) {
       const r = await RUNNERS[tool](n);
       console.log(
         `${String(n).padStart(6)} sites  ${tool.padEnd(8)} warm-up run, not counted: wall ${(r.ms / 1000).toFixed(2)} s`,
@@ -310,8 +321,8 @@ const median = (xs) => {
 };
 for (const n of SIZES) {
   const of = (tool, key) => median(rows.filter((r) => r.n === n && r.tool === tool).map((r) => r[key]));
-  for (const mine of ['diemcau', 'base'].filter((t) => TOOLS.includes(t)))
-    for (const peer of TOOLS.filter((t) => t !== mine && t !== 'diemcau'))
+  for (const mine of MINE.filter((t) => TOOLS.includes(t)))
+    for (const peer of TOOLS.filter((t) => MINE.indexOf(t) > MINE.indexOf(mine) || !MINE.includes(t)))
       console.log(
         `${n} sites: ${mine} / ${peer}: wall ${(of(mine, 'ms') / of(peer, 'ms')).toFixed(2)}×, cpu ${(of(mine, 'cpuMs') / of(peer, 'cpuMs')).toFixed(2)}×` +
           (peer === 'blackbox'
