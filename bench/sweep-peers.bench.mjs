@@ -13,7 +13,8 @@
 // /usr/bin/time, which counts every waited-for descendant), peak memory (the
 // largest process's max RSS, and the sum of the tree's RSS sampled every
 // 20 ms). BENCH_SIZES=1000,10000 BENCH_REPEAT=1 BENCH_TOOLS=diemcau,blackbox,plugins
-// BENCH_NODE_FLAGS="--cpu-prof" (for diemcau's node) change the run.
+// BENCH_NODE_FLAGS="--cpu-prof" (for diemcau's node), BENCH_BASE_BIN (another build as the tool
+// `base`, e.g. main's), BENCH_WARM=0 (no unmeasured first run of each diemcau build) change the run.
 import { fork, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -27,6 +28,8 @@ const REPEAT = Number(process.env.BENCH_REPEAT ?? 1);
 const TOOLS = (process.env.BENCH_TOOLS ?? 'diemcau,blackbox,plugins').split(',');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+// Another build's bin/diemcau.js (e.g. main's, built in a temp worktree) as the tool `base`.
+const BASE_BIN = process.env.BENCH_BASE_BIN;
 const SERVERS = 8;
 const DELAY_MS = 50;
 const PLUGINS = '/usr/lib/nagios/plugins';
@@ -142,13 +145,13 @@ function timed(cmd, args, opts = {}) {
   });
 }
 
-async function runDiemcau(n) {
+async function runDiemcau(n, bin = path.join(root, 'bin/diemcau.js'), stateName = 'state', extra = []) {
   const dir = prepare(n);
   const r = await timed(
     process.execPath,
     [
       ...NODE_FLAGS,
-      path.join(root, 'bin/diemcau.js'),
+      bin,
       'check',
       'profiles',
       '--concurrency',
@@ -157,9 +160,10 @@ async function runDiemcau(n) {
       'json',
       '-o',
       'out.json',
+      ...extra,
     ],
     // Its own state folder, kept between runs of one size (last-run.json, as a nightly sweep has).
-    { cwd: dir, env: { ...process.env, LANG: 'en_US.UTF-8', DIEMCAU_STATE_DIR: path.join(dir, 'state') } },
+    { cwd: dir, env: { ...process.env, LANG: 'en_US.UTF-8', DIEMCAU_STATE_DIR: path.join(dir, stateName) } },
   );
   const doc = JSON.parse(fs.readFileSync(path.join(dir, 'out.json'), 'utf8'));
   let pass = 0;
@@ -262,7 +266,19 @@ async function runPlugins(n) {
   return { ...r, code: Number(r.out.trim()), checks: out.length, ok };
 }
 
-const RUNNERS = { diemcau: runDiemcau, blackbox: runBlackbox, plugins: runPlugins };
+const runBase = (n) => {
+  if (!BASE_BIN) throw new Error("BENCH_TOOLS has base: set BENCH_BASE_BIN to a build's bin/diemcau.js");
+  return runDiemcau(n, path.resolve(BASE_BIN), 'state-base');
+};
+const RUNNERS = {
+  diemcau: runDiemcau,
+  // The same build, its sites on two threads (`--workers 2`, docs/run-format.md).
+  diemcau2: (n) => runDiemcau(n, undefined, 'state-w2', ['--workers', '2']),
+  base: runBase,
+  blackbox: runBlackbox,
+  plugins: runPlugins,
+};
+const MINE = ['diemcau', 'diemcau2', 'base'];
 console.log(
   `load average ${os
     .loadavg()
@@ -272,8 +288,19 @@ console.log(
     )}; ${os.cpus().length} CPUs; ${SERVERS} TCP + ${SERVERS} HTTP servers (${DELAY_MS} ms delay); ${CONCURRENCY} at once`,
 );
 const rows = [];
+for (const n of SIZES) prepare(n);
+// diemcau does not cache a profile changed less than 2 s before it reads it (docs/run-format.md).
+if (process.env.BENCH_WARM !== '0') await new Promise((r) => setTimeout(r, 2100));
 for (const n of SIZES) {
-  prepare(n);
+  // A nightly sweep finds last night's state folder (last-run.json, the profile cache): one
+  // unmeasured run of each diemcau build per size gives it that (BENCH_WARM=0 leaves it out).
+  if (process.env.BENCH_WARM !== '0')
+    for (const tool of TOOLS.filter((t) => MINE.includes(t))) {
+      const r = await RUNNERS[tool](n);
+      console.log(
+        `${String(n).padStart(6)} sites  ${tool.padEnd(8)} warm-up run, not counted: wall ${(r.ms / 1000).toFixed(2)} s`,
+      );
+    }
   for (let rep = 0; rep < REPEAT; rep++) {
     for (const tool of TOOLS) {
       const r = await RUNNERS[tool](n);
@@ -294,14 +321,14 @@ const median = (xs) => {
 };
 for (const n of SIZES) {
   const of = (tool, key) => median(rows.filter((r) => r.n === n && r.tool === tool).map((r) => r[key]));
-  if (!TOOLS.includes('diemcau')) continue;
-  for (const peer of TOOLS.filter((t) => t !== 'diemcau'))
-    console.log(
-      `${n} sites: diemcau / ${peer}: wall ${(of('diemcau', 'ms') / of(peer, 'ms')).toFixed(2)}×, cpu ${(of('diemcau', 'cpuMs') / of(peer, 'cpuMs')).toFixed(2)}×` +
-        (peer === 'blackbox'
-          ? ` (exporter + driver: ${(of('diemcau', 'cpuMs') / (of(peer, 'cpuMs') + of(peer, 'driverCpuMs'))).toFixed(2)}×)`
-          : ''),
-    );
+  for (const mine of MINE.filter((t) => TOOLS.includes(t)))
+    for (const peer of TOOLS.filter((t) => MINE.indexOf(t) > MINE.indexOf(mine) || !MINE.includes(t)))
+      console.log(
+        `${n} sites: ${mine} / ${peer}: wall ${(of(mine, 'ms') / of(peer, 'ms')).toFixed(2)}×, cpu ${(of(mine, 'cpuMs') / of(peer, 'cpuMs')).toFixed(2)}×` +
+          (peer === 'blackbox'
+            ? ` (exporter + driver: ${(of(mine, 'cpuMs') / (of(peer, 'cpuMs') + of(peer, 'driverCpuMs'))).toFixed(2)}×)`
+            : ''),
+      );
 }
 console.log(
   `load average at the end ${os

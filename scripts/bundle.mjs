@@ -94,12 +94,14 @@ const meta = process.argv.includes('--meta');
 const result = await build({
   metafile: meta,
   plugins: [jsonCatalogues, lazySegmenter, cachedYaml],
-  // The registry's two threads are entries of their own, started from the chunk beside them
-  // (routes/runs-batch-pool.ts, store/sqlite.ts).
+  // The registry's two threads and the sweep's worker thread (`--workers`) are entries of their
+  // own, started from the chunk beside them (routes/runs-batch-pool.ts, store/sqlite.ts,
+  // commands/check/site-worker.ts).
   entryPoints: {
     main: 'dist/cli/main.js',
     'runs-batch-worker': 'dist/registry/routes/runs-batch-worker.js',
     'sqlite-checkpointer': 'dist/registry/store/sqlite-checkpointer.js',
+    'site-worker': 'dist/commands/check/site-worker.js',
   },
   outdir,
   bundle: true,

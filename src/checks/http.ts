@@ -85,9 +85,13 @@ function agentFor(undici: typeof import('undici'), insecure: boolean): Agent {
   return agent;
 }
 
+/** undici, imported on the first check (an `import()` per check went through the loader each time). */
+let undiciModule: Promise<typeof import('undici')> | undefined;
+
 /** One request within the budget, timed; never throws. */
 async function fetchUrl(p: HttpParams, ctx: CheckContext, budget: number): Promise<Fetched> {
-  const undici = await import('undici');
+  undiciModule ??= import('undici');
+  const undici = await undiciModule;
   const agent = agentFor(undici, p.insecure_tls === true);
   const controller = new AbortController();
   let stopped: 'timeout' | 'cancelled' | undefined;

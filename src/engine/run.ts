@@ -80,6 +80,9 @@ export function selectChecks(profile: ResolvedProfile, opts: EngineOptions): Che
 
 type StopReason = 'timeout' | 'deadline' | 'cancelled';
 
+/** The abort reason of an attempt that ended by itself (made once: an Error captures a stack). */
+const DONE = new Error('done');
+
 async function attempt(
   spec: CheckSpec,
   timeoutMs: number,
@@ -121,6 +124,7 @@ async function attempt(
     ...(codec ? { codec } : {}),
     ...(opts.ask ? { ask: opts.ask } : {}),
   };
+  let dropDone: (() => void) | undefined;
   const stopped = new Promise<CheckOutcome>((resolve) => {
     const done = () => {
       const why = reason ?? 'timeout';
@@ -142,6 +146,7 @@ async function attempt(
     };
     if (controller.signal.aborted) done();
     else controller.signal.addEventListener('abort', done, { once: true });
+    dropDone = () => controller.signal.removeEventListener('abort', done);
   });
   try {
     const running = kind.run(spec.params as never, cctx).catch((err: unknown): CheckOutcome => {
@@ -156,8 +161,10 @@ async function attempt(
   } finally {
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', onCancel);
-    // Let a check that ignores its signal know, so it can clean up (hang up a call).
-    if (!controller.signal.aborted) controller.abort(new Error('done'));
+    // Let a check that ignores its signal know, so it can clean up (hang up a call). The race is
+    // decided: no stop message is built for it, and the reason is one error for every attempt.
+    dropDone?.();
+    if (!controller.signal.aborted) controller.abort(DONE);
   }
 }
 

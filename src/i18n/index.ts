@@ -45,11 +45,33 @@ export function translator(locale: Locale): Translator {
   };
 }
 
-function interpolate(text: string, params: Params): string {
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => {
+/**
+ * A message split once at its `{name}` placeholders: text, name, text, …, text.
+ * A sweep fills the same few messages thousands of times; a regular
+ * expression with a callback per call cost more than the rest of the check's
+ * result (bench/README.md, "sweep-peers").
+ */
+const templates = new Map<string, string[]>();
+function template(text: string): string[] {
+  let parts = templates.get(text);
+  if (!parts) {
+    parts = text.split(/\{(\w+)\}/);
+    templates.set(text, parts);
+  }
+  return parts;
+}
+
+/** `{name}` replaced by String(params.name); a placeholder without a value stays as written. */
+export function interpolate(text: string, params: Params): string {
+  if (!text.includes('{')) return text;
+  const parts = template(text);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i] as string;
     const v = params[name];
-    return v === undefined ? whole : String(v);
-  });
+    out += (v === undefined ? `{${name}}` : String(v)) + (parts[i + 1] as string);
+  }
+  return out;
 }
 
 /** For tests: every key in both languages. */

@@ -15,6 +15,7 @@ import { findKind } from '../checks/index.js';
 import { ProfileError } from '../errors.js';
 import type { MessageKey, Translator } from '../i18n/index.js';
 import { didYouMean } from '../util/suggest.js';
+import type { ProfileCache } from './cache.js';
 import { toMs } from './duration.js';
 import { describe, pickError, pointerToPath, show } from './errors.js';
 import { formatPath, type Layer, locate, type PathSegment } from './position.js';
@@ -36,6 +37,8 @@ export interface LoadOptions {
   env_mode?: 'require' | 'lenient';
   /** Accept a defaults file (no `site:`), for `profile validate`. */
   allowDefaults?: boolean;
+  /** A sweep's cache of validated profiles (src/profile/cache.ts). */
+  cache?: ProfileCache;
 }
 
 export interface LoadResult {
@@ -203,7 +206,8 @@ export function mergeData(base: Data, over: Data, top = true): Data {
   return out;
 }
 
-async function loadLayers(file: string, opts: LoadOptions): Promise<Layer[]> {
+/** The layers, site file first; `files` gets each one's absolute path. */
+async function loadLayers(file: string, opts: LoadOptions, files: string[] = []): Promise<Layer[]> {
   const layers: Layer[] = [];
   const seen = new Set<string>();
   const visit = async (abs: string, from?: { layer: Layer; path: PathSegment[] }): Promise<void> => {
@@ -221,6 +225,7 @@ async function loadLayers(file: string, opts: LoadOptions): Promise<Layer[]> {
     seen.add(real);
     const layer = await readLayer(abs, opts, from);
     layers.push(layer);
+    files.push(abs);
     const ext = layer.data.extends;
     const parents = ext === undefined ? [] : Array.isArray(ext) ? ext : [ext];
     for (const [i, parent] of parents.entries()) {
@@ -451,7 +456,21 @@ function toSpec(check: ValidCheck): CheckSpec {
 }
 
 export async function loadProfile(file: string, opts: LoadOptions): Promise<LoadResult> {
-  const layers = await loadLayers(file, opts);
+  const abs = path.resolve(opts.cwd, file);
+  const hit = opts.cache?.get(abs);
+  if (hit) {
+    const doc = hit.document as ValidDocument;
+    await usedSchemas(doc);
+    try {
+      return build(abs, hit.files, doc, opts);
+    } catch (err) {
+      // An ${ENV} that is not set: loaded again from the files, for the error's file:line:col.
+      if (!(err instanceof ProfileError)) throw err;
+    }
+  }
+  const readAt = Date.now();
+  const files: string[] = [];
+  const layers = await loadLayers(file, opts, files);
   // Parents first, the site file last, so the site file wins.
   let merged: Data = {};
   for (const layer of [...layers].reverse()) merged = mergeData(merged, layer.data);
@@ -466,16 +485,35 @@ export async function loadProfile(file: string, opts: LoadOptions): Promise<Load
     );
   }
   const valid = validate(layers, merged, opts, isDefaults, await usedSchemas(merged));
-  const missing: string[] = [];
-  const secrets: string[] = [];
   if (!valid) {
-    resolveEnv(layers, merged, merged, opts, missing, secrets);
+    const missing: string[] = [];
+    resolveEnv(layers, merged, merged, opts, missing, []);
     return { profile: undefined, isDefaults, missingEnv: missing };
   }
+  const result = build(abs, files, valid, opts, layers, merged);
+  opts.cache?.put(abs, files, valid, readAt);
+  return result;
+}
+
+/**
+ * The profile from its validated document, ${ENV} references resolved.
+ * `layers` and `merged` locate an error in the files; from the cache there
+ * are none, and the caller reads the files again to say where.
+ */
+function build(
+  abs: string,
+  files: readonly string[],
+  valid: ValidDocument,
+  opts: LoadOptions,
+  layers: Layer[] = [],
+  merged: Data = valid,
+): LoadResult {
+  const missing: string[] = [];
+  const secrets: string[] = [];
   const resolved = resolveEnv(layers, merged, valid, opts, missing, secrets);
   const profile: ResolvedProfile = {
-    file: path.resolve(opts.cwd, file),
-    files: layers.map((l) => l.file),
+    file: abs,
+    files: files.map((f) => displayPath(f, opts.cwd)),
     site: resolved.site,
     locale: resolved.locale,
     registry: resolved.registry,
@@ -487,5 +525,5 @@ export async function loadProfile(file: string, opts: LoadOptions): Promise<Load
     secretPaths: secrets,
     document: resolved,
   };
-  return { profile, isDefaults, missingEnv: missing };
+  return { profile, isDefaults: false, missingEnv: missing };
 }

@@ -17,6 +17,7 @@ const check = (program: Command, t: Translator) =>
     .option('--remote', t('flag.check.remote'))
     .option('-c, --concurrency <n>', t('flag.check.concurrency'), intFlag(t, '--concurrency', 1))
     .option('--parallel <n>', t('flag.check.parallel'), intFlag(t, '--parallel', 1))
+    .option('--workers <n>', t('flag.check.workers'), intFlag(t, '--workers', 1))
     .option('--deadline <duration>', t('flag.check.deadline'), durationFlag(t, '--deadline'))
     .option('--history <dir>', t('flag.check.history'))
     .option('--history-keep <age>', t('flag.check.history_keep'), durationFlag(t, '--history-keep'))

@@ -70,7 +70,15 @@ type Entry =
  * not a site, a bad profile is a site that could not be checked, and two
  * profiles with the same site id stop the sweep (exit 3) before it starts.
  */
-async function loadSweep(ctx: Context, targets: readonly Target[], concurrency: number): Promise<Entry[]> {
+async function loadSweep(
+  ctx: Context,
+  targets: readonly Target[],
+  concurrency: number,
+  args: readonly string[],
+): Promise<Entry[]> {
+  // Profiles nobody edited since the last sweep are not parsed again (src/profile/cache.ts).
+  const { openProfileCache } = await import('../../profile/cache.js');
+  const cache = await openProfileCache(ctx.stateDir, await sweepHash(ctx, args), ctx.version);
   const loaded = await pool(targets, concurrency, async (target): Promise<Entry | undefined> => {
     try {
       const r = await loadProfile(target.file, {
@@ -78,6 +86,7 @@ async function loadSweep(ctx: Context, targets: readonly Target[], concurrency: 
         env: ctx.env,
         cwd: ctx.cwd,
         allowDefaults: target.expanded,
+        cache,
       });
       if (r.isDefaults) return undefined;
       return { target, profile: r.profile as ResolvedProfile };
@@ -86,6 +95,7 @@ async function loadSweep(ctx: Context, targets: readonly Target[], concurrency: 
       return { target, broken: brokenSite(ctx, target, err) };
     }
   });
+  await cache.save();
   const entries = loaded.filter((e): e is Entry => e !== undefined);
   const seen = new Map<string, string>();
   for (const e of entries) {
@@ -132,11 +142,18 @@ export async function runCheck(
   const sweep = targets.length > 1 || targets.some((x) => x.expanded);
   const held = await takeLock(ctx, opts, sweep ? args : undefined);
   try {
-    return await runTargets(ctx, opts, targets, sweep, { progress, ...hooks });
+    return await runTargets(ctx, opts, targets, sweep, args, { progress, ...hooks });
   } finally {
     await held?.release();
   }
 }
+/** What names a set of profiles in the state folder (its lock, its profile cache). */
+async function sweepHash(ctx: Context, args: readonly string[]): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const key = args.map((a) => path.resolve(ctx.cwd, a)).join('\0');
+  return createHash('sha256').update(key).digest('hex').slice(0, 12);
+}
+
 /**
  * Two overlapping sweeps (a slow night, cron firing again) would check every
  * site twice and write the same files: a sweep holds a lock, by default one
@@ -147,12 +164,8 @@ export async function runCheck(
 async function takeLock(ctx: Context, opts: CheckOptions, sweepArgs: readonly string[] | undefined) {
   let file: string | undefined;
   if (opts.lock) file = path.resolve(ctx.cwd, opts.lock);
-  else if (sweepArgs) {
-    const { createHash } = await import('node:crypto');
-    const key = sweepArgs.map((a) => path.resolve(ctx.cwd, a)).join('\0');
-    const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
-    file = path.join(ctx.stateDir, 'locks', `sweep-${hash}.lock`);
-  }
+  else if (sweepArgs)
+    file = path.join(ctx.stateDir, 'locks', `sweep-${await sweepHash(ctx, sweepArgs)}.lock`);
   if (!file) return undefined;
   const { lock } = await import('../../util/lock.js');
   const r = await lock(file, opts.lockWait ?? 0, () => ctx.clock.monotonic(), ctx.signal);
@@ -174,6 +187,7 @@ async function runTargets(
   opts: CheckOptions,
   targets: Target[],
   sweep: boolean,
+  args: readonly string[],
   hooks: RunHooks,
 ): Promise<CheckRun> {
   let entries: Array<Entry | undefined>;
@@ -206,7 +220,7 @@ async function runTargets(
       const { askNextMeeting } = await import('./next-meeting.js');
       upcoming = askNextMeeting(runCtx, single);
     }
-  } else entries = await loadSweep(ctx, targets, opts.concurrency ?? 8);
+  } else entries = await loadSweep(ctx, targets, opts.concurrency ?? 8, args);
   if (opts.meeting !== undefined) {
     const { verifyMeetingTag, withMeetingConfirm } = await import('./meeting-tag.js');
     const meeting = await verifyMeetingTag(runCtx, entries.find((e) => e?.profile)?.profile, opts.meeting);
@@ -228,6 +242,7 @@ async function runTargets(
   const kept: SiteRun[] = [];
   const verdicts = new Set<Verdict>();
   const checkedIds: string[] = [];
+  let lanes: import('./lanes.js').Lanes | undefined;
   try {
     bar = await (
       hooks.progress ?? ((n) => (opts.quiet ? Promise.resolve(NO_PROGRESS) : startProgress(runCtx, n)))
@@ -240,6 +255,17 @@ async function runTargets(
       onStart: (_site, spec) => bar.checkStarted(spec.id),
       onResult: (_site, result) => bar.checkDone(result),
     };
+    // --workers: the sites run on this thread and N − 1 worker threads (./lanes.ts); fakes stay in-process.
+    if (sweep && (opts.workers ?? 1) > 1 && !ctx.createDriver) {
+      const { openLanes } = await import('./lanes.js');
+      lanes = openLanes(
+        opts.workers ?? 1,
+        runCtx,
+        engine,
+        (profile) => runSite(profile, runCtx, engineHooks),
+        bar === NO_PROGRESS ? undefined : bar,
+      );
+    }
     await poolInOrder(
       entries,
       opts.concurrency ?? 8,
@@ -250,7 +276,9 @@ async function runTargets(
           bar.siteDone(entry.broken.verdict);
           return entry.broken;
         }
-        const run = await runSite(entry.profile, runCtx, engineHooks);
+        const run = lanes
+          ? await lanes.run(entry.profile)
+          : await runSite(entry.profile, runCtx, engineHooks);
         run.file = displayPath(run.file, ctx.cwd);
         if (opts.meeting !== undefined) run.meeting = opts.meeting;
         if (historyDir) await appendHistory(historyDir, run, tool);
@@ -269,6 +297,7 @@ async function runTargets(
     await sink?.abort();
     throw err;
   } finally {
+    await lanes?.close();
     bar.stop();
   }
   if (historyDir && opts.historyKeep !== undefined) {

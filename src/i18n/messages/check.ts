@@ -51,6 +51,7 @@ export const en = {
   'flag.check.remote': 'only checks that can run off-site (sweeps from the IT centre)',
   'flag.check.concurrency': 'sites checked at once (default 8)',
   'flag.check.parallel': 'checks of one site run at once (default 8)',
+  'flag.check.workers': 'threads a sweep runs its sites on, this one included (default 1)',
   'flag.check.deadline': 'stop the whole run after this long (e.g. 2m)',
   'flag.check.history':
     "append each site's result as one JSON line to DIR/<site-id>.jsonl (trends without a registry)",
@@ -133,6 +134,7 @@ export const vi: Record<keyof typeof en, string> = {
   'flag.check.remote': 'chỉ các mục kiểm tra được từ xa (quét từ trung tâm CNTT)',
   'flag.check.concurrency': 'số điểm cầu kiểm tra cùng lúc (mặc định 8)',
   'flag.check.parallel': 'số mục của một điểm cầu chạy cùng lúc (mặc định 8)',
+  'flag.check.workers': 'số luồng chạy các điểm cầu của một lượt quét, kể cả luồng này (mặc định 1)',
   'flag.check.deadline': 'dừng cả lượt kiểm tra sau khoảng thời gian này (ví dụ 2m)',
   'flag.check.history':
     'ghi thêm kết quả mỗi điểm cầu thành một dòng JSON vào DIR/<mã-điểm-cầu>.jsonl (theo dõi xu hướng không cần máy chủ)',
