@@ -13,7 +13,7 @@ import type { BatchDone, BatchJob } from './runs-batch-worker.js';
 /** Below this a body is read on the request thread: the hop would cost more than it saves. */
 export const WORKER_MIN_BYTES = 64 * 1024;
 /** Bodies queued at the worker beyond which the request thread reads the next one itself. */
-const MAX_QUEUED = 16;
+const MAX_QUEUED = 2;
 
 export class BatchWorker {
   private worker: Worker | undefined;
