@@ -42,8 +42,9 @@ export function unitConsistentParts<T extends { run: { siteId: string; unit: str
 }
 
 /**
- * Group commit with a bounded number of commits in flight (docs/operations.md,
- * ingest on PostgreSQL). Uploads queue up; while fewer than `inflight` batches
+ * Group commit with a bounded number of commits in flight (docs/operations.md:
+ * two on PostgreSQL; one on SQLite, whose commit includes the WAL's sync).
+ * Uploads queue up; while fewer than `inflight` batches
  * are being committed, the queue is cut (takeBatch) into batches of at most
  * `max` uploads and handed to `commit`. When every slot is busy, new uploads
  * wait for the next free one and go together: the longer the database takes,

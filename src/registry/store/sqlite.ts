@@ -12,9 +12,11 @@
  * transaction commits with synchronous=NORMAL (its WAL frames written, not yet
  * synced), then the WAL file is fdatasync'ed in libuv's thread pool and the
  * uploads are answered only after that; meanwhile the next uploads are parsed
- * and committed, and one fdatasync covers every commit made before it
- * started. A 201 still means the run is on disk (docs/operations.md); every
- * other write keeps synchronous=FULL.
+ * and wait, to be committed together once it is done (GroupCommit, one group
+ * at a time), and one fdatasync covers every commit made before it started.
+ * A 201 still means the run is on disk (docs/operations.md); every other write
+ * keeps synchronous=FULL. WAL checkpoints run in a thread of their own
+ * (sqlite-checkpointer.ts).
  */
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -36,7 +38,7 @@ import {
   type Script,
 } from './alerts-sql.js';
 import { sqliteRunner } from './alerts-sqlite.js';
-import { takeBatch } from './batch.js';
+import { GroupCommit } from './batch.js';
 import type {
   BridgeConnection,
   BridgeQuery,
@@ -282,9 +284,7 @@ export class SqliteStore implements Store {
   onBadRow?: BadRowListener;
   readonly engine = 'sqlite' as const;
   private readonly db: Database.Database;
-  private queue: Pending[] = [];
-  private scheduled = false;
-  private draining: Promise<void> | undefined;
+  private readonly ingest = new GroupCommit<Pending>((batch) => this.commitGroup(batch), MAX_BATCH, 1);
   private closed = false;
   private readonly busyWaitMs: number;
   private s!: ReturnType<typeof statements>;
@@ -594,7 +594,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     // Uploads already accepted are committed (or failed) first, and their commits synced.
-    while (this.scheduled) await (this.draining ?? new Promise<void>((resolve) => setImmediate(resolve)));
+    await this.ingest.drain();
     while (this.syncing) await this.syncing;
     const checkpointer = this.checkpointer;
     if (checkpointer) {
@@ -655,60 +655,36 @@ export class SqliteStore implements Store {
   ingestRuns(items: readonly RunWrite[]): Promise<WriteResult<RunAccepted>[]> {
     if (this.closed) return Promise.reject(new Error('store closed'));
     if (items.length === 0) return Promise.resolve([]);
-    return new Promise((resolve, reject) => {
-      this.queue.push({ items, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        // Everything that arrives in this turn of the event loop joins the batch.
-        setImmediate(() => {
-          this.draining = this.drain();
-        });
-      }
-    });
+    return new Promise((resolve, reject) => this.ingest.push({ items, resolve, reject }));
   }
 
-  /** Commit queued uploads batch by batch; what arrives meanwhile (say, while the file is locked) joins the next. */
-  private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
-      // While the WAL is being synced, uploads wait and join one transaction after it: they
-      // would wait for the next sync anyway, and one commit per sync costs less than one per turn.
-      if (this.syncing && this.walFile) {
-        await this.syncing;
-        continue;
-      }
-      const batch = takeBatch(this.queue, MAX_BATCH);
-      let results: WriteResult<RunAccepted>[][];
-      try {
-        // IMMEDIATE: a deferred transaction that read first could not wait for the lock (SQLITE_BUSY at once).
-        results = await this.write(() => this.ingestCommit(batch));
-      } catch (err) {
-        this.alertsQueued = 0;
-        for (const p of batch) p.reject(err);
-        continue;
-      }
-      const answer = () => {
-        for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>[]);
-      };
-      if (!this.walFile) {
-        this.alertsCommitted();
-        answer();
-        continue;
-      }
-      // Answered (and the alert worker told) once the commit is on disk; the next batch goes on meanwhile.
-      const alerts = this.alertsQueued;
+  /**
+   * One group of uploads: committed, then answered (and the alert worker told)
+   * once the commit is on disk. One group at a time (GroupCommit): uploads that
+   * arrive while the WAL is synced wait and go together in the next
+   * transaction; they would wait for the next sync anyway, and one commit per
+   * sync costs less than one per event-loop turn.
+   */
+  private async commitGroup(batch: Pending[]): Promise<void> {
+    let results: WriteResult<RunAccepted>[][];
+    try {
+      // IMMEDIATE: a deferred transaction that read first could not wait for the lock (SQLITE_BUSY at once).
+      results = await this.write(() => this.ingestCommit(batch));
+    } catch (err) {
       this.alertsQueued = 0;
-      this.walSynced().then(
-        () => {
-          this.alerts.queued(alerts);
-          answer();
-        },
-        (err: unknown) => {
-          for (const p of batch) p.reject(err);
-        },
-      );
+      for (const p of batch) p.reject(err);
+      return;
     }
-    this.scheduled = false;
-    this.draining = undefined;
+    const alerts = this.alertsQueued;
+    this.alertsQueued = 0;
+    try {
+      if (this.walFile) await this.walSynced();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    }
+    this.alerts.queued(alerts);
+    for (const [i, p] of batch.entries()) p.resolve(results[i] as WriteResult<RunAccepted>[]);
   }
 
   async getRun(id: number): Promise<Run | undefined> {
